@@ -1,0 +1,94 @@
+"""Option decorators and output helpers shared by commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+
+import click
+import pandas as pd
+
+from ..config import ConfigError
+from ..findings import Finding, has_errors, sort_findings
+from ..labels import label
+from ..ledger import Ledger, LedgerError, load
+from ..schema import parse_date
+from ..textable import render_table
+
+EXIT_ERRORS = 1
+EXIT_UNREADABLE = 2
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        day = parse_date(value)
+        if day is None:
+            self.fail(f"日期“{value}”无效,应为 YYYY-MM-DD,例如 2023-12-31", param, ctx)
+        return day
+
+
+def as_of_option(fn):
+    return click.option("--as-of", "as_of", type=DateType(), default=None,
+                        help="截至日期 YYYY-MM-DD(默认:台账最后一条指令的日期)")(fn)
+
+
+def config_option(fn):
+    return click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+                        help="省级规则配置文件(YAML),默认用台账文件夹中的 orgmodel.yaml 或内置默认值")(fn)
+
+
+def format_option(*choices: str, default: str = "table"):
+    def wrap(fn):
+        return click.option("--format", "fmt", type=click.Choice(choices), default=default,
+                            show_default=True, help="输出格式")(fn)
+    return wrap
+
+
+def open_ledger(path: str, config_path: str | None = None) -> Ledger:
+    """Load a ledger, turning unreadable input into exit code 2 with a Chinese message."""
+    try:
+        return load(path, config_path)
+    except (LedgerError, ConfigError) as exc:
+        click.echo(f"错误:{exc}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+
+
+def echo_findings(findings: list[Finding], fmt: str = "text", err: bool = False) -> None:
+    """Print findings as ``file:line: [rule] message`` lines, or as JSON records."""
+    ordered = sort_findings(findings)
+    if fmt == "json":
+        click.echo(json.dumps([f.to_record() for f in ordered], ensure_ascii=False, indent=2), err=err)
+        return
+    for f in ordered:
+        click.echo(f.format(), err=err)
+
+
+def summary_line(findings: list[Finding]) -> str:
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = sum(f.severity == "warning" for f in findings)
+    return f"共 {errors} 个错误,{warnings} 个警告" if findings else "未发现问题"
+
+
+def exit_for(findings: list[Finding]) -> int:
+    return EXIT_ERRORS if has_errors(findings) else 0
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """DataFrame rows as plain JSON-able dicts (numpy scalars turned into Python ones)."""
+    return json.loads(df.to_json(orient="records", force_ascii=False))
+
+
+def echo_frame(df: pd.DataFrame, fmt: str) -> None:
+    """Print a table in the chosen format: aligned Chinese table, CSV with Chinese headers, or JSON."""
+    if fmt == "json":
+        click.echo(json.dumps(records(df), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(df.rename(columns=label).to_csv(index=False), nl=False)
+    else:
+        numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
+        click.echo(render_table([label(c) for c in df.columns], df.values.tolist(), numeric))

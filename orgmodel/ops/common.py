@@ -1,0 +1,45 @@
+"""Shared field specs and small helpers for op handlers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..schema import Field
+
+CATEGORIES = ("党政机关", "事业单位", "参公单位", "派驻机构", "议事协调机构", "内设机构")
+CLASSES = ("公益一类", "公益二类", "生产经营类")
+FUNDINGS = ("全额拨款", "差额拨款", "自收自支")
+LEVELS = ("省", "市", "县", "乡镇", "村")
+TOWNSHIP_KINDS = ("镇", "乡", "街道")
+POOL_KINDS = {"收回": "reclaimed", "周转": "turnover", "专户": "earmarked",
+              "reclaimed": "reclaimed", "turnover": "turnover", "earmarked": "earmarked"}
+POOL_LABELS = {"reclaimed": "收回编制池", "turnover": "编制周转池", "earmarked": "专项编制专户"}
+
+BODY_ATTRS = {
+    "category": Field("str", choices=CATEGORIES),
+    "class": Field("str", choices=CLASSES),
+    "rank": Field("str"),
+    "funding": Field("str", choices=FUNDINGS),
+    "parent": Field("ref"),
+    "led_by": Field("ref"),
+    "dispatched_from": Field("ref"),
+}
+
+QUOTA_SOURCE = {
+    "from": Field("ref", True),
+    "type": Field("qtype", True),
+    "amount": Field("count", True),
+}
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` later (28 Feb for 29 Feb in a non-leap year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def plural_quota(quota: dict[str, int]) -> str:
+    """``事业编制 3 名、工勤编制 1 名`` for messages and change lists."""
+    return "、".join(f"{t} {n} 名" for t, n in quota.items() if n) or "无"

@@ -1,0 +1,62 @@
+"""Turn raw mappings (from any source) into validated directives plus findings."""
+
+from __future__ import annotations
+
+from .config import Config
+from .directive import Directive
+from .findings import Finding, Source
+from .ops import lookup, OPS
+from .schema import Problems, parse_date, validate_fields
+
+
+def build_directive(raw, file: str, line: int, config: Config) -> tuple[Directive | None, list[Finding]]:
+    """Validate one raw directive mapping.
+
+    ``raw`` may carry ``.lines`` ({key: line}); ``line`` is where the mapping starts.
+    Returns the directive (None when it cannot be used) and every problem found.
+    """
+    lines = dict(getattr(raw, "lines", {}) or {})
+    probs = Problems(file, lines, line)
+    if not isinstance(raw, dict):
+        probs.add("bad-directive", f"每条指令应为映射(键: 值),实为 {type(raw).__name__}")
+        return None, probs.findings
+    op_name = raw.get("op")
+    spec = lookup(op_name) if op_name is not None else None
+    if op_name is None:
+        probs.add("missing-field", "缺少必填字段 op(指令类型)")
+    elif spec is None:
+        known = "、".join(f"{s.name}({s.label})" for s in OPS.values())
+        probs.add("unknown-op", f"未知的指令类型“{op_name}”;可用:{known}", "op")
+    date = None
+    if raw.get("date") is None:
+        probs.add("missing-field", "缺少必填字段 date(日期)")
+    else:
+        date = parse_date(raw["date"])
+        if date is None:
+            probs.add("bad-date", f"日期“{raw['date']}”无效;应为真实存在的日期,格式 YYYY-MM-DD", "date")
+    doc = raw.get("doc")
+    doc = str(doc).strip() if doc is not None and str(doc).strip() else None
+    note = raw.get("note")
+    if spec is None:
+        return None, probs.findings
+    body = {k: v for k, v in raw.items() if k not in ("date", "op", "doc", "note")}
+    fields = validate_fields(spec.fields, body, probs, config)
+    if not probs.findings and spec.doc_required(fields) and not doc:
+        probs.add("missing-doc", f"“{spec.label}”会改变编制,必须注明文号(doc),例如 doc: 青编〔2021〕12号")
+    if probs.findings or date is None:
+        return None, probs.findings
+    directive = Directive(
+        date=date,
+        op=spec.name,
+        fields=fields,
+        source=Source(file, line),
+        doc=doc,
+        note=None if note is None else str(note),
+        lines=lines,
+    )
+    return directive, probs.findings
+
+
+def sort_key(d: Directive):
+    """Total order: date, then the op's same-day rank, then file and line."""
+    return (d.date, OPS[d.op].rank, d.source.file, d.source.line)

@@ -1,0 +1,217 @@
+"""Field kinds and the one generic validator that turns raw mappings into directives.
+
+Each op declares its fields as ``{name: Field(kind, required)}``. Kinds:
+
+- ``str``: a non-empty string (numbers are accepted and turned into strings);
+- ``ref``: a reference to a body, pool or division by name (``镇名/机构名`` allowed);
+- ``refs``: one reference or a list of them;
+- ``count``: a whole number ≥ 0;
+- ``qtype``: a configured quota type;
+- ``quota``: a mapping ``{quota type: count}``;
+- ``counts``: a mapping ``{any label: count}``;
+- ``bool``, ``date``, ``strs`` (list of strings), ``map`` (any mapping), ``any``;
+- ``posts``: a mapping ``{正职/副职: count}``;
+- ``alloc``: where things go: a holder name, or a list of ``{to, type?, amount?}``;
+- a dict of Fields: a list of mappings, each validated against that sub-schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .findings import Finding, Source
+
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: Any
+    required: bool = False
+    choices: tuple = ()
+
+
+class Problems:
+    """Collects findings for one directive while its fields are validated."""
+
+    def __init__(self, file: str, lines: dict[str, int], line: int):
+        self.file, self.lines, self.line = file, lines, line
+        self.findings: list[Finding] = []
+
+    def add(self, rule: str, message: str, key: str | None = None, line: int | None = None):
+        at = line or (self.lines.get(key, self.line) if key else self.line)
+        self.findings.append(Finding(rule, message, Source(self.file, at)))
+
+
+def parse_date(value) -> dt.date | None:
+    """Parse ``YYYY-MM-DD`` (or a date object); None when it is not a real date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not DATE_RE.match(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _count(value, key, probs: Problems):
+    if isinstance(value, bool) or value is None:
+        probs.add("bad-count", f"字段 {key} 应为非负整数,实为 {value!r}", key)
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            probs.add("bad-count", f"字段 {key} 应为整数,实为 {value}(编制和人数不能有小数)", key)
+            return None
+        value = int(value)
+    if isinstance(value, str):
+        if not re.fullmatch(r"-?\d+", value.strip()):
+            probs.add("bad-count", f"字段 {key} 应为非负整数,实为 {value!r}", key)
+            return None
+        value = int(value)
+    if not isinstance(value, int):
+        probs.add("bad-count", f"字段 {key} 应为非负整数,实为 {value!r}", key)
+        return None
+    if value < 0:
+        probs.add("negative-count", f"字段 {key} 为负数 {value};数量不能小于 0", key)
+        return None
+    return value
+
+
+def _str(value, key, probs: Problems):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        probs.add("bad-value", f"字段 {key} 应为非空文字,实为 {value!r}", key)
+        return None
+    return value.strip()
+
+
+def _qtype(value, key, probs: Problems, quota_types):
+    text = _str(value, key, probs)
+    if text is not None and text not in quota_types:
+        probs.add(
+            "unknown-quota-type",
+            f"未知的编制类型“{text}”;可用类型:{'、'.join(quota_types)}(可在配置文件 quota_types 中增加)",
+            key,
+        )
+        return None
+    return text
+
+
+def _mapping_of_counts(value, key, probs, allowed=None, what="编制类型"):
+    if not isinstance(value, dict):
+        probs.add("bad-value", f"字段 {key} 应为“类型: 数量”的映射,实为 {value!r}", key)
+        return None
+    out = {}
+    sub_lines = getattr(value, "lines", {})
+    ok = True
+    for k, v in value.items():
+        sub = Problems(probs.file, {f"{key}.{k}": sub_lines.get(k, probs.lines.get(key, probs.line))}, probs.line)
+        label = _str(k, f"{key}.{k}", sub)
+        if label is not None and allowed is not None and label not in allowed:
+            sub.add("unknown-quota-type" if what == "编制类型" else "bad-value",
+                    f"未知的{what}“{label}”;可用:{'、'.join(allowed)}", f"{key}.{k}")
+            label = None
+        n = _count(v, f"{key}.{k}", sub)
+        probs.findings.extend(sub.findings)
+        if label is None or n is None:
+            ok = False
+        else:
+            out[label] = n
+    return out if ok else None
+
+
+ALLOC = {}  # filled below: the sub-schema of an allocation entry
+
+
+def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any:
+    """Check one raw value against its field spec; return the clean value or None."""
+    kind = spec.kind
+    quota_types = config.quota_types
+    if kind == "alloc":
+        kind = ALLOC
+        if isinstance(value, str):
+            value = [{"to": value}]
+    if isinstance(kind, dict):
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for item in items:
+            if not isinstance(item, dict):
+                probs.add("bad-value", f"字段 {key} 的每一项应为映射,实为 {item!r}", key)
+                return None
+            item_line = getattr(item, "line", probs.lines.get(key, probs.line))
+            sub = Problems(probs.file, getattr(item, "lines", {}), item_line)
+            clean = validate_fields(kind, item, sub, config)
+            probs.findings.extend(sub.findings)
+            if sub.findings:
+                return None
+            out.append(clean)
+        return out
+    if kind == "count":
+        return _count(value, key, probs)
+    if kind in ("str", "ref"):
+        text = _str(value, key, probs)
+        if text is not None and spec.choices and text not in spec.choices:
+            probs.add("bad-value", f"字段 {key} 的值“{text}”无效;可选:{'、'.join(spec.choices)}", key)
+            return None
+        return text
+    if kind in ("refs", "strs"):
+        items = value if isinstance(value, list) else [value]
+        out = [_str(v, key, probs) for v in items]
+        return None if any(v is None for v in out) else out
+    if kind == "qtype":
+        return _qtype(value, key, probs, quota_types)
+    if kind == "quota":
+        return _mapping_of_counts(value, key, probs, quota_types)
+    if kind == "posts":
+        return _mapping_of_counts(value, key, probs, config.leader_kinds, "领导职数类别")
+    if kind == "counts":
+        return _mapping_of_counts(value, key, probs)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            probs.add("bad-value", f"字段 {key} 应为 true 或 false,实为 {value!r}", key)
+            return None
+        return value
+    if kind == "date":
+        d = parse_date(value)
+        if d is None:
+            probs.add("bad-date", f"字段 {key} 的日期“{value}”无效;应为真实存在的日期,格式 YYYY-MM-DD", key)
+        return d
+    if kind == "map":
+        if not isinstance(value, dict):
+            probs.add("bad-value", f"字段 {key} 应为映射,实为 {value!r}", key)
+            return None
+        return dict(value)
+    return value
+
+
+def validate_fields(schema: dict[str, Field], raw: dict, probs: Problems, config) -> dict:
+    """Validate every field of ``raw`` against ``schema``; unknown and missing fields are findings."""
+    clean: dict[str, Any] = {}
+    for key in raw:
+        if key not in schema:
+            known = "、".join(schema) or "(无)"
+            probs.add("unknown-field", f"未知字段“{key}”;此处可用字段:{known}", str(key))
+    for key, spec in schema.items():
+        if key not in raw or raw[key] is None:
+            if spec.required:
+                probs.add("missing-field", f"缺少必填字段 {key}")
+            continue
+        value = validate_value(spec, raw[key], key, probs, config)
+        if value is not None:
+            clean[key] = value
+    return clean
+
+
+ALLOC.update({
+    "to": Field("ref", True),
+    "type": Field("qtype"),
+    "amount": Field("count"),
+})
