@@ -65,10 +65,17 @@ class Body:
     active: bool = True
     established: dt.date | None = None
     abolished: dt.date | None = None
+    # Where each figure was last set, for findings: keys "establish", "approved:<type>",
+    # "actual:<type>", "posts", "leaders", "plan:<type>".
+    sources: dict[str, object] = field(default_factory=dict)
 
     @property
     def node(self):
         return ("body", self.id)
+
+    def source_of(self, key: str):
+        """The directive source that last set ``key``, falling back to the establishing one."""
+        return self.sources.get(key) or self.sources.get("establish")
 
     @property
     def dispatched(self) -> bool:
@@ -293,6 +300,9 @@ class State:
             src.approved[qtype] = held - amount
         if dst is not None:
             dst.approved[qtype] = dst.approved.get(qtype, 0) + amount
+        for holder in (src, dst):
+            if isinstance(holder, Body):
+                holder.sources[f"approved:{qtype}"] = d.source
         flow = Flow(d.date, d.doc, d.source, kind, src.node if src else None, dst.node if dst else None, qtype, amount, cross_level)
         self.flows.append(flow)
         if src is not None and dst is not None and amount:

@@ -91,6 +91,7 @@ def establish(state: State, d) -> None:
     body = Body(state.new_body_id(), f["name"], div.code, f["category"], f.get("class"),
                 f.get("rank"), f.get("funding"), established=d.date)
     body.names.append((d.date, body.name))
+    body.sources["establish"] = d.source
     if not state.claim_name(div.code, body.name, body.id, d, "name"):
         return
     state.bodies[body.id] = body
@@ -170,6 +171,10 @@ def staff(state: State, d) -> None:
         return
     body.actual.update(d.fields.get("actual", {}))
     body.leaders.update(d.fields.get("leaders", {}))
+    for t in d.fields.get("actual", {}):
+        body.sources[f"actual:{t}"] = d.source
+    if "leaders" in d.fields:
+        body.sources["leaders"] = d.source
 
 
 @op("leader_posts", "职数核定", aliases=("领导职数",), rank=35, needs_doc=True, fields={
@@ -179,6 +184,7 @@ def leader_posts(state: State, d) -> None:
     body = state.resolve_body(d.fields["body"], d, "body")
     if body is not None:
         body.posts.update(d.fields["posts"])
+        body.sources["posts"] = d.source
 
 
 @op("off_quota", "编外", rank=65, fields={
