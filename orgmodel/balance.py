@@ -62,7 +62,7 @@ def body_balance(state: State) -> pd.DataFrame:
                 rows.append((county, divs[county].name, b.division, div.name, div.level, div.kind,
                              b.id, b.name, len(b.signboards), b.category, b.dispatched, t, ap, ac))
     df = pd.DataFrame(rows, columns=BODY_COLUMNS[:-2])
-    return with_gap(df.astype({"approved": int, "actual": int}))
+    return with_gap(df.astype({"approved": int, "actual": int, "dispatched": bool}))
 
 
 def leader_balance(state: State) -> pd.DataFrame:
@@ -80,10 +80,10 @@ def leader_balance(state: State) -> pd.DataFrame:
 def _sum_by(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=[*keys, "approved", "actual", "bodies", "bodies_over"])
-    g = df.groupby(keys, sort=True)
+    g = df.assign(is_over=df["over"] > 0).groupby(keys, sort=True)
     out = g[["approved", "actual"]].sum()
     out["bodies"] = g["body_id"].nunique()
-    out["bodies_over"] = g["over"].apply(lambda s: int((s > 0).sum()))
+    out["bodies_over"] = g["is_over"].sum().astype(int)
     return out.reset_index()
 
 
@@ -144,8 +144,12 @@ def county_balance(state: State, bodies: pd.DataFrame | None = None) -> pd.DataF
     bodies = body_balance(state) if bodies is None else bodies
     df = _sum_by(bodies, ["county_code", "county", "quota_type"])
     pools = pool_balance(state).groupby(["county_code", "quota_type"])["amount"].sum()
+    seen = set(zip(df["county_code"], df["quota_type"]))
+    pool_only = [(c, state.divisions[c].name, t, 0, 0, 0, 0) for (c, t), n in pools.items() if n and (c, t) not in seen]
+    if pool_only:  # a county whose quota of a type sits only in pools still has a row
+        df = pd.concat([df, pd.DataFrame(pool_only, columns=df.columns)], ignore_index=True)
     df["pools"] = [int(pools.get((c, t), 0)) for c, t in zip(df["county_code"], df["quota_type"])]
-    df = with_gap(df.astype({"approved": int, "actual": int}))
+    df = with_gap(df.astype({"approved": int, "actual": int, "bodies": int, "bodies_over": int}))
     df["total"] = df["approved"] + df["pools"]
     df = df.rename(columns={"county": "division", "county_code": "division_code"})
     return sort_by_type(state, df[["division_code", "division", "quota_type", *AGG_TAIL]], ["division_code"])

@@ -8,14 +8,16 @@ replay as of a date. Every problem is a finding; only an unreadable input
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import LEDGER_CONFIG_NAME, Config, load_config
 from .directive import Directive
 from .findings import Finding
-from .parse import build_directive, sort_key
 from .ops import OPS
+from .parse import build_directive, sort_key
 from .sources import ledger_files, read_file
 from .state import State
 
@@ -41,7 +43,7 @@ class Ledger:
     def last_date(self) -> dt.date | None:
         return self.directives[-1].date if self.directives else None
 
-    def with_directives(self, extra: list[Directive]) -> "Ledger":
+    def with_directives(self, extra: list[Directive]) -> Ledger:
         """A new ledger of these directives plus ``extra``; this one is not changed."""
         merged = sorted([*self.directives, *extra], key=sort_key)
         return Ledger(merged, list(self.findings), self.config, self.root, list(self.files))
@@ -50,17 +52,37 @@ class Ledger:
 def replay(directives: list[Directive], config: Config, as_of: dt.date | None = None) -> State:
     """Apply sorted directives one by one; each op updates the state incrementally."""
     state = State(config)
-    for d in directives:
-        if as_of is not None and d.date > as_of:
-            break
-        OPS[d.op].apply(state, d)
+    with gc_paused():
+        for d in directives:
+            if as_of is not None and d.date > as_of:
+                break
+            OPS[d.op].apply(state, d)
     state.as_of = as_of or (directives[-1].date if directives else None)
     return state
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector: reading builds millions of small acyclic
+    objects, and collections triggered by them would otherwise cost a third of the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def read_directives(files: list[tuple[Path, str]], config: Config) -> tuple[list[Directive], list[Finding]]:
     """Read and validate every file; return unsorted directives and all findings."""
     directives, findings = [], []
+    with gc_paused():
+        _read_into(files, config, directives, findings)
+    return directives, findings
+
+
+def _read_into(files, config, directives, findings) -> None:
     for path, display in files:
         items, problems = read_file(path, display)
         findings.extend(problems)
@@ -69,7 +91,6 @@ def read_directives(files: list[tuple[Path, str]], config: Config) -> tuple[list
             findings.extend(problems)
             if directive is not None:
                 directives.append(directive)
-    return directives, findings
 
 
 def load(path: str | Path, config_path: str | Path | None = None) -> Ledger:

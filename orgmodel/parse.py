@@ -5,7 +5,7 @@ from __future__ import annotations
 from .config import Config
 from .directive import Directive
 from .findings import Finding, Source
-from .ops import lookup, OPS
+from .ops import OPS, lookup
 from .schema import Problems, parse_date, validate_fields
 
 
@@ -18,8 +18,10 @@ def build_directive(raw, file: str, line: int, config: Config) -> tuple[Directiv
     lines = dict(getattr(raw, "lines", {}) or {})
     probs = Problems(file, lines, line)
     if not isinstance(raw, dict):
-        probs.add("bad-directive", f"每条指令应为映射(键: 值),实为 {type(raw).__name__}")
+        probs.add("bad-directive", f"每条指令应为映射(键: 值),实为{'列表' if isinstance(raw, list) else f'“{raw}”'}")
         return None, probs.findings
+    for key, at in getattr(raw, "duplicates", ()):
+        probs.add("duplicate-field", f"字段 {key} 写了不止一次;请只保留一个", line=at)
     op_name = raw.get("op")
     spec = lookup(op_name) if op_name is not None else None
     if op_name is None:

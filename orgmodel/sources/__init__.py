@@ -7,8 +7,8 @@ CSV or SQLite reader plugs in by registering its suffixes here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ..findings import Finding
 from . import yaml_reader
@@ -26,7 +26,7 @@ def ledger_files(root: Path, skip: Iterable[str] = ()) -> list[Path]:
     """Every readable ledger file under ``root`` (or ``root`` itself), in a stable order."""
     skip = set(skip)
     if root.is_file():
-        return [root]
+        return [root] if root.suffix.lower() in READERS else []
     return sorted(
         p for p in root.rglob("*")
         if p.is_file() and p.suffix.lower() in READERS and p.name not in skip

@@ -11,15 +11,16 @@ from pathlib import Path
 import yaml
 
 from ..findings import Finding, Source
+from .fast_flow import parse_lines
+from .lined import LinedDict
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class LinedDict(dict):
-    """A dict that remembers the line it started on and the line of each key's value."""
+class LinedList(list):
+    """A list that remembers the line each of its items starts on."""
 
-    line: int = 0
-    lines: dict
+    item_lines: list
 
 
 class _Loader(_Base):
@@ -27,17 +28,32 @@ class _Loader(_Base):
 
 
 def _construct_map(loader, node):
+    """A LinedDict; a repeated key is listed in ``duplicates`` [(key, line)] (the later value wins)."""
     data = LinedDict()
     data.line = node.start_mark.line + 1
     data.lines = {}
     yield data
-    for key_node, value_node in node.value:
+    own = sum(k.tag != "tag:yaml.org,2002:merge" for k, _ in node.value)
+    loader.flatten_mapping(node)  # honour ``<<: *anchor``: merged keys come first, own keys override
+    first_own, seen = len(node.value) - own, set()
+    for i, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         try:
             data[key] = loader.construct_object(value_node, deep=True)
         except TypeError:  # unhashable key: keep going, validation reports it
             continue
+        if i >= first_own:
+            if key in seen:
+                data.duplicates = [*getattr(data, "duplicates", []), (key, key_node.start_mark.line + 1)]
+            seen.add(key)
         data.lines[key] = key_node.start_mark.line + 1
+
+
+def _construct_seq(loader, node):
+    data = LinedList()
+    data.item_lines = [item.start_mark.line + 1 for item in node.value]
+    yield data
+    data.extend(loader.construct_object(item, deep=True) for item in node.value)
 
 
 def _construct_str(loader, node):
@@ -45,18 +61,28 @@ def _construct_str(loader, node):
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
 
 
 def load_text(text: str, display: str):
-    """Parse YAML text; return (document, findings). Malformed YAML gives one finding at its line."""
+    """Parse YAML text; return (document, findings). Malformed YAML gives one finding at its line.
+
+    An unclosed bracket or quote is reported where it opens (the parser only notices
+    it later); any other error where the parser stopped.
+    """
     try:
         return yaml.load(text, Loader=_Loader), []
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem_mark = getattr(exc, "problem_mark", None)
+        context_mark = getattr(exc, "context_mark", None)
+        context = getattr(exc, "context", None) or ""
+        unclosed = context_mark is not None and ("flow" in context or "quoted" in context)
+        mark = context_mark if unclosed or problem_mark is None else problem_mark
         line = mark.line + 1 if mark else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Finding("bad-yaml", f"YAML 格式错误:{problem};请检查缩进、冒号和引号", Source(display, line))]
+        hint = "此行开始的括号或引号没有闭合" if unclosed else "请检查缩进、冒号和引号"
+        return None, [Finding("bad-yaml", f"YAML 格式错误:{problem};{hint}", Source(display, line))]
 
 
 def read(path: Path, display: str):
@@ -66,6 +92,11 @@ def read(path: Path, display: str):
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         return [], [Finding("bad-encoding", "文件不是 UTF-8 编码;请在编辑器中另存为 UTF-8", Source(display, line))]
+    except OSError as exc:
+        return [], [Finding("unreadable", f"无法读取文件({exc.strerror})", Source(display, 0))]
+    fast = parse_lines(text)
+    if fast is not None:
+        return [(raw, display, raw.line) for raw in fast], []
     doc, findings = load_text(text, display)
     if findings or doc is None:
         return [], findings
@@ -73,7 +104,9 @@ def read(path: Path, display: str):
     if not isinstance(items, list):
         where = Source(display, getattr(doc, "line", 1))
         return [], [Finding("bad-file", "文件应为指令列表,或含 directives 列表的映射", where)]
-    return [(raw, display, getattr(raw, "line", 1)) for raw in items], []
+    starts = getattr(items, "item_lines", [])
+    return [(raw, display, getattr(raw, "line", 0) or (starts[i] if i < len(starts) else 1))
+            for i, raw in enumerate(items)], []
 
 
 def read_mapping(path: Path, display: str):

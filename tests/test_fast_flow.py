@@ -1,0 +1,56 @@
+"""The one-line flow fast path must read exactly what PyYAML reads, or decline."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from orgmodel.sources.fast_flow import parse_lines
+from orgmodel.sources.yaml_reader import load_text
+
+ALPHABET = "ab01 :#-\"'{}[],.~!&*?%@`\\事业编制〔〕号/"
+scalars = st.one_of(
+    st.text(alphabet=ALPHABET, max_size=8),
+    st.sampled_from(["true", "no", "null", "~", "10", "-3", "2.5", "0x1f", "007", "2021-02-30", "1:30", "a: b"]),
+)
+
+
+@st.composite
+def flow_values(draw, depth=0):
+    kind = draw(st.sampled_from(["plain", "quoted", "map", "list"] if depth < 2 else ["plain", "quoted"]))
+    if kind == "plain":
+        return draw(scalars)
+    if kind == "quoted":
+        return json.dumps(draw(scalars), ensure_ascii=False)
+    if kind == "list":
+        return "[" + ", ".join(draw(st.lists(flow_values(depth + 1), max_size=3))) + "]"
+    pairs = draw(st.lists(st.tuples(scalars, flow_values(depth + 1)), max_size=3))
+    return "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(flow_values(depth=1).filter(lambda v: v.startswith("{")), min_size=1, max_size=3))
+def test_fast_path_agrees_with_pyyaml(lines):
+    text = "# 注释\n" + "\n".join(f"- {line}" for line in lines) + "\n"
+    fast = parse_lines(text)
+    slow, findings = load_text(text, "t.yaml")
+    if fast is None:
+        return
+    assert not findings
+    assert fast == slow
+    assert [d.line for d in fast] == [d.line for d in slow]
+    assert [d.lines for d in fast] == [d.lines for d in slow]
+
+
+def test_typical_directive_line_is_read_fast_with_types():
+    text = '- {date: 2021-03-01, op: transfer, doc: 澄编〔2021〕3号, from: "990101/党政办公室", to: 收回池, type: 行政编制, amount: 2, cross_level: true}\n'
+    [d] = parse_lines(text)
+    assert d == {"date": "2021-03-01", "op": "transfer", "doc": "澄编〔2021〕3号", "from": "990101/党政办公室",
+                 "to": "收回池", "type": "行政编制", "amount": 2, "cross_level": True}
+    assert d.line == 1 and d.lines["amount"] == 1
+
+
+def test_block_style_file_is_left_to_pyyaml():
+    assert parse_lines("- date: 2021-03-01\n  op: staff\n") is None
