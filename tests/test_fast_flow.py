@@ -42,6 +42,7 @@ def test_fast_path_agrees_with_pyyaml(lines):
     assert fast == slow
     assert [d.line for d in fast] == [d.line for d in slow]
     assert [d.lines for d in fast] == [d.lines for d in slow]
+    assert [getattr(d, "duplicates", []) for d in fast] == [getattr(d, "duplicates", []) for d in slow]
 
 
 def test_typical_directive_line_is_read_fast_with_types():

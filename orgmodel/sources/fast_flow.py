@@ -83,6 +83,8 @@ def _value(tokens: list[str], i: int, line: int):
                 value, i = None, i + 2
             else:
                 value, i = _value(tokens, i + 2, line)
+            if key in out:  # same convention as the YAML reader: later value wins, listed
+                out.duplicates = [*getattr(out, "duplicates", []), (key, line)]
             out[key] = value
             out.lines[key] = line
             if tokens[i] == ",":
