@@ -56,7 +56,7 @@ def replay(directives: list[Directive], config: Config, as_of: dt.date | None = 
         for d in directives:
             if as_of is not None and d.date > as_of:
                 break
-            OPS[d.op].apply(state, d)
+            apply_one(state, d)
     state.as_of = as_of or (directives[-1].date if directives else None)
     return state
 
@@ -72,6 +72,15 @@ def gc_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+def apply_one(state: State, d: Directive) -> None:
+    """Apply one directive. A bug in an op handler must not hide the rest of the ledger,
+    so it becomes an ``internal-error`` finding at the directive instead of a traceback."""
+    try:
+        OPS[d.op].apply(state, d)
+    except Exception as exc:  # noqa: BLE001 - reported as a finding with its location
+        state.error("internal-error", f"处理此指令时发生内部错误({type(exc).__name__}: {exc});请把此行和台账发给维护人员", d)
 
 
 def read_directives(files: list[tuple[Path, str]], config: Config) -> tuple[list[Directive], list[Finding]]:

@@ -18,7 +18,7 @@ def build_directive(raw, file: str, line: int, config: Config) -> tuple[Directiv
     lines = dict(getattr(raw, "lines", {}) or {})
     probs = Problems(file, lines, line)
     if not isinstance(raw, dict):
-        probs.add("bad-directive", f"每条指令应为映射(键: 值),实为{'列表' if isinstance(raw, list) else f'“{raw}”'}")
+        probs.add("bad-directive", f"每条指令应为映射(键: 值),实为{'列表' if isinstance(raw, list) else '空' if raw is None else f'“{raw}”'}")
         return None, probs.findings
     for key, at in getattr(raw, "duplicates", ()):
         probs.add("duplicate-field", f"字段 {key} 写了不止一次;请只保留一个", line=at)

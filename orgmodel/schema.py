@@ -112,6 +112,9 @@ def _mapping_of_counts(value, key, probs, allowed=None, what="编制类型"):
     out = {}
     sub_lines = getattr(value, "lines", {})
     ok = True
+    for k, at in getattr(value, "duplicates", ()):
+        probs.add("duplicate-field", f"字段 {key} 中的“{k}”写了不止一次;请只保留一个", line=at)
+        ok = False
     for k, v in value.items():
         sub = Problems(probs.file, {f"{key}.{k}": sub_lines.get(k, probs.lines.get(key, probs.line))}, probs.line)
         label = _str(k, f"{key}.{k}", sub)
@@ -198,7 +201,7 @@ def validate_fields(schema: dict[str, Field], raw: dict, probs: Problems, config
     for key in raw:
         if key not in schema:
             known = "、".join(schema) or "(无)"
-            probs.add("unknown-field", f"未知字段“{key}”;此处可用字段:{known}", str(key))
+            probs.add("unknown-field", f"未知字段“{key}”;此处可用字段:{known}", line=probs.lines.get(key))
     for key, spec in schema.items():
         if key not in raw or raw[key] is None:
             if spec.required:

@@ -37,6 +37,7 @@ class Division:
     opened: dt.date | None = None
     off_quota: dict[str, int] = field(default_factory=dict)
     grids: int = 0
+    source: object = None  # the open_division directive, for findings about the division
 
     @property
     def node(self):
@@ -220,7 +221,13 @@ class State:
         return self.names.get((division, name))
 
     def claim_name(self, division: str, name: str, body_id: int, d: Directive, field: str) -> bool:
-        """Reserve ``name`` in ``division`` for a body or signboard; a clash is a finding."""
+        """Reserve ``name`` in ``division`` for a body or signboard; a clash is a finding.
+
+        Pool names are global and references try pools first, so a body or signboard
+        may not take a pool's name either."""
+        if name in self.pools:
+            self.error("duplicate-name", f"名称“{name}”已是编制池的名称;机构、牌子与编制池不得同名", d, field, name)
+            return False
         owner = self.names.get((division, name))
         if owner is not None and owner != body_id:
             other = self.bodies[owner]
@@ -272,7 +279,7 @@ class State:
     def resolve_body(self, ref: str, d: Directive, field: str, context: str | None = None) -> Body | None:
         body, why = self.find_body(ref, context)
         if body is None:
-            rule = "abolished-body" if "已于" in why else "unknown-body"
+            rule = "abolished-body" if "已于" in why else "ambiguous-name" if "不唯一" in why else "unknown-body"
             self.error(rule, why, d, field, ref)
         return body
 

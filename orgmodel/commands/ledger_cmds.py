@@ -7,8 +7,7 @@ import sys
 import click
 
 from ..balance import VIEWS, balance_view
-from .options import (as_of_option, config_option, echo_findings, echo_frame, exit_for,
-                      format_option, open_ledger, summary_line)
+from .options import as_of_option, config_option, echo_findings, echo_frame, exit_for, format_option, open_ledger, summary_line
 
 HIDDEN_COLUMNS = {"body": ["county_code", "division_code", "body_id", "division_level"]}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..schema import Field
 from ..state import Body, Division, Duty, Pool, State
+from .checks import draws_available, names_free
 from .common import BODY_ATTRS, LEVELS, POOL_KINDS, QUOTA_SOURCE, TOWNSHIP_KINDS, plural_quota
 from .registry import op
 
@@ -28,7 +29,7 @@ def open_division(state: State, d) -> None:
             return
     state.add_division(Division(
         f["code"], f["name"], f["level"], f.get("kind"), parent.code if parent else None,
-        f.get("population"), f.get("households"), d.date,
+        f.get("population"), f.get("households"), d.date, source=d.source,
     ))
 
 
@@ -41,8 +42,9 @@ def open_pool(state: State, d) -> None:
     div = state.resolve_division(f["division"], d, "division")
     if div is None:
         return
-    if f["name"] in state.pools:
-        state.error("duplicate-name", f"编制池“{f['name']}”已存在", d, "name")
+    if f["name"] in state.pools or f["name"] in state.by_name:
+        what = "编制池" if f["name"] in state.pools else "机构或牌子"
+        state.error("duplicate-name", f"名称“{f['name']}”已被{what}使用;编制池须另起名称", d, "name")
         return
     pool = Pool(f["name"], POOL_KINDS[f["kind"]], div.code, f.get("purpose"))
     state.pools[pool.name] = pool
@@ -87,6 +89,10 @@ def establish(state: State, d) -> None:
     links = resolve_links(state, d, div.code)
     sources = [(state.resolve_holder(s["from"], d, "quota_from"), s) for s in f.get("quota_from", [])]
     if links is None or any(h is None for h, _ in sources):
+        return
+    if not draws_available(state, d, "quota_from", [(h, s["type"], s["amount"]) for h, s in sources]):
+        return
+    if not names_free(state, d, "name", div.code, [f["name"], *f.get("signboards", [])]):
         return
     body = Body(state.new_body_id(), f["name"], div.code, f["category"], f.get("class"),
                 f.get("rank"), f.get("funding"), established=d.date)

@@ -6,8 +6,8 @@ directives against the registered schema; replay calls ``apply``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..schema import Field
 

@@ -1,8 +1,10 @@
 """Abolishing bodies, with everything they hold accounted for.
 
-The helpers here (:func:`plan_alloc`, :func:`plan_settlement`, :func:`apply_settlement`,
-:func:`retire_body`) are the one mechanism that merge, split and function transfer
-also use, so nothing a body holds can vanish silently.
+The helpers here (:func:`plan_alloc`, :func:`plan_settlement`, :func:`plan_settlements`,
+:func:`apply_settlement`, :func:`retire_body`) are the one mechanism that abolish,
+merge, split, function transfer and templates use, so nothing a body holds can vanish
+silently. Ops plan first (reading the state, reporting findings) and apply only a
+complete plan, so a refused directive changes nothing.
 """
 
 from __future__ import annotations
@@ -12,30 +14,54 @@ from dataclasses import dataclass, field
 from ..schema import Field
 from ..state import Body, State
 from .basic import add_signboard, drop_signboard, link_body
+from .checks import children_of, descendants, duties_of, names_free
 from .common import plural_quota
+from .quota import is_cross_level
 from .registry import op
+from .summary import describe, targets
 
-DROP = ("drop", "摘除", "撤销", "取消")
+DROP = ("drop", "摘除", "撤销", "取消", "none")
+RECLAIM = ("收回", "reclaim", "收回编制池")
+
+
+def reclaim_pool(state: State, division: str):
+    """The nearest reclaimed-quota pool (收回编制池) at ``division`` or above, or None."""
+    for code in state.ancestors(division):
+        pools = [p for p in state.pools.values() if p.kind == "reclaimed" and p.division == code and p.active]
+        if pools:
+            return pools[0]
+    return None
+
+
+def resolve_target(state: State, d, field_name: str, ref, near: str | None, bodies_only: bool):
+    """An allocation target: a Body/Pool object, ``收回`` (the nearest reclaim pool), a pool or a body."""
+    if not isinstance(ref, str):
+        return ref
+    if ref in RECLAIM and not bodies_only:
+        pool = reclaim_pool(state, near) if near else None
+        if pool is None:
+            state.error("unknown-pool", f"{field_name}: 本级及上级没有收回编制池;请先用 open_pool 设立(kind: 收回),或写明去向", d, field_name)
+        return pool
+    return state.resolve_body(ref, d, field_name) if bodies_only else state.resolve_holder(ref, d, field_name)
 
 
 def plan_alloc(state: State, d, field_name: str, holdings: dict[str, int], alloc: list[dict],
-               what: str, bodies_only: bool = False) -> list[tuple] | None:
+               what: str, bodies_only: bool = False, near: str | None = None,
+               partial: bool = False) -> list[tuple] | None:
     """Split ``holdings`` ({type: n}) over the entries of an allocation list.
 
-    An entry's ``to`` is a name, or a Body/Pool object when a caller routes things itself.
-    Entries with an amount are served first; an entry with a type but no amount takes
-    the rest of that type, an entry with neither takes the rest of everything.
-    Returns ``[(holder, type, n)]``, or None after reporting every problem (an
-    unknown target, an entry asking for more than is left, anything left over).
+    An entry's ``to`` is a name, ``收回`` (the nearest reclaim pool above division ``near``),
+    or a Body/Pool object when a caller routes things itself. Entries with an amount are
+    served first; an entry with a type but no amount takes the rest of that type, an entry
+    with neither takes the rest of everything. Returns ``[(holder, type, n)]``, or None
+    after reporting every problem (an unknown target, an entry asking for more than is
+    left, anything left over unless ``partial``).
     """
     left = {t: n for t, n in holdings.items() if n}
     moves, ok = [], True
     ordered = sorted(alloc, key=lambda e: "amount" not in e)
     for entry in ordered:
-        target = entry["to"]
-        if isinstance(target, str):
-            target = (state.resolve_body(target, d, field_name) if bodies_only
-                      else state.resolve_holder(target, d, field_name))
+        target = resolve_target(state, d, field_name, entry["to"], near, bodies_only)
         if target is None:
             ok = False
             continue
@@ -49,32 +75,38 @@ def plan_alloc(state: State, d, field_name: str, holdings: dict[str, int], alloc
                 state.error("insufficient-quota", f"{field_name}:要分出{what}{t} {entry['amount']} 名,但只剩 {left.get(t, 0)} 名", d, field_name)
                 ok = False
                 continue
-            moves.append((target, t, entry["amount"]))
-            left[t] -= entry["amount"]
+            if entry["amount"]:
+                moves.append((target, t, entry["amount"]))
+            left[t] = left.get(t, 0) - entry["amount"]
         else:
             for t in [entry["type"]] if "type" in entry else list(left):
                 if left.get(t):
                     moves.append((target, t, left[t]))
                     left[t] = 0
     rest = {t: n for t, n in left.items() if n}
-    if ok and rest:
-        state.error("unaccounted", f"{what}{plural_quota(rest)} 没有去向;请在 {field_name} 中写明去向(机构或编制池)", d, field_name)
+    if ok and rest and not partial:
+        state.error("unaccounted", f"{what}{plural_quota(rest)} 没有去向;请在 {field_name} 中写明去向(机构、编制池,或 收回)", d, field_name)
         ok = False
     return moves if ok else None
 
 
 @dataclass
 class Settlement:
-    """Where everything a retiring body holds goes."""
+    """Where the things a body gives up go: each list pairs an item with its new holder.
+
+    ``quota`` and ``staff`` hold ``(target, type, n)``; ``signboards`` ``(name, Body|None)``;
+    ``duties`` ``(duty key, Body|None)``; ``children`` ``(body id, Body|None)``. None means
+    dropped explicitly (a duty the body led is deleted, a child becomes top-level).
+    ``leaders_to`` receives the body's filled leader posts (merge).
+    """
 
     body: Body
     quota: list = field(default_factory=list)
     staff: list = field(default_factory=list)
-    signboards_to: Body | None = None
-    duties_to: Body | None = None
-    children_to: Body | None = None
+    signboards: list = field(default_factory=list)
     duties: list = field(default_factory=list)
     children: list = field(default_factory=list)
+    leaders_to: Body | None = None
 
 
 def _successor(state: State, d, fname: str, needed: bool, what: str, default: Body | None):
@@ -91,57 +123,135 @@ def _successor(state: State, d, fname: str, needed: bool, what: str, default: Bo
     return target if target is not None else False
 
 
+def spread(moves: list[tuple], bodies: list[Body], book: str) -> dict[int, list]:
+    """Share pooled moves ``[(target, type, n)]`` out over the bodies that hold the pool, in order."""
+    left = {b.id: dict(getattr(b, book)) for b in bodies}
+    out: dict[int, list] = {b.id: [] for b in bodies}
+    for target, t, n in moves:
+        for b in bodies:
+            take = min(n, left[b.id].get(t, 0))
+            if take:
+                out[b.id].append((target, t, take))
+                left[b.id][t] -= take
+                n -= take
+    return out
+
+
+def _check_links(state: State, d, bodies: list[Body], plans: list[Settlement]) -> bool:
+    """No target is one of the retiring bodies; no child moves under its own descendant."""
+    ids = {b.id for b in bodies}
+    for s in plans:
+        for target in [t for t, _, _ in s.quota + s.staff] + [t for _, t in s.signboards + s.duties + s.children]:
+            if isinstance(target, Body) and target.id in ids:
+                state.error("bad-value", f"“{target.name}”正被撤并,不能接收编制、人员、牌子、事项或下属机构", d,
+                            _field_of(d, target.name), target.name)
+                return False
+        for child, target in s.children:
+            if target is not None and (target.id == child or target.id in descendants(state, child)):
+                state.error("hierarchy-cycle", f"“{state.bodies[child].name}”不能隶属于自己或自己的下属机构“{target.name}”", d, "children_to")
+                return False
+    return True
+
+
+def _field_of(d, name: str) -> str | None:
+    """The routing field of ``d`` that mentions ``name``, for pointing a finding at it."""
+    for fname in ("staff_to", "quota_to", "signboards_to", "duties_to", "children_to"):
+        if name in str(d.fields.get(fname, "")):
+            return fname
+    return None
+
+
+def plan_settlements(state: State, d, bodies: list[Body], default: Body | None = None,
+                     quota_alloc=None, staff_alloc=None) -> list[Settlement] | None:
+    """Plan where the quota, staff, signboards, duties and children of ``bodies`` go.
+
+    Quota and staff are pooled over ``bodies``, routed by ``quota_to``/``staff_to`` (or
+    the given allocations) and the rest goes to ``default`` (the merge target).
+    Signboards, duties and children go to ``signboards_to``/``duties_to``/``children_to``
+    or ``default``. Returns one Settlement per body, or None with findings when anything
+    would be left unaccounted, misrouted, or would clash by name.
+    """
+    quota_alloc = list(quota_alloc if quota_alloc is not None else d.fields.get("quota_to") or [])
+    staff_alloc = list(staff_alloc if staff_alloc is not None else d.fields.get("staff_to") or [])
+    if default is not None:
+        quota_alloc.append({"to": default})
+        staff_alloc.append({"to": default})
+    names = "、".join(f"“{b.name}”" for b in bodies)
+    near = bodies[0].division
+    pooled_q = _pool(bodies, "approved")
+    pooled_s = _pool(bodies, "actual")
+    quota = plan_alloc(state, d, "quota_to", pooled_q, quota_alloc, f"{names}的", near=near)
+    staff = plan_alloc(state, d, "staff_to", pooled_s, staff_alloc, f"{names}的实有人员", bodies_only=True)
+    boards = [(b, n) for b in bodies for n in b.signboards]
+    duties = {b.id: duties_of(state, b.id) for b in bodies}
+    ids = {b.id for b in bodies}
+    skip = ids | ({default.id} if default is not None else set())  # the receiver is re-parented by merge
+    kids = {b.id: [c for c in children_of(state, b) if c not in skip] for b in bodies}
+    to_boards = _successor(state, d, "signboards_to", bool(boards), f"{names}的牌子", default)
+    to_duties = _successor(state, d, "duties_to", any(duties.values()), f"{names}的责任事项", default)
+    to_kids = _successor(state, d, "children_to", any(kids.values()), f"{names}的下属机构", default)
+    if quota is None or staff is None or False in (to_boards, to_duties, to_kids):
+        return None
+    if to_boards is not None and not names_free(state, d, "signboards_to", to_boards.division,
+                                                [n for _, n in boards], ids):
+        return None
+    q_by, s_by = spread(quota, bodies, "approved"), spread(staff, bodies, "actual")
+    plans = [Settlement(b, q_by[b.id], s_by[b.id], [(n, to_boards) for n in b.signboards],
+                        [(k, to_duties) for k in duties[b.id]], [(c, to_kids) for c in kids[b.id]])
+             for b in bodies]
+    return plans if _check_links(state, d, bodies, plans) else None
+
+
+def _pool(bodies: list[Body], book: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for b in bodies:
+        for t, n in getattr(b, book).items():
+            out[t] = out.get(t, 0) + n
+    return out
+
+
 def plan_settlement(state: State, d, body: Body, default: Body | None = None,
                     quota_alloc=None, staff_alloc=None) -> Settlement | None:
-    """Plan where ``body``'s quota, staff, signboards, duties and children go.
-
-    ``default`` receives whatever the directive does not route elsewhere (the merge
-    target). Returns None, with findings, when anything would be left unaccounted.
-    """
-    s = Settlement(body)
-    quota_alloc = quota_alloc if quota_alloc is not None else d.fields.get("quota_to")
-    staff_alloc = staff_alloc if staff_alloc is not None else d.fields.get("staff_to")
-    if default is not None:
-        quota_alloc = (quota_alloc or []) + [{"to": default}]
-        staff_alloc = (staff_alloc or []) + [{"to": default}]
-    s.quota = plan_alloc(state, d, "quota_to", body.approved, quota_alloc or [], f"“{body.name}”的")
-    s.staff = plan_alloc(state, d, "staff_to", body.actual, staff_alloc or [], f"“{body.name}”的实有人员", bodies_only=True)
-    s.duties = [k for k, duty in state.duties.items() if duty.lead == body.id or body.id in duty.support]
-    s.children = [u for u, _, k in state.graph.in_edges(body.node, keys=True) if k == "part_of"]
-    s.signboards_to = _successor(state, d, "signboards_to", bool(body.signboards), f"“{body.name}”的牌子", default)
-    s.duties_to = _successor(state, d, "duties_to", bool(s.duties), f"“{body.name}”的责任事项", default)
-    s.children_to = _successor(state, d, "children_to", bool(s.children), f"“{body.name}”的下属机构", default)
-    if s.quota is None or s.staff is None or False in (s.signboards_to, s.duties_to, s.children_to):
-        return None
-    for target in [t for t, _, _ in s.quota + s.staff] + [s.signboards_to, s.duties_to, s.children_to]:
-        if target is body:
-            state.error("bad-value", f"“{body.name}”不能把编制、人员或牌子交给自己", d)
-            return None
-    return s
+    """Plan where one body's things go (see :func:`plan_settlements`)."""
+    plans = plan_settlements(state, d, [body], default, quota_alloc, staff_alloc)
+    return plans[0] if plans else None
 
 
 def apply_settlement(state: State, d, s: Settlement, kind: str) -> None:
-    """Carry out a planned settlement; the body ends up holding nothing."""
+    """Carry out a planned settlement; quota moves are recorded as flows of ``kind``."""
     body = s.body
     for target, t, n in s.quota:
-        state.move_quota(body, target, t, n, d, kind)
+        state.move_quota(body, target, t, n, d, kind, "quota_to", is_cross_level(state, body, target))
     for target, t, n in s.staff:
         body.actual[t] -= n
         target.actual[t] = target.actual.get(t, 0) + n
-    for name in list(body.signboards):
+        target.sources[f"actual:{t}"] = d.source
+    for name, target in s.signboards:
         drop_signboard(state, body, name)
-        if s.signboards_to is not None:
-            add_signboard(state, s.signboards_to, name, d, "signboards_to")
-    for key in s.duties:
-        duty = state.duties[key]
-        if s.duties_to is None:
+        if target is not None:
+            add_signboard(state, target, name, d, "signboards_to")
+    for key, target in s.duties:
+        _move_duty(state, key, body.id, target)
+    for child, target in s.children:
+        link_body(state, state.bodies[child], "part_of", target)
+    if s.leaders_to is not None:
+        for k, n in body.leaders.items():
+            s.leaders_to.leaders[k] = s.leaders_to.leaders.get(k, 0) + n
+        body.leaders = {}
+
+
+def _move_duty(state: State, key: str, old: int, target: Body | None) -> None:
+    duty = state.duties[key]
+    if target is None:
+        if duty.lead == old:
             del state.duties[key]
-            continue
-        if duty.lead == body.id:
-            duty.lead = s.duties_to.id
-        duty.support = [s.duties_to.id if x == body.id else x for x in duty.support]
-    for child in s.children:
-        link_body(state, state.bodies[child[1]], "part_of", s.children_to)
+        else:
+            duty.support = [x for x in duty.support if x != old]
+        return
+    if duty.lead == old:
+        duty.lead = target.id
+    support = [target.id if x == old else x for x in duty.support]
+    duty.support = [x for i, x in enumerate(support) if x != duty.lead and x not in support[:i]]
 
 
 def retire_body(state: State, body: Body, d) -> None:
@@ -158,14 +268,16 @@ def retire_body(state: State, body: Body, d) -> None:
     "signboards_to": Field("ref"), "duties_to": Field("ref"), "children_to": Field("ref"),
 })
 def abolish(state: State, d) -> None:
+    """Abolish a body: quota to named holders or 收回, staff to named bodies, the rest named or dropped."""
     body = state.resolve_body(d.fields["body"], d, "body")
     if body is None:
         return
     plan = plan_settlement(state, d, body)
     if plan is None:
         return
-    held = dict(body.approved)
     apply_settlement(state, d, plan, "abolish")
     retire_body(state, body, d)
     div = state.divisions[body.division]
-    state.event(d, "abolished", f"撤销{div.name}“{body.name}”,编制{plural_quota(held)}按文件划转", [body.id], [div.code])
+    detail = describe([plan])
+    state.event(d, "abolished", f"撤销{div.name}“{body.name}”" + (f":{detail}" if detail else ""),
+                [body.id, *{t.id for t in targets(plan)}], [div.code])

@@ -1,0 +1,140 @@
+"""Measure orgmodel at province and county scale on synthetic ledgers.
+
+Usage::
+
+    python benchmarks/bench.py                       # province (2,000 townships) and county (20 townships)
+    python benchmarks/bench.py --scales county       # only the county-size ledger
+    python benchmarks/bench.py --folder /tmp/bench   # generate into (or reuse) this folder
+    python benchmarks/bench.py --profile replay      # cProfile one stage and print the hot spots
+
+Prints directive count, time to parse YAML, validate, replay, run the rule checks, build
+the body/township/county/total balance tables (wall clock and CPU time, since the machine
+may be shared), and the peak resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from orgmodel import balance  # noqa: E402
+from orgmodel.config import load_config  # noqa: E402
+from orgmodel.ledger import load  # noqa: E402
+
+try:
+    from orgmodel.ledger import gc_paused
+except ImportError:  # older core without the pause
+    from contextlib import nullcontext as gc_paused
+from orgmodel.sources import ledger_files, read_file  # noqa: E402
+from orgmodel.synthetic import Params, generate  # noqa: E402
+
+SCALES = {"province": 2000, "county": 20}
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Timer:
+    """Runs named stages, optionally under cProfile, and keeps their wall-clock times."""
+
+    def __init__(self, profile: str | None):
+        self.profile, self.times, self.cpu = profile, {}, {}
+
+    def run(self, name: str, fn, *args):
+        prof = cProfile.Profile() if name == self.profile else None
+        start, cpu = time.perf_counter(), time.process_time()
+        result = prof.runcall(fn, *args) if prof else fn(*args)
+        self.times[name] = time.perf_counter() - start
+        self.cpu[name] = time.process_time() - cpu
+        if prof:
+            print(f"\n--- cProfile: {name} ---")
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(prof).sort_stats("tottime").print_stats(15)
+        return result
+
+
+def ensure_ledger(folder: Path, townships: int) -> Path:
+    """Reuse a generated ledger in ``folder`` or generate one there."""
+    if not any(folder.glob("*.yaml")):
+        generate(folder, Params(townships=townships))
+    return folder
+
+
+def parse_all(files, config):
+    """YAML parsing alone, with the collector paused as :func:`orgmodel.ledger.load` does."""
+    raws = []
+    with gc_paused():
+        for path, display in files:
+            items, _ = read_file(path, display)
+            raws.extend(items)
+    return raws
+
+
+def bench(folder: Path, profile: str | None) -> dict:
+    """Time every stage on the ledger in ``folder``; return the figures.
+
+    ``parse`` is YAML parsing alone (to show its share); ``load`` is the real
+    read + validate + sort path (:func:`orgmodel.ledger.load`), which parses again.
+    """
+    t = Timer(profile)
+    config = load_config(folder / "orgmodel.yaml" if (folder / "orgmodel.yaml").exists() else None)
+    paths = ledger_files(folder, skip=["orgmodel.yaml"])
+    raws = t.run("parse", parse_all, [(p, str(p)) for p in paths], config)
+    del raws
+    ledger = t.run("load", load, folder)
+    state = t.run("replay", ledger.state)
+    try:
+        from orgmodel.rules import run_rules
+        findings = t.run("rules", run_rules, state, config)
+    except ImportError:
+        findings = []
+    bodies = t.run("body", balance.body_balance, state)
+    t.run("township", balance.township_balance, state, bodies)
+    t.run("county", balance.county_balance, state, bodies)
+    t.run("total", balance.total_balance, state, bodies)
+    return {"directives": len(ledger.directives), "bodies": len(state.bodies), "findings": len(findings),
+            "load_findings": len(ledger.findings), "replay_findings": len(state.findings), "times": t.times, "cpu": t.cpu,
+            "peak_mb": peak_mb(), "files": len(paths), "mb_on_disk": sum(p.stat().st_size for p in paths) / 2**20}
+
+
+LABELS = [("parse", "仅解析 YAML"), ("load", "读取+校验+排序(load)"), ("replay", "回放"),
+          ("rules", "规则检查"), ("body", "机构收支表"), ("township", "乡镇汇总"), ("county", "县级汇总"),
+          ("total", "全辖区总量")]
+
+
+def report(name: str, r: dict) -> None:
+    print(f"\n== {name}: {r['directives']:,} 条指令,{r['bodies']:,} 个机构,{r['files']} 个文件 "
+          f"({r['mb_on_disk']:.1f} MB);读取问题 {r['load_findings']},回放问题 {r['replay_findings']},规则问题 {r['findings']}")
+    for key, label in LABELS:
+        if key in r["times"]:
+            print(f"  {label}:{r['times'][key]:.2f} s(CPU {r['cpu'][key]:.2f} s)")
+    print(f"  峰值内存:{r['peak_mb']:.0f} MB")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="orgmodel 性能测试(模拟台账)")
+    ap.add_argument("--folder", type=Path, default=None, help="生成或复用模拟台账的文件夹(每个规模一个子文件夹)")
+    ap.add_argument("--scales", default="county,province", help="逗号分隔:county、province")
+    ap.add_argument("--townships", type=int, default=None, help="覆盖 province 规模的乡镇数")
+    ap.add_argument("--profile", default=None, help="对某一阶段做 cProfile:parse、load、replay、rules、body…")
+    args = ap.parse_args(argv)
+    base = args.folder or Path(tempfile.mkdtemp(prefix="orgmodel-bench-"))
+    for name in args.scales.split(","):
+        towns = args.townships if name == "province" and args.townships else SCALES[name]
+        folder = ensure_ledger(base / f"{name}-{towns}", towns)
+        report(name, bench(folder, args.profile))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""``demo``: run the main job on the bundled demo ledger (栖澜市) and write its outputs.
+
+Each output is one function ``fn(run) -> [(Chinese label, path)]`` listed in
+:data:`OUTPUTS`; adding an output (HTML pages, say) is one more entry there.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from ..balance import body_balance, county_balance, leader_balance, sinking_ratio, total_balance, township_balance
+from ..findings import sort_findings
+from ..labels import VALUE_LABELS, label
+from ..ledger import Ledger
+from ..report.demo_pages import write_reports
+from ..state import State
+from .ledger_cmds import ledger_findings
+from .options import exit_for, open_ledger, records, summary_line
+
+DEMO_PARTS = ("data", "demo")
+
+# view key -> (Chinese name used for sheets and messages, file stem or None when not written as CSV)
+VIEW_NAMES = {
+    "body": ("机构", "balance-body"),
+    "township": ("乡镇(街道)", "balance-township"),
+    "county": ("县(市、区)", "balance-county"),
+    "total": ("全辖区总量", "balance-total"),
+    "leaders": ("领导职数", None),
+    "sinking": ("下沉比例", None),
+}
+
+
+def find_demo_ledger(cwd: Path | None = None) -> Path:
+    """``data/demo`` under the current directory (or ``cwd``) if present, else the one next
+    to the package. Under the current directory the path stays relative, so findings read
+    ``data/demo/…:line``."""
+    here = cwd.joinpath(*DEMO_PARTS) if cwd else Path(*DEMO_PARTS)
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[2].joinpath(*DEMO_PARTS)
+
+
+@dataclass
+class DemoRun:
+    """Everything the outputs read: the ledger, its state, findings and balance views."""
+
+    ledger: Ledger
+    state: State
+    findings: list
+    views: dict[str, pd.DataFrame]
+    out: Path
+
+
+def build_views(state: State) -> dict[str, pd.DataFrame]:
+    """Every balance view, computing the body table once."""
+    bodies = body_balance(state)
+    return {
+        "body": bodies,
+        "township": township_balance(state, bodies),
+        "county": county_balance(state, bodies),
+        "total": total_balance(state, bodies),
+        "leaders": leader_balance(state),
+        "sinking": sinking_ratio(state, bodies),
+    }
+
+
+def chinese(df: pd.DataFrame) -> pd.DataFrame:
+    """Chinese headers, and 是/否 for yes/no columns."""
+    df = df.copy()
+    for col in df.columns:
+        if pd.api.types.is_bool_dtype(df[col]):
+            df[col] = df[col].map(VALUE_LABELS)
+    return df.rename(columns=label)
+
+
+def write_csvs(run: DemoRun) -> list[tuple[str, Path]]:
+    """One CSV per main view, UTF-8 with BOM so that Excel shows the Chinese correctly."""
+    out = []
+    for key, (name, stem) in VIEW_NAMES.items():
+        if stem:
+            path = run.out / f"{stem}.csv"
+            chinese(run.views[key]).to_csv(path, index=False, encoding="utf-8-sig")
+            out.append((f"编制收支表({name},CSV)", path))
+    return out
+
+
+def write_json(run: DemoRun) -> list[tuple[str, Path]]:
+    """All views as JSON records (English field names, as ``balance --format json``)."""
+    path = run.out / "balance.json"
+    data = {"ledger": str(run.ledger.root), "as_of": str(run.state.as_of),
+            "views": {key: records(df) for key, df in run.views.items()}}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return [("全部编制收支表(JSON)", path)]
+
+
+def write_findings(run: DemoRun) -> list[tuple[str, Path]]:
+    """Findings as ``file:line: [rule] message`` lines with a closing summary."""
+    path = run.out / "findings.txt"
+    lines = [f.format() for f in sort_findings(run.findings)] + [summary_line(run.findings)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [("问题清单", path)]
+
+
+def write_xlsx(run: DemoRun) -> list[tuple[str, Path]]:
+    """One Excel sheet per view, with Chinese sheet names and headers."""
+    path = run.out / "balance.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        for key, (name, _) in VIEW_NAMES.items():
+            df = chinese(run.views[key])
+            df.to_excel(xl, sheet_name=name, index=False)
+            sheet = xl.sheets[name]
+            sheet.freeze_panes = "A2"
+            for i, col in enumerate(df.columns):
+                width = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)]) * 1.6 + 2
+                sheet.column_dimensions[sheet.cell(row=1, column=i + 1).column_letter].width = min(width, 40)
+    return [("编制收支工作簿(Excel)", path)]
+
+
+OUTPUTS = [write_csvs, write_json, write_findings, write_xlsx, write_reports]
+
+
+@click.command()
+@click.option("--out", "out", type=click.Path(file_okay=False), default="reports/demo", show_default=True,
+              help="输出文件夹")
+def demo(out):
+    """演示:检查内置的栖澜市演示台账,写出编制收支表(CSV、JSON、Excel)、问题清单和 HTML 报表(收支、问题、改革方案)。"""
+    path = find_demo_ledger()
+    led = open_ledger(str(path))
+    findings, state = ledger_findings(led)
+    click.echo(f"演示台账:{path}({len(led.directives)} 条指令,截至 {state.as_of})")
+    click.echo(f"检查结果:{summary_line(findings)}")
+    run = DemoRun(led, state, findings, build_views(state), Path(out))
+    run.out.mkdir(parents=True, exist_ok=True)
+    for write in OUTPUTS:
+        for what, written in write(run):
+            click.echo(f"已写出{what}:{written}")
+    sys.exit(exit_for(findings))

@@ -1,0 +1,91 @@
+"""``report balance|audit|scenario``: write HTML pages that open offline and print on A4."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .options import DateType, as_of_option, config_option, exit_for, open_ledger, summary_line
+
+TEMPLATES_HELP = "自定义模板文件夹(同名模板优先于内置模板)"
+
+
+def out_option(default: str):
+    def wrap(fn):
+        fn = click.option("--templates", "templates", type=click.Path(file_okay=False), default=None,
+                          help=TEMPLATES_HELP)(fn)
+        return click.option("--out", "out", type=click.Path(file_okay=False), default=default,
+                            show_default=True, help="输出文件夹")(fn)
+    return wrap
+
+
+def done(paths: list[Path], what: str) -> None:
+    first = paths[0] if paths else None
+    click.echo(f"已生成{what} {len(paths)} 个页面:{first.resolve() if first else '(无)'}")
+
+
+@click.group()
+def report():
+    """生成 HTML 报表(可离线打开、A4 横向打印):编制收支、问题清单、改革方案对比。
+
+    页面写出后,台账或方案有错误时退出码为 1(与 check、simulate 一致),无法读取时为 2。"""
+
+
+@report.command("balance")
+@click.argument("ledger")
+@as_of_option
+@click.option("--since", type=DateType(), default=None, help="乡镇页面只列此日期以来的指令(默认:全部)")
+@click.option("--public", is_flag=True, help="公开版:不含内部备注、来源文件路径和任何个人信息")
+@config_option
+@out_option("reports/balance")
+def balance_report(ledger, as_of, since, public, config_path, out, templates):
+    """编制收支报表:辖区总览 index.html、县级机构页和每个乡镇(街道)一页。"""
+    from ..report import write_balance_report
+
+    led = open_ledger(ledger, config_path)
+    state = led.state(as_of)
+    paths = write_balance_report(led, out, public=public, since=since, templates=templates, state=state)
+    done(paths, "编制收支报表")
+    findings = list(led.findings) + list(state.findings)
+    if findings:
+        click.echo(f"注意:台账有问题({summary_line(findings)}),报表可能不完整;运行 orgmodel report audit 查看。", err=True)
+    sys.exit(exit_for(findings))
+
+
+@report.command("audit")
+@click.argument("ledger")
+@as_of_option
+@config_option
+@out_option("reports/audit")
+def audit_report(ledger, as_of, config_path, out, templates):
+    """问题清单:按规则和级别分组列出全部问题,链接到所在乡镇页面(写在 balance/ 子文件夹)。"""
+    from ..report import write_audit_report
+
+    led = open_ledger(ledger, config_path)
+    paths, findings = write_audit_report(led, out, as_of=as_of, templates=templates)
+    done(paths, "问题清单")
+    click.echo(summary_line(findings))
+    sys.exit(exit_for(findings))
+
+
+@report.command("scenario")
+@click.argument("ledger")
+@click.argument("scenario")
+@as_of_option
+@config_option
+@out_option("reports/scenario")
+def scenario_report(ledger, scenario, as_of, config_path, out, templates):
+    """改革方案报表:改革前后对比、机构变动、问题、编制流向图和组织结构变化。"""
+    from ..report import write_scenario_report
+
+    led = open_ledger(ledger, config_path)
+    try:
+        paths, findings = write_scenario_report(led, scenario, out, as_of=as_of, templates=templates)
+    except FileNotFoundError as exc:
+        click.echo(f"错误:{exc}", err=True)
+        sys.exit(2)
+    done(paths, "改革方案报表")
+    click.echo(summary_line(findings))
+    sys.exit(exit_for(findings))

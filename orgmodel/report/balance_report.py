@@ -1,0 +1,169 @@
+"""The balance report: a jurisdiction index, one page per township and a county-bodies page.
+
+Every figure is read from :class:`~orgmodel.report.site.Tables` (the balance tables);
+the page context only selects rows. ``public`` leaves out source paths and notes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..balance import with_gap
+from ..ops.common import POOL_LABELS
+from ..state import TOWNSHIP, State
+from . import charts
+from .render import environment, write_page
+from .site import (
+    COUNTY_FILE,
+    INDEX_FILE,
+    Tables,
+    directive_notes,
+    entries,
+    entries_by_township,
+    figures,
+    jurisdiction_name,
+    records,
+    search_index,
+    town_file,
+    township_of,
+)
+
+CHART_MAX = 40
+
+
+def present_types(state: State, recs: list[dict], cols=("approved", "actual")) -> list[str]:
+    """Quota types (configured order) with a non-zero value in any of ``recs``' ``{type: rec}``."""
+    return [t for t in state.config.quota_types
+            if any(r.get(t) and any(r[t].get(c) for c in cols) for r in recs)]
+
+
+def body_rows(state: State, tables: Tables, bodies) -> list[dict]:
+    """One row per body: names, attributes, its balance per type, leader posts and the duties it leads."""
+    bfig, lfig = tables.body_figures, tables.leader_figures
+    name = {b.id: b.name for b in state.bodies.values()}
+    leads: dict[int, list[str]] = {}
+    for duty in state.duties.values():
+        leads.setdefault(duty.lead, []).append(duty.name)
+    return [{
+        "id": b.id, "name": b.name, "signboards": list(b.signboards), "category": b.category,
+        "klass": b.klass, "rank": b.rank, "funding": b.funding, "parent": name.get(b.parent),
+        "led_by": name.get(b.led_by), "dispatched_from": name.get(b.dispatched_from),
+        "division": state.divisions[b.division].name,
+        "quota": bfig.get(b.id, {}), "posts": lfig.get(b.id, {}), "duties": leads.get(b.id, []),
+    } for b in bodies]
+
+
+def township_leaders(state: State, tables: Tables) -> dict:
+    """``{township code: {post: rec}}``: leader posts summed over each township's own bodies."""
+    df = tables.leaders
+    own = [state.divisions[c].level == TOWNSHIP and not state.bodies[i].dispatched
+           for c, i in zip(df["division_code"], df["body_id"])]
+    df = df[own] if len(df) else df
+    sums = df.groupby(["division_code", "post"])[["approved", "actual"]].sum().reset_index()
+    return figures(with_gap(sums), "division_code", "post")
+
+
+def duty_rows(state: State, town_of: dict) -> dict[str, list[dict]]:
+    """``{township code: duty items led by one of its bodies, with their supporting bodies}``."""
+    name = {b.id: b.name for b in state.bodies.values()}
+    out: dict[str, list[dict]] = {}
+    for d in state.duties.values():
+        town = town_of.get(state.bodies[d.lead].division) if d.lead in state.bodies else None
+        if town:
+            out.setdefault(town, []).append({"name": d.name, "category": d.category, "lead": name.get(d.lead),
+                                             "lead_id": d.lead, "support": [name.get(i, "") for i in d.support]})
+    return out
+
+
+def township_pages(state: State, tables: Tables, all_entries, since) -> list[dict]:
+    """The context of every township page, in division-code order."""
+    tfig, prof = figures(tables.townships, "division_code"), {r["division_code"]: r for r in records(tables.profile)}
+    lead = township_leaders(state, tables)
+    town_of = {code: township_of(state, code) for code in state.divisions}
+    inside: dict[str, list] = {}
+    for b in state.active_bodies():
+        inside.setdefault(town_of[b.division], []).append(b)
+    duties, touched = duty_rows(state, town_of), entries_by_township(state, all_entries, since)
+    pages = []
+    for code in sorted(prof):
+        bodies = inside.get(code, [])
+        own = body_rows(state, tables, [b for b in bodies if b.division == code and not b.dispatched])
+        sent = body_rows(state, tables, [b for b in bodies if b.division == code and b.dispatched])
+        below = body_rows(state, tables, [b for b in bodies if b.division != code])
+        div = state.divisions[code]
+        pages.append({
+            "code": code, "name": div.name, "kind": div.kind, "file": town_file(code), "profile": prof[code],
+            "parent": state.divisions[div.parent].name if div.parent in state.divisions else "",
+            "totals": tfig.get(code, {}), "leaders": lead.get(code, {}), "own": own, "dispatched": sent,
+            "villages": below, "own_types": present_types(state, [r["quota"] for r in own]),
+            "sent_types": present_types(state, [r["quota"] for r in sent]),
+            "village_types": present_types(state, [r["quota"] for r in below]),
+            "duties": duties.get(code, []), "entries": touched.get(code, []),
+        })
+    return pages
+
+
+def county_sections(state: State, tables: Tables) -> list[dict]:
+    """Bodies outside any township, grouped by division (county, city…) and category, so each
+    table only carries the quota types its bodies hold."""
+    sections = []
+    for code, div in state.divisions.items():
+        if township_of(state, code) is not None:
+            continue
+        bodies = [b for b in state.active_bodies() if b.division == code]
+        for category in dict.fromkeys(b.category for b in bodies):
+            rows = body_rows(state, tables, [b for b in bodies if b.category == category])
+            sections.append({"code": code, "name": div.name, "level": div.level, "category": category,
+                             "rows": rows, "types": present_types(state, [r["quota"] for r in rows])})
+    return sections
+
+
+def index_context(state: State, tables: Tables, towns: list[dict]) -> dict:
+    """The jurisdiction page: totals, pools, sinking ratio, the township table and its chart."""
+    own_types = present_types(state, [t["totals"] for t in towns])
+    sent_types = present_types(state, [t["totals"] for t in towns], ("dispatched_approved", "dispatched_actual"))
+    pools = [dict(r, kind_label=POOL_LABELS.get(r["pool_kind"], r["pool_kind"])) for r in records(tables.pools)]
+    bars = [(t["name"], t["file"], sum(r["vacant"] for r in t["totals"].values()),
+             sum(r["over"] for r in t["totals"].values())) for t in towns]
+    if len(bars) > CHART_MAX:  # keep the chart readable: the townships with most vacant + over
+        keep = set(sorted(range(len(bars)), key=lambda i: -(bars[i][2] + bars[i][3]))[:CHART_MAX])
+        bars = [b for i, b in enumerate(bars) if i in keep]
+    return {"totals": records(tables.totals), "pools": pools, "sinking": records(tables.sinking),
+            "own_types": own_types, "sent_types": sent_types,
+            "chart": charts.bar_chart(bars, ("空编", "超编")), "chart_cut": len(towns) > CHART_MAX,
+            "show_parent": len({t["parent"] for t in towns}) > 1}
+
+
+def write_balance_report(ledger, out: str | Path, as_of: dt.date | None = None, public: bool = False,
+                         since: dt.date | None = None, templates: str | Path | None = None,
+                         state: State | None = None, title: str | None = None,
+                         extra_links: list[dict] | None = None) -> list[Path]:
+    """Write ``index.html``, ``county.html`` and one ``town-<code>.html`` per township into ``out``.
+
+    Returns the paths written. ``state`` may be given to report an already replayed state;
+    ``extra_links`` (``[{href, label}]``) are added to every page's navigation.
+    """
+    state = state or ledger.state(as_of)
+    tables = Tables.of(state)
+    env, out = environment(templates), Path(out)
+    all_entries = entries(state, {} if public else directive_notes(ledger), public)
+    towns = township_pages(state, tables, all_entries, since)
+    root = jurisdiction_name(state)
+    common = {"jurisdiction": title or root, "as_of": state.as_of, "public": public, "since": since,
+              "towns": towns, "index_file": INDEX_FILE, "county_file": COUNTY_FILE,
+              "search": None, "extra_links": extra_links or [],
+              "leader_kinds": list(state.config.leader_kinds)}
+    # The search index goes on the index page only: repeated on every page it would
+    # multiply a large jurisdiction's output size by the number of townships.
+    written = [write_page(env, "balance_index.html", out / INDEX_FILE, page="index",
+                          **dict(common, search=search_index(state)), **index_context(state, tables, towns))]
+    written.append(write_page(env, "county.html", out / COUNTY_FILE, page="county", **common,
+                              sections=county_sections(state, tables),
+                              counties=records(tables.county)))
+    for town in towns:
+        written.append(write_page(env, "township.html", out / town["file"], page=town["file"], town=town, **common))
+    return written
+
+
+__all__ = ["body_rows", "write_balance_report"]

@@ -1,0 +1,175 @@
+"""What every report page shares: page file names, the balance tables, events and the search index.
+
+All figures come from :mod:`orgmodel.balance` tables, computed once per state in
+:class:`Tables`; pages only select and arrange them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from .. import balance
+from ..provenance import kind_label
+from ..state import TOWNSHIP, State
+
+INDEX_FILE = "index.html"
+COUNTY_FILE = "county.html"
+
+EVENT_LABELS = {
+    "created": "设立", "abolished": "撤销", "renamed": "更名", "signboard_added": "加挂牌子",
+    "signboard_removed": "摘除牌子", "signboard_moved": "牌子转移", "merged": "整合", "split": "分设",
+    "function_transferred": "职责划转", "reclassified": "调整类别", "template_applied": "统一设置",
+}
+
+
+def town_file(code: str) -> str:
+    """The file name of a township's page (the division code, made safe for file systems)."""
+    return "town-" + re.sub(r"[^\w-]", "_", code) + ".html"
+
+
+@dataclass
+class Tables:
+    """The balance tables of one state: the single source of every figure on a page."""
+
+    bodies: pd.DataFrame
+    leaders: pd.DataFrame
+    townships: pd.DataFrame
+    profile: pd.DataFrame
+    pools: pd.DataFrame
+    totals: pd.DataFrame
+    sinking: pd.DataFrame
+    county: pd.DataFrame
+
+    @classmethod
+    def of(cls, state: State) -> Tables:
+        bodies = balance.body_balance(state)
+        return cls(bodies, balance.leader_balance(state), balance.township_balance(state, bodies),
+                   balance.township_profile(state), balance.pool_balance(state),
+                   balance.total_balance(state, bodies), balance.sinking_ratio(state, bodies),
+                   balance.county_balance(state, bodies))
+
+    @cached_property
+    def body_figures(self) -> dict:
+        """``{body_id: {quota_type: record}}``."""
+        return figures(self.bodies, "body_id")
+
+    @cached_property
+    def leader_figures(self) -> dict:
+        """``{body_id: {post: record}}``."""
+        return figures(self.leaders, "body_id", "post")
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """Rows as plain dicts, exactly as ``orgmodel balance --format json`` gives them (NaN → None)."""
+    return json.loads(df.to_json(orient="records", force_ascii=False))
+
+
+def figures(df: pd.DataFrame, key: str, sub: str = "quota_type") -> dict:
+    """``{key value: {sub value: {column: value}}}`` for looking figures up in templates."""
+    out: dict = {}
+    for rec in records(df):
+        out.setdefault(rec[key], {})[rec[sub]] = rec
+    return out
+
+
+def jurisdiction_name(state: State) -> str:
+    """The name of the root division(s), used as every page's heading."""
+    return "、".join(d.name for d in state.divisions.values() if d.parent is None) or "全辖区"
+
+
+def township_of(state: State, code: str) -> str | None:
+    """The township a division belongs to (itself, or its nearest township ancestor)."""
+    return next((c for c in state.ancestors(code) if state.divisions[c].level == TOWNSHIP), None)
+
+
+def page_of(state: State, code: str) -> str:
+    """The page that lists the bodies of division ``code``: its township's, or the county page."""
+    town = township_of(state, code)
+    return town_file(town) if town else COUNTY_FILE
+
+
+@dataclass
+class Entry:
+    """One line of a page's change list: a structural event or a quota movement."""
+
+    date: dt.date
+    kind: str
+    text: str
+    doc: str | None
+    source: str | None = None
+    note: str | None = None
+    divisions: set = field(default_factory=set)
+    order: tuple = ()
+
+
+def _holder_text(state: State, node) -> tuple[str, str | None]:
+    if node is None:
+        return "上级", None
+    if node[0] == "body":
+        b = state.bodies[node[1]]
+        return f"{state.divisions[b.division].name}“{b.name}”", b.division
+    if node[0] == "pool":
+        pool = state.pools.get(node[1])
+        return f"“{node[1]}”", pool.division if pool else None
+    return str(node[-1]), None
+
+
+def entries(state: State, notes: dict, public: bool) -> list[Entry]:
+    """Every event and quota movement, newest last; sources and notes only when not public."""
+    out = []
+    for ev in state.events:
+        divs = set(ev.divisions) | {state.bodies[i].division for i in ev.bodies if i in state.bodies}
+        out.append(Entry(ev.date, EVENT_LABELS.get(ev.kind, ev.kind), ev.text, ev.doc,
+                         None if public else str(ev.source), None if public else notes.get(ev.source), divs,
+                         _order(ev.source)))
+    for fl in state.flows:
+        if not fl.amount:
+            continue
+        src, sdiv = _holder_text(state, fl.src)
+        dst, ddiv = _holder_text(state, fl.dst)
+        cross = "(跨层级)" if fl.cross_level else ""
+        text = f"{src} → {dst}:{fl.quota_type} {fl.amount} 名{cross}"
+        out.append(Entry(fl.date, kind_label(fl.kind), text, fl.doc,
+                         None if public else str(fl.source), None if public else notes.get(fl.source),
+                         {d for d in (sdiv, ddiv) if d}, _order(fl.source)))
+    return sorted(out, key=lambda e: (e.date, e.order, e.text))
+
+
+def _order(source) -> tuple:
+    return (getattr(source, "file", str(source)), getattr(source, "line", 0))
+
+
+def entries_by_township(state: State, all_entries: list[Entry], since: dt.date | None) -> dict[str, list[Entry]]:
+    """``{township code: entries}``: what touched each township (or a division inside it) since ``since``."""
+    town_of = {code: township_of(state, code) for code in state.divisions}
+    out: dict[str, list[Entry]] = {}
+    for e in all_entries:
+        if since is None or e.date >= since:
+            for town in sorted({town_of.get(d) for d in e.divisions} - {None}):
+                out.setdefault(town, []).append(e)
+    return out
+
+
+def search_index(state: State) -> list[dict]:
+    """Every active body with its signboards and the page (and anchor) that shows it."""
+    rows = []
+    for b in sorted(state.active_bodies(), key=lambda b: (b.division, b.id)):
+        rows.append({"n": b.name, "s": list(b.signboards), "d": state.divisions[b.division].name,
+                     "h": f"{page_of(state, b.division)}#b{b.id}"})
+    return rows
+
+
+def linked_index(state: State, folder: str) -> list[dict]:
+    """The search index for a page one folder above the balance pages in ``folder``."""
+    return [dict(e, h=f"{folder}/{e['h']}") for e in search_index(state)]
+
+
+def directive_notes(ledger) -> dict:
+    """``{source: note}`` of the ledger's directives that carry an internal note."""
+    return {d.source: d.note for d in ledger.directives if d.note}

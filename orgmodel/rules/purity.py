@@ -1,0 +1,24 @@
+"""Type purity (编制类型不混用): a body holds only the quota types its category allows."""
+
+from __future__ import annotations
+
+from ..state import State
+from .registry import flag, rule
+
+
+@rule("type-purity", "编制类型不得混用")
+def type_purity(state: State, config):
+    """An active body holds (approved) or staffs (actual) only the types that config
+    ``type_purity`` allows for its category; categories not listed are not checked."""
+    allowed = {cat: list(types) for cat, types in (config.get("type_purity") or {}).items()}
+    for b in state.active_bodies():
+        ok = allowed.get(b.category)
+        if ok is None:
+            continue
+        used = {t for t, n in b.approved.items() if n} | {t for t, n in b.actual.items() if n}
+        for t in sorted(used - set(ok)):
+            key = f"approved:{t}" if b.approved.get(t) else f"actual:{t}"
+            yield flag("type-purity",
+                       f"“{b.name}”是{b.category},却有{t}(核定 {b.approved.get(t, 0)} 名、实有 {b.actual.get(t, 0)} 名);"
+                       f"{b.category}只能使用{'、'.join(ok)},编制类型不得混用或擅自转换",
+                       b.source_of(key), b.name)

@@ -1,0 +1,164 @@
+"""Before/after comparisons of two replayed states (used by :mod:`orgmodel.scenario`).
+
+Bodies are matched across the two replays by :func:`body_key` (the directive that
+established them, their division and first name), never by replay id, because
+scenario directives interleaved with the base can shift ids.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .balance import body_balance, leader_balance, total_balance, township_balance
+from .provenance import kind_label, node_label
+from .state import Body, State
+
+MEASURES = ["approved", "actual", "vacant", "over"]
+STATUS = {"new": "新设", "gone": "撤销", "renamed": "更名", "changed": "变化"}
+
+
+def body_key(body: Body) -> str:
+    """A replay-independent identity: establishing source, division and first name."""
+    first = body.names[0][1] if body.names else body.name
+    return f"{body.sources.get('establish') or ''}#{body.division}#{first}"
+
+
+def _frame(state: State, df: pd.DataFrame, item: str) -> pd.DataFrame:
+    keys = {b.id: body_key(b) for b in state.bodies.values()}
+    df = df.assign(key=df["body_id"].map(keys))
+    return df.set_index(["key", item])[MEASURES]
+
+
+GONE = {"merged": "并入", "split": "分设", "abolished": "撤销"}
+
+
+def _retired(state: State) -> dict[str, str]:
+    """For each retired body's key: how it went (并入 / 分设 / 撤销), from the last event naming it."""
+    out = {}
+    for e in state.events:
+        for i in e.bodies:
+            if e.kind in GONE and not state.bodies[i].active:
+                out[body_key(state.bodies[i])] = GONE[e.kind]
+    return out
+
+
+def _status(key: str, before: dict, after: dict, retired: dict) -> tuple[str, str | None]:
+    if key not in before:
+        return STATUS["new"], None
+    if key not in after:
+        return retired.get(key, STATUS["gone"]), None
+    old, new = before[key].name, after[key].name
+    return (STATUS["renamed"], old) if old != new else (STATUS["changed"], None)
+
+
+def _diff(before: State, after: State, b_df: pd.DataFrame, a_df: pd.DataFrame, item: str) -> pd.DataFrame:
+    b, a = _frame(before, b_df, item), _frame(after, a_df, item)
+    idx = b.index.union(a.index)
+    b, a = b.reindex(idx, fill_value=0).astype(int), a.reindex(idx, fill_value=0).astype(int)
+    changed = (b != a).any(axis=1)
+    b_bodies = {body_key(x): x for x in before.active_bodies()}
+    a_bodies = {body_key(x): x for x in after.active_bodies()}
+    retired = _retired(after)
+    rows = []
+    for (key, it), bv, av in zip(idx[changed], b[changed].values, a[changed].values):
+        body = a_bodies.get(key) or b_bodies[key]
+        status, former = _status(key, b_bodies, a_bodies, retired)
+        div = (after.divisions.get(body.division) or before.divisions[body.division])
+        rows.append([body.division, div.name, body.name, former, status, it, *bv.tolist(), *av.tolist()])
+    cols = ["division_code", "division", "body", "former_name", "status", item,
+            *[f"before_{m}" for m in MEASURES], *[f"after_{m}" for m in MEASURES]]
+    df = pd.DataFrame(rows, columns=cols)
+    order = {k: i for i, k in enumerate([*after.config.quota_types, *after.config.leader_kinds])}
+    df = df.assign(_o=df[item].map(order)).sort_values(["division_code", "body", "_o"], kind="stable")
+    return df.drop(columns="_o").reset_index(drop=True)
+
+
+def balance_diff(before: State, after: State) -> pd.DataFrame:
+    """Per body and quota type: before/after approved, actual, vacant, over (changed rows only)."""
+    return _diff(before, after, body_balance(before), body_balance(after), "quota_type")
+
+
+def leader_diff(before: State, after: State) -> pd.DataFrame:
+    """Per body and post kind (正职/副职): before/after leader posts (changed rows only)."""
+    return _diff(before, after, leader_balance(before), leader_balance(after), "post")
+
+
+def _side_by_side(b: pd.DataFrame, a: pd.DataFrame, keys: list[str], values: list[str]) -> pd.DataFrame:
+    b = b.set_index(keys)[values].add_prefix("before_")
+    a = a.set_index(keys)[values].add_prefix("after_")
+    df = b.join(a, how="outer").fillna(0)
+    return df.astype(int).reset_index()
+
+
+def township_diff(before: State, after: State) -> pd.DataFrame:
+    """Per township and type: own bodies' balance, grids and off-quota staff before → after (changed rows)."""
+    values = [*MEASURES, "grids", "off_quota_staff"]
+    keys = ["division_code", "quota_type"]
+    df = _side_by_side(township_balance(before), township_balance(after), keys, values)
+    changed = pd.Series(False, index=df.index)
+    for v in MEASURES:  # grids and off-quota staff changes are listed by off_quota_diff
+        changed |= df[f"before_{v}"] != df[f"after_{v}"]
+    names = {c: d.name for c, d in {**before.divisions, **after.divisions}.items()}
+    df.insert(1, "division", df["division_code"].map(names))
+    return df[changed].reset_index(drop=True)
+
+
+def totals_diff(before: State, after: State) -> pd.DataFrame:
+    """Jurisdiction totals per quota type, before → after (bodies, pools and their sum)."""
+    values = [*MEASURES, "pools", "total"]
+    df = _side_by_side(total_balance(before), total_balance(after), ["quota_type"], values)
+    order = {t: i for i, t in enumerate(after.config.quota_types)}
+    return df.sort_values("quota_type", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def off_quota_diff(before: State, after: State) -> list[dict]:
+    """Divisions whose grids or off-quota staff changed: ``{division, before: {...}, after: {...}}``."""
+    out = []
+    for code, div in after.divisions.items():
+        old = before.divisions.get(code)
+        b = {"grids": old.grids, "staff": dict(old.off_quota)} if old else {"grids": 0, "staff": {}}
+        a = {"grids": div.grids, "staff": dict(div.off_quota)}
+        if a != b:
+            out.append({"division_code": code, "division": div.name, "before": b, "after": a})
+    return out
+
+
+def flow_records(after: State, sources: set) -> list[dict]:
+    """The quota movements made by directives from ``sources`` (for a Sankey diagram)."""
+    return [{"date": f.date.isoformat(), "doc": f.doc, "kind": f.kind, "kind_label": kind_label(f.kind),
+             "source_label": node_label(after, f.src, f.date), "target_label": node_label(after, f.dst, f.date),
+             "quota_type": f.quota_type, "amount": f.amount, "cross_level": f.cross_level, "source": str(f.source)}
+            for f in after.flows if f.source in sources and f.amount]
+
+
+def _tree_rows(state: State) -> dict[str, dict]:
+    keys = {b.id: body_key(b) for b in state.bodies.values()}
+    rows = {}
+    for b in state.bodies.values():
+        rows[keys[b.id]] = {
+            "key": keys[b.id], "body": b.name, "division": state.divisions[b.division].name,
+            "parent": keys.get(b.parent), "led_by": keys.get(b.led_by), "category": b.category,
+            "class": b.klass, "signboards": list(b.signboards), "active": b.active}
+    return rows
+
+
+def _with_ancestors(rows: dict[str, dict], keys: set[str]) -> list[dict]:
+    todo, seen = sorted(keys), set()
+    while todo:
+        k = todo.pop()
+        if k in seen or k not in rows:
+            continue
+        seen.add(k)
+        todo += [x for x in (rows[k]["parent"], rows[k]["led_by"]) if x]
+    return [rows[k] for k in sorted(seen)]
+
+
+def trees(before: State, after: State, sources: set) -> tuple[list[dict], list[dict]]:
+    """The changed bodies (and their parent / led_by ancestors) before and after."""
+    b_rows, a_rows = _tree_rows(before), _tree_rows(after)
+    keys = {k for k in set(b_rows) | set(a_rows) if b_rows.get(k) != a_rows.get(k)}
+    ids = {i for e in after.events if e.source in sources for i in e.bodies}
+    keys |= {body_key(after.bodies[i]) for i in ids if i in after.bodies}
+    keep_before = {k for k in keys if k in b_rows and b_rows[k]["active"]}
+    keep_after = {k for k in keys if k in a_rows and a_rows[k]["active"]}
+    return _with_ancestors(b_rows, keep_before), _with_ancestors(a_rows, keep_after)

@@ -1,0 +1,299 @@
+"""``orgmodel check``: every bad input of issue 2 gives its rule at its file:line, exit 1, no traceback."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import COUNTY, run_cli, write_ledger
+
+# Each case: (id, text appended after COUNTY's 8 lines, expected line, expected rule).
+# Appended text starts at line 9.
+BAD_INPUTS = [
+    ("unknown-body", """\
+- date: 2021-02-01
+  op: approve
+  body: 不存在局
+  type: 行政编制
+  amount: 3
+  doc: 青编〔2021〕1号
+""", 11, "unknown-body"),
+    ("unknown-division", """\
+- date: 2021-02-01
+  op: establish
+  name: 党政办
+  division: 南镇
+  category: 党政机关
+""", 12, "unknown-division"),
+    ("duplicate-body-name", """\
+- date: 2021-02-01
+  op: establish
+  name: 党政办
+  division: 东镇
+  category: 党政机关
+""", 11, "duplicate-name"),
+    ("body-vs-signboard", """\
+- {date: 2021-02-01, op: signboard_add, body: 便民服务中心, name: 人大办}
+- date: 2021-02-02
+  op: establish
+  division: 东镇
+  name: 人大办
+  category: 党政机关
+""", 13, "duplicate-name"),
+    ("signboard-vs-body", """\
+- date: 2021-02-01
+  op: 加挂
+  body: 便民服务中心
+  name: 党政办
+""", 12, "duplicate-name"),
+    ("negative-count", """\
+- date: 2021-02-01
+  op: approve
+  body: 县委办
+  type: 行政编制
+  amount: -3
+  doc: 青编〔2021〕1号
+""", 13, "negative-count"),
+    ("non-whole-count", """\
+- date: 2021-02-01
+  op: approve
+  body: 县委办
+  type: 行政编制
+  amount: 2.5
+  doc: 青编〔2021〕1号
+""", 13, "bad-count"),
+    ("non-whole-nested-count", """\
+- date: 2021-02-01
+  op: staff
+  body: 县委办
+  actual:
+    行政编制: 2.5
+""", 13, "bad-count"),
+    ("text-count", """\
+- {date: 2021-02-01, op: staff, body: 县委办, actual: {行政编制: 3}}
+- {date: 2021-02-01, op: approve, body: 县委办, type: 行政编制, amount: 三, doc: X}
+""", 10, "bad-count"),
+    ("bool-count", """\
+- date: 2021-02-01
+  op: approve
+  body: 县委办
+  type: 行政编制
+  amount: true
+  doc: 青编〔2021〕1号
+""", 13, "bad-count"),
+    ("unknown-quota-type", """\
+- date: 2021-02-01
+  op: approve
+  body: 县委办
+  type: 行政编
+  amount: 3
+  doc: 青编〔2021〕1号
+""", 12, "unknown-quota-type"),
+    ("unknown-quota-type-nested", """\
+- date: 2021-02-01
+  op: staff
+  body: 县委办
+  actual:
+    行政编制: 2
+    临时编制: 1
+""", 14, "unknown-quota-type"),
+    ("bad-date-feb-30", """\
+- date: 2021-01-05
+  op: staff
+  body: 县委办
+  actual: {行政编制: 1}
+- date: 2021-02-30
+  op: staff
+  body: 县委办
+  actual: {行政编制: 1}
+""", 13, "bad-date"),
+    ("bad-date-slashes", """\
+- {date: 2021/3/1, op: staff, body: 县委办, actual: {行政编制: 1}}
+""", 9, "bad-date"),
+    ("missing-doc", """\
+- date: 2021-02-01
+  op: 核定
+  body: 县委办
+  type: 行政编制
+  amount: 3
+""", 9, "missing-doc"),
+    ("transfer-overdraw", """\
+- {date: 2021-02-01, op: approve, body: 县委办, type: 行政编制, amount: 5, doc: 青编〔2021〕1号}
+- date: 2021-02-02
+  op: transfer
+  from: 县委办
+  to: 东镇/党政办
+  type: 行政编制
+  amount: 6
+  doc: 青编〔2021〕2号
+""", 15, "insufficient-quota"),
+    ("touch-abolished", """\
+- {date: 2021-02-01, op: abolish, body: 便民服务中心, doc: 青编〔2021〕3号}
+- date: 2021-03-01
+  op: staff
+  body: 便民服务中心
+  actual: {事业编制: 1}
+""", 12, "abolished-body"),
+    ("unclosed-bracket", """\
+- {date: 2021-02-01, op: staff, body: 县委办, actual: {行政编制: 1}
+- date: 2021-03-01
+  op: staff
+  body: 县委办
+""", 9, "bad-yaml"),
+    ("bad-indentation", """\
+- date: 2021-02-01
+  op: staff
+    body: 县委办
+""", 11, "bad-yaml"),
+    ("unknown-op", """\
+- date: 2021-02-01
+  op: 合并机构啦
+""", 10, "unknown-op"),
+    ("unknown-field", """\
+- date: 2021-02-01
+  op: staff
+  body: 县委办
+  actaul: {行政编制: 1}
+""", 12, "unknown-field"),
+    ("duplicate-field", """\
+- date: 2021-02-01
+  op: staff
+  body: 县委办
+  actual: {行政编制: 1}
+  body: 东镇/党政办
+""", 13, "duplicate-field"),
+    ("duplicate-field-flow", """\
+- {date: 2021-02-01, op: staff, body: 县委办, actual: {行政编制: 1}, body: 东镇/党政办}
+""", 9, "duplicate-field"),
+    ("duplicate-nested-key", """\
+- date: 2021-02-01
+  op: staff
+  body: 县委办
+  actual:
+    行政编制: 1
+    行政编制: 2
+""", 14, "duplicate-field"),
+    ("not-a-mapping", """\
+- 核定 县委办 行政编制 3
+""", 9, "bad-directive"),
+]
+
+
+def _check(root):
+    result = run_cli("check", root)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+@pytest.mark.parametrize("text,line,rule", [c[1:] for c in BAD_INPUTS], ids=[c[0] for c in BAD_INPUTS])
+def test_bad_input_gives_rule_at_file_line(tmp_path, text, line, rule):
+    root = write_ledger(tmp_path, COUNTY + text)
+    result = _check(root)
+    assert result.exit_code == 1, result.output
+    assert f"ledger.yaml:{line}: [{rule}] " in result.output, result.output
+
+
+def test_same_name_in_two_divisions_is_fine(tmp_path):
+    # COUNTY already has 党政办 in both 东镇 and 西乡; add signboards of one name in both too.
+    root = write_ledger(tmp_path, COUNTY + """\
+- {date: 2021-02-01, op: 加挂, body: 东镇/党政办, name: 人大办}
+- {date: 2021-02-01, op: 加挂, body: 西乡/党政办, name: 人大办}
+""")
+    result = _check(root)
+    assert "duplicate-name" not in result.output
+    assert "ambiguous-name" not in result.output
+    assert result.exit_code == 0, result.output
+
+
+def test_all_problems_of_several_files_in_one_run(tmp_path):
+    write_ledger(tmp_path, COUNTY, "a_base.yaml")
+    write_ledger(tmp_path, "- {date: 2021-02-01, op: approve, body: 县委办, type: 行政编, amount: 1, doc: X}\n", "b.yaml")
+    write_ledger(tmp_path, "- {date: 2021-02-01, op: staff, body: 县委办\n", "sub/c.yml")
+    write_ledger(tmp_path, """\
+directives:
+  - date: 2021-02-01
+    op: transfer
+    from: 收回编制池
+    to: 县委办
+    type: 事业编制
+    amount: 1
+    doc: 青编〔2021〕9号
+  - {date: 2021-02-31, op: staff, body: 县委办, actual: {行政编制: 1}}
+""", "d.yaml")
+    (tmp_path / "e.yaml").write_bytes(b"- {date: 2021-01-01, op: staff}\n" + "- 名称: 乱码\n".encode("gbk"))
+    result = _check(tmp_path)
+    assert result.exit_code == 1
+    expected = [
+        "b.yaml:1: [unknown-quota-type]",
+        "c.yml:1: [bad-yaml]",
+        "d.yaml:7: [insufficient-quota]",
+        "d.yaml:9: [bad-date]",
+        "e.yaml:2: [bad-encoding]",
+    ]
+    for text in expected:
+        assert text in result.output, (text, result.output)
+    assert "sub/c.yml:1:" in result.output.replace("\\", "/")
+
+
+def test_non_utf8_file_is_a_finding(tmp_path):
+    (tmp_path / "gbk.yaml").write_bytes("- {date: 2021-01-01, op: open_division, code: '1', name: 青山县, level: 县}\n".encode("gbk"))
+    result = _check(tmp_path)
+    assert result.exit_code == 1
+    assert "gbk.yaml:1: [bad-encoding]" in result.output
+
+
+def test_clean_ledger_exits_zero_and_says_so(tmp_path):
+    result = _check(write_ledger(tmp_path, COUNTY))
+    assert result.exit_code == 0, result.output
+    assert "0 个错误" in result.output or "未发现问题" in result.output
+
+
+def test_one_file_passed_directly(tmp_path):
+    write_ledger(tmp_path, COUNTY + "- {date: 2021-02-01, op: staff, body: 无此机构, actual: {行政编制: 1}}\n")
+    result = _check(tmp_path / "ledger.yaml")
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'ledger.yaml'}:9: [unknown-body]" in result.output
+
+
+def test_config_file_in_folder_is_not_read_as_ledger(tmp_path):
+    write_ledger(tmp_path, COUNTY)
+    write_ledger(tmp_path, "quota_types: [行政编制, 事业编制, 工勤编制, 政法专项编制, 雇员编制]\n", "orgmodel.yaml")
+    write_ledger(tmp_path, "- {date: 2021-02-01, op: approve, body: 县委办, type: 雇员编制, amount: 2, doc: X}\n", "more.yaml")
+    result = _check(tmp_path)
+    assert "orgmodel.yaml" not in result.output
+    assert "unknown-quota-type" not in result.output
+    assert "more.yaml:1: [bad" not in result.output
+
+
+@pytest.mark.parametrize("make", ["missing", "empty", "config-only", "not-yaml"])
+def test_unreadable_input_exits_two(tmp_path, make):
+    target = tmp_path / "nothing-here"
+    if make != "missing":
+        target.mkdir()
+    if make == "config-only":
+        write_ledger(target, "quota_types: [行政编制]\n", "orgmodel.yaml")
+    if make == "not-yaml":
+        target = write_ledger(target, COUNTY, "ledger.txt") / "ledger.txt"
+    for command in ("check", "balance"):
+        result = run_cli(command, target)
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output
+        assert "错误" in result.output
+
+
+def test_empty_ledger_file_is_clean(tmp_path):
+    root = write_ledger(tmp_path, "# 还没有指令\n")
+    assert _check(root).exit_code == 0
+    for by in ("body", "township", "county", "total", "leaders", "sinking"):
+        for fmt in ("table", "csv", "json"):
+            result = run_cli("balance", root, "--by", by, "--format", fmt)
+            assert result.exit_code == 0, (by, fmt, result.output)
+
+
+def test_findings_as_json(tmp_path):
+    import json
+
+    root = write_ledger(tmp_path, COUNTY + "- {date: 2021-02-01, op: staff, body: 无此机构, actual: {行政编制: 1}}\n")
+    result = run_cli("check", root, "--format", "json")
+    assert result.exit_code == 1
+    records = json.loads(result.stdout)
+    assert {"rule": "unknown-body", "source": f"{root / 'ledger.yaml'}:9"}.items() <= records[0].items()

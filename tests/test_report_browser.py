@@ -1,0 +1,127 @@
+"""The demo's HTML pages in headless Chromium: no console error, no network request,
+sortable columns, a search that finds a body by a signboard, and an A4 landscape PDF."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"浏览器测试跳过:找不到 {CHROMIUM}(Debian 的 chromium 软件包)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="浏览器测试跳过:未安装 playwright")
+
+PAGES = ["balance/index.html", "balance/county.html", "balance/TOWN", "audit/index.html", "scenario/index.html"]
+SEARCH_PAGES = ["balance/index.html", "audit/index.html", "scenario/index.html"]  # the others link to it
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory) -> Path:
+    from cli import main
+
+    out = tmp_path_factory.mktemp("demo")
+    res = CliRunner().invoke(main, ["demo", "--out", str(out)])
+    for part in ("balance", "audit", "scenario"):  # written, and the demo says where
+        page = out / part / "index.html"
+        assert page.is_file() and str(page) in res.output, res.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def page_path(demo_dir: Path, name: str) -> Path:
+    if name == "balance/TOWN":
+        return sorted((demo_dir / "balance").glob("town-*.html"))[0]
+    return demo_dir / name
+
+
+@pytest.fixture(scope="module")
+def context(browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def open_page(context):
+    """Open a file in a fresh tab, recording console errors and every requested URL."""
+    pages = []
+
+    def _open(path: Path):
+        page = context.new_page()
+        pages.append(page)
+        page.errors, page.urls = [], []
+        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.on("request", lambda r: page.urls.append(r.url))
+        page.goto(path.as_uri())
+        return page
+
+    yield _open
+    for page in pages:
+        page.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_is_self_contained_and_prints(demo_dir, open_page, name):
+    page = open_page(page_path(demo_dir, name))
+    assert page.title()
+    assert page.errors == []
+    assert page.urls and all(u.split(":", 1)[0] in ("file", "data", "about") for u in page.urls), page.urls
+    pdf = page.pdf(format="A4", landscape=True)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_clicking_a_header_sorts_the_column(demo_dir, open_page, name):
+    page = open_page(page_path(demo_dir, name))
+    header = page.locator("table.sortable th.num[data-col]").first
+    if header.count() == 0:
+        header = page.locator("table.sortable th[data-col]").first
+    table = header.locator("xpath=ancestor::table[1]")
+    col = int(header.get_attribute("data-col"))
+    rows = table.locator("tbody tr").count()
+    header.click()
+    cells = table.evaluate(
+        f"t => Array.from(t.tBodies[0].rows).map(r => {{ const c = r.cells[{col}];"
+        f" const v = c && c.getAttribute('data-v'); return v !== null && v !== '' ? Number(v) : (c ? c.textContent.trim() : ''); }})")
+    assert len(cells) == rows
+    if all(isinstance(c, (int, float)) for c in cells):
+        assert cells == sorted(cells)
+    assert header.get_attribute("aria-sort") == "ascending"
+    header.click()
+    assert header.get_attribute("aria-sort") == "descending"
+    again = table.evaluate(f"t => Array.from(t.tBodies[0].rows).map(r => r.cells[{col}] ? r.cells[{col}].getAttribute('data-v') : '')")
+    if all(v not in (None, "") for v in again):
+        assert [float(v) for v in again] == sorted((float(v) for v in again), reverse=True)
+
+
+@pytest.mark.parametrize("name", SEARCH_PAGES)
+def test_search_finds_a_body_by_its_signboard(demo_dir, open_page, name):
+    page = open_page(page_path(demo_dir, name))
+    index = json.loads(page.text_content("#search-index"))
+    entry = next(e for e in index if e["s"] and all(e["s"][0] not in o["n"] for o in index))
+    page.fill("#search-box", entry["s"][0])
+    results = page.locator("#search-results a")
+    assert entry["n"] in results.all_text_contents()
+    assert page.locator("#search-results").is_visible()
+    link = results.filter(has_text=entry["n"]).first
+    href = link.get_attribute("href")
+    link.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(href.split("/")[-1])
+    assert page.locator(f"#{href.split('#')[1]}").count() == 1
+    assert page.errors == []

@@ -1,0 +1,170 @@
+"""``orgmodel simulate`` / ``compare``: what a scenario changes, its findings, and a base left untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import textwrap
+from pathlib import Path
+
+from conftest import run_cli
+
+from orgmodel.ledger import load
+from orgmodel.scenario import load_scenario, simulate
+
+DOC = "doc: 青编〔2021〕1号"
+
+BASE = f"""\
+- {{date: 2021-01-01, op: open_division, code: "370100", name: 青山县, level: 县}}
+- {{date: 2021-01-01, op: open_division, code: "370101", name: 东镇, level: 乡镇, kind: 镇, parent: 青山县}}
+- {{date: 2021-01-01, op: open_pool, name: 收回编制池, kind: 收回, division: 青山县}}
+- {{date: 2021-01-01, op: establish, name: 县委政法委, division: 青山县, category: 党政机关}}
+- {{date: 2021-01-01, op: establish, name: 综治中心, division: 青山县, category: 事业单位, class: 公益一类}}
+- {{date: 2021-01-01, op: establish, name: 综合治理中心, division: 东镇, category: 事业单位, class: 公益一类}}
+- {{date: 2021-01-02, op: approve, body: 综治中心, type: 事业编制, amount: 6, {DOC}}}
+- {{date: 2021-01-02, op: approve, body: 收回编制池, type: 事业编制, amount: 10, {DOC}}}
+- {{date: 2021-01-02, op: approve, body: 综合治理中心, type: 事业编制, amount: 5, {DOC}}}
+- {{date: 2021-01-03, op: staff, body: 综治中心, actual: {{事业编制: 6}}}}
+"""
+
+GOOD = f"""\
+name: 组建社会治理中心
+description: 测试方案
+as_of: 2021-12-31
+directives:
+  - {{date: 2021-06-01, op: rename, body: 综治中心, to: 社会治理中心, keep_signboard: true}}
+  - {{date: 2021-06-01, op: transfer, from: 收回编制池, to: 社会治理中心, type: 事业编制, amount: 4, {DOC}}}
+  - {{date: 2021-06-01, op: leader_posts, body: 社会治理中心, posts: {{正职: 1, 副职: 1}}, {DOC}}}
+  - {{date: 2021-06-01, op: signboard_add, body: 东镇/综合治理中心, name: 网格化服务管理中心}}
+"""
+
+BAD = f"""\
+name: 错误方案
+as_of: 2021-12-31
+directives:
+  - {{date: 2021-06-01, op: transfer, from: 收回编制池, to: 综治中心, type: 事业编制, amount: 40, {DOC}}}
+  - {{date: 2021-06-01, op: rename, body: 不存在的中心, to: 新中心}}
+  - {{date: 2022-03-01, op: transfer, from: 收回编制池, to: 综治中心, type: 事业编制, amount: 1, {DOC}}}
+  - {{date: 2021-06-01, op: transfer, to: 综治中心, type: 事业编制, amount: 1, {DOC}}}
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def setup(tmp_path: Path, scenario: str = GOOD) -> tuple[Path, Path]:
+    base = tmp_path / "base"
+    write(base / "ledger.yaml", BASE)
+    return base, write(tmp_path / "scenario.yaml", scenario)
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_simulation_api_reports_changes_diff_flows_and_tree(tmp_path):
+    base, sc = setup(tmp_path)
+    ledger = load(base)
+    sim = simulate(ledger, load_scenario(sc, ledger.config))
+    assert str(sim.as_of) == "2021-12-31"
+    assert {c["kind"] for c in sim.changes} == {"renamed", "signboard_added"}
+    row = sim.balance_diff.set_index("body").loc["社会治理中心"]
+    assert (row["former_name"], row["status"], row["before_approved"], row["after_approved"]) == ("综治中心", "更名", 6, 10)
+    assert (row["before_vacant"], row["after_vacant"]) == (0, 4)
+    tot = sim.totals.set_index("quota_type").loc["事业编制"]
+    assert (tot["before_total"], tot["after_total"], tot["before_pools"], tot["after_pools"]) == (21, 21, 10, 6)
+    assert sim.flows == [{"date": "2021-06-01", "doc": "青编〔2021〕1号", "kind": "transfer", "kind_label": "调剂",
+                          "source_label": "收回编制池", "target_label": "社会治理中心", "quota_type": "事业编制",
+                          "amount": 4, "cross_level": False, "source": f"{sc}:6"}]
+    assert set(sim.leader_diff["post"]) == {"正职", "副职"}
+    assert {r["body"] for r in sim.tree_after} == {"社会治理中心", "综合治理中心"}
+    assert {r["body"] for r in sim.tree_before} == {"综治中心", "综合治理中心"}
+
+
+def test_simulate_json_shape(tmp_path):
+    base, sc = setup(tmp_path)
+    result = run_cli("simulate", base, sc, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {"changes", "balance_diff", "township_diff", "totals", "findings", "flows", "tree"} <= set(data)
+    row = next(r for r in data["balance_diff"] if r["body"] == "社会治理中心")
+    assert row["division"] == "青山县" and row["quota_type"] == "事业编制"
+    assert row["before"] == {"approved": 6, "actual": 6, "vacant": 0, "over": 0}
+    assert row["after"] == {"approved": 10, "actual": 6, "vacant": 4, "over": 0}
+    assert all({"rule", "severity", "message", "source"} <= set(f) for f in data["findings"])
+    assert not [f for f in data["findings"] if f["severity"] == "error"]
+
+
+def test_simulate_table_lists_changes_and_before_after(tmp_path):
+    base, sc = setup(tmp_path)
+    result = run_cli("simulate", base, sc)
+    assert result.exit_code == 0, result.output
+    assert "“综治中心”更名为“社会治理中心”" in result.stdout
+    assert "6 → 10" in result.stdout
+    assert "未发现问题" in result.stdout or "0 个错误" in result.stdout
+
+
+def test_scenario_with_errors_exits_1_and_lists_every_error_with_file_line(tmp_path):
+    base, sc = setup(tmp_path, BAD)
+    result = run_cli("simulate", base, sc)
+    assert result.exit_code == 1, result.output
+    out = result.stdout
+    assert f"{sc}:4: [insufficient-quota]" in out
+    assert f"{sc}:5: [unknown-body]" in out
+    assert f"{sc}:6: [scenario-after-as-of]" in out
+    assert f"{sc}:7: [missing-field]" in out
+    assert "Traceback" not in result.output
+
+
+def test_base_files_are_byte_identical_after_simulate_and_compare(tmp_path):
+    base, sc = setup(tmp_path)
+    bad = write(tmp_path / "bad.yaml", BAD)
+    before = digests(base)
+    run_cli("simulate", base, sc, "--format", "json")
+    run_cli("simulate", base, bad)
+    run_cli("compare", base, sc, bad)
+    run_cli("trace", base, "社会治理中心", "--scenario", sc)
+    assert digests(base) == before
+    assert sorted(p.name for p in base.rglob("*")) == ["ledger.yaml"]
+
+
+def test_unreadable_scenario_exits_2(tmp_path):
+    base, _ = setup(tmp_path)
+    result = run_cli("simulate", base, tmp_path / "missing.yaml")
+    assert result.exit_code == 2
+    assert "找不到方案文件" in result.output
+
+
+def test_scenario_directive_breaking_a_later_base_directive_is_reported(tmp_path):
+    base, _ = setup(tmp_path)
+    write(base / "later.yaml", f"- {{date: 2021-09-01, op: transfer, from: 收回编制池, to: 综治中心, type: 事业编制, amount: 8, {DOC}}}\n")
+    sc = write(tmp_path / "s.yaml", f"directives:\n  - {{date: 2021-06-01, op: transfer, from: 收回编制池, to: 东镇/综合治理中心, type: 事业编制, amount: 5, {DOC}}}\n")
+    ledger = load(base)
+    sim = simulate(ledger, load_scenario(sc, ledger.config))
+    assert str(sim.as_of) == "2021-09-01"
+    assert [f.rule for f in sim.findings if f.severity == "error"] == ["insufficient-quota"]
+    assert sim.findings[0].source.file.endswith("later.yaml")
+
+
+def test_compare_puts_base_and_scenarios_side_by_side(tmp_path):
+    base, sc = setup(tmp_path)
+    other = write(tmp_path / "other.yaml", f"""\
+        name: 方案乙
+        directives:
+          - {{date: 2021-06-01, op: transfer, from: 收回编制池, to: 东镇/综合治理中心, type: 事业编制, amount: 3, {DOC}}}
+        """)
+    result = run_cli("compare", base, sc, other, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["scenarios"] == ["组建社会治理中心", "方案乙"]
+    pools = next(r for r in data["totals"] if r["quota_type"] == "事业编制" and r["指标"] == "编制池")
+    assert (pools["现状"], pools["组建社会治理中心"], pools["方案乙"]) == (10, 6, 7)
+    town = next(r for r in data["townships"] if r["division"] == "东镇" and r["指标"] == "核定")
+    assert (town["现状"], town["组建社会治理中心"], town["方案乙"]) == (5, 5, 8)
+    table = run_cli("compare", base, sc, other)
+    assert "全辖区总量" in table.stdout and "方案乙" in table.stdout
+    csv = run_cli("compare", base, sc, other, "--format", "csv")
+    assert csv.stdout.splitlines()[0] == "区划,编制类型,指标,现状,组建社会治理中心,方案乙"
