@@ -70,6 +70,7 @@ def gc_paused():
     try:
         yield
     finally:
+        gc.freeze()  # what was built is long-lived: keep later collections from rescanning it
         if was_enabled:
             gc.enable()
 
