@@ -43,7 +43,7 @@ def build_directive(raw, file: str, line: int, config: Config) -> tuple[Directiv
         return None, probs.findings
     body = {k: v for k, v in raw.items() if k not in ("date", "op", "doc", "note")}
     fields = validate_fields(spec.fields, body, probs, config)
-    if not probs.findings and spec.doc_required(fields) and not doc:
+    if spec.doc_required(fields) and not doc:
         probs.add("missing-doc", f"“{spec.label}”会改变编制,必须注明文号(doc),例如 doc: 青编〔2021〕12号")
     if probs.findings or date is None:
         return None, probs.findings

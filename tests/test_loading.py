@@ -75,7 +75,7 @@ def test_one_directive_reports_every_problem(tmp_path):
   colour: 红
 """)
     got = {(f.source.line, f.rule) for f in led.findings}
-    assert got == {(1, "bad-date"), (5, "unknown-quota-type"), (6, "negative-count"), (7, "unknown-field")}
+    assert got == {(1, "bad-date"), (1, "missing-doc"), (5, "unknown-quota-type"), (6, "negative-count"), (7, "unknown-field")}
     assert led.directives == []
 
 
