@@ -9,7 +9,7 @@ from typing import Any
 from .findings import Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Directive:
     """One dated change or assertion, as read from a source.
 
