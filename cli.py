@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
 from orgmodel import __version__
@@ -10,17 +13,40 @@ from orgmodel.commands.ledger_cmds import balance, check
 from orgmodel.commands.report_cmds import report
 from orgmodel.commands.simulate_cmds import compare, simulate, trace
 
+EXIT_INTERNAL = 3
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class Boundary(click.Group):
+    """The CLI's outer boundary: users never see a Python traceback.
+
+    Domain problems are findings already; anything that still escapes is a bug, shown
+    as one Chinese line (set ORGMODEL_DEBUG=1 to get the traceback for a bug report).
+    """
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except OSError as exc:
+            click.echo(f"错误:无法读写文件 {exc.filename or ''}({exc.strerror or exc})", err=True)
+            sys.exit(2)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence, see the docstring
+            if os.environ.get("ORGMODEL_DEBUG"):
+                raise
+            click.echo(f"内部错误({type(exc).__name__}: {exc})。请把命令和台账发给维护人员;"
+                       "设置环境变量 ORGMODEL_DEBUG=1 可看到详细信息。", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=Boundary, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="orgmodel")
 def main():
     """orgmodel:机构编制台账、改革模拟与编制报表。"""
 
 
-for command in (check, balance, simulate, compare, trace):
+for command in (check, balance, simulate, compare, trace, report, demo):
     main.add_command(command)
-main.add_command(report)
-main.add_command(demo)
 
 
 if __name__ == "__main__":

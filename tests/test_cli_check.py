@@ -297,3 +297,20 @@ def test_findings_as_json(tmp_path):
     assert result.exit_code == 1
     records = json.loads(result.stdout)
     assert {"rule": "unknown-body", "source": f"{root / 'ledger.yaml'}:9"}.items() <= records[0].items()
+
+
+def test_a_bug_shows_one_chinese_line_not_a_traceback(tmp_path, monkeypatch):
+    """Whatever escapes the domain code is reported in one line with exit code 3."""
+    from click.testing import CliRunner
+
+    import orgmodel.commands.ledger_cmds as cmds
+    from cli import main
+
+    def broken(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(cmds, "balance_view", broken)
+    (tmp_path / "l.yaml").write_text("- {date: 2020-01-01, op: open_division, code: '1', name: 甲县, level: 县}\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["balance", str(tmp_path)])
+    assert res.exit_code == 3
+    assert "内部错误" in res.output and "Traceback" not in res.output

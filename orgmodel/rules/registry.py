@@ -89,6 +89,9 @@ def run_rules(state: State, config: Config | None = None) -> list[Finding]:
         enabled, severity = settings[r.id]
         if not enabled:
             continue
-        for f in r.fn(state, config):
-            findings.append(f if f.severity == severity else replace(f, severity=severity))
+        try:
+            for f in r.fn(state, config):
+                findings.append(f if f.severity == severity else replace(f, severity=severity))
+        except Exception as exc:  # noqa: BLE001 - a rule bug must not hide the other rules' findings
+            findings.append(Finding("internal-error", f"规则“{r.id}”检查时发生内部错误({type(exc).__name__}: {exc});请报告维护人员"))
     return findings
