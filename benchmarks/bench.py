@@ -6,10 +6,15 @@ Usage::
     python benchmarks/bench.py --scales county       # only the county-size ledger
     python benchmarks/bench.py --folder /tmp/bench   # generate into (or reuse) this folder
     python benchmarks/bench.py --profile replay      # cProfile one stage and print the hot spots
+    python benchmarks/bench.py --cli none            # in-process stages only
+    python benchmarks/bench.py --cli trace,simulate  # only these commands
 
 Prints directive count, time to parse YAML, validate, replay, run the rule checks, build
 the body/township/county/total balance tables (wall clock and CPU time, since the machine
-may be shared), and the peak resident memory.
+may be shared), and the peak resident memory. Then runs every ``orgmodel`` command as a
+child process on the same ledger (check, balance, simulate, trace, report balance/audit,
+compare; see ``benchmarks/cli_bench.py``) and prints its wall clock, CPU, peak memory and,
+for reports, the output size.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.cli_bench import bench_cli, pick_targets, print_cli  # noqa: E402
 from orgmodel import balance  # noqa: E402
 from orgmodel.config import load_config  # noqa: E402
 from orgmodel.ledger import load  # noqa: E402
@@ -104,7 +110,8 @@ def bench(folder: Path, profile: str | None) -> dict:
     t.run("total", balance.total_balance, state, bodies)
     return {"directives": len(ledger.directives), "bodies": len(state.bodies), "findings": len(findings),
             "load_findings": len(ledger.findings), "replay_findings": len(state.findings), "times": t.times, "cpu": t.cpu,
-            "peak_mb": peak_mb(), "files": len(paths), "mb_on_disk": sum(p.stat().st_size for p in paths) / 2**20}
+            "peak_mb": peak_mb(), "files": len(paths), "mb_on_disk": sum(p.stat().st_size for p in paths) / 2**20,
+            "targets": pick_targets(state)}
 
 
 LABELS = [("parse", "仅解析 YAML"), ("load", "读取+校验+排序(load)"), ("replay", "回放"),
@@ -127,12 +134,18 @@ def main(argv=None) -> int:
     ap.add_argument("--scales", default="county,province", help="逗号分隔:county、province")
     ap.add_argument("--townships", type=int, default=None, help="覆盖 province 规模的乡镇数")
     ap.add_argument("--profile", default=None, help="对某一阶段做 cProfile:parse、load、replay、rules、body…")
+    ap.add_argument("--cli", default="all", help="逐个运行的命令:all、none 或逗号分隔的 check、balance、simulate、"
+                    "trace、report_balance、report_audit、compare")
     args = ap.parse_args(argv)
     base = args.folder or Path(tempfile.mkdtemp(prefix="orgmodel-bench-"))
     for name in args.scales.split(","):
         towns = args.townships if name == "province" and args.townships else SCALES[name]
         folder = ensure_ledger(base / f"{name}-{towns}", towns)
-        report(name, bench(folder, args.profile))
+        r = bench(folder, args.profile)
+        report(name, r)
+        if args.cli != "none":
+            print("  命令行(子进程):", flush=True)
+            print_cli(bench_cli(folder, r["targets"], None if args.cli == "all" else set(args.cli.split(","))))
     return 0
 
 

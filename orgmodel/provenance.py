@@ -63,7 +63,9 @@ def node_label(state: State, node, date=None) -> str:
         return str(node[1])
     body = state.bodies[node[1]]
     name = name_at(body, date)
-    holders = {b.id for b in state.bodies.values() if any(n == name for _, n in b.names)}
+    # bodies that ever had this name: it is current (by_name) or was given up (former)
+    maybe = state.by_name.get(name, set()) | set(state.former.get(name, ()))
+    holders = {i for i in maybe if any(n == name for _, n in state.bodies[i].names)}
     return f"{state.divisions[body.division].name}/{name}" if len(holders) > 1 else name
 
 

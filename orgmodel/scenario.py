@@ -34,8 +34,11 @@ API (also used by the report pages)::
   category, class, signboards, active}`` for the changed bodies and their parent /
   led_by ancestors, for a before/after organisation tree (``parent`` and ``led_by`` are
   keys of other rows, or None);
-- ``findings``: scenario read findings, replay findings caused by the scenario, and the
-  rule findings of the after state (when ``orgmodel.rules`` exists).
+- ``findings``: what the plan causes: scenario read findings, replay findings from the
+  scenario's directives or new to the base's, and rule findings of the after state that
+  the before state does not have (compared by rule, severity, body and message);
+- ``inherited``: the ledger's own problems still present after the plan: the base's read
+  findings and the replay and rule findings the before state already had.
 
 ``orgmodel.commands.simulate_cmds.simulation_json(sim)`` turns a Simulation into the
 JSON-ready dict that ``orgmodel simulate --format json`` prints. Quota provenance of any
@@ -100,6 +103,7 @@ class Simulation:
     tree_before: list[dict]
     tree_after: list[dict]
     findings: list[Finding] = field(default_factory=list)
+    inherited: list[Finding] = field(default_factory=list)
 
 
 def load_scenario(path: str | Path, config: Config) -> Scenario:
@@ -150,18 +154,27 @@ def _rule_findings(state: State, config: Config) -> list[Finding]:
     return list(run_rules(state, config))
 
 
-def _caused_findings(before: State, after: State, files: set[str]) -> list[Finding]:
-    """Replay findings of the after state that come from the scenario or are new to the base."""
-    old = Counter(before.findings)
-    out = []
-    for f in after.findings:
-        if f.source is not None and f.source.file in files:
-            out.append(f)
-        elif old[f] > 0:
-            old[f] -= 1
+def finding_key(f: Finding) -> tuple:
+    """What makes two findings "the same problem" across before and after: the source is
+    left out, since a plan touching a body may move the line a rule points at."""
+    return f.rule, f.severity, f.body, f.message
+
+
+def split_findings(before: list[Finding], after: list[Finding],
+                   files: frozenset[str] = frozenset()) -> tuple[list[Finding], list[Finding]]:
+    """``(caused, inherited)``: findings of ``after`` that sit in one of ``files`` (the
+    scenario's) or have no match in ``before`` are caused; the rest, matched one for one
+    by :func:`finding_key`, were already there."""
+    old = Counter(finding_key(f) for f in before)
+    caused, inherited = [], []
+    for f in after:
+        key = finding_key(f)
+        if (f.source is None or f.source.file not in files) and old[key] > 0:
+            old[key] -= 1
+            inherited.append(f)
         else:
-            out.append(f)
-    return out
+            caused.append(f)
+    return caused, inherited
 
 
 def _changes(after: State, sources: set) -> list[dict]:
@@ -172,24 +185,30 @@ def _changes(after: State, sources: set) -> list[dict]:
             for e in after.events if e.source in sources]
 
 
-def simulate(ledger: Ledger, scenario: Scenario, as_of: dt.date | None = None) -> Simulation:
+def simulate(ledger: Ledger, scenario: Scenario, as_of: dt.date | None = None,
+             base: State | None = None) -> Simulation:
     """Replay the base with and without the scenario's directives and describe the difference.
 
-    Neither the ledger object nor any file is changed.
+    Neither the ledger object nor any file is changed. ``base`` may be the ledger's state
+    already replayed as of the simulation day (compare shares it between scenarios); it
+    is only read.
     """
     day = scenario_as_of(ledger, scenario, as_of)
-    before = ledger.state(day)
+    before = base if base is not None and base.as_of == day else ledger.state(day)
     after = ledger.with_directives(scenario.directives).state(day)
     sources = {d.source for d in scenario.directives}
     files = {scenario.path} | {s.file for s in sources}
-    findings = [*scenario.findings, *_late_findings(scenario, day),
-                *_caused_findings(before, after, files), *_rule_findings(after, ledger.config)]
+    replay_caused, replay_inherited = split_findings(before.findings, after.findings, frozenset(files))
+    rules_caused, rules_inherited = split_findings(_rule_findings(before, ledger.config),
+                                                   _rule_findings(after, ledger.config))
+    findings = [*scenario.findings, *_late_findings(scenario, day), *replay_caused, *rules_caused]
     tree_before, tree_after = trees(before, after, sources)
     return Simulation(
         scenario, day, before, after, _changes(after, sources),
         balance_diff(before, after), leader_diff(before, after), township_diff(before, after),
         totals_diff(before, after), off_quota_diff(before, after), flow_records(after, sources),
-        tree_before, tree_after, findings)
+        tree_before, tree_after, findings, [*ledger.findings, *replay_inherited, *rules_inherited])
 
 
-__all__ = ["Scenario", "ScenarioError", "Simulation", "body_key", "load_scenario", "scenario_as_of", "simulate"]
+__all__ = ["Scenario", "ScenarioError", "Simulation", "body_key", "finding_key", "load_scenario", "scenario_as_of",
+           "simulate", "split_findings"]

@@ -4,6 +4,7 @@ simulates without errors, leaves the demo ledger untouched, and is the scenario 
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache
 from pathlib import Path
 
@@ -50,8 +51,11 @@ def test_simulate_exits_0_with_only_cross_level_warnings_and_base_untouched():
     assert digest(DEMO) == before
     assert "市企业服务中心" in result.output and "新设" in result.output and "撤销" in result.output
     assert not [f for f in sim().findings if f.severity == "error"]
-    mine = [f for f in sim().findings if f.source and "qilan-2026" in f.source.file]
+    mine = sim().findings  # only what the plan causes; the base's own warnings are inherited
     assert len(mine) == 7 and {f.rule for f in mine} == {"cross-level-transfer"}
+    assert all("qilan-2026" in f.source.file for f in mine)
+    assert sim().inherited and not {f.source.file for f in sim().inherited if f.source} & {f.source.file for f in mine}
+    assert "共 0 个错误,7 个警告" in result.output and "台账原有问题" in result.output
     assert (PLAN / "README.md").is_file()
 
 
@@ -142,3 +146,19 @@ def test_demo_falls_back_when_the_plan_folder_is_missing(tmp_path):
     (other / "base").mkdir(parents=True)
     (other / "scenario.yaml").write_text("name: x\ndirectives: []\n", encoding="utf-8")
     assert demo_scenario(demo) == (other / "base", other / "scenario.yaml")
+
+
+def test_scenario_page_marks_quota_changes_lists_hiring_and_keeps_paths_whole(tmp_path):
+    result = run_cli("report", "scenario", DEMO, PLAN / "scenario.yaml", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    # only its quota changed (the abolished unit's quota and people went to it): marked in both trees
+    assert len(re.findall(r'<li class="chg-changed">\s*<strong>市水利工程管理处</strong>', page)) == 2
+    assert "用编进人计划</span> 1 项" in page and "栖澜市“市企业服务中心”进人:事业编制 6 名" in page
+    # file paths in source cells break only after "/", never inside a name
+    parts = str(PLAN / "scenario.yaml:39").split("/")
+    cell = "<wbr>".join(f"<span>{p}/</span>" for p in parts[:-1]) + f"<wbr><span>{parts[-1]}</span>"
+    assert f'<td class="note src">{cell}</td>' in page
+    plan, inherited = page.split('<details class="inherited">')
+    assert "<summary><h2>台账原有问题</h2>" in inherited and "警告 27 条" in inherited
+    assert plan.count('class="finding"') == 7

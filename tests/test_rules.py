@@ -102,6 +102,13 @@ def test_cross_level_transfer_is_a_warning_citing_the_basis(tmp_path):
     assert "厅字〔2007〕2号" in f.message and "2 名" in f.message
 
 
+def test_cross_level_function_transfer_is_called_a_function_transfer(tmp_path):
+    extra = f"- {{date: 2020-02-01, op: function_transfer, from: 县委编办, to: 党政综合办公室, quota: {{行政编制: 2}}, {DOC}}}\n"
+    f = only(findings(tmp_path, extra), "cross-level-transfer")
+    assert f.message.startswith("跨层级职责划转:青山县“县委编办”(县级)向青山镇“党政综合办公室”(乡镇级)随职责划转行政编制 2 名")
+    assert "调剂行政编制" not in f.message
+
+
 def test_type_purity(tmp_path):
     extra = f"- {{date: 2020-02-01, op: approve, body: 便民服务中心, type: 行政编制, amount: 2, {DOC}}}\n"
     f = only(findings(tmp_path, extra), "type-purity")

@@ -168,3 +168,65 @@ def test_compare_puts_base_and_scenarios_side_by_side(tmp_path):
     assert "全辖区总量" in table.stdout and "方案乙" in table.stdout
     csv = run_cli("compare", base, sc, other, "--format", "csv")
     assert csv.stdout.splitlines()[0] == "区划,编制类型,指标,现状,组建社会治理中心,方案乙"
+
+
+OVER_BASE = BASE + "- {date: 2021-01-03, op: staff, body: 东镇/综合治理中心, actual: {事业编制: 7}}\n"
+
+
+def test_base_errors_are_inherited_and_only_the_plans_errors_fail(tmp_path):
+    base = tmp_path / "base"
+    write(base / "ledger.yaml", OVER_BASE)
+    harmless = write(tmp_path / "good.yaml", GOOD)
+    result = run_cli("simulate", base, harmless, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert not [f for f in data["findings"] if f["rule"] == "over-quota"]
+    inherited = [f for f in data["inherited_findings"] if f["rule"] == "over-quota"]
+    assert len(inherited) == 1 and inherited[0]["severity"] == "error" and inherited[0]["body"] == "综合治理中心"
+    table = run_cli("simulate", base, harmless)
+    assert table.exit_code == 0 and "台账原有问题:共 1 个错误" in table.stdout and "orgmodel check" in table.stdout
+    assert "[over-quota]" not in table.stdout
+
+    causing = write(tmp_path / "over.yaml", f"""\
+        as_of: 2021-12-31
+        directives:
+          - {{date: 2021-06-01, op: cut, from: 综治中心, type: 事业编制, amount: 2, {DOC}}}
+        """)
+    result = run_cli("simulate", base, causing, "--format", "json")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    caused = [f for f in data["findings"] if f["rule"] == "over-quota"]
+    assert [f["body"] for f in caused] == ["综治中心"]
+    assert [f["body"] for f in data["inherited_findings"] if f["rule"] == "over-quota"] == ["综合治理中心"]
+
+
+def test_a_plan_that_fixes_a_base_error_inherits_nothing_of_it(tmp_path):
+    base = tmp_path / "base"
+    write(base / "ledger.yaml", OVER_BASE)
+    fix = write(tmp_path / "fix.yaml", f"""\
+        directives:
+          - {{date: 2021-06-01, op: increase, to: 东镇/综合治理中心, type: 事业编制, amount: 2, {DOC}}}
+        """)
+    ledger = load(base)
+    sim = simulate(ledger, load_scenario(fix, ledger.config))
+    assert not [f for f in sim.findings + sim.inherited if f.rule == "over-quota"]
+
+
+def test_hiring_plans_and_hires_are_listed_as_changes(tmp_path):
+    base, sc = setup(tmp_path, """\
+        as_of: 2021-12-31
+        directives:
+          - {date: 2021-06-01, op: hiring_plan, body: 东镇/综合治理中心, type: 事业编制, amount: 3}
+          - {date: 2021-07-01, op: hire, body: 东镇/综合治理中心, type: 事业编制, count: 2}
+        """)
+    ledger = load(base)
+    sim = simulate(ledger, load_scenario(sc, ledger.config))
+    assert [(c["kind"], c["text"]) for c in sim.changes] == [
+        ("hiring_plan", "东镇“综合治理中心”下达用编进人计划:事业编制 3 名(现有空编 5 名)"),
+        ("hired", "东镇“综合治理中心”进人:事业编制 2 名(实有 0 → 2 名)")]
+    table = run_cli("simulate", base, sc)
+    assert table.exit_code == 0, table.output
+    assert "[用编进人计划] 东镇“综合治理中心”" in table.stdout and "[进人] 东镇“综合治理中心”" in table.stdout
+    run_cli("report", "scenario", base, sc, "--out", tmp_path / "page")
+    page = (tmp_path / "page" / "index.html").read_text(encoding="utf-8")
+    assert "用编进人计划</span> 1 项" in page and "进人</span> 1 项" in page

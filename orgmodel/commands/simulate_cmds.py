@@ -13,7 +13,7 @@ from ..findings import Finding, has_errors, sort_findings
 from ..labels import label
 from ..provenance import find_holder
 from ..provenance import trace as trace_holder
-from ..scenario import ScenarioError, load_scenario
+from ..scenario import ScenarioError, load_scenario, scenario_as_of
 from ..scenario import simulate as run_simulation
 from ..textable import render_table
 from .options import (
@@ -32,7 +32,8 @@ MEASURES = ["approved", "actual", "vacant", "over"]
 EXTRA_LABELS = {"status": "变化", "former_name": "原名称", "measure": "指标"}
 CHANGE_LABELS = {"created": "新设", "abolished": "撤销", "renamed": "更名", "merged": "合并", "split": "分设",
                  "signboard_added": "加挂牌子", "signboard_removed": "摘除牌子", "signboard_moved": "牌子移挂",
-                 "reclassified": "调整属性", "function_transferred": "职责划转", "template_applied": "统一设置"}
+                 "reclassified": "调整属性", "function_transferred": "职责划转", "template_applied": "统一设置",
+                 "hiring_plan": "用编进人计划", "hired": "进人"}
 
 
 def open_scenario(path: str, config):
@@ -80,6 +81,7 @@ def simulation_json(sim) -> dict:
         "flows": sim.flows,
         "tree": {"before": sim.tree_before, "after": sim.tree_after},
         "findings": [f.to_record() for f in sort_findings(sim.findings)],
+        "inherited_findings": [f.to_record() for f in sort_findings(sim.inherited)],
     }
 
 
@@ -105,10 +107,12 @@ def echo_simulation(sim) -> None:
     for row in sim.off_quota:
         click.echo(f"  编外:{row['division']} 网格 {_arrow(row['before']['grids'], row['after']['grids'])},"
                    f"编外人员 {_arrow(sum(row['before']['staff'].values()), sum(row['after']['staff'].values()))}")
-    click.echo("\n六、问题")
+    click.echo("\n六、问题(方案引起)")
     for f in sort_findings(sim.findings):
         click.echo(f.format())
     click.echo(summary_line(sim.findings))
+    if sim.inherited:
+        click.echo(f"\n台账原有问题:{summary_line(sim.inherited)}(不计入本方案;运行 orgmodel check 查看)")
 
 
 @click.command()
@@ -118,12 +122,11 @@ def echo_simulation(sim) -> None:
 @config_option
 @format_option("table", "json")
 def simulate(ledger, scenario, as_of, config_path, fmt):
-    """模拟改革方案:台账 + 方案指令,列出变化和问题,不改动台账。有错误退出码 1,无法读取 2。"""
+    """模拟改革方案:台账 + 方案指令,列出变化和方案引起的问题,不改动台账。
+
+    台账原有的问题只计数(运行 orgmodel check 查看)。方案引起错误时退出码 1,无法读取 2。"""
     led = open_ledger(ledger, config_path)
     sim = run_simulation(led, open_scenario(scenario, led.config), as_of)
-    base_problems = list(led.findings) + list(sim.before.findings)
-    if has_errors(base_problems):
-        click.echo(f"注意:基础台账本身有问题({summary_line(base_problems)}),运行 orgmodel check 查看。", err=True)
     if fmt == "json":
         click.echo(json.dumps(simulation_json(sim), ensure_ascii=False, indent=2))
     else:
@@ -160,7 +163,10 @@ def compare_frames(sims, names) -> tuple[pd.DataFrame, pd.DataFrame]:
 def compare(ledger, scenarios, as_of, config_path, fmt):
     """比较多个方案:现状与各方案的全辖区总量和各乡镇编制并列显示。"""
     led = open_ledger(ledger, config_path)
-    sims = [run_simulation(led, open_scenario(s, led.config), as_of) for s in scenarios]
+    sims = []
+    for path in scenarios:  # scenarios simulated on the same day share one replay of the base
+        base = next((s.before for s in sims), None)
+        sims.append(run_simulation(led, open_scenario(path, led.config), as_of, base=base))
     names = [s.scenario.name if [x.scenario.name for x in sims].count(s.scenario.name) == 1 else s.scenario.path
              for s in sims]
     totals, towns = compare_frames(sims, names)
@@ -217,8 +223,9 @@ def trace_lines(t) -> list[str]:
 def trace(ledger, body, scenario_path, as_of, config_path, fmt):
     """追溯编制来源:某机构(或编制池)现有核定编制经哪些调剂、合并、编制池和文件而来。"""
     led = open_ledger(ledger, config_path)
-    if scenario_path:
-        state = run_simulation(led, open_scenario(scenario_path, led.config), as_of).after
+    if scenario_path:  # only the after state is needed: no base replay, diffs or rules
+        sc = open_scenario(scenario_path, led.config)
+        state = led.with_directives(sc.directives).state(scenario_as_of(led, sc, as_of))
     else:
         state = led.state(as_of)
     holder, why = find_holder(state, body)

@@ -1,6 +1,7 @@
 """Hiring plans (用编进人计划), hires (进人) and departures (减员, with 人走编收).
 
-These ops record; whether a plan or a hire fits the vacancies is for the rule checks.
+These ops record (each leaves an event, so simulations and pages show it); whether a
+plan or a hire fits the vacancies is for the rule checks.
 """
 
 from __future__ import annotations
@@ -14,25 +15,37 @@ from .registry import op
     "body": Field("ref", True), "type": Field("qtype", True), "amount": Field("count", True),
 })
 def hiring_plan(state: State, d) -> None:
-    """Set the body's hiring plan for one quota type (replacing any earlier plan)."""
+    """Set the body's hiring plan for one quota type (replacing any earlier plan); the
+    ``hiring_plan`` event names the body, type, amount and the vacancies at that date."""
     body = state.resolve_body(d.fields["body"], d, "body")
     if body is None:
         return
-    t = d.fields["type"]
-    body.planned[t] = d.fields["amount"]
+    t, n = d.fields["type"], d.fields["amount"]
+    body.planned[t] = n
     body.sources[f"plan:{t}"] = d.source
+    vacant = max(body.approved.get(t, 0) - body.actual.get(t, 0), 0)
+    state.event(d, "hiring_plan", f"{_where(state, body)}下达用编进人计划:{t} {n} 名(现有空编 {vacant} 名)",
+                [body.id], [body.division])
+
+
+def _where(state: State, body: Body) -> str:
+    return f"{state.divisions[body.division].name}“{body.name}”"
 
 
 @op("hire", "进人", aliases=("招录", "招聘"), rank=63, fields={
     "body": Field("ref", True), "type": Field("qtype", True), "count": Field("count", True),
 })
 def hire(state: State, d) -> None:
-    """Add ``count`` people of a type; they use up the hiring plan as far as it goes."""
+    """Add ``count`` people of a type; they use up the hiring plan as far as it goes.
+    The ``hired`` event gives the count and actual staff before and after."""
     body = state.resolve_body(d.fields["body"], d, "body")
     if body is None:
         return
     t, n = d.fields["type"], d.fields["count"]
-    body.actual[t] = body.actual.get(t, 0) + n
+    had = body.actual.get(t, 0)
+    body.actual[t] = had + n
+    state.event(d, "hired", f"{_where(state, body)}进人:{t} {n} 名(实有 {had} → {had + n} 名)",
+                [body.id], [body.division])
     used = min(n, body.planned.get(t, 0))
     if t in body.planned:
         body.planned[t] -= used

@@ -85,7 +85,8 @@ def write_audit_report(ledger, out: str | Path, as_of: dt.date | None = None,
     groups = finding_groups(state, findings, directive_at(ledger))
     counts = {sev: sum(f.severity == sev for f in findings) for sev in SEVERITY_LABELS}
     root = jurisdiction_name(state)
-    towns = [{"file": f"{BALANCE_DIR}/{p.name}", "name": _town_name(state, p.name)}
+    town_names = {town_file(c): d.name for c, d in state.divisions.items()}
+    towns = [{"file": f"{BALANCE_DIR}/{p.name}", "name": town_names.get(p.name, p.name)}
              for p in balance if p.name.startswith("town-")]
     page = write_page(environment(templates), "audit.html", out / INDEX_FILE, page="audit", jurisdiction=root,
                       as_of=state.as_of, public=False, groups=groups, counts=counts, labels=SEVERITY_LABELS,
@@ -93,7 +94,3 @@ def write_audit_report(ledger, out: str | Path, as_of: dt.date | None = None,
                       county_file=f"{BALANCE_DIR}/county.html", search=linked_index(state, BALANCE_DIR),
                       extra_links=[{"href": INDEX_FILE, "label": "问题清单"}])
     return [page, *balance], findings
-
-
-def _town_name(state: State, file: str) -> str:
-    return next((d.name for c, d in state.divisions.items() if town_file(c) == file), file)

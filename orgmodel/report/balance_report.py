@@ -38,13 +38,20 @@ def present_types(state: State, recs: list[dict], cols=("approved", "actual")) -
             if any(r.get(t) and any(r[t].get(c) for c in cols) for r in recs)]
 
 
-def body_rows(state: State, tables: Tables, bodies) -> list[dict]:
-    """One row per body: names, attributes, its balance per type, leader posts and the duties it leads."""
-    bfig, lfig = tables.body_figures, tables.leader_figures
-    name = {b.id: b.name for b in state.bodies.values()}
+def body_index(state: State) -> tuple[dict[int, str], dict[int, list[str]]]:
+    """``({body id: name}, {body id: names of the duties it leads})``, built once per report."""
     leads: dict[int, list[str]] = {}
     for duty in state.duties.values():
         leads.setdefault(duty.lead, []).append(duty.name)
+    return {b.id: b.name for b in state.bodies.values()}, leads
+
+
+def body_rows(state: State, tables: Tables, bodies, index: tuple | None = None) -> list[dict]:
+    """One row per body: names, attributes, its balance per type, leader posts and the duties it leads.
+
+    ``index`` is :func:`body_index` of ``state``; pass it when calling once per page."""
+    bfig, lfig = tables.body_figures, tables.leader_figures
+    name, leads = index or body_index(state)
     return [{
         "id": b.id, "name": b.name, "signboards": list(b.signboards), "category": b.category,
         "klass": b.klass, "rank": b.rank, "funding": b.funding, "parent": name.get(b.parent),
@@ -85,12 +92,12 @@ def township_pages(state: State, tables: Tables, all_entries, since) -> list[dic
     for b in state.active_bodies():
         inside.setdefault(town_of[b.division], []).append(b)
     duties, touched = duty_rows(state, town_of), entries_by_township(state, all_entries, since)
-    pages = []
+    index, pages = body_index(state), []
     for code in sorted(prof):
         bodies = inside.get(code, [])
-        own = body_rows(state, tables, [b for b in bodies if b.division == code and not b.dispatched])
-        sent = body_rows(state, tables, [b for b in bodies if b.division == code and b.dispatched])
-        below = body_rows(state, tables, [b for b in bodies if b.division != code])
+        own = body_rows(state, tables, [b for b in bodies if b.division == code and not b.dispatched], index)
+        sent = body_rows(state, tables, [b for b in bodies if b.division == code and b.dispatched], index)
+        below = body_rows(state, tables, [b for b in bodies if b.division != code], index)
         div = state.divisions[code]
         pages.append({
             "code": code, "name": div.name, "kind": div.kind, "file": town_file(code), "profile": prof[code],
@@ -107,13 +114,15 @@ def township_pages(state: State, tables: Tables, all_entries, since) -> list[dic
 def county_sections(state: State, tables: Tables) -> list[dict]:
     """Bodies outside any township, grouped by division (county, city…) and category, so each
     table only carries the quota types its bodies hold."""
-    sections = []
+    sections, index, within = [], body_index(state), {}
+    for b in state.active_bodies():
+        within.setdefault(b.division, []).append(b)
     for code, div in state.divisions.items():
         if township_of(state, code) is not None:
             continue
-        bodies = [b for b in state.active_bodies() if b.division == code]
+        bodies = within.get(code, [])
         for category in dict.fromkeys(b.category for b in bodies):
-            rows = body_rows(state, tables, [b for b in bodies if b.category == category])
+            rows = body_rows(state, tables, [b for b in bodies if b.category == category], index)
             sections.append({"code": code, "name": div.name, "level": div.level, "category": category,
                              "rows": rows, "types": present_types(state, [r["quota"] for r in rows])})
     return sections

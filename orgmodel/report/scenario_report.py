@@ -20,7 +20,8 @@ from .site import EVENT_LABELS, INDEX_FILE, jurisdiction_name, linked_index, rec
 
 AFTER_DIR = "after"
 CHANGE_ORDER = ["created", "abolished", "renamed", "merged", "split", "function_transferred", "reclassified",
-                "signboard_added", "signboard_removed", "signboard_moved", "template_applied"]
+                "signboard_added", "signboard_removed", "signboard_moved", "template_applied",
+                "hiring_plan", "hired"]
 
 
 def change_groups(changes: list[dict]) -> list[dict]:
@@ -31,25 +32,28 @@ def change_groups(changes: list[dict]) -> list[dict]:
             for k in kinds]
 
 
-def forest(rows: list[dict], other: list[dict], other_state) -> list[dict]:
+def forest(rows: list[dict], other: list[dict], other_state, changed: frozenset = frozenset()) -> list[dict]:
     """Tree rows nested under their parent (or leading) body and grouped by division
     (``[{division, nodes}]``); each node is marked ``only`` (absent on the other side),
-    ``changed`` or ``same`` relative to ``other`` rows and ``other_state``'s active bodies."""
+    ``changed`` or ``same`` relative to ``other`` rows and ``other_state``'s active bodies.
+    ``changed`` holds ``(division, body)`` names whose quota or posts changed: those are
+    ``changed`` even when nothing in the tree row differs."""
     others = {r["key"]: r for r in other}
     alive = {body_key(b) for b in other_state.active_bodies()}
     keys = {r["key"] for r in rows}
-    nodes = {r["key"]: {"row": r, "children": [], "status": _status(r, others, alive)} for r in rows}
+    nodes = {r["key"]: {"row": r, "children": [], "status": _status(r, others, alive, changed)} for r in rows}
     groups: dict[str, list] = {}
-    for r in sorted(rows, key=lambda r: (r["division"], r["body"])):
+    codes = {d.name: c for c, d in other_state.divisions.items()}  # divisions in code order: county, then townships
+    for r in sorted(rows, key=lambda r: (codes.get(r["division"], r["division"]), r["body"])):
         up = next((k for k in (r["parent"], r["led_by"]) if k in keys and k != r["key"]), None)
         (nodes[up]["children"] if up else groups.setdefault(r["division"], [])).append(nodes[r["key"]])
     return [{"division": d, "nodes": n} for d, n in groups.items()]
 
 
-def _status(row: dict, others: dict, alive: set) -> str:
+def _status(row: dict, others: dict, alive: set, changed: frozenset) -> str:
     if row["key"] not in alive:
         return "only"
-    if row["key"] in others and others[row["key"]] != row:
+    if (row["key"] in others and others[row["key"]] != row) or (row["division"], row["body"]) in changed:
         return "changed"
     return "same"
 
@@ -63,23 +67,34 @@ def sankey_flows(flows: list[dict]) -> list[tuple]:
     return [(s, d, n, t) for (s, d, t), n in sums.items()]
 
 
+def _after_groups(after, findings: list[Finding], directives: dict) -> list[dict]:
+    """Finding groups whose links point at the after-state pages in ``after/``."""
+    groups = finding_groups(after, findings, directives)
+    for g in groups:
+        for item in g["rows"]:
+            item["href"] = f"{AFTER_DIR}/{item['href'].split('/', 1)[1]}" if item["href"] else None
+    return groups
+
+
 def scenario_context(ledger, sim, findings: list[Finding]) -> dict:
     """Everything the scenario page shows, from the simulation's tables."""
     after = sim.after
     town_pages = {c: f"{AFTER_DIR}/{town_file(c)}" for c, d in after.divisions.items() if d.level == "乡镇"}
-    groups = finding_groups(after, findings, directive_at(ledger.with_directives(sim.scenario.directives)))
-    for g in groups:
-        for item in g["rows"]:
-            item["href"] = f"{AFTER_DIR}/{item['href'].split('/', 1)[1]}" if item["href"] else None
+    directives = directive_at(ledger.with_directives(sim.scenario.directives))
+    groups, inherited = (_after_groups(after, fs, directives) for fs in (findings, sim.inherited))
     counts = {sev: sum(f.severity == sev for f in findings) for sev in SEVERITY_LABELS}
+    inherited_counts = {sev: sum(f.severity == sev for f in sim.inherited) for sev in SEVERITY_LABELS}
+    balance_changed = frozenset((r["division"], r["body"]) for df in (sim.balance_diff, sim.leader_diff)
+                                for r in df[["division", "body"]].to_dict("records"))
     return {
         "scenario": sim.scenario, "totals": records(sim.totals), "townships": records(sim.township_diff),
         "bodies": records(sim.balance_diff), "leaders": records(sim.leader_diff), "off_quota": sim.off_quota,
         "changes": change_groups(sim.changes), "change_count": len(sim.changes), "groups": groups,
         "counts": counts, "labels": SEVERITY_LABELS, "town_pages": town_pages,
+        "inherited_groups": inherited, "inherited_counts": inherited_counts, "inherited_total": len(sim.inherited),
         "sankey": charts.sankey(sankey_flows(sim.flows)), "flows": sim.flows,
-        "tree_before": forest(sim.tree_before, sim.tree_after, sim.after),
-        "tree_after": forest(sim.tree_after, sim.tree_before, sim.before),
+        "tree_before": forest(sim.tree_before, sim.tree_after, sim.after, balance_changed),
+        "tree_after": forest(sim.tree_after, sim.tree_before, sim.before, balance_changed),
     }
 
 

@@ -25,6 +25,7 @@ EVENT_LABELS = {
     "created": "设立", "abolished": "撤销", "renamed": "更名", "signboard_added": "加挂牌子",
     "signboard_removed": "摘除牌子", "signboard_moved": "牌子转移", "merged": "整合", "split": "分设",
     "function_transferred": "职责划转", "reclassified": "调整类别", "template_applied": "统一设置",
+    "hiring_plan": "用编进人计划", "hired": "进人",
 }
 
 

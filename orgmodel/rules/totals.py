@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..provenance import kind_label
 from ..state import Body, Pool, State
 from .registry import flag, rule
 
 CROSS_LEVEL_BASIS = "厅字〔2007〕2号"
+# flow kind -> (what the move is called, the verb before "<type> N 名")
+MOVE_WORDS = {
+    "transfer": ("调剂", "调剂"), "loan": ("周转借用", "借出"), "return": ("归还周转编制", "归还"),
+    "function": ("职责划转", "随职责划转"), "function_transfer": ("职责划转", "随职责划转"),
+    "merge": ("合并", "随合并划转"), "split": ("分设", "随分设划转"), "abolish": ("撤销划转", "随撤销划转"),
+    "establish": ("组建划入", "划入"), "template": ("统一设置", "随统一设置划转"),
+}
+
+
+def move_words(kind: str | None) -> tuple[str, str]:
+    """The Chinese name and verb of a quota move of this flow kind (调剂, 职责划转…)."""
+    return MOVE_WORDS.get(kind) or (kind_label(kind), "划转")
 
 
 def holder_of(state: State, node):
@@ -66,7 +79,8 @@ def total_control(state: State, config):
     for fl, src, dst in crossing:
         a, b = state.divisions[roots[src.division]].name, state.divisions[roots[dst.division]].name
         yield flag("total-control",
-                   f"“{src.label}”({a})向“{dst.label}”({b})调剂{fl.quota_type} {fl.amount} 名,跨越了辖区;"
+                   f"“{src.label}”({a})向“{dst.label}”({b}){move_words(fl.kind)[1]}{fl.quota_type} {fl.amount} 名,"
+                   f"跨越了辖区;"
                    f"辖区总量只能经上级核增、核减改变,应由上级分别核减、核增",
                    fl.source, dst.label)
     flowed: dict[tuple, set] = defaultdict(set)
@@ -121,7 +135,8 @@ def cross_level_transfer(state: State, config):
         if not (fl.cross_level or (a.level != b.level and not isinstance(dst, Pool))):
             continue
         doc = f"(文号 {fl.doc})" if fl.doc else ""
+        name, verb = move_words(fl.kind)
         yield flag("cross-level-transfer",
-                   f"跨层级调剂:{a.name}“{src.label}”({a.level}级)向{b.name}“{dst.label}”({b.level}级)"
-                   f"调剂{fl.quota_type} {fl.amount} 名{doc};跨层级调剂须报上级机构编制部门审批({CROSS_LEVEL_BASIS})",
+                   f"跨层级{name}:{a.name}“{src.label}”({a.level}级)向{b.name}“{dst.label}”({b.level}级)"
+                   f"{verb}{fl.quota_type} {fl.amount} 名{doc};跨层级调剂须报上级机构编制部门审批({CROSS_LEVEL_BASIS})",
                    fl.source, dst.label)
