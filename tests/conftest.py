@@ -5,6 +5,7 @@ Use from a test module with ``from conftest import write_ledger, run_cli, COUNTY
 
 from __future__ import annotations
 
+import gc
 import json
 import textwrap
 from pathlib import Path
@@ -25,6 +26,14 @@ COUNTY = """\
 - {date: 2021-01-01, op: establish, name: 便民服务中心, division: 东镇, category: 事业单位, class: 公益一类}
 - {date: 2021-01-01, op: establish, name: 党政办, division: 西乡, category: 党政机关}
 """
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze_gc():
+    """Loading freezes what it built (right for a one-shot CLI run); hand it back to the
+    collector after each test so a long test session does not keep cyclic garbage."""
+    yield
+    gc.unfreeze()
 
 
 def write_ledger(folder: Path, text: str, name: str = "ledger.yaml") -> Path:
