@@ -45,7 +45,10 @@ def place_of(state: State, f: Finding, directives: dict) -> tuple[str | None, st
     if d is not None:
         refs += [str(d.fields[k]) for k in REF_FIELDS if isinstance(d.fields.get(k), str)]
     for ref in refs:
-        body, _ = state.find_body(ref)
+        # a name shared by many bodies cannot place the finding; skip find_body, which would
+        # spell out every division holding it (thousands at province scale) just to say so
+        shared = "/" not in ref and len(state.by_name.get(ref, ())) > 1
+        body = None if shared else state.find_body(ref)[0]
         if body is not None:
             return page_of(state, body.division), state.divisions[body.division].name
         # a division, or the division part of "区划/名称" when the name has since changed

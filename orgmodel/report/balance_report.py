@@ -170,8 +170,14 @@ def write_balance_report(ledger, out: str | Path, as_of: dt.date | None = None, 
     written.append(write_page(env, "county.html", out / COUNTY_FILE, page="county", **common,
                               sections=county_sections(state, tables),
                               counties=records(tables.county)))
+    # A township page's menu lists the townships of its own county: listing all of them on
+    # every page would make the output grow with the square of the number of townships.
+    near: dict[str | None, list[dict]] = {}
     for town in towns:
-        written.append(write_page(env, "township.html", out / town["file"], page=town["file"], town=town, **common))
+        near.setdefault(state.divisions[town["code"]].parent, []).append(town)
+    for town in towns:
+        written.append(write_page(env, "township.html", out / town["file"], page=town["file"], town=town,
+                                  **dict(common, towns=near[state.divisions[town["code"]].parent])))
     return written
 
 
