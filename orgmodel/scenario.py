@@ -58,7 +58,17 @@ from .config import Config
 from .directive import Directive
 from .findings import Finding, Source
 from .ledger import Ledger, read_directives
-from .scenario_diff import balance_diff, body_key, flow_records, leader_diff, off_quota_diff, totals_diff, township_diff, trees
+from .scenario_diff import (
+    balance_diff,
+    body_key,
+    body_tables,
+    flow_records,
+    leader_diff,
+    off_quota_diff,
+    totals_diff,
+    township_diff,
+    trees,
+)
 from .schema import parse_date
 from .sources.yaml_reader import read_mapping
 from .state import State
@@ -203,10 +213,11 @@ def simulate(ledger: Ledger, scenario: Scenario, as_of: dt.date | None = None,
                                                    _rule_findings(after, ledger.config))
     findings = [*scenario.findings, *_late_findings(scenario, day), *replay_caused, *rules_caused]
     tree_before, tree_after = trees(before, after, sources)
+    bodies = body_tables(before, after)  # once per state, shared by the three diffs below
     return Simulation(
         scenario, day, before, after, _changes(after, sources),
-        balance_diff(before, after), leader_diff(before, after), township_diff(before, after),
-        totals_diff(before, after), off_quota_diff(before, after), flow_records(after, sources),
+        balance_diff(before, after, bodies), leader_diff(before, after), township_diff(before, after, bodies),
+        totals_diff(before, after, bodies), off_quota_diff(before, after), flow_records(after, sources),
         tree_before, tree_after, findings, [*ledger.findings, *replay_inherited, *rules_inherited])
 
 

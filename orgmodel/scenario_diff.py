@@ -73,9 +73,19 @@ def _diff(before: State, after: State, b_df: pd.DataFrame, a_df: pd.DataFrame, i
     return df.drop(columns="_o").reset_index(drop=True)
 
 
-def balance_diff(before: State, after: State) -> pd.DataFrame:
-    """Per body and quota type: before/after approved, actual, vacant, over (changed rows only)."""
-    return _diff(before, after, body_balance(before), body_balance(after), "quota_type")
+Bodies = tuple[pd.DataFrame, pd.DataFrame]
+
+
+def body_tables(before: State, after: State, bodies: Bodies | None = None) -> Bodies:
+    """``(body_balance(before), body_balance(after))``, or ``bodies`` when already computed."""
+    return bodies if bodies is not None else (body_balance(before), body_balance(after))
+
+
+def balance_diff(before: State, after: State, bodies: Bodies | None = None) -> pd.DataFrame:
+    """Per body and quota type: before/after approved, actual, vacant, over (changed rows only).
+
+    ``bodies`` is :func:`body_tables` of the two states when the caller already has it."""
+    return _diff(before, after, *body_tables(before, after, bodies), "quota_type")
 
 
 def leader_diff(before: State, after: State) -> pd.DataFrame:
@@ -90,11 +100,12 @@ def _side_by_side(b: pd.DataFrame, a: pd.DataFrame, keys: list[str], values: lis
     return df.astype(int).reset_index()
 
 
-def township_diff(before: State, after: State) -> pd.DataFrame:
+def township_diff(before: State, after: State, bodies: Bodies | None = None) -> pd.DataFrame:
     """Per township and type: own bodies' balance, grids and off-quota staff before → after (changed rows)."""
     values = [*MEASURES, "grids", "off_quota_staff"]
     keys = ["division_code", "quota_type"]
-    df = _side_by_side(township_balance(before), township_balance(after), keys, values)
+    b, a = body_tables(before, after, bodies)
+    df = _side_by_side(township_balance(before, b), township_balance(after, a), keys, values)
     changed = pd.Series(False, index=df.index)
     for v in MEASURES:  # grids and off-quota staff changes are listed by off_quota_diff
         changed |= df[f"before_{v}"] != df[f"after_{v}"]
@@ -103,10 +114,11 @@ def township_diff(before: State, after: State) -> pd.DataFrame:
     return df[changed].reset_index(drop=True)
 
 
-def totals_diff(before: State, after: State) -> pd.DataFrame:
+def totals_diff(before: State, after: State, bodies: Bodies | None = None) -> pd.DataFrame:
     """Jurisdiction totals per quota type, before → after (bodies, pools and their sum)."""
     values = [*MEASURES, "pools", "total"]
-    df = _side_by_side(total_balance(before), total_balance(after), ["quota_type"], values)
+    b, a = body_tables(before, after, bodies)
+    df = _side_by_side(total_balance(before, b), total_balance(after, a), ["quota_type"], values)
     order = {t: i for i, t in enumerate(after.config.quota_types)}
     return df.sort_values("quota_type", key=lambda s: s.map(order)).reset_index(drop=True)
 

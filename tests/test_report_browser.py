@@ -21,7 +21,7 @@ if not os.path.exists(CHROMIUM):
     pytest.skip(f"浏览器测试跳过:找不到 {CHROMIUM}(Debian 的 chromium 软件包)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="浏览器测试跳过:未安装 playwright")
 
-PAGES = ["balance/index.html", "balance/county.html", "balance/TOWN", "audit/index.html", "scenario/index.html"]
+PAGES = ["balance/index.html", "balance/COUNTY", "balance/TOWN", "audit/index.html", "scenario/index.html"]
 SEARCH_PAGES = ["balance/index.html", "audit/index.html", "scenario/index.html"]  # the others link to it
 
 
@@ -46,8 +46,9 @@ def browser():
 
 
 def page_path(demo_dir: Path, name: str) -> Path:
-    if name == "balance/TOWN":
-        return sorted((demo_dir / "balance").glob("town-*.html"))[0]
+    if name in ("balance/TOWN", "balance/COUNTY"):
+        pattern = "town-*.html" if name == "balance/TOWN" else "county-*.html"
+        return sorted((demo_dir / "balance").glob(pattern))[0]
     return demo_dir / name
 
 

@@ -122,12 +122,13 @@ def pages(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.html"))}
 
 
-def test_balance_report_writes_index_county_and_one_page_per_township(site):
+def test_balance_report_writes_index_one_county_page_and_one_page_per_township(site):
     _, out = site
-    assert sorted(pages(out)) == ["county.html", "index.html", "town-370481001.html", "town-370481100.html"]
+    assert sorted(pages(out)) == ["county-370481.html", "index.html", "town-370481001.html", "town-370481100.html"]
     index = pages(out)["index.html"]
-    assert 'href="town-370481001.html"' in index and 'href="county.html"' in index
+    assert 'href="town-370481001.html"' in index and 'href="county-370481.html"' in index
     assert 'href="index.html"' in pages(out)["town-370481100.html"]
+    assert 'href="county-370481.html"' in pages(out)["town-370481100.html"]
 
 
 def check_figures(ledger: Path, out: Path) -> int:

@@ -13,7 +13,7 @@ from ..findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding
 from ..state import State
 from .balance_report import write_balance_report
 from .render import environment, write_page
-from .site import INDEX_FILE, jurisdiction_name, linked_index, page_of, town_file
+from .site import INDEX_FILE, counties_link, county_codes, jurisdiction_name, linked_index, page_of, town_file
 
 BALANCE_DIR = "balance"
 REF_FIELDS = ("body", "to", "from", "lead", "name", "division")
@@ -94,6 +94,6 @@ def write_audit_report(ledger, out: str | Path, as_of: dt.date | None = None,
     page = write_page(environment(templates), "audit.html", out / INDEX_FILE, page="audit", jurisdiction=root,
                       as_of=state.as_of, public=False, groups=groups, counts=counts, labels=SEVERITY_LABELS,
                       total=len(findings), towns=towns, index_file=f"{BALANCE_DIR}/index.html",
-                      county_file=f"{BALANCE_DIR}/county.html", search=linked_index(state, BALANCE_DIR),
+                      county_file=counties_link(county_codes(state), f"{BALANCE_DIR}/"), search=linked_index(state, BALANCE_DIR),
                       extra_links=[{"href": INDEX_FILE, "label": "问题清单"}])
     return [page, *balance], findings

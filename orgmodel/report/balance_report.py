@@ -1,4 +1,5 @@
-"""The balance report: a jurisdiction index, one page per township and a county-bodies page.
+"""The balance report: a jurisdiction index, one page per township and one per county-level
+division (and per city or province with bodies of its own).
 
 Every figure is read from :class:`~orgmodel.report.site.Tables` (the balance tables);
 the page context only selects rows. ``public`` leaves out source paths and notes.
@@ -15,14 +16,18 @@ from ..state import TOWNSHIP, State
 from . import charts
 from .render import environment, write_page
 from .site import (
-    COUNTY_FILE,
     INDEX_FILE,
     Tables,
+    counties_link,
+    county_codes,
+    county_file,
+    county_of,
     directive_notes,
     entries,
     entries_by_township,
     figures,
     jurisdiction_name,
+    page_map,
     records,
     search_index,
     town_file,
@@ -83,8 +88,8 @@ def duty_rows(state: State, town_of: dict) -> dict[str, list[dict]]:
     return out
 
 
-def township_pages(state: State, tables: Tables, all_entries, since) -> list[dict]:
-    """The context of every township page, in division-code order."""
+def township_pages(state: State, tables: Tables, all_entries, since, page: dict[str, str]) -> list[dict]:
+    """The context of every township page, in division-code order (``page`` is :func:`page_map`)."""
     tfig, prof = figures(tables.townships, "division_code"), {r["division_code"]: r for r in records(tables.profile)}
     lead = township_leaders(state, tables)
     town_of = {code: township_of(state, code) for code in state.divisions}
@@ -99,9 +104,11 @@ def township_pages(state: State, tables: Tables, all_entries, since) -> list[dic
         sent = body_rows(state, tables, [b for b in bodies if b.division == code and b.dispatched], index)
         below = body_rows(state, tables, [b for b in bodies if b.division != code], index)
         div = state.divisions[code]
+        up = div.parent if div.parent in state.divisions else None
         pages.append({
             "code": code, "name": div.name, "kind": div.kind, "file": town_file(code), "profile": prof[code],
-            "parent": state.divisions[div.parent].name if div.parent in state.divisions else "",
+            "parent": state.divisions[up].name if up else "", "county_file": page[up] if up else None,
+            "county_name": state.divisions[county_of(state, up)].name if up else None,
             "totals": tfig.get(code, {}), "leaders": lead.get(code, {}), "own": own, "dispatched": sent,
             "villages": below, "own_types": present_types(state, [r["quota"] for r in own]),
             "sent_types": present_types(state, [r["quota"] for r in sent]),
@@ -111,21 +118,54 @@ def township_pages(state: State, tables: Tables, all_entries, since) -> list[dic
     return pages
 
 
-def county_sections(state: State, tables: Tables) -> list[dict]:
-    """Bodies outside any township, grouped by division (county, city…) and category, so each
-    table only carries the quota types its bodies hold."""
-    sections, index, within = [], body_index(state), {}
+LEVEL_PAGES = {"县": "县级机构", "市": "市级机构", "省": "省级机构"}
+
+
+def county_sections(state: State, tables: Tables, codes: list[str]) -> dict[str, list[dict]]:
+    """``{county page code: sections}``: the bodies outside any township, each on the page of
+    :func:`~orgmodel.report.site.county_of` their division, grouped by division and category
+    so each table only carries the quota types its bodies hold."""
+    sections: dict[str, list[dict]] = {c: [] for c in codes}
+    index, within = body_index(state), {}
     for b in state.active_bodies():
         within.setdefault(b.division, []).append(b)
     for code, div in state.divisions.items():
-        if township_of(state, code) is not None:
-            continue
         bodies = within.get(code, [])
+        if not bodies or township_of(state, code) is not None:
+            continue
         for category in dict.fromkeys(b.category for b in bodies):
             rows = body_rows(state, tables, [b for b in bodies if b.category == category], index)
-            sections.append({"code": code, "name": div.name, "level": div.level, "category": category,
-                             "rows": rows, "types": present_types(state, [r["quota"] for r in rows])})
+            sections.setdefault(county_of(state, code), []).append({
+                "code": code, "name": div.name, "level": div.level, "category": category,
+                "rows": rows, "types": present_types(state, [r["quota"] for r in rows])})
     return sections
+
+
+def county_pages(state: State, tables: Tables, codes: list[str], towns: list[dict]) -> list[dict]:
+    """The context of every county page (``codes``: :func:`~orgmodel.report.site.county_codes`):
+    its rows of the county table, its bodies' sections, its townships, the pages above it
+    (for the breadcrumb) and those of the divisions below it."""
+    sections, totals = county_sections(state, tables, codes), {}
+    for r in records(tables.county):
+        totals.setdefault(r["division_code"], []).append(r)
+    on_page: dict[str, list[dict]] = {}
+    for t in towns:
+        on_page.setdefault(t["county_file"], []).append(t)
+    up = {c: next((a for a in state.ancestors(c)[1:] if a in sections), None) for c in codes}
+    pages = []
+    for code in codes:
+        div = state.divisions[code]
+        chain = [a for a in reversed(state.ancestors(code)[1:]) if a in sections]
+        pages.append({
+            "code": code, "name": div.name, "level": div.level, "file": county_file(code),
+            "label": LEVEL_PAGES.get(div.level, "本级机构"), "totals": totals.get(code, []),
+            "sections": sections[code], "towns": on_page.get(county_file(code), []),
+            "bodies": sum(len(s["rows"]) for s in sections[code]),
+            "parent": state.divisions[div.parent].name if div.parent in state.divisions else "",
+            "up": [{"name": state.divisions[a].name, "file": county_file(a)} for a in chain],
+            "below": [{"name": state.divisions[c].name, "file": county_file(c)} for c in codes if up[c] == code],
+        })
+    return pages
 
 
 def index_context(state: State, tables: Tables, towns: list[dict]) -> dict:
@@ -144,11 +184,18 @@ def index_context(state: State, tables: Tables, towns: list[dict]) -> dict:
             "show_parent": len({t["parent"] for t in towns}) > 1}
 
 
+def county_list(counties: list[dict]) -> list[dict]:
+    """The index's list of county pages (shown when there is more than one)."""
+    return [{k: c[k] for k in ("name", "level", "file", "parent", "bodies")} | {"towns": len(c["towns"])}
+            for c in counties] if len(counties) > 1 else []
+
+
 def write_balance_report(ledger, out: str | Path, as_of: dt.date | None = None, public: bool = False,
                          since: dt.date | None = None, templates: str | Path | None = None,
                          state: State | None = None, title: str | None = None,
                          extra_links: list[dict] | None = None) -> list[Path]:
-    """Write ``index.html``, ``county.html`` and one ``town-<code>.html`` per township into ``out``.
+    """Write ``index.html``, one ``county-<code>.html`` per county page (see
+    :func:`~orgmodel.report.site.county_codes`) and one ``town-<code>.html`` per township into ``out``.
 
     Returns the paths written. ``state`` may be given to report an already replayed state;
     ``extra_links`` (``[{href, label}]``) are added to every page's navigation.
@@ -157,19 +204,23 @@ def write_balance_report(ledger, out: str | Path, as_of: dt.date | None = None, 
     tables = Tables.of(state)
     env, out = environment(templates), Path(out)
     all_entries = entries(state, {} if public else directive_notes(ledger), public)
-    towns = township_pages(state, tables, all_entries, since)
+    codes = county_codes(state)
+    towns = township_pages(state, tables, all_entries, since, page_map(state))
+    counties = county_pages(state, tables, codes, towns)
     root = jurisdiction_name(state)
     common = {"jurisdiction": title or root, "as_of": state.as_of, "public": public, "since": since,
-              "towns": towns, "index_file": INDEX_FILE, "county_file": COUNTY_FILE,
+              "towns": towns, "index_file": INDEX_FILE, "county_file": counties_link(codes),
               "search": None, "extra_links": extra_links or [],
               "leader_kinds": list(state.config.leader_kinds)}
     # The search index goes on the index page only: repeated on every page it would
     # multiply a large jurisdiction's output size by the number of townships.
     written = [write_page(env, "balance_index.html", out / INDEX_FILE, page="index",
-                          **dict(common, search=search_index(state)), **index_context(state, tables, towns))]
-    written.append(write_page(env, "county.html", out / COUNTY_FILE, page="county", **common,
-                              sections=county_sections(state, tables),
-                              counties=records(tables.county)))
+                          **dict(common, search=search_index(state)), counties=county_list(counties),
+                          **index_context(state, tables, towns))]
+    # Each county page's menu lists its own townships only, like the township pages below.
+    for county in counties:
+        written.append(write_page(env, "county.html", out / county["file"], page="county", county=county,
+                                  **dict(common, towns=county["towns"], county_file=county["file"])))
     # A township page's menu lists the townships of its own county: listing all of them on
     # every page would make the output grow with the square of the number of townships.
     near: dict[str | None, list[dict]] = {}
@@ -177,7 +228,8 @@ def write_balance_report(ledger, out: str | Path, as_of: dt.date | None = None, 
         near.setdefault(state.divisions[town["code"]].parent, []).append(town)
     for town in towns:
         written.append(write_page(env, "township.html", out / town["file"], page=town["file"], town=town,
-                                  **dict(common, towns=near[state.divisions[town["code"]].parent])))
+                                  **dict(common, towns=near[state.divisions[town["code"]].parent],
+                                         county_file=town["county_file"] or common["county_file"])))
     return written
 
 

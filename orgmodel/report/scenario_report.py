@@ -16,7 +16,16 @@ from . import charts
 from .audit_report import directive_at, finding_groups
 from .balance_report import write_balance_report
 from .render import environment, write_page
-from .site import EVENT_LABELS, INDEX_FILE, jurisdiction_name, linked_index, records, town_file
+from .site import (
+    EVENT_LABELS,
+    INDEX_FILE,
+    counties_link,
+    county_codes,
+    jurisdiction_name,
+    linked_index,
+    records,
+    town_file,
+)
 
 AFTER_DIR = "after"
 CHANGE_ORDER = ["created", "abolished", "renamed", "merged", "split", "function_transferred", "reclassified",
@@ -122,7 +131,7 @@ def write_scenario_report(ledger, scenario_path: str | Path, out: str | Path, as
     page = write_page(environment(templates), "scenario.html", out / INDEX_FILE, page="scenario",
                       jurisdiction=root, as_of=sim.as_of, public=False, towns=towns,
                       search=linked_index(sim.after, AFTER_DIR),
-                      index_file=f"{AFTER_DIR}/{INDEX_FILE}", county_file=f"{AFTER_DIR}/county.html",
+                      index_file=f"{AFTER_DIR}/{INDEX_FILE}", county_file=counties_link(county_codes(sim.after), f"{AFTER_DIR}/"),
                       extra_links=[{"href": INDEX_FILE, "label": "方案对比"}],
                       **scenario_context(ledger, sim, sim.findings))
     return [page, *after], sim.findings

@@ -16,10 +16,10 @@ import pandas as pd
 
 from .. import balance
 from ..provenance import kind_label
-from ..state import TOWNSHIP, State
+from ..state import COUNTY, TOWNSHIP, State
 
 INDEX_FILE = "index.html"
-COUNTY_FILE = "county.html"
+PAGE_LEVELS = ("省", "市", COUNTY)  # levels whose own bodies get a page of their own
 
 EVENT_LABELS = {
     "created": "设立", "abolished": "撤销", "renamed": "更名", "signboard_added": "加挂牌子",
@@ -32,6 +32,11 @@ EVENT_LABELS = {
 def town_file(code: str) -> str:
     """The file name of a township's page (the division code, made safe for file systems)."""
     return "town-" + re.sub(r"[^\w-]", "_", code) + ".html"
+
+
+def county_file(code: str) -> str:
+    """The file name of a county-, city- or province-level division's page."""
+    return "county-" + re.sub(r"[^\w-]", "_", code) + ".html"
 
 
 @dataclass
@@ -89,10 +94,39 @@ def township_of(state: State, code: str) -> str | None:
     return next((c for c in state.ancestors(code) if state.divisions[c].level == TOWNSHIP), None)
 
 
+def county_of(state: State, code: str) -> str:
+    """The division whose county page lists the bodies of ``code`` (outside any township):
+    the nearest county-, city- or province-level division, itself included (else the root)."""
+    chain = state.ancestors(code)
+    return next((c for c in chain if state.divisions[c].level in PAGE_LEVELS), chain[-1])
+
+
 def page_of(state: State, code: str) -> str:
-    """The page that lists the bodies of division ``code``: its township's, or the county page."""
+    """The page that lists the bodies of division ``code``: its township's, or its county's."""
     town = township_of(state, code)
-    return town_file(town) if town else COUNTY_FILE
+    return town_file(town) if town else county_file(county_of(state, code))
+
+
+def page_map(state: State) -> dict[str, str]:
+    """``{division code: page file}`` (:func:`page_of` of every division, computed once)."""
+    return {code: page_of(state, code) for code in state.divisions}
+
+
+def county_codes(state: State) -> list[str]:
+    """Divisions with a county page, in code order: every county-level division outside a
+    township, and the :func:`county_of` of every division (outside townships) holding
+    bodies or townships."""
+    codes = {code for code, d in state.divisions.items()
+             if d.level == COUNTY and township_of(state, code) is None}
+    held = {b.division for b in state.active_bodies()}  # and the divisions townships hang from
+    held |= {d.parent for d in state.divisions.values() if d.level == TOWNSHIP and d.parent in state.divisions}
+    codes |= {county_of(state, code) for code in held if township_of(state, code) is None}
+    return sorted(codes)
+
+
+def counties_link(codes: list[str], prefix: str = "") -> str:
+    """Where a navigation's "县级机构" link goes: the one county page, or the index's list of them."""
+    return prefix + (county_file(codes[0]) if len(codes) == 1 else f"{INDEX_FILE}#counties")
 
 
 @dataclass
@@ -159,10 +193,10 @@ def entries_by_township(state: State, all_entries: list[Entry], since: dt.date |
 
 def search_index(state: State) -> list[dict]:
     """Every active body with its signboards and the page (and anchor) that shows it."""
-    rows = []
+    rows, page = [], page_map(state)
     for b in sorted(state.active_bodies(), key=lambda b: (b.division, b.id)):
         rows.append({"n": b.name, "s": list(b.signboards), "d": state.divisions[b.division].name,
-                     "h": f"{page_of(state, b.division)}#b{b.id}"})
+                     "h": f"{page[b.division]}#b{b.id}"})
     return rows
 
 
