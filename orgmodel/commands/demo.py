@@ -37,12 +37,15 @@ VIEW_NAMES = {
 
 
 def find_demo_ledger(cwd: Path | None = None) -> Path:
-    """``data/demo`` under the current directory (or ``cwd``) if present, else the one next
-    to the package. Under the current directory the path stays relative, so findings read
+    """``data/demo`` under the current directory (or ``cwd``) if present, else the copy that
+    ``pip install`` puts under ``<prefix>/share/orgmodel``, else the one next to the package. Under the current directory the path stays relative, so findings read
     ``data/demo/…:line``."""
     here = cwd.joinpath(*DEMO_PARTS) if cwd else Path(*DEMO_PARTS)
     if here.is_dir():
         return here
+    installed = Path(sys.prefix, "share", "orgmodel").joinpath(*DEMO_PARTS)  # setup.cfg data_files
+    if installed.is_dir():
+        return installed
     return Path(__file__).resolve().parents[2].joinpath(*DEMO_PARTS)
 
 
