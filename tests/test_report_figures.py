@@ -254,3 +254,19 @@ def test_user_templates_override_the_shipped_ones(site, tmp_path):
     assert res.exit_code == 0, res.output
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "本单位样式" in index and "search-index" in index  # the rest still comes from the package
+
+
+def test_balance_report_is_not_written_from_a_broken_ledger(tmp_path):
+    """A ledger that fails to read gives its findings and no pages at all."""
+    ledger = tmp_path / "ledger"
+    ledger.mkdir()
+    (ledger / "l.yaml").write_text(
+        "- {date: 2020-01-01, op: open_division, code: '1', name: 甲县, level: 县}\n"
+        "- {date: 2020-01-02, op: staff, body: 不存在的中心, actual: {事业编制: 3}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    res = run_cli("report", "balance", ledger, "--out", out)
+    assert res.exit_code == 1
+    assert "l.yaml:2: [unknown-body]" in res.output and "未生成报表" in res.output
+    assert not out.exists()

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .options import DateType, as_of_option, config_option, exit_for, open_ledger, summary_line
+from ..findings import has_errors
+from .options import DateType, as_of_option, config_option, echo_findings, exit_for, open_ledger, summary_line
 
 TEMPLATES_HELP = "自定义模板文件夹(同名模板优先于内置模板)"
 
@@ -30,7 +31,8 @@ def done(paths: list[Path], what: str) -> None:
 def report():
     """生成 HTML 报表(可离线打开、A4 横向打印):编制收支、问题清单、改革方案对比。
 
-    页面写出后,台账或方案有错误时退出码为 1(与 check、simulate 一致),无法读取时为 2。"""
+    编制收支报表只在台账读取无误时生成;台账有错误时列出问题、不写任何文件,退出码 1。
+    问题清单和改革方案报表总会写出(问题就是其内容),有错误时退出码为 1;无法读取时为 2。"""
 
 
 @report.command("balance")
@@ -46,12 +48,15 @@ def balance_report(ledger, as_of, since, public, config_path, out, templates):
 
     led = open_ledger(ledger, config_path)
     state = led.state(as_of)
+    findings = list(led.findings) + list(state.findings)
+    if has_errors(findings):  # a published table must never rest on a ledger that failed to read
+        echo_findings(findings, err=True)
+        click.echo(f"台账有错误({summary_line(findings)}),未生成报表;请先修正以上问题。", err=True)
+        sys.exit(exit_for(findings))
     paths = write_balance_report(led, out, public=public, since=since, templates=templates, state=state)
     done(paths, "编制收支报表")
-    findings = list(led.findings) + list(state.findings)
     if findings:
-        click.echo(f"注意:台账有问题({summary_line(findings)}),报表可能不完整;运行 orgmodel report audit 查看。", err=True)
-    sys.exit(exit_for(findings))
+        click.echo(f"注意:台账有问题({summary_line(findings)});运行 orgmodel report audit 查看。", err=True)
 
 
 @report.command("audit")
