@@ -16,6 +16,7 @@ from ..ledger import Ledger, LedgerError, load
 from ..schema import parse_date
 from ..textable import render_table
 
+PERCENT_COLUMNS = ("ratio", "ratio_with_dispatched")  # shares, shown as 45.66% in terminal tables
 EXIT_ERRORS = 1
 EXIT_UNREADABLE = 2
 
@@ -91,4 +92,5 @@ def echo_frame(df: pd.DataFrame, fmt: str) -> None:
         click.echo(df.rename(columns=label).to_csv(index=False), nl=False)
     else:
         numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
-        click.echo(render_table([label(c) for c in df.columns], df.values.tolist(), numeric))
+        shown = df.assign(**{c: df[c].map(lambda v: f"{v:.2%}") for c in PERCENT_COLUMNS if c in df.columns})
+        click.echo(render_table([label(c) for c in df.columns], shown.values.tolist(), numeric))
