@@ -116,6 +116,8 @@ def load(path: str | Path, config_path: str | Path | None = None) -> Ledger:
         config_path = root / LEDGER_CONFIG_NAME
     config = load_config(config_path)
     paths = ledger_files(root, skip=[LEDGER_CONFIG_NAME])
+    if not paths and root.is_file():
+        raise LedgerError(f"{path}: 不是台账文件;台账须为 .yaml 或 .yml 文件(暂不支持直接读取 {root.suffix or '无扩展名'} 文件)")
     if not paths:
         raise LedgerError(f"{path}: 文件夹中没有台账文件(*.yaml、*.yml)")
     files = [(p, str(p) if root.is_file() else str(Path(path) / p.relative_to(root))) for p in paths]

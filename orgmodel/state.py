@@ -25,6 +25,15 @@ DISPATCHED = "派驻机构"
 COORDINATION = "议事协调机构"
 
 
+class Reason(str):
+    """A Chinese message saying why a name resolved to nothing, with the finding's rule id."""
+
+    def __new__(cls, text: str, rule: str):
+        obj = super().__new__(cls, text)
+        obj.rule = rule
+        return obj
+
+
 @dataclass
 class Division:
     code: str
@@ -265,21 +274,33 @@ class State:
             return self.bodies[next(iter(ids))], None
         if ids:
             where = "、".join(sorted(self.divisions[self.bodies[i].division].name for i in ids))
-            return None, f"名称“{ref}”不唯一(在 {where} 都有),请写成“区划/名称”"
+            return None, Reason(f"名称“{ref}”不唯一(在 {where} 都有),请写成“区划/名称”", "ambiguous-name")
         return None, self._missing_body(ref)
 
-    def _missing_body(self, name: str, where: str | None = None) -> str:
-        gone = [self.bodies[i] for i in self.former.get(name, []) if not self.bodies[i].active]
-        if gone:
+    def _missing_body(self, name: str, where: str | None = None) -> Reason:
+        """Why ``name`` names no body now: abolished, renamed away, or simply unknown."""
+        former = [self.bodies[i] for i in self.former.get(name, [])]
+        gone = [b for b in former if not b.active]
+        if gone and len(gone) == len(former):
             b = gone[-1]
-            return f"机构“{name}”已于 {b.abolished} 撤销,不能再对其操作"
+            return Reason(f"机构“{name}”已于 {b.abolished} 撤销,不能再对其操作", "abolished-body")
+        renamed = [b for b in former if b.active and b.name != name and any(n == name for _, n in b.names)]
+        unhung = [b for b in former if b.active and name not in b.signboards and b.name != name]
+        if unhung and not renamed:
+            b = unhung[-1]
+            return Reason(f"“{name}”曾是“{b.name}”的牌子,已摘除;请改用机构名称“{b.name}”", "unknown-body")
+        if renamed:
+            b = renamed[-1]
+            when = next((day for day, n in reversed(b.names) if n == b.name), "")
+            div = self.divisions[b.division].name
+            return Reason(f"“{name}”是{div}“{b.name}”的曾用名({when} 更名),请改用现名“{b.name}”", "unknown-body")
         scope = f"在{where}" if where else ""
-        return f"{scope}找不到机构或牌子“{name}”;请检查名称,或先用 establish 设立"
+        return Reason(f"{scope}找不到机构或牌子“{name}”;请检查名称,或先用“设立”(establish)指令设立该机构", "unknown-body")
 
     def resolve_body(self, ref: str, d: Directive, field: str, context: str | None = None) -> Body | None:
         body, why = self.find_body(ref, context)
         if body is None:
-            rule = "abolished-body" if "已于" in why else "ambiguous-name" if "不唯一" in why else "unknown-body"
+            rule = getattr(why, "rule", "unknown-body")
             self.error(rule, why, d, field, ref)
         return body
 

@@ -299,3 +299,20 @@ def test_pool_and_body_may_not_share_a_name(tmp_path):
     state = load(tmp_path).state()
     clashes = [(f.rule, f.source.line) for f in state.findings]
     assert clashes == [("duplicate-name", 3), ("duplicate-name", 5)]
+
+
+def test_a_former_name_says_what_the_body_is_called_now(tmp_path):
+    from orgmodel.ledger import load
+
+    (tmp_path / "l.yaml").write_text(
+        "- {date: 2020-01-01, op: open_division, code: '1', name: 甲县, level: 县}\n"
+        "- {date: 2020-01-01, op: establish, name: 甲中心, division: 甲县, category: 事业单位, signboards: [乙牌]}\n"
+        "- {date: 2020-02-01, op: rename, body: 甲中心, to: 丙中心}\n"
+        "- {date: 2020-02-02, op: signboard_remove, body: 丙中心, name: 乙牌}\n"
+        "- {date: 2020-03-01, op: staff, body: 甲中心, actual: {事业编制: 1}}\n"
+        "- {date: 2020-03-01, op: staff, body: 乙牌, actual: {事业编制: 1}}\n",
+        encoding="utf-8",
+    )
+    found = {f.source.line: f for f in load(tmp_path).state().findings}
+    assert found[5].rule == "unknown-body" and "改用现名“丙中心”" in found[5].message
+    assert found[6].rule == "unknown-body" and "已摘除" in found[6].message

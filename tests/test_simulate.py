@@ -167,7 +167,7 @@ def test_compare_puts_base_and_scenarios_side_by_side(tmp_path):
     table = run_cli("compare", base, sc, other)
     assert "全辖区总量" in table.stdout and "方案乙" in table.stdout
     csv = run_cli("compare", base, sc, other, "--format", "csv")
-    assert csv.stdout.splitlines()[0] == "区划,编制类型,指标,现状,组建社会治理中心,方案乙"
+    assert csv.stdout.lstrip("\ufeff").splitlines()[0] == "区划,编制类型,指标,现状,组建社会治理中心,方案乙"
 
 
 OVER_BASE = BASE + "- {date: 2021-01-03, op: staff, body: 东镇/综合治理中心, actual: {事业编制: 7}}\n"

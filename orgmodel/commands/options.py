@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..config import ConfigError
 from ..findings import Finding, has_errors, sort_findings
-from ..labels import label
+from ..labels import VALUE_LABELS, label
 from ..ledger import Ledger, LedgerError, load
 from ..schema import parse_date
 from ..textable import render_table
@@ -88,8 +88,9 @@ def echo_frame(df: pd.DataFrame, fmt: str) -> None:
     """Print a table in the chosen format: aligned Chinese table, CSV with Chinese headers, or JSON."""
     if fmt == "json":
         click.echo(json.dumps(records(df), ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        click.echo(df.rename(columns=label).to_csv(index=False), nl=False)
+    elif fmt == "csv":  # with a BOM and 是/否, so a redirected file opens right in Excel
+        shown = df.assign(**{c: df[c].map(VALUE_LABELS) for c in df.columns if pd.api.types.is_bool_dtype(df[c])})
+        click.echo("\ufeff" + shown.rename(columns=label).to_csv(index=False), nl=False)
     else:
         numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
         shown = df.assign(**{c: df[c].map(lambda v: f"{v:.2%}") for c in PERCENT_COLUMNS if c in df.columns})

@@ -17,7 +17,8 @@ from .registry import op
 def open_division(state: State, d) -> None:
     f = d.fields
     if f["code"] in state.divisions:
-        state.error("duplicate-division", f"区划代码 {f['code']} 已存在", d, "code")
+        other = state.divisions[f["code"]]
+        state.error("duplicate-division", f"区划代码 {f['code']} 已被“{other.name}”使用;每个区划的代码必须唯一", d, "code")
         return
     if f["level"] == "乡镇" and "kind" not in f:
         state.error("missing-field", "乡镇级区划须注明 kind(镇、乡 或 街道)", d, "kind")

@@ -52,6 +52,7 @@ def op(name: str, label: str, *, rank: int, fields: dict[str, Field], needs_doc=
 
 
 def lookup(name: str) -> OpSpec | None:
-    """The spec for an op name or any of its Chinese aliases."""
-    canonical = ALIASES.get(str(name).strip())
+    """The spec for an op name (in any letter case) or any of its Chinese aliases."""
+    text = str(name).strip()
+    canonical = ALIASES.get(text) or ALIASES.get(text.lower())
     return OPS.get(canonical) if canonical else None

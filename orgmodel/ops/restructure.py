@@ -85,7 +85,8 @@ def plan_alloc(state: State, d, field_name: str, holdings: dict[str, int], alloc
                     left[t] = 0
     rest = {t: n for t, n in left.items() if n}
     if ok and rest and not partial:
-        state.error("unaccounted", f"{what}{plural_quota(rest)} 没有去向;请在 {field_name} 中写明去向(机构、编制池,或 收回)", d, field_name)
+        where = "承接的机构(人员只能安置到机构)" if bodies_only else "机构、编制池,或 收回"
+        state.error("unaccounted", f"{what}{plural_quota(rest)} 没有去向;请在 {field_name} 中写明去向({where})", d, field_name)
         ok = False
     return moves if ok else None
 
