@@ -25,7 +25,11 @@ def build_directive(raw, file: str, line: int, config: Config) -> tuple[Directiv
     op_name = raw.get("op")
     spec = lookup(op_name) if op_name is not None else None
     if op_name is None:
-        probs.add("missing-field", "缺少必填字段 op(指令类型)")
+        typed = next((k for k in raw if isinstance(k, str) and k.startswith("op：")), None)
+        if typed:  # `op：设立` typed with a Chinese input method
+            probs.add("missing-field", f"“{typed}”中有全角冒号“：”;请改为半角冒号加空格,例如 op: …", typed)
+        else:
+            probs.add("missing-field", "缺少必填字段 op(指令类型)")
     elif spec is None:
         known = "、".join(f"{s.name}({s.label})" for s in OPS.values())
         probs.add("unknown-op", f"未知的指令类型“{op_name}”;可用:{known}", "op")

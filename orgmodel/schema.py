@@ -168,6 +168,10 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
     if kind in ("refs", "strs"):
         items = value if isinstance(value, list) else [value]
         out = [_str(v, key, probs) for v in items]
+        for v in out:
+            if v and "，" in v:
+                probs.add("bad-value", f"字段 {key} 中的“{v}”含全角逗号“，”;多个名称之间请用半角逗号“,”分隔", key)
+                return None
         return None if any(v is None for v in out) else out
     if kind == "qtype":
         return _qtype(value, key, probs, quota_types)
@@ -201,6 +205,10 @@ def validate_fields(schema: dict[str, Field], raw: dict, probs: Problems, config
     for key in raw:
         if key not in schema:
             known = "、".join(schema) or "(无)"
+            if isinstance(key, str) and "：" in key:
+                head = key.split("：", 1)[0]
+                probs.add("unknown-field", f"“{key}”中有全角冒号“：”;请改为半角冒号加空格,例如 {head}: …", line=probs.lines.get(key))
+                continue
             probs.add("unknown-field", f"未知字段“{key}”;此处可用字段:{known}", line=probs.lines.get(key))
     for key, spec in schema.items():
         if key not in raw or raw[key] is None:

@@ -314,3 +314,36 @@ def test_a_bug_shows_one_chinese_line_not_a_traceback(tmp_path, monkeypatch):
     res = CliRunner().invoke(main, ["balance", str(tmp_path)])
     assert res.exit_code == 3
     assert "内部错误" in res.output and "Traceback" not in res.output
+
+
+def test_full_width_punctuation_and_tabs_are_named_as_the_cause(tmp_path):
+    """An input method's ：and ，, and a tab, are told apart from other YAML errors."""
+    from click.testing import CliRunner
+
+    from cli import main
+
+    files = {
+        "a.yaml": '- {date: 2020-01-01, op：establish, name: 中心, division: 甲县, category: 事业单位}\n',
+        "b.yaml": "- date: 2020-01-01\n  op: open_division\n  code：1\n",
+        "c.yaml": '- {date: 2020-01-01, op: open_division, code: "2"， name: 丙县, level: 县}\n',
+        "d.yaml": "- date: 2020-01-01\n  op: open_division\n\tcode: 3\n",
+        "e.yaml": "- {date: 2020-01-01, op: establish, name: 站, division: 甲县, category: 事业单位, signboards: [甲牌，乙牌]}\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = CliRunner().invoke(main, ["check", str(tmp_path)]).output
+    assert "a.yaml:1: [missing-field] “op：establish”中有全角冒号" in out
+    assert "b.yaml:3: [bad-yaml] YAML 格式错误:此行有全角冒号“：”" in out
+    assert "c.yaml:1: [bad-yaml] YAML 格式错误:此行有全角逗号“，”" in out
+    assert "d.yaml:3: [bad-yaml] YAML 格式错误:此行有制表符(Tab)" in out
+    assert "e.yaml:1: [bad-value] 字段 signboards 中的“甲牌，乙牌”含全角逗号" in out
+
+
+def test_yaml_errors_are_explained_in_chinese(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    (tmp_path / "a.yaml").write_text("- date: 2020-01-01\n  op: open_division\n   code: 1\n", encoding="utf-8")
+    out = CliRunner().invoke(main, ["check", str(tmp_path)]).output
+    assert "a.yaml:3: [bad-yaml] YAML 格式错误:此处不能出现“键: 值”" in out

@@ -81,8 +81,51 @@ def load_text(text: str, display: str):
         mark = context_mark if unclosed or problem_mark is None else problem_mark
         line = mark.line + 1 if mark else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        hint = "此行开始的括号或引号没有闭合" if unclosed else "请检查缩进、冒号和引号"
-        return None, [Finding("bad-yaml", f"YAML 格式错误:{problem};{hint}", Source(display, line))]
+        line, hint = _likely_cause(text, line, problem, unclosed)
+        return None, [Finding("bad-yaml", f"YAML 格式错误:{hint}", Source(display, line))]
+
+
+# PyYAML's problems in the words of a clerk editing the file.
+_PROBLEMS = {
+    "found character '\\t' that cannot start any token": "行首有制表符(Tab);缩进只能用空格",
+    "found a tab character": "缩进中有制表符(Tab);缩进只能用空格",
+    "mapping values are not allowed": "此处不能出现“键: 值”;通常是缩进不对,或值里有未加引号的冒号(含冒号的值请加双引号)",
+    "could not find expected ':'": "缺少冒号;每个字段应写成“字段名: 值”(半角冒号,后面加一个空格)",
+    "did not find expected '-' indicator": "列表项没有对齐;每条指令应以“- ”开头,且与上一条对齐",
+    "did not find expected key": "缩进不一致;同一条指令的各字段应左对齐",
+    "did not find expected node content": "此处缺少值,或括号、引号没有闭合",
+    "did not find expected ',' or '}'": "花括号 { } 中的字段之间应以半角逗号“,”分隔,并以“}”结束",
+    "did not find expected ',' or ']'": "方括号 [ ] 中的各项之间应以半角逗号“,”分隔,并以“]”结束",
+    "found unexpected end of stream": "文件意外结束;括号或引号没有闭合",
+    "found undefined alias": "引用了未定义的别名(*);请删除 * 号或改用文字",
+}
+
+
+_TYPED_WRONG = {
+    "：": "此行有全角冒号“：”;请改为半角冒号“:”,后面加一个空格",
+    "，": "此行有全角逗号“，”;花括号和方括号中的分隔符须为半角逗号“,”",
+    "\t": "此行有制表符(Tab);缩进只能用空格",
+}
+
+
+def _likely_cause(text: str, line: int, problem: str, unclosed: bool) -> tuple[int, str]:
+    """A plain Chinese reason for a YAML error, and the line most likely at fault.
+
+    Full-width punctuation typed by an input method is the commonest cause, and the
+    parser only notices it a line later; so the line in question and the one before
+    are searched for it first."""
+    lines = text.splitlines()
+    for at in (line, line - 1):
+        if 1 <= at <= len(lines):
+            for ch, message in _TYPED_WRONG.items():
+                if ch in lines[at - 1]:
+                    return at, message
+    reason = next((cn for en, cn in _PROBLEMS.items() if problem.startswith(en) or en in problem), None)
+    if reason is None:
+        reason = f"{problem};请检查缩进、冒号和引号"
+    if unclosed:
+        reason = "此行开始的括号或引号没有闭合;" + reason
+    return line, reason
 
 
 def read(path: Path, display: str):
