@@ -38,9 +38,11 @@ class Finding:
     body: str | None = None
 
     def format(self) -> str:
-        """Render as ``file:line: [rule] message`` for terminals and logs."""
+        """Render as ``file:line: [rule] message`` for terminals and logs; a warning's or a
+        note's message starts with 警告: or 提示: so it is not mistaken for an error."""
         where = f"{self.source}: " if self.source else ""
-        return f"{where}[{self.rule}] {self.message}"
+        level = "" if self.severity == ERROR else f"{SEVERITY_LABELS.get(self.severity, self.severity)}:"
+        return f"{where}[{self.rule}] {level}{self.message}"
 
     def to_record(self) -> dict:
         return {

@@ -130,17 +130,59 @@ def _expand(flows, taken, i, start: int, count: int) -> Step:
     return Step(f, count, _merge(children))
 
 
+RETIRING = {"abolished": "撤销", "merged": "合并", "split": "分设"}
+
+
+@dataclass
+class Retirement:
+    """How a body was retired: the event (abolished / merged / split) and the quota flows out of it."""
+
+    date: object
+    doc: str | None
+    kind: str
+    text: str
+    source: object
+    outflows: list[Flow]
+
+    def record(self, state: State) -> dict:
+        """JSON-ready: ``{date, doc, kind, kind_label, text, source, quota_to: [{to, quota_type, amount, kind_label}]}``."""
+        return {"date": self.date.isoformat(), "doc": self.doc, "kind": self.kind, "kind_label": RETIRING[self.kind],
+                "text": self.text, "source": str(self.source),
+                "quota_to": [{"to": node_label(state, f.dst, f.date), "quota_type": f.quota_type, "amount": f.amount,
+                              "kind_label": kind_label(f.kind)} for f in self.outflows]}
+
+
+def retirement(state: State, holder) -> Retirement | None:
+    """For a retired body: the event that retired it and the quota flows it caused out of the body."""
+    if not isinstance(holder, Body) or holder.active:
+        return None
+    events = [e for e in state.events if e.kind in RETIRING and holder.id in e.bodies and e.date == holder.abolished]
+    if not events:
+        return None
+    e = events[-1]
+    out = [f for f in state.flows if f.src == holder.node and f.source == e.source and f.date == e.date and f.amount]
+    return Retirement(e.date, e.doc, e.kind, e.text, e.source, out)
+
+
 @dataclass
 class Trace:
-    """Provenance of one holder's approved quota, per quota type."""
+    """Provenance of one holder's approved quota, per quota type. For a retired body
+    (``retired`` set) it is the quota held just before retirement, which left by ``retired.outflows``."""
 
     state: State
     holder: object
     roots: dict[str, list[Step]]
+    retired: Retirement | None = None
 
     @property
     def approved(self) -> dict[str, int]:
-        return {t: n for t, n in self.holder.approved.items() if n}
+        """Approved quota now, or for a retired body what left it at retirement, per type."""
+        if self.retired is None:
+            return {t: n for t, n in self.holder.approved.items() if n}
+        out: dict[str, int] = {}
+        for f in self.retired.outflows:
+            out[f.quota_type] = out.get(f.quota_type, 0) + f.amount
+        return out
 
     def traced(self, quota_type: str) -> int:
         return sum(s.amount for s in self.roots.get(quota_type, []) if s.flow is not None)
@@ -176,25 +218,69 @@ class Trace:
 
 def trace(state: State, holder) -> Trace:
     """Where ``holder``'s (a Body or Pool) current approved quota came from, per type,
-    with every unit accounted for under the FIFO rule described in the module doc."""
-    held, taken = books(state.flows)
+    with every unit accounted for under the FIFO rule described in the module doc.
+    For a retired body: where the quota it held just before retirement came from."""
+    gone = retirement(state, holder)
+    flows = state.flows
+    if gone is not None and gone.outflows:  # replay the books up to the first flow out at retirement
+        first = gone.outflows[0]
+        flows = flows[:next(i for i, f in enumerate(flows) if f is first)]
+    held, taken = books(flows)
     order = {t: i for i, t in enumerate(state.config.quota_types)}
     roots = {}
     for (node, t), queue in held.items():
         if node == holder.node and queue:
-            roots[t] = _merge([_expand(state.flows, taken, i, s, k) for i, s, k in queue])
-    return Trace(state, holder, dict(sorted(roots.items(), key=lambda kv: order.get(kv[0], 99))))
+            roots[t] = _merge([_expand(flows, taken, i, s, k) for i, s, k in queue])
+    return Trace(state, holder, dict(sorted(roots.items(), key=lambda kv: order.get(kv[0], 99))), gone)
+
+
+def _in_use(state: State, ref: str) -> bool:
+    """True when ``ref`` (``名称`` or ``区划/名称``) is a current name or signboard of some body."""
+    if "/" not in ref:
+        return ref in state.by_name
+    div, _ = state.find_division(ref.rsplit("/", 1)[0])
+    return div is not None and (div.code, ref.rsplit("/", 1)[1]) in state.names
+
+
+def _former_holder(state: State, ref: str):
+    """The body that gave up the name in ``ref`` (renamed away or retired); (None, None) when none,
+    (None, reason) when bodies in several divisions did."""
+    div_ref, _, name = ref.rpartition("/")
+    div = state.find_division(div_ref)[0] if div_ref else None
+    if div_ref and div is None:
+        return None, None
+    ids = list(dict.fromkeys(state.former.get(name, [])))
+    found = [state.bodies[i] for i in ids if div is None or state.bodies[i].division == div.code]
+    if len({b.division for b in found}) > 1:
+        where = "、".join(sorted({state.divisions[b.division].name for b in found}))
+        return None, f"曾用名“{name}”不唯一(在 {where} 都有),请写成“区划/名称”"
+    return (found[-1], None) if found else (None, None)
+
+
+def former_note(state: State, body: Body, ref: str) -> str | None:
+    """Chinese note when ``ref`` is a former name of ``body``: what the body is called now
+    (None for a retired body asked for by its last name: the trace says it was retired)."""
+    name = ref.rsplit("/", 1)[-1]
+    div = state.divisions[body.division].name
+    if body.active:
+        return f"“{name}”是{div}“{body.name}”的曾用名,该机构现名“{body.name}”"
+    if body.name == name:
+        return None
+    return f"“{name}”是{div}“{body.name}”的曾用名,该机构已于 {body.abolished} 撤销"
 
 
 def find_holder(state: State, ref: str):
-    """A pool, a body (name, signboard or ``区划/名称``) or a former name; (None, reason) if none."""
+    """Resolve ``ref`` like the ledger does on the state's date: a pool, else a body by name,
+    signboard or ``区划/名称`` (ambiguity gives (None, reason)). Only a name no body uses now
+    falls back to former names (renamed or retired bodies); then the second value is a
+    Chinese note saying which body it was and what it is called now. Returns
+    ``(holder, None)``, ``(holder, note)`` or ``(None, reason)``."""
     if ref in state.pools:
         return state.pools[ref], None
     body, why = state.find_body(ref)
-    if body is not None:
-        return body, None
-    former = [state.bodies[i] for i in state.former.get(ref.rsplit("/", 1)[-1], [])]
-    active = [b for b in former if b.active]
-    if len(active) == 1:
-        return active[0], None
-    return (former[-1], None) if former and not active else (None, why)
+    if body is not None or _in_use(state, ref):
+        return body, why
+    former, problem = _former_holder(state, ref)
+    if former is None:
+        return None, problem or why
+    return former, former_note(state, former, ref)

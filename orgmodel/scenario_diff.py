@@ -123,6 +123,49 @@ def totals_diff(before: State, after: State, bodies: Bodies | None = None) -> pd
     return df.sort_values("quota_type", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
+def bodies_compared(base: State, afters: list[State], names: list[str]) -> pd.DataFrame:
+    """Bodies whose approved or actual quota differs from ``base`` in any of ``afters``, side by side:
+    ``division_code, division, body, quota_type, measure`` (approved/actual), ``base``, then one
+    column per name (0 where the body does not exist, e.g. merged away). Bodies are matched by
+    :func:`body_key`; ``body`` is the name in the base, else in the first scenario having it."""
+    labels: dict[str, tuple] = {}
+    cols = []
+    for state, name in zip([base, *afters], ["base", *names]):
+        for b in state.bodies.values():
+            labels.setdefault(body_key(b), (b.division, state.divisions[b.division].name, b.name))
+        df = body_balance(state)
+        df = df.assign(key=df["body_id"].map({b.id: body_key(b) for b in state.bodies.values()}))
+        long = df.set_index(["key", "quota_type"])[["approved", "actual"]].rename_axis(columns="measure").stack()
+        cols.append(long.rename(name))
+    out = pd.concat(cols, axis=1).fillna(0).astype(int)
+    out = out[out[names].ne(out["base"], axis=0).any(axis=1)].reset_index()
+    info = pd.DataFrame([labels[k] for k in out["key"]], columns=["division_code", "division", "body"])
+    out = pd.concat([info, out.drop(columns="key")], axis=1)
+    order = {t: i for i, t in enumerate(base.config.quota_types)}
+    out = out.assign(_o=out["quota_type"].map(order), _m=out["measure"].map({"approved": 0, "actual": 1}))
+    out = out.sort_values(["division_code", "body", "_o", "_m"], kind="stable")
+    return out.drop(columns=["_o", "_m"]).reset_index(drop=True)
+
+
+def _long(df: pd.DataFrame, keys: list[str], values: list[str], name: str) -> pd.Series:
+    return df.set_index(keys)[values].rename_axis(columns="measure").stack().rename(name)
+
+
+def compare_frames(sims, names: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """For ``compare``: totals, per-township balance and changed bodies (:func:`bodies_compared`)
+    of the base and each simulation, one column each (English columns:
+    ``..., quota_type, measure, base, <names>``)."""
+    base = sims[0].before
+    tot = [_long(total_balance(base), ["quota_type"], [*MEASURES, "pools", "total"], "base")]
+    town = [_long(township_balance(base), ["division", "quota_type"], MEASURES, "base")]
+    for sim, name in zip(sims, names):
+        tot.append(_long(total_balance(sim.after), ["quota_type"], [*MEASURES, "pools", "total"], name))
+        town.append(_long(township_balance(sim.after), ["division", "quota_type"], MEASURES, name))
+    totals, towns = (pd.concat(parts, axis=1).fillna(0).astype(int).reset_index() for parts in (tot, town))
+    bodies = bodies_compared(base, [s.after for s in sims], names).drop(columns="division_code")
+    return totals, towns, bodies
+
+
 def off_quota_diff(before: State, after: State) -> list[dict]:
     """Divisions whose grids or off-quota staff changed: ``{division, before: {...}, after: {...}}``."""
     out = []

@@ -159,15 +159,63 @@ def test_compare_puts_base_and_scenarios_side_by_side(tmp_path):
     result = run_cli("compare", base, sc, other, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["scenarios"] == ["组建社会治理中心", "方案乙"]
-    pools = next(r for r in data["totals"] if r["quota_type"] == "事业编制" and r["指标"] == "编制池")
-    assert (pools["现状"], pools["组建社会治理中心"], pools["方案乙"]) == (10, 6, 7)
-    town = next(r for r in data["townships"] if r["division"] == "东镇" and r["指标"] == "核定")
-    assert (town["现状"], town["组建社会治理中心"], town["方案乙"]) == (5, 5, 8)
+    assert [s["scenario"] for s in data["scenarios"]] == ["组建社会治理中心", "方案乙"]
+
+    def values(row):
+        return (row["base"], *(v["value"] for v in row["scenarios"]))
+    pools = next(r for r in data["totals"] if r["quota_type"] == "事业编制" and r["metric"] == "pools")
+    assert values(pools) == (10, 6, 7)
+    town = next(r for r in data["townships"] if r["division"] == "东镇" and r["metric"] == "approved")
+    assert values(town) == (5, 5, 8)
     table = run_cli("compare", base, sc, other)
     assert "全辖区总量" in table.stdout and "方案乙" in table.stdout
     csv = run_cli("compare", base, sc, other, "--format", "csv")
-    assert csv.stdout.lstrip("\ufeff").splitlines()[0] == "区划,编制类型,指标,现状,组建社会治理中心,方案乙"
+    assert csv.stdout.lstrip("\ufeff").splitlines()[0] == "区划,机构,编制类型,指标,现状,组建社会治理中心,方案乙"
+
+
+def _ascii_keys(value) -> bool:
+    if isinstance(value, dict):
+        return all(k.isascii() and _ascii_keys(v) for k, v in value.items())
+    return all(_ascii_keys(v) for v in value) if isinstance(value, list) else True
+
+
+MERGE = f"""\
+name: 合并方案
+directives:
+  - {{date: 2021-06-01, op: merge, sources: [综治中心], into: 县委政法委, {DOC}}}
+"""
+
+
+def test_compare_lists_changed_county_bodies_side_by_side(tmp_path):
+    base, sc = setup(tmp_path)
+    merge = write(tmp_path / "merge.yaml", MERGE)
+    data = json.loads(run_cli("compare", base, sc, merge, "--format", "json").stdout)
+    assert _ascii_keys(data), "JSON keys must all be English"
+    rows = {(r["body"], r["metric"]): (r["base"], *(v["value"] for v in r["scenarios"])) for r in data["bodies"]}
+    # 综治中心 is renamed in one plan (matched across replays) and merged away in the other.
+    assert rows[("综治中心", "approved")] == (6, 10, 0)
+    assert rows[("综治中心", "actual")] == (6, 6, 0)
+    assert rows[("县委政法委", "approved")] == (0, 0, 6)
+    assert all(r["division"] == "青山县" and r["quota_type"] == "事业编制" for r in data["bodies"])
+    table = run_cli("compare", base, sc, merge).stdout
+    section = table[table.index("有变化的机构"):]
+    assert "县委政法委" in section and "机构" in section and "合并方案" in section
+    assert any("综治中心" in x and "核定" in x and x.split()[-3:] == ["6", "10", "0"] for x in section.splitlines())
+
+
+def test_compare_lists_each_scenarios_errors_with_file_line(tmp_path):
+    base, sc = setup(tmp_path)
+    bad = write(tmp_path / "bad.yaml", BAD)
+    result = run_cli("compare", base, sc, bad)
+    assert result.exit_code == 1
+    out = result.stdout
+    listed = out[out.index("错误方案:共"):]
+    assert f"{bad}:4: [insufficient-quota]" in listed and f"{bad}:5: [unknown-body]" in listed
+    assert f"{bad}:7: [missing-field]" in listed
+    data = json.loads(run_cli("compare", base, sc, bad, "--format", "json").stdout)
+    wrong = data["scenarios"][1]
+    assert wrong["scenario"] == "错误方案" and wrong["errors"] == 4
+    assert [f["source"] for f in wrong["findings"] if f["rule"] == "unknown-body"] == [f"{bad}:5"]
 
 
 OVER_BASE = BASE + "- {date: 2021-01-03, op: staff, body: 东镇/综合治理中心, actual: {事业编制: 7}}\n"

@@ -88,6 +88,85 @@ def test_trace_json_and_former_name_and_unknown_body(tmp_path):
     assert missing.exit_code == 1 and "找不到" in missing.output
 
 
+NAMES = """\
+- {date: 2020-01-01, op: open_division, code: C1, name: 青山县, level: 县}
+- {date: 2020-01-01, op: open_division, code: T1, name: 北山乡, level: 乡镇, kind: 乡, parent: C1}
+- {date: 2020-01-01, op: open_division, code: T2, name: 南湖镇, level: 乡镇, kind: 镇, parent: C1}
+- {date: 2020-01-01, op: open_pool, name: 收回编制池, kind: 收回, division: 青山县}
+- {date: 2020-01-01, op: establish, name: 党政办公室, division: 北山乡, category: 党政机关}
+- {date: 2020-01-01, op: establish, name: 党政办公室, division: 南湖镇, category: 党政机关}
+- {date: 2020-01-01, op: establish, name: 甲中心, division: 青山县, category: 事业单位}
+- {date: 2020-01-01, op: establish, name: 乙中心, division: 青山县, category: 事业单位}
+- {date: 2020-01-02, op: approve, body: 北山乡/党政办公室, type: 行政编制, amount: 3, doc: 青编〔2020〕5号}
+- {date: 2020-01-02, op: approve, body: 南湖镇/党政办公室, type: 行政编制, amount: 4, doc: 青编〔2020〕6号}
+- {date: 2020-01-02, op: approve, body: 甲中心, type: 事业编制, amount: 10, doc: 青编〔2020〕1号}
+- {date: 2020-01-02, op: approve, body: 乙中心, type: 事业编制, amount: 4, doc: 青编〔2020〕2号}
+- {date: 2020-01-03, op: staff, body: 甲中心, actual: {事业编制: 6}}
+- {date: 2021-01-01, op: rename, body: 南湖镇/党政办公室, to: 党政综合办公室, keep_signboard: true}
+- {date: 2021-02-01, op: rename, body: 北山乡/党政办公室, to: 党政和人大办公室}
+- {date: 2022-01-01, op: transfer, from: 乙中心, to: 甲中心, type: 事业编制, amount: 1, doc: 青编〔2022〕1号}
+- {date: 2023-01-01, op: abolish, body: 甲中心, quota_to: [{to: 收回编制池, amount: 8}, {to: 乙中心, amount: 3}], staff_to: 乙中心, doc: 青编〔2023〕9号}
+"""
+
+
+def test_a_name_in_use_by_several_bodies_is_ambiguous_with_or_without_as_of(tmp_path):
+    # Without the 北山乡 rename, both bodies answer to 党政办公室 on the last day too.
+    root = ledger_at(tmp_path, "".join(x for x in NAMES.splitlines(True) if "党政和人大办公室" not in x))
+    for extra in ([], ["--as-of", "2021-01-15"]):
+        result = run_cli("trace", root, "党政办公室", *extra)
+        assert result.exit_code == 1 and "不唯一" in result.output and "北山乡、南湖镇" in result.output
+        assert "编制来源" not in result.output
+    ok = run_cli("trace", root, "北山乡/党政办公室", "--as-of", "2021-01-15")
+    assert ok.exit_code == 0 and ok.stdout.startswith("北山乡“党政办公室”编制来源")
+
+
+def test_a_signboard_in_use_wins_over_another_bodys_former_name(tmp_path):
+    # After 2021-02-01 北山乡 gave up the name; 南湖镇 still carries it as a signboard.
+    result = run_cli("trace", ledger_at(tmp_path, NAMES), "党政办公室")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("南湖镇“党政综合办公室”编制来源") and not lines[1].startswith("注意")
+
+
+def test_a_former_name_not_in_use_says_which_body_and_its_name_now(tmp_path):
+    root = ledger_at(tmp_path, NAMES)
+    (tmp_path / "more.yaml").write_text(
+        "- {date: 2021-03-01, op: signboard_remove, body: 南湖镇/党政综合办公室, name: 党政办公室}\n", encoding="utf-8")
+    ambiguous = run_cli("trace", root, "党政办公室")
+    assert ambiguous.exit_code == 1 and "曾用名“党政办公室”不唯一" in ambiguous.output
+    result = run_cli("trace", root, "北山乡/党政办公室")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:2] == [
+        "北山乡“党政和人大办公室”编制来源(截至 2023-01-01)",
+        "注意:“党政办公室”是北山乡“党政和人大办公室”的曾用名,该机构现名“党政和人大办公室”"]
+
+
+def test_trace_of_an_abolished_body_says_when_where_to_and_from_where(tmp_path):
+    root = ledger_at(tmp_path, NAMES)
+    result = run_cli("trace", root, "甲中心")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "已于 2023-01-01 撤销(青编〔2023〕9号" in out and "人员(事业编制 6 名)→“乙中心”" in out
+    assert "编制去向:收回编制池 事业编制 8 名 [撤销划转]" in out and "编制去向:乙中心 事业编制 3 名 [撤销划转]" in out
+    assert "青编〔2020〕1号 [核定] 上级 → 甲中心 事业编制 10 名" in out
+    assert "青编〔2022〕1号 [调剂] 乙中心 → 甲中心 事业编制 1 名" in out
+    assert out.splitlines()[-1] == "核对:事业编制 追溯合计 11 名,撤销时划出 11 名,一致"
+    assert "当前无核定编制" not in out
+    data = json.loads(run_cli("trace", root, "甲中心", "--format", "json").stdout)
+    assert data["ok"] and data["approved"] == {"事业编制": 11}
+    assert (data["retired"]["date"], data["retired"]["doc"], data["retired"]["kind"]) == ("2023-01-01", "青编〔2023〕9号", "abolished")
+    assert [(q["to"], q["amount"]) for q in data["retired"]["quota_to"]] == [("收回编制池", 8), ("乙中心", 3)]
+
+
+def test_trace_of_a_merged_away_body_follows_it_into_the_merge(tmp_path):
+    state = load(ledger_at(tmp_path)).state()
+    gone, note = find_holder(state, "乙中心")
+    assert gone.name == "丙中心" and "已于 2022-03-01 撤销" in note
+    t = trace(state, gone)
+    assert t.retired.kind == "merged" and t.ok and t.approved == {"事业编制": 4}
+    assert [(f.kind, f.amount) for f in t.retired.outflows] == [("merge", 4)]
+
+
 # -- property: random valid sequences of transfers, merges and abolitions -------------
 
 def _program(draw) -> str:

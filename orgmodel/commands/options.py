@@ -72,7 +72,9 @@ def echo_findings(findings: list[Finding], fmt: str = "text", err: bool = False)
 def summary_line(findings: list[Finding]) -> str:
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
-    return f"共 {errors} 个错误,{warnings} 个警告" if findings else "未发现问题"
+    notes = len(findings) - errors - warnings
+    tail = f",{notes} 个提示" if notes else ""
+    return f"共 {errors} 个错误,{warnings} 个警告{tail}" if findings else "未发现问题"
 
 
 def exit_for(findings: list[Finding]) -> int:

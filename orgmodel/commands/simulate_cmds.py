@@ -8,13 +8,13 @@ import sys
 import click
 import pandas as pd
 
-from ..balance import total_balance, township_balance
 from ..findings import Finding, has_errors, sort_findings
 from ..labels import label
 from ..provenance import find_holder
 from ..provenance import trace as trace_holder
 from ..scenario import ScenarioError, load_scenario, scenario_as_of
 from ..scenario import simulate as run_simulation
+from ..scenario_diff import compare_frames
 from ..textable import render_table
 from .options import (
     EXIT_UNREADABLE,
@@ -29,7 +29,7 @@ from .options import (
 )
 
 MEASURES = ["approved", "actual", "vacant", "over"]
-EXTRA_LABELS = {"status": "变化", "former_name": "原名称", "measure": "指标"}
+EXTRA_LABELS = {"status": "变化", "former_name": "原名称", "measure": "指标", "base": "现状"}
 CHANGE_LABELS = {"created": "新设", "abolished": "撤销", "renamed": "更名", "merged": "合并", "split": "分设",
                  "signboard_added": "加挂牌子", "signboard_removed": "摘除牌子", "signboard_moved": "牌子移挂",
                  "reclassified": "调整属性", "function_transferred": "职责划转", "template_applied": "统一设置",
@@ -134,24 +134,28 @@ def simulate(ledger, scenario, as_of, config_path, fmt):
     sys.exit(exit_for(sim.findings))
 
 
-def _long(df: pd.DataFrame, keys: list[str], values: list[str], name: str) -> pd.Series:
-    return df.set_index(keys)[values].rename_axis(columns="measure").stack().rename(name)
+def side_records(df: pd.DataFrame, names: list[str]) -> list[dict]:
+    """JSON rows with English keys: the row's keys, ``metric``, ``base`` and
+    ``scenarios: [{scenario, value}]``."""
+    out = []
+    for r in records(df):
+        row = {k: v for k, v in r.items() if k not in ("measure", "base", *names)}
+        row.update(metric=r["measure"], base=r["base"],
+                   scenarios=[{"scenario": n, "value": r[n]} for n in names])
+        out.append(row)
+    return out
 
 
-def compare_frames(sims, names) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Totals and per-township balance of the base and each scenario, one column each."""
-    base = sims[0].before
-    tot = [_long(total_balance(base), ["quota_type"], [*MEASURES, "pools", "total"], "现状")]
-    town = [_long(township_balance(base), ["division", "quota_type"], MEASURES, "现状")]
-    for sim, name in zip(sims, names):
-        tot.append(_long(total_balance(sim.after), ["quota_type"], [*MEASURES, "pools", "total"], name))
-        town.append(_long(township_balance(sim.after), ["division", "quota_type"], MEASURES, name))
-    frames = []
-    for parts in (tot, town):
-        df = pd.concat(parts, axis=1).fillna(0).astype(int).reset_index()
-        df["measure"] = df["measure"].map(label)
-        frames.append(df.rename(columns=EXTRA_LABELS))
-    return frames[0], frames[1]
+def chinese(df: pd.DataFrame) -> pd.DataFrame:
+    """A compare frame for table/CSV: Chinese measure names and headers."""
+    return df.assign(measure=df["measure"].map(label)).rename(columns=EXTRA_LABELS)
+
+
+def scenario_record(name: str, sim) -> dict:
+    return {"scenario": name, "path": sim.scenario.path,
+            "errors": sum(f.severity == "error" for f in sim.findings),
+            "warnings": sum(f.severity == "warning" for f in sim.findings),
+            "findings": [f.to_record() for f in sort_findings(sim.findings)]}
 
 
 @click.command()
@@ -161,7 +165,7 @@ def compare_frames(sims, names) -> tuple[pd.DataFrame, pd.DataFrame]:
 @config_option
 @format_option("table", "csv", "json")
 def compare(ledger, scenarios, as_of, config_path, fmt):
-    """比较多个方案:现状与各方案的全辖区总量和各乡镇编制并列显示。"""
+    """比较多个方案:现状与各方案的全辖区总量、各乡镇编制和有变化的机构并列显示,并列出各方案的问题。"""
     led = open_ledger(ledger, config_path)
     sims = []
     for path in scenarios:  # scenarios simulated on the same day share one replay of the base
@@ -169,33 +173,59 @@ def compare(ledger, scenarios, as_of, config_path, fmt):
         sims.append(run_simulation(led, open_scenario(path, led.config), as_of, base=base))
     names = [s.scenario.name if [x.scenario.name for x in sims].count(s.scenario.name) == 1 else s.scenario.path
              for s in sims]
-    totals, towns = compare_frames(sims, names)
+    totals, towns, bodies = compare_frames(sims, names)
     findings: list[Finding] = [f for s in sims for f in s.findings]
     if fmt == "json":
-        click.echo(json.dumps({"scenarios": names, "totals": records(totals), "townships": records(towns),
-                               "findings": {n: [f.to_record() for f in sort_findings(s.findings)]
-                                            for n, s in zip(names, sims)}}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"scenarios": [scenario_record(n, s) for n, s in zip(names, sims)],
+                               "totals": side_records(totals, names), "townships": side_records(towns, names),
+                               "bodies": side_records(bodies, names)}, ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        both = pd.concat([totals.assign(division="全辖区"), towns])
-        echo_frame(both[["division", "quota_type", "指标", "现状", *names]], "csv")
+        both = pd.concat([totals.assign(division="全辖区"), towns, bodies]).fillna({"body": ""})
+        echo_frame(chinese(both[["division", "body", "quota_type", "measure", "base", *names]]), "csv")
     else:
-        click.echo("全辖区总量")
-        echo_frame(totals, "table")
-        click.echo("\n各乡镇(街道)")
-        echo_frame(towns, "table")
+        for title, df, empty in (("全辖区总量", totals, "(无)"), ("各乡镇(街道)", towns, "(无)"),
+                                 ("有变化的机构", bodies, "(无变化)")):
+            click.echo(title)
+            if len(df):
+                echo_frame(chinese(df), "table")
+            else:
+                click.echo(f"  {empty}")
+            click.echo("")
         for name, sim in zip(names, sims):
-            click.echo(f"\n{name}:{summary_line(sim.findings)}")
+            click.echo(f"{name}:{summary_line(sim.findings)}")
+            for f in sort_findings(sim.findings):
+                click.echo(f"  {f.format()}")
     sys.exit(1 if has_errors(findings) else 0)
 
 
-def trace_lines(t) -> list[str]:
-    """The provenance tree in Chinese, one step per line, then the check line."""
+def retirement_lines(t) -> list[str]:
+    """For a retired body: when and by which document, and where its quota went."""
+    r = t.retired
+    if r is None:
+        return []
+    verb = {"abolished": "撤销", "merged": "因合并撤销", "split": "因分设撤销"}[r.kind]
+    lines = [f"已于 {r.date} {verb}({r.doc or '无文号'},{r.source}):{r.text}"]
+    for q in r.record(t.state)["quota_to"]:
+        lines.append(f"  编制去向:{q['to']} {q['quota_type']} {q['amount']} 名 [{q['kind_label']}]")
+    if not r.outflows:
+        lines.append("  撤销时无核定编制")
+    lines.append("撤销前所持编制来源:")
+    return lines
+
+
+def trace_lines(t, note: str | None = None) -> list[str]:
+    """The provenance tree in Chinese, one step per line, then the check line.
+
+    ``note`` (from :func:`find_holder`) says the name asked for was a former name."""
     holder = t.holder
     div = t.state.divisions.get(holder.division)
     lines = [f"{div.name if div else ''}“{holder.name}”编制来源(截至 {t.state.as_of})"]
+    if note:
+        lines.append(f"注意:{note}")
     former = [n for _, n in getattr(holder, "names", [])[:-1]]
     if former:
         lines.append(f"曾用名:{'、'.join(former)}")
+    lines += retirement_lines(t)
     for r in t.records():
         pad = "  " * (r["depth"] + 1) + ("└ " if r["depth"] else "")
         if r["date"] is None:
@@ -204,12 +234,13 @@ def trace_lines(t) -> list[str]:
         cross = "(跨层级)" if r["cross_level"] else ""
         lines.append(f"{pad}{r['date']} {r['doc'] or '无文号'} [{r['kind_label']}{cross}] "
                      f"{r['from']} → {r['to']} {r['quota_type']} {r['amount']} 名  ({r['source']})")
+    what = "撤销时划出" if t.retired else "核定"
     for qt in sorted(set(t.approved) | set(t.roots)):
         got, want = t.traced(qt), t.approved.get(qt, 0)
         mark = "一致" if got == want else f"不一致,差 {want - got} 名"
-        lines.append(f"核对:{qt} 追溯合计 {got} 名,核定 {want} 名,{mark}")
+        lines.append(f"核对:{qt} 追溯合计 {got} 名,{what} {want} 名,{mark}")
     if not t.approved:
-        lines.append("核对:当前无核定编制")
+        lines.append("核对:撤销时无核定编制" if t.retired else "核对:当前无核定编制")
     return lines
 
 
@@ -234,9 +265,10 @@ def trace(ledger, body, scenario_path, as_of, config_path, fmt):
         sys.exit(1)
     t = trace_holder(state, holder)
     if fmt == "json":
-        click.echo(json.dumps({"body": holder.name, "as_of": str(state.as_of), "approved": t.approved,
-                               "traced": {q: t.traced(q) for q in t.roots}, "ok": t.ok, "steps": t.records()},
-                              ensure_ascii=False, indent=2))
+        gone = t.retired.record(state) if t.retired else None
+        click.echo(json.dumps({"body": holder.name, "as_of": str(state.as_of), "note": why, "retired": gone,
+                               "approved": t.approved, "traced": {q: t.traced(q) for q in t.roots}, "ok": t.ok,
+                               "steps": t.records()}, ensure_ascii=False, indent=2))
     else:
-        click.echo("\n".join(trace_lines(t)))
+        click.echo("\n".join(trace_lines(t, why)))
     sys.exit(0 if t.ok else 1)
