@@ -28,6 +28,9 @@ class Boundary(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python's exit flush from failing again
+            sys.exit(0)
         except OSError as exc:
             click.echo(f"错误:无法读写文件 {exc.filename or ''}({exc.strerror or exc})", err=True)
             sys.exit(2)

@@ -3,7 +3,7 @@
 COLUMN_LABELS = {
     "county_code": "县级代码", "county": "县(市、区)", "division_code": "区划代码", "division": "区划",
     "division_level": "层级", "township_kind": "类型", "parent": "上级区划", "body_id": "机构编号",
-    "body": "机构", "signboards": "牌子数", "category": "机构类别", "dispatched": "派驻",
+    "body": "机构", "signboards": "加挂牌子数", "category": "机构类别", "dispatched": "派驻",
     "quota_type": "编制类型", "approved": "核定", "actual": "实有", "vacant": "空编", "over": "超编",
     "bodies": "机构数", "bodies_over": "超编机构数",
     "dispatched_approved": "派驻核定", "dispatched_actual": "派驻实有", "dispatched_vacant": "派驻空编",

@@ -53,6 +53,8 @@ def balance(ledger, as_of, by, quota_type, config_path, fmt):
         click.echo(f"错误:未知的编制类型“{quota_type}”;可用:{'、'.join(led.config.quota_types)}", err=True)
         sys.exit(2)
     state = led.state(as_of)
+    if as_of and led.directives and as_of < led.directives[0].date:
+        click.echo(f"注意:截至日期 {as_of} 早于台账第一条指令的日期 {led.directives[0].date},此时尚无任何机构。", err=True)
     findings = list(led.findings) + list(state.findings)
     df = balance_view(state, by, quota_type)
     if fmt == "table":
