@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from cli import main
 
@@ -26,6 +27,11 @@ COUNTY = """\
 - {date: 2021-01-01, op: establish, name: 便民服务中心, division: 东镇, category: 事业单位, class: 公益一类}
 - {date: 2021-01-01, op: establish, name: 党政办, division: 西乡, category: 党政机关}
 """
+
+
+# Property tests explore the same examples on every run (deterministic CI) and write no database.
+settings.register_profile("orgmodel", derandomize=True, database=None, deadline=None)
+settings.load_profile("orgmodel")
 
 
 @pytest.fixture(autouse=True)
