@@ -1,0 +1,196 @@
+"""Rendering for the scenario commands: before/after tables, comparison tables and the
+JSON shapes of ``simulate``, ``compare`` and ``trace``, and the Chinese provenance tree.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+import pandas as pd
+
+from ..findings import sort_findings
+from ..labels import label
+from ..textable import render_table
+from .options import echo_frame, records, summary_line
+
+MEASURES = ["approved", "actual", "vacant", "over"]
+EXTRA_LABELS = {"status": "变化", "former_name": "原名称", "measure": "指标", "base": "现状"}
+CHANGE_LABELS = {"created": "新设", "abolished": "撤销", "renamed": "更名", "merged": "合并", "split": "分设",
+                 "signboard_added": "加挂牌子", "signboard_removed": "摘除牌子", "signboard_moved": "牌子移挂",
+                 "reclassified": "调整属性", "function_transferred": "职责划转", "template_applied": "统一设置",
+                 "hiring_plan": "用编进人计划", "hired": "进人"}
+
+
+def _arrow(b, a) -> str:
+    return str(a) if b == a else f"{b} → {a}"
+
+
+def before_after_table(df: pd.DataFrame, keys: list[str], values: list[str]) -> str:
+    """Render before_/after_ column pairs as ``b → a`` cells under Chinese headers."""
+    rows = [[*(r[k] for k in keys), *(_arrow(r[f"before_{v}"], r[f"after_{v}"]) for v in values)]
+            for r in df.to_dict("records")]
+    return render_table([EXTRA_LABELS.get(c) or label(c) for c in keys + values], rows, [False] * len(keys) + [True] * len(values))
+
+
+def nested(df: pd.DataFrame, keys: list[str], values: list[str]) -> list[dict]:
+    """Rows as ``{keys..., before: {values}, after: {values}}`` (the simulate JSON shape)."""
+    out = []
+    for r in records(df):
+        row = {k: r[k] for k in keys}
+        for side in ("before", "after"):
+            row[side] = {v: r[f"{side}_{v}"] for v in values}
+        out.append(row)
+    return out
+
+
+def simulation_json(sim) -> dict:
+    body_keys = ["division", "body", "former_name", "status", "quota_type"]
+    return {
+        "scenario": {"name": sim.scenario.name, "description": sim.scenario.description,
+                     "as_of": sim.as_of.isoformat() if sim.as_of else None, "path": sim.scenario.path},
+        "changes": sim.changes,
+        "balance_diff": nested(sim.balance_diff, body_keys, MEASURES),
+        "leader_diff": nested(sim.leader_diff, [*body_keys[:-1], "post"], MEASURES),
+        "township_diff": nested(sim.township_diff, ["division", "quota_type"], [*MEASURES, "grids", "off_quota_staff"]),
+        "totals": nested(sim.totals, ["quota_type"], [*MEASURES, "pools", "total"]),
+        "off_quota": sim.off_quota,
+        "flows": sim.flows,
+        "tree": {"before": sim.tree_before, "after": sim.tree_after},
+        "findings": [f.to_record() for f in sort_findings(sim.findings)],
+        "inherited_findings": [f.to_record() for f in sort_findings(sim.inherited)],
+    }
+
+
+def echo_simulation(sim) -> None:
+    click.echo(f"方案:{sim.scenario.name}(模拟日期 {sim.as_of})")
+    if sim.scenario.description:
+        click.echo(sim.scenario.description)
+    click.echo("\n一、机构变化")
+    for c in sim.changes:
+        doc = f"({c['doc']})" if c["doc"] else ""
+        click.echo(f"  {c['date']} [{CHANGE_LABELS.get(c['kind'], c['kind'])}] {c['text']}{doc}")
+    if not sim.changes:
+        click.echo("  (无)")
+    sections = [
+        ("二、机构编制(前 → 后)", sim.balance_diff, ["division", "body", "status", "quota_type"], MEASURES),
+        ("三、领导职数(前 → 后)", sim.leader_diff, ["division", "body", "post"], MEASURES),
+        ("四、乡镇(街道)编制(前 → 后)", sim.township_diff, ["division", "quota_type"], [*MEASURES, "grids", "off_quota_staff"]),
+        ("五、全辖区总量(前 → 后)", sim.totals, ["quota_type"], [*MEASURES, "pools", "total"]),
+    ]
+    for title, df, keys, values in sections:
+        click.echo(f"\n{title}")
+        click.echo(before_after_table(df, keys, values) if len(df) else "  (无变化)")
+    for row in sim.off_quota:
+        click.echo(f"  编外:{row['division']} 网格 {_arrow(row['before']['grids'], row['after']['grids'])},"
+                   f"编外人员 {_arrow(sum(row['before']['staff'].values()), sum(row['after']['staff'].values()))}")
+    click.echo("\n六、问题(方案引起)")
+    for f in sort_findings(sim.findings):
+        click.echo(f.format())
+    click.echo(summary_line(sim.findings))
+    if sim.inherited:
+        click.echo(f"\n台账原有问题:{summary_line(sim.inherited)}(不计入本方案;运行 orgmodel check 查看)")
+
+
+def side_records(df: pd.DataFrame, names: list[str]) -> list[dict]:
+    """JSON rows with English keys: the row's keys, ``metric``, ``base`` and
+    ``scenarios: [{scenario, value}]``."""
+    out = []
+    for r in records(df):
+        row = {k: v for k, v in r.items() if k not in ("measure", "base", *names)}
+        row.update(metric=r["measure"], base=r["base"],
+                   scenarios=[{"scenario": n, "value": r[n]} for n in names])
+        out.append(row)
+    return out
+
+
+def chinese(df: pd.DataFrame) -> pd.DataFrame:
+    """A compare frame for table/CSV: Chinese measure names and headers."""
+    return df.assign(measure=df["measure"].map(label)).rename(columns=EXTRA_LABELS)
+
+
+def scenario_record(name: str, sim) -> dict:
+    return {"scenario": name, "path": sim.scenario.path,
+            "errors": sum(f.severity == "error" for f in sim.findings),
+            "warnings": sum(f.severity == "warning" for f in sim.findings),
+            "findings": [f.to_record() for f in sort_findings(sim.findings)]}
+
+
+def echo_comparison(names: list[str], sims: list, totals: pd.DataFrame, towns: pd.DataFrame,
+                    bodies: pd.DataFrame, fmt: str) -> None:
+    """Print the side-by-side comparison of ``sims`` (labelled ``names``) as JSON, CSV or tables."""
+    if fmt == "json":
+        click.echo(json.dumps({"scenarios": [scenario_record(n, s) for n, s in zip(names, sims)],
+                               "totals": side_records(totals, names), "townships": side_records(towns, names),
+                               "bodies": side_records(bodies, names)}, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        both = pd.concat([totals.assign(division="全辖区"), towns, bodies]).fillna({"body": ""})
+        echo_frame(chinese(both[["division", "body", "quota_type", "measure", "base", *names]]), "csv")
+    else:
+        for title, df, empty in (("全辖区总量", totals, "(无)"), ("各乡镇(街道)", towns, "(无)"),
+                                 ("有变化的机构", bodies, "(无变化)")):
+            click.echo(title)
+            if len(df):
+                echo_frame(chinese(df), "table")
+            else:
+                click.echo(f"  {empty}")
+            click.echo("")
+        for name, sim in zip(names, sims):
+            click.echo(f"{name}:{summary_line(sim.findings)}")
+            for f in sort_findings(sim.findings):
+                click.echo(f"  {f.format()}")
+
+
+def retirement_lines(t) -> list[str]:
+    """For a retired body: when and by which document, and where its quota went."""
+    r = t.retired
+    if r is None:
+        return []
+    verb = {"abolished": "撤销", "merged": "因合并撤销", "split": "因分设撤销"}[r.kind]
+    lines = [f"已于 {r.date} {verb}({r.doc or '无文号'},{r.source}):{r.text}"]
+    for q in r.record(t.state)["quota_to"]:
+        lines.append(f"  编制去向:{q['to']} {q['quota_type']} {q['amount']} 名 [{q['kind_label']}]")
+    if not r.outflows:
+        lines.append("  撤销时无核定编制")
+    lines.append("撤销前所持编制来源:")
+    return lines
+
+
+def trace_lines(t, note: str | None = None) -> list[str]:
+    """The provenance tree in Chinese, one step per line, then the check line.
+
+    ``note`` (from :func:`find_holder`) says the name asked for was a former name."""
+    holder = t.holder
+    div = t.state.divisions.get(holder.division)
+    lines = [f"{div.name if div else ''}“{holder.name}”编制来源(截至 {t.state.as_of})"]
+    if note:
+        lines.append(f"注意:{note}")
+    former = [n for _, n in getattr(holder, "names", [])[:-1]]
+    if former:
+        lines.append(f"曾用名:{'、'.join(former)}")
+    lines += retirement_lines(t)
+    for r in t.records():
+        pad = "  " * (r["depth"] + 1) + ("└ " if r["depth"] else "")
+        if r["date"] is None:
+            lines.append(f"{pad}{r['quota_type']} {r['amount']} 名:无来源记录")
+            continue
+        cross = "(跨层级)" if r["cross_level"] else ""
+        lines.append(f"{pad}{r['date']} {r['doc'] or '无文号'} [{r['kind_label']}{cross}] "
+                     f"{r['from']} → {r['to']} {r['quota_type']} {r['amount']} 名  ({r['source']})")
+    what = "撤销时划出" if t.retired else "核定"
+    for qt in sorted(set(t.approved) | set(t.roots)):
+        got, want = t.traced(qt), t.approved.get(qt, 0)
+        mark = "一致" if got == want else f"不一致,差 {want - got} 名"
+        lines.append(f"核对:{qt} 追溯合计 {got} 名,{what} {want} 名,{mark}")
+    if not t.approved:
+        lines.append("核对:撤销时无核定编制" if t.retired else "核对:当前无核定编制")
+    return lines
+
+
+def trace_json(t, note: str | None = None) -> dict:
+    """The ``trace --format json`` shape: holder, date, note, retirement, check figures and steps."""
+    state = t.state
+    gone = t.retired.record(state) if t.retired else None
+    return {"body": t.holder.name, "as_of": str(state.as_of), "note": note, "retired": gone,
+            "approved": t.approved, "traced": {q: t.traced(q) for q in t.roots}, "ok": t.ok,
+            "steps": t.records()}
