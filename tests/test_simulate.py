@@ -278,3 +278,10 @@ def test_hiring_plans_and_hires_are_listed_as_changes(tmp_path):
     run_cli("report", "scenario", base, sc, "--out", tmp_path / "page")
     page = (tmp_path / "page" / "index.html").read_text(encoding="utf-8")
     assert "用编进人计划</span> 1 项" in page and "进人</span> 1 项" in page
+
+
+def test_compare_the_same_plan_twice_gives_two_columns(tmp_path):
+    from orgmodel.commands.simulate_cmds import column_names
+
+    assert column_names(["甲", "甲", "乙"], ["a.yaml", "b.yaml", "c.yaml"]) == ["a.yaml", "b.yaml", "乙"]
+    assert column_names(["甲", "甲"], ["a.yaml", "a.yaml"]) == ["a.yaml(1)", "a.yaml(2)"]

@@ -55,6 +55,12 @@ def simulate(ledger, scenario, as_of, config_path, fmt):
     sys.exit(exit_for(sim.findings))
 
 
+def column_names(names: list[str], paths: list[str]) -> list[str]:
+    """One distinct column title per scenario: its name, else its path, numbered if still repeated."""
+    titles = [n if names.count(n) == 1 else p for n, p in zip(names, paths)]
+    return [t if titles.count(t) == 1 else f"{t}({i})" for i, t in enumerate(titles, 1)]
+
+
 @click.command()
 @click.argument("ledger")
 @click.argument("scenarios", nargs=-1, required=True)
@@ -68,8 +74,7 @@ def compare(ledger, scenarios, as_of, config_path, fmt):
     for path in scenarios:  # scenarios simulated on the same day share one replay of the base
         base = next((s.before for s in sims), None)
         sims.append(run_simulation(led, open_scenario(path, led.config), as_of, base=base))
-    names = [s.scenario.name if [x.scenario.name for x in sims].count(s.scenario.name) == 1 else s.scenario.path
-             for s in sims]
+    names = column_names([s.scenario.name for s in sims], [s.scenario.path for s in sims])
     totals, towns, bodies = compare_frames(sims, names)
     findings: list[Finding] = [f for s in sims for f in s.findings]
     echo_comparison(names, sims, totals, towns, bodies, fmt)
