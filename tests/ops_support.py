@@ -50,10 +50,10 @@ BASE = f"""\
 BASE_LINES = BASE.count("\n")
 
 
-def run(tmp_path: Path, extra: str = "", config: str | None = None, as_of=None):
-    """Write BASE + ``extra`` (dedented), load and replay: returns (state, load findings)."""
+def run(tmp_path: Path, extra: str = "", config: str | None = None, as_of=None, base: str = BASE):
+    """Write ``base`` + ``extra`` (dedented), load and replay: returns (state, load findings)."""
     path = tmp_path / "ledger.yaml"
-    path.write_text(BASE + textwrap.dedent(extra), encoding="utf-8")
+    path.write_text(base + textwrap.dedent(extra), encoding="utf-8")
     cfg = None
     if config is not None:
         cfg = tmp_path / "province.yaml"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from pathlib import Path
 
+from ops_support import run
+
 from orgmodel.findings import Source
-from orgmodel.ledger import load
 from orgmodel.rules import RULES, run_rules
 
 DOC = "doc: 青编〔2020〕1号"
@@ -42,16 +42,9 @@ def base_at(tmp_path: Path, line: int) -> Source:
 
 def state_of(tmp_path: Path, extra: str = "", config: str | None = None, as_of=None):
     """Write BASE + extra (and an optional config), load and replay; replay must be clean."""
-    path = tmp_path / "ledger.yaml"
-    path.write_text(BASE + textwrap.dedent(extra), encoding="utf-8")
-    cfg = None
-    if config is not None:
-        cfg = tmp_path / "province.yaml"
-        cfg.write_text(textwrap.dedent(config), encoding="utf-8")
-    led = load(path, cfg)
-    state = led.state(as_of)
-    assert not led.findings and not state.findings, [f.format() for f in [*led.findings, *state.findings]]
-    return state, led.config
+    state, read_findings = run(tmp_path, extra, config, as_of, base=BASE)
+    assert not read_findings and not state.findings, [f.format() for f in [*read_findings, *state.findings]]
+    return state, state.config
 
 
 def findings(tmp_path: Path, extra: str = "", config: str | None = None, as_of=None, mutate=None):
