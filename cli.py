@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -40,6 +41,8 @@ class Boundary(click.Group):
             click.echo(f"内部错误({type(exc).__name__}: {exc})。请把命令和台账发给维护人员;"
                        "设置环境变量 ORGMODEL_DEBUG=1 可看到详细信息。", err=True)
             sys.exit(EXIT_INTERNAL)
+        finally:
+            gc.unfreeze()  # commands freeze what they load (commands.options.settle); hand it back
 
 
 @click.group(cls=Boundary, context_settings={"help_option_names": ["-h", "--help"]})

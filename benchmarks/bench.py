@@ -28,17 +28,15 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.cli_bench import bench_cli, pick_targets, print_cli  # noqa: E402
 from orgmodel import balance  # noqa: E402
 from orgmodel.config import load_config  # noqa: E402
-from orgmodel.ledger import load  # noqa: E402
-
-try:
-    from orgmodel.ledger import gc_paused
-except ImportError:  # older core without the pause
-    from contextlib import nullcontext as gc_paused
+from orgmodel.ledger import collector_paused, load  # noqa: E402
+from orgmodel.rules import run_rules  # noqa: E402
 from orgmodel.sources import ledger_files, read_file  # noqa: E402
 from orgmodel.synthetic import Params, generate  # noqa: E402
 
@@ -79,14 +77,30 @@ def ensure_ledger(folder: Path, townships: int) -> Path:
 def parse_all(files, config):
     """YAML parsing alone, with the collector paused as :func:`orgmodel.ledger.load` does."""
     raws = []
-    with gc_paused():
+    with collector_paused():
         for path, display in files:
-            items, _ = read_file(path, display)
-            raws.extend(items)
+            raws.extend(read_file(path, display).items)
     return raws
 
 
-def bench(folder: Path, profile: str | None) -> dict:
+def read_bytes(files) -> int:
+    """The floor under any reader: reading the files' bytes."""
+    return sum(len(path.read_bytes()) for path, _ in files)
+
+
+def c_yaml_floor(files) -> int:
+    """The floor under the YAML reader: PyYAML's C parser with its plain constructors
+    (no line numbers kept, no validation)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    n = 0
+    with collector_paused():
+        for path, _ in files:
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+            n += len(doc.get("directives", []) if isinstance(doc, dict) else doc or [])
+    return n
+
+
+def bench(folder: Path, profile: str | None, floors: bool = True) -> dict:
     """Time every stage on the ledger in ``folder``; return the figures.
 
     ``parse`` is YAML parsing alone (to show its share); ``load`` is the real
@@ -95,15 +109,15 @@ def bench(folder: Path, profile: str | None) -> dict:
     t = Timer(profile)
     config = load_config(folder / "orgmodel.yaml" if (folder / "orgmodel.yaml").exists() else None)
     paths = ledger_files(folder, skip=["orgmodel.yaml"])
-    raws = t.run("parse", parse_all, [(p, str(p)) for p in paths], config)
+    files = [(p, str(p)) for p in paths]
+    if floors:
+        t.run("bytes", read_bytes, files)
+        t.run("c_yaml", c_yaml_floor, files)
+    raws = t.run("parse", parse_all, files, config)
     del raws
     ledger = t.run("load", load, folder)
     state = t.run("replay", ledger.state)
-    try:
-        from orgmodel.rules import run_rules
-        findings = t.run("rules", run_rules, state, config)
-    except ImportError:
-        findings = []
+    findings = t.run("rules", run_rules, state, config)
     bodies = t.run("body", balance.body_balance, state)
     t.run("township", balance.township_balance, state, bodies)
     t.run("county", balance.county_balance, state, bodies)
@@ -114,7 +128,7 @@ def bench(folder: Path, profile: str | None) -> dict:
             "targets": pick_targets(state)}
 
 
-LABELS = [("parse", "仅解析 YAML"), ("load", "读取+校验+排序(load)"), ("replay", "回放"),
+LABELS = [("bytes", "下限:读取文件字节"), ("c_yaml", "下限:C YAML 解析器(不记行号、不校验)"), ("parse", "仅解析 YAML"), ("load", "读取+校验+排序(load)"), ("replay", "回放"),
           ("rules", "规则检查"), ("body", "机构收支表"), ("township", "乡镇汇总"), ("county", "县级汇总"),
           ("total", "全辖区总量")]
 
@@ -134,6 +148,7 @@ def main(argv=None) -> int:
     ap.add_argument("--scales", default="county,province", help="逗号分隔:county、province")
     ap.add_argument("--townships", type=int, default=None, help="覆盖 province 规模的乡镇数")
     ap.add_argument("--profile", default=None, help="对某一阶段做 cProfile:parse、load、replay、rules、body…")
+    ap.add_argument("--no-floor", action="store_true", help="不测下限(读取字节、C YAML 解析)")
     ap.add_argument("--cli", default="all", help="逐个运行的命令:all、none 或逗号分隔的 check、balance、simulate、"
                     "trace、report_balance、report_audit、compare")
     args = ap.parse_args(argv)
@@ -141,7 +156,7 @@ def main(argv=None) -> int:
     for name in args.scales.split(","):
         towns = args.townships if name == "province" and args.townships else SCALES[name]
         folder = ensure_ledger(base / f"{name}-{towns}", towns)
-        r = bench(folder, args.profile)
+        r = bench(folder, args.profile, not args.no_floor)
         report(name, r)
         if args.cli != "none":
             print("  命令行(子进程):", flush=True)

@@ -13,8 +13,10 @@ from .findings import Source
 class Directive:
     """One dated change or assertion, as read from a source.
 
-    ``fields`` holds the op-specific values after validation; ``lines`` maps each
-    field name to the line it was read from, so findings can point at the value.
+    ``fields`` holds the op-specific values after validation. ``spots`` holds, for the
+    fields read somewhere other than where the directive starts, the reader's spot of
+    that field (see :mod:`orgmodel.sources.located`), so findings can point at the value;
+    it is None when every field sits where the directive starts (a one-line directive).
     """
 
     date: dt.date
@@ -23,13 +25,13 @@ class Directive:
     source: Source
     doc: str | None = None
     note: str | None = None
-    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    spots: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def get(self, name: str, default=None):
         return self.fields.get(name, default)
 
     def where(self, name: str | None = None) -> Source:
         """The source of the whole directive, or of one of its fields."""
-        if name and name in self.lines:
-            return Source(self.source.file, self.lines[name])
+        if name and self.spots and name in self.spots:
+            return self.source.at(self.spots[name])
         return self.source

@@ -1,12 +1,14 @@
-"""Findings: problems found while reading, replaying or checking a ledger.
+"""Findings, and the locations they point at.
 
-Errors are values: every stage returns findings instead of raising, so one
-pass collects every problem.
+Errors are values: every stage returns findings instead of raising, so one pass
+collects every problem. A finding's :class:`Source` says where the problem is, in
+the form users know: ``file:line`` for text files, ``file!sheet!cell`` for
+workbooks, and a store record with the place it was first read from.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 ERROR = "error"
 WARNING = "warning"
@@ -16,9 +18,14 @@ SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Source:
-    """Where a directive or value was read from: a file and a 1-based line (or a cell)."""
+    """A place in a text file: ``file`` and a 1-based ``line`` (0 means the whole file).
+
+    Every kind of location has a ``file`` (what holds it) and a ``line`` (its position
+    there), which is what findings are grouped and sorted by; it prints itself the way
+    users know, and :meth:`at` gives the location of one field of the item it starts.
+    """
 
     file: str
     line: int = 0
@@ -26,16 +33,79 @@ class Source:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}" if self.line else self.file
 
+    @property
+    def spot(self):
+        """This location's own spot in its reader's terms (here: the line)."""
+        return self.line
+
+    def at(self, spot) -> Source:
+        """The location of a field whose reader recorded ``spot`` (here: its line)."""
+        return self if spot is None or spot == self.line else Source(self.file, spot)
+
+    @property
+    def order(self) -> tuple:
+        """Sort key: file, then position within it."""
+        return (self.file, self.line, "")
+
+
+@dataclass(frozen=True, slots=True)
+class CellSource(Source):
+    """A cell of a workbook or CSV table: ``file!sheet!C17`` (``line`` is the row)."""
+
+    sheet: str = ""
+    column: str = ""
+
+    def __str__(self) -> str:
+        place = f"{self.column}{self.line}" if self.line else self.column
+        return "!".join(p for p in (self.file, self.sheet, place) if p)
+
+    @property
+    def spot(self):
+        return self.column
+
+    def at(self, spot) -> CellSource:
+        """The cell of a field in the same row: ``spot`` is its column letter."""
+        return self if spot is None or spot == self.column else replace(self, column=spot)
+
+    @property
+    def order(self) -> tuple:
+        return (self.file, self.line, f"{self.sheet}!{self.column}")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSource(Source):
+    """A record of a store (``file`` is the store, ``line`` the record number), with the
+    place the directive was first read from, if known."""
+
+    origin: Source | None = None
+
+    def __str__(self) -> str:
+        return f"{self.origin}(记录 {self.line})" if self.origin else f"{self.file}#记录{self.line}"
+
+    @property
+    def spot(self):
+        return None if self.origin is None else self.origin.spot
+
+    def at(self, spot) -> RecordSource:
+        return self if self.origin is None else replace(self, origin=self.origin.at(spot))
+
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem: a rule id, a severity, a plain Chinese message, and where it is."""
+    """One problem: a rule id, a severity, a plain Chinese message, and where it is.
+
+    ``body`` is the name shown for what the finding concerns; ``subjects`` holds the ids
+    of the bodies it concerns and ``divisions`` the division codes, so outputs can link
+    a finding to its page without looking a name up again.
+    """
 
     rule: str
     message: str
     source: Source | None = None
     severity: str = ERROR
     body: str | None = None
+    subjects: tuple[int, ...] = ()
+    divisions: tuple[str, ...] = ()
 
     def format(self) -> str:
         """Render as ``file:line: [rule] message`` for terminals and logs; a warning's or a

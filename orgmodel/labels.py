@@ -21,3 +21,29 @@ VALUE_LABELS = {True: "是", False: "否"}
 def label(column: str) -> str:
     """The Chinese header for a column (the column name itself when unknown)."""
     return COLUMN_LABELS.get(column, column)
+
+
+HIGHER = "上级"
+
+
+def name_at(body, date=None) -> str:
+    """The body's name on ``date`` (its latest name when date is None)."""
+    name = body.name
+    if date is not None and body.names:
+        earlier = [n for d, n in body.names if d <= date]
+        name = earlier[-1] if earlier else body.names[0][1]
+    return name
+
+
+def flow_end_label(state, node, date=None) -> str:
+    """A readable label for one end of a quota flow: 上级, a pool's name, or a body's name
+    on ``date`` (qualified as ``区划/名称`` when several bodies ever had that name)."""
+    if node is None or node[0] == "higher":
+        return HIGHER
+    if node[0] != "body":
+        return str(node[1])
+    body = state.bodies[node[1]]
+    name = name_at(body, date)
+    if len(state.ever_named(name)) > 1:
+        return f"{state.divisions[body.division].name}/{name}"
+    return name

@@ -1,17 +1,24 @@
-"""Load a ledger: read every source file, validate, sort, and replay on demand.
+"""Load a ledger: read every source, validate, sort, and replay on demand.
 
-Pipeline: read (pluggable per file type) → validate into directives → sort →
-replay as of a date. Every problem is a finding; only an unreadable input
+Pipeline: an *origin* (a folder or file of readable files, or a source that is not a
+file) gives directives and the findings met reading them → sort → replay as of a date
+(:func:`replay`). Every problem is a finding; only an input that cannot be read at all
 (a missing path, a folder with no ledger file) raises :class:`LedgerError`.
+
+Origins are registered: :func:`register_origin` lets a source that is not a folder of
+files (the office's store) plug in beside the built-in one, which reads files with the
+readers of :mod:`orgmodel.sources`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from .config import LEDGER_CONFIG_NAME, Config, load_config
 from .directive import Directive
@@ -19,6 +26,7 @@ from .findings import Finding
 from .ops import OPS
 from .parse import build_directive, sort_key
 from .sources import ledger_files, read_file
+from .sources.located import RawItem
 from .state import State
 
 
@@ -40,6 +48,9 @@ class Ledger:
         """Replay every directive dated on or before ``as_of`` (all when None)."""
         return replay(self.directives, self.config, as_of)
 
+    def first_date(self) -> dt.date | None:
+        return self.directives[0].date if self.directives else None
+
     def last_date(self) -> dt.date | None:
         return self.directives[-1].date if self.directives else None
 
@@ -50,77 +61,108 @@ class Ledger:
 
 
 def replay(directives: list[Directive], config: Config, as_of: dt.date | None = None) -> State:
-    """Apply sorted directives one by one; each op updates the state incrementally."""
+    """Apply sorted directives one by one through the state's door; each op updates it incrementally."""
     state = State(config)
-    with gc_paused():
-        for d in directives:
-            if as_of is not None and d.date > as_of:
-                break
-            apply_one(state, d)
-    state.as_of = as_of or (directives[-1].date if directives else None)
+    with collector_paused():
+        state.replay(directives, {name: spec.apply for name, spec in OPS.items()}, as_of)
+    state.finish(as_of or (directives[-1].date if directives else None))
     return state
 
 
 @contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector: reading builds millions of small acyclic
-    objects, and collections triggered by them would otherwise cost a third of the time."""
+def collector_paused():
+    """Pause the cyclic garbage collector while reading or replaying: they build millions
+    of small acyclic objects, and collections triggered by them would otherwise cost a
+    third of the time. The collector's state is restored afterwards."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()  # what was built is long-lived: keep later collections from rescanning it
         if was_enabled:
             gc.enable()
 
 
-def apply_one(state: State, d: Directive) -> None:
-    """Apply one directive. A bug in an op handler must not hide the rest of the ledger,
-    so it becomes an ``internal-error`` finding at the directive instead of a traceback."""
-    try:
-        OPS[d.op].apply(state, d)
-    except Exception as exc:  # noqa: BLE001 - reported as a finding with its location
-        state.error("internal-error", f"处理此指令时发生内部错误({type(exc).__name__}: {exc});请把此行和台账发给维护人员", d)
+def validate(items: list[RawItem], config: Config, directives: list[Directive], findings: list[Finding]) -> None:
+    """Validate raw items into ``directives``, adding every problem to ``findings``."""
+    for item in items:
+        directive, problems = build_directive(item, config)
+        findings.extend(problems)
+        if directive is not None:
+            directives.append(directive)
 
 
 def read_directives(files: list[tuple[Path, str]], config: Config) -> tuple[list[Directive], list[Finding]]:
     """Read and validate every file; return unsorted directives and all findings."""
     directives, findings = [], []
-    with gc_paused():
-        _read_into(files, config, directives, findings)
+    with collector_paused():
+        for path, display in files:
+            result = read_file(path, display)
+            findings.extend(result.findings)
+            validate(result.items, config, directives, findings)
     return directives, findings
 
 
-def _read_into(files, config, directives, findings) -> None:
-    for path, display in files:
-        items, problems = read_file(path, display)
-        findings.extend(problems)
-        for raw, file, line in items:
-            directive, problems = build_directive(raw, file, line, config)
-            findings.extend(problems)
-            if directive is not None:
-                directives.append(directive)
+class Origin(Protocol):
+    """Where a ledger comes from. ``read`` gives its directives (unsorted) and findings;
+    ``config_path`` is its own configuration file, if it has one; ``files`` names what was read."""
+
+    config_path: Path | None
+    files: list[str]
+
+    def read(self, config: Config) -> tuple[list[Directive], list[Finding]]: ...
 
 
-def load(path: str | Path, config_path: str | Path | None = None) -> Ledger:
-    """Load the ledger at ``path`` (a folder of YAML files, or one file).
+@dataclass
+class FileOrigin:
+    """A folder of ledger files (every readable file under it) or one ledger file."""
 
-    The configuration is ``config_path`` if given, else ``orgmodel.yaml`` in the
-    folder if present, else the shipped defaults.
-    """
+    path: Path
+    display: str
+
+    def __post_init__(self):
+        root = self.path
+        self.config_path = root / LEDGER_CONFIG_NAME if root.is_dir() and (root / LEDGER_CONFIG_NAME).exists() else None
+        paths = ledger_files(root, skip=[LEDGER_CONFIG_NAME])
+        if not paths and root.is_file():
+            raise LedgerError(f"{self.display}: 不是台账文件;台账须为 .yaml 或 .yml 文件(暂不支持直接读取 {root.suffix or '无扩展名'} 文件)")
+        if not paths:
+            raise LedgerError(f"{self.display}: 文件夹中没有台账文件(*.yaml、*.yml)")
+        self._files = [(p, str(p) if root.is_file() else str(Path(self.display) / p.relative_to(root))) for p in paths]
+        self.files = [display for _, display in self._files]
+
+    def read(self, config: Config) -> tuple[list[Directive], list[Finding]]:
+        return read_directives(self._files, config)
+
+
+# (claims(path) -> bool, opener(path, display) -> Origin), tried in order before the file origin
+ORIGINS: list[tuple[Callable[[Path], bool], Callable[[Path, str], Origin]]] = []
+
+
+def register_origin(claims: Callable[[Path], bool], opener: Callable[[Path, str], Origin]) -> None:
+    """Let ``opener`` read every path that ``claims`` accepts (a store file, say)."""
+    ORIGINS.append((claims, opener))
+
+
+def open_origin(path: str | Path) -> Origin:
+    """The origin that reads ``path``; LedgerError when there is nothing to read there."""
     root = Path(path)
     if not root.exists():
         raise LedgerError(f"{path}: 找不到台账文件或文件夹")
-    if config_path is None and root.is_dir() and (root / LEDGER_CONFIG_NAME).exists():
-        config_path = root / LEDGER_CONFIG_NAME
-    config = load_config(config_path)
-    paths = ledger_files(root, skip=[LEDGER_CONFIG_NAME])
-    if not paths and root.is_file():
-        raise LedgerError(f"{path}: 不是台账文件;台账须为 .yaml 或 .yml 文件(暂不支持直接读取 {root.suffix or '无扩展名'} 文件)")
-    if not paths:
-        raise LedgerError(f"{path}: 文件夹中没有台账文件(*.yaml、*.yml)")
-    files = [(p, str(p) if root.is_file() else str(Path(path) / p.relative_to(root))) for p in paths]
-    directives, findings = read_directives(files, config)
+    for claims, opener in ORIGINS:
+        if claims(root):
+            return opener(root, str(path))
+    return FileOrigin(root, str(path))
+
+
+def load(path: str | Path, config_path: str | Path | None = None) -> Ledger:
+    """Load the ledger at ``path`` (a folder of ledger files, one file, or a registered origin).
+
+    The configuration is ``config_path`` if given, else the origin's own (``orgmodel.yaml``
+    in the folder) if present, else the shipped defaults.
+    """
+    origin = open_origin(path)
+    config = load_config(config_path if config_path is not None else origin.config_path)
+    directives, findings = origin.read(config)
     directives.sort(key=sort_key)
-    return Ledger(directives, findings, config, str(path), [f for _, f in files])
+    return Ledger(directives, findings, config, str(path), list(origin.files))

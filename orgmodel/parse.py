@@ -1,27 +1,31 @@
-"""Turn raw mappings (from any source) into validated directives plus findings."""
+"""Turn raw items (from any reader) into validated directives plus findings."""
 
 from __future__ import annotations
 
 from .config import Config
 from .directive import Directive
-from .findings import Finding, Source
+from .findings import Finding
 from .ops import OPS, lookup
 from .schema import Problems, parse_date, validate_fields
+from .sources.located import RawItem, spots_of
+
+COMMON = ("date", "op", "doc", "note")
 
 
-def build_directive(raw, file: str, line: int, config: Config) -> tuple[Directive | None, list[Finding]]:
-    """Validate one raw directive mapping.
+def build_directive(item: RawItem, config: Config) -> tuple[Directive | None, list[Finding]]:
+    """Validate one raw item against its op's fields.
 
-    ``raw`` may carry ``.lines`` ({key: line}); ``line`` is where the mapping starts.
-    Returns the directive (None when it cannot be used) and every problem found.
+    Returns the directive (None when it cannot be used) and every problem found, each
+    located through the item's source and the reader's spots.
     """
-    lines = dict(getattr(raw, "lines", {}) or {})
-    probs = Problems(file, lines, line)
+    raw, source = item
+    spots = spots_of(raw)
+    probs = Problems(source, spots)
     if not isinstance(raw, dict):
         probs.add("bad-directive", f"每条指令应为映射(键: 值),实为{'列表' if isinstance(raw, list) else '空' if raw is None else f'“{raw}”'}")
         return None, probs.findings
     for key, at in getattr(raw, "duplicates", ()):
-        probs.add("duplicate-field", f"字段 {key} 写了不止一次;请只保留一个", line=at)
+        probs.add("duplicate-field", f"字段 {key} 写了不止一次;请只保留一个", spot=at)
     op_name = raw.get("op")
     spec = lookup(op_name) if op_name is not None else None
     if op_name is None:
@@ -31,7 +35,7 @@ def build_directive(raw, file: str, line: int, config: Config) -> tuple[Directiv
         else:
             probs.add("missing-field", "缺少必填字段 op(指令类型)")
     elif spec is None:
-        known = "、".join(f"{s.name}({s.label})" for s in OPS.values())
+        known = "、".join(f"{s.name}({s.label})" for s in sorted(OPS.values(), key=lambda s: s.rank))
         probs.add("unknown-op", f"未知的指令类型“{op_name}”;可用:{known}", "op")
     date = None
     if raw.get("date") is None:
@@ -45,24 +49,18 @@ def build_directive(raw, file: str, line: int, config: Config) -> tuple[Directiv
     note = raw.get("note")
     if spec is None:
         return None, probs.findings
-    body = {k: v for k, v in raw.items() if k not in ("date", "op", "doc", "note")}
+    body = {k: v for k, v in raw.items() if k not in COMMON}
     fields = validate_fields(spec.fields, body, probs, config)
     if spec.doc_required(fields) and not doc:
         probs.add("missing-doc", f"“{spec.label}”会改变编制,必须注明文号(doc),例如 doc: 青编〔2021〕12号")
     if probs.findings or date is None:
         return None, probs.findings
-    directive = Directive(
-        date=date,
-        op=spec.name,
-        fields=fields,
-        source=Source(file, line),
-        doc=doc,
-        note=None if note is None else str(note),
-        lines=lines,
-    )
+    own = {k: s for k, s in spots.items() if s != source.spot} if spots else None
+    directive = Directive(date=date, op=spec.name, fields=fields, source=source, doc=doc,
+                          note=None if note is None else str(note), spots=own or None)
     return directive, probs.findings
 
 
 def sort_key(d: Directive):
-    """Total order: date, then the op's same-day rank, then file and line."""
-    return (d.date, OPS[d.op].rank, d.source.file, d.source.line)
+    """Total order: date, then the op's same-day rank, then where the directive was read."""
+    return (d.date, OPS[d.op].rank, *d.source.order)

@@ -1,17 +1,19 @@
-"""Quota provenance: where a body's (or pool's) approved quota came from.
+"""Quota provenance: where a body's (or pool's) approved quota came from, walked along
+the transfer edges of the state's graph.
 
-Every quota movement is a :class:`~orgmodel.state.Flow` in ``state.flows`` (transfers,
-merges, splits, establish-from-pool, function transfers, pool loans, approvals from the
-higher level). Tracing replays those flows as a book per holder and quota type.
+Every quota movement is a :class:`~orgmodel.state.Flow` on an edge between two holders
+(or a holder and the higher level): transfers, merges, splits, establish-from-pool,
+function transfers, pool loans, approvals from the higher level.
 
 **Allocation rule (FIFO).** Quota is fungible, so which units leave is a convention:
 an outgoing flow always takes the units that arrived *earliest* (first in, first out).
 What a holder still holds are therefore its latest arrivals. Units of each flow are
 numbered ``0..amount-1``; a holder's book is a queue of segments ``(flow, first unit,
-count)``. Tracing a segment walks back through the segments its flow took from its
-source, until it reaches a flow from the higher level (核定/核增), the earliest record.
-Amounts are conserved at every step, so the roots of a trace sum to the holder's
-approved quota whenever every change went through ``State.move_quota``.
+count)``, built from that holder's own edges in journal order. Tracing a segment walks
+back to the flow's source holder, whose book says which of its segments the flow took,
+until it reaches a flow from the higher level (核定/核增), the earliest record. Only the
+holders on the way are visited. Amounts are conserved at every step, so the roots of a
+trace sum to the holder's approved quota whenever every change was a flow.
 
 API::
 
@@ -19,11 +21,6 @@ API::
     t.roots[quota_type] -> [Step]         # Step(flow, amount, children)
     t.approved, t.traced(type), t.ok     # the check
     t.records()                          # flat list of dicts with depth, for tables/JSON
-    holder, why = find_holder(state, "name or 区划/name or former name")
-
-This module is the flow walk; name lookup and Chinese labels live in
-:mod:`orgmodel.holders`, the retired-body explanation in :mod:`orgmodel.retirement`
-(both re-exported here).
 """
 
 from __future__ import annotations
@@ -31,14 +28,12 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-from .holders import HIGHER, KIND_LABELS, find_holder, former_note, kind_label, name_at, node_label
-from .retirement import RETIRING, Retirement, retirement
+from .kinds import FlowKind
+from .labels import flow_end_label
+from .retirement import Retirement, retirement
 from .state import Flow, State
 
-__all__ = [
-    "HIGHER", "KIND_LABELS", "RETIRING", "Retirement", "Step", "Trace", "books", "find_holder",
-    "former_note", "kind_label", "name_at", "node_label", "retirement", "trace",
-]
+__all__ = ["Step", "Trace", "trace"]
 
 
 @dataclass
@@ -67,16 +62,47 @@ def _take(queue: deque, n: int) -> list[tuple]:
     return out
 
 
-def books(flows: list[Flow]) -> tuple[dict, dict]:
-    """Replay flows FIFO: remaining segments per (node, type), and what each flow took."""
-    held: dict = defaultdict(deque)
-    taken: dict[int, list[tuple]] = {}
-    for i, f in enumerate(flows):
-        if f.src is not None:
-            taken[i] = _take(held[(f.src, f.quota_type)], f.amount)
-        if f.dst is not None and f.amount:
-            held[(f.dst, f.quota_type)].append([i, 0, f.amount])
-    return held, taken
+class Books:
+    """The FIFO books of the holders a trace visits, each built once from its own edges."""
+
+    def __init__(self, state: State):
+        self.state = state
+        self.taken: dict[int, list[tuple]] = {}   # flow seq -> segments (flow seq, first unit, count) it took
+        self._done: set = set()
+
+    def book(self, node, before: int | None = None) -> dict[str, deque]:
+        """Replay ``node``'s flows (those before journal position ``before`` only, if given):
+        what it still holds per type; what each of its outgoing flows took is kept."""
+        held: dict[str, deque] = defaultdict(deque)
+        for f in self.state.flow_edges(node):
+            if before is not None and f.seq >= before:
+                break
+            if f.src == node:
+                self.taken[f.seq] = _take(held[f.quota_type], f.amount)
+            if f.dst == node:
+                held[f.quota_type].append([f.seq, 0, f.amount])
+        if before is None:
+            self._done.add(node)
+        return held
+
+    def took(self, seq: int) -> list[tuple]:
+        """The segments flow ``seq`` took from its source (nothing for a flow from the higher level)."""
+        f = self.state.flows[seq]
+        if f.src is None:
+            return []
+        if f.src not in self._done:
+            self.book(f.src)
+        return self.taken.get(seq, [])
+
+    def expand(self, seq: int, start: int, count: int) -> Step:
+        """The step for units ``[start, start+count)`` of flow ``seq``, traced back to the earliest record."""
+        children, pos = [], 0
+        for j, s, k in self.took(seq):
+            lo, hi = max(start, pos), min(start + count, pos + k)
+            if lo < hi:
+                children.append(Step(None, hi - lo) if j is None else self.expand(j, s + lo - pos, hi - lo))
+            pos += k
+        return Step(self.state.flows[seq], count, _merge(children))
 
 
 def _merge(steps: list[Step]) -> list[Step]:
@@ -89,17 +115,6 @@ def _merge(steps: list[Step]) -> list[Step]:
         else:
             out.append(s)
     return out
-
-
-def _expand(flows, taken, i, start: int, count: int) -> Step:
-    """The step for units ``[start, start+count)`` of flow ``i``, traced back to the earliest record."""
-    f, children, pos = flows[i], [], 0
-    for j, s, k in taken.get(i, []):
-        lo, hi = max(start, pos), min(start + count, pos + k)
-        if lo < hi:
-            children.append(Step(None, hi - lo) if j is None else _expand(flows, taken, j, s + lo - pos, hi - lo))
-        pos += k
-    return Step(f, count, _merge(children))
 
 
 @dataclass
@@ -142,12 +157,13 @@ class Trace:
 
     def _walk(self, step: Step, qtype: str, depth: int, out: list) -> None:
         f = step.flow
+        kind = f.kind if f else FlowKind.UNRECORDED
         out.append({
             "depth": depth, "quota_type": qtype, "amount": step.amount,
             "date": f.date.isoformat() if f else None, "doc": f.doc if f else None,
-            "kind": f.kind if f else "unrecorded", "kind_label": kind_label(f.kind if f else "unrecorded"),
-            "from": node_label(self.state, f.src, f.date) if f else None,
-            "to": node_label(self.state, f.dst, f.date) if f else None,
+            "kind": kind, "kind_label": kind.label,
+            "from": flow_end_label(self.state, f.src, f.date) if f else None,
+            "to": flow_end_label(self.state, f.dst, f.date) if f else None,
             "cross_level": bool(f and f.cross_level), "source": str(f.source) if f else None,
         })
         for c in step.children:
@@ -159,14 +175,9 @@ def trace(state: State, holder) -> Trace:
     with every unit accounted for under the FIFO rule described in the module doc.
     For a retired body: where the quota it held just before retirement came from."""
     gone = retirement(state, holder)
-    flows = state.flows
-    if gone is not None and gone.outflows:  # replay the books up to the first flow out at retirement
-        first = gone.outflows[0]
-        flows = flows[:next(i for i, f in enumerate(flows) if f is first)]
-    held, taken = books(flows)
+    before = gone.outflows[0].seq if gone is not None and gone.outflows else None
+    books = Books(state)
+    held = books.book(holder.node, before)
     order = {t: i for i, t in enumerate(state.config.quota_types)}
-    roots = {}
-    for (node, t), queue in held.items():
-        if node == holder.node and queue:
-            roots[t] = _merge([_expand(flows, taken, i, s, k) for i, s, k in queue])
+    roots = {t: _merge([books.expand(i, s, k) for i, s, k in queue]) for t, queue in held.items() if queue}
     return Trace(state, holder, dict(sorted(roots.items(), key=lambda kv: order.get(kv[0], 99))), gone)

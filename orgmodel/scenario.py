@@ -40,7 +40,7 @@ API (also used by the report pages)::
 - ``inherited``: the ledger's own problems still present after the plan: the base's read
   findings and the replay and rule findings the before state already had.
 
-``orgmodel.commands.simulate_cmds.simulation_json(sim)`` turns a Simulation into the
+``orgmodel.commands.simulate_render.simulation_json(sim)`` turns a Simulation into the
 JSON-ready dict that ``orgmodel simulate --format json`` prints. Quota provenance of any
 body in ``sim.after`` comes from :func:`orgmodel.provenance.trace`.
 """
@@ -54,14 +54,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from .checking import Checked, check
 from .config import Config
 from .directive import Directive
 from .findings import Finding, Source
-from .ledger import Ledger, read_directives
+from .ledger import Ledger, validate
 from .scenario_diff import (
     balance_diff,
     body_key,
-    body_tables,
     flow_records,
     leader_diff,
     off_quota_diff,
@@ -70,7 +70,7 @@ from .scenario_diff import (
     trees,
 )
 from .schema import parse_date
-from .sources.yaml_reader import read_mapping
+from .sources import READERS, read_file, readable
 from .state import State
 
 HEADER_KEYS = ("name", "description", "as_of", "directives")
@@ -114,30 +114,37 @@ class Simulation:
     tree_after: list[dict]
     findings: list[Finding] = field(default_factory=list)
     inherited: list[Finding] = field(default_factory=list)
+    checked_before: Checked | None = None  # the base as checked on the simulation day (compare shares it)
+    checked_after: Checked | None = None   # the base plus the scenario, checked
 
 
 def load_scenario(path: str | Path, config: Config) -> Scenario:
-    """Read a scenario file; every problem is a finding, an unreadable path raises ScenarioError."""
+    """Read a scenario file with the reader for its file type; every problem is a finding,
+    an unreadable path raises ScenarioError."""
     p = Path(path)
     if not p.is_file():
         raise ScenarioError(f"{path}: 找不到方案文件")
+    if not readable(p):
+        raise ScenarioError(f"{path}: 不是方案文件;方案文件须为 {'、'.join(READERS)} 文件")
     display = str(path)
-    header, findings = read_mapping(p, display)
-    header = header or {}
-    lines = getattr(header, "lines", {})
+    result = read_file(p, display)
+    header = result.header or {}
+    spots = getattr(header, "spots", {})
+    findings = list(result.findings)
     for key in header:
         if key not in HEADER_KEYS:
             findings.append(Finding("unknown-field", f"方案文件中未知字段“{key}”;可用字段:{'、'.join(HEADER_KEYS)}",
-                                    Source(display, lines.get(key, 1)), "warning"))
+                                    Source(display, 1).at(spots.get(key)), "warning"))
     as_of = None
     if header.get("as_of") is not None:
         as_of = parse_date(header["as_of"])
         if as_of is None:
             findings.append(Finding("bad-date", f"方案的 as_of 日期“{header['as_of']}”无效;格式应为 YYYY-MM-DD",
-                                    Source(display, lines.get("as_of", 1))))
-    directives, problems = ([], []) if findings and not header else read_directives([(p, display)], config)
+                                    Source(display, 1).at(spots.get("as_of"))))
+    directives: list[Directive] = []
+    validate(result.items, config, directives, findings)
     return Scenario(str(header.get("name") or p.stem), str(header.get("description") or ""), as_of,
-                    directives, findings + problems, display)
+                    directives, findings, display)
 
 
 def scenario_as_of(ledger: Ledger, scenario: Scenario, as_of: dt.date | None = None) -> dt.date | None:
@@ -154,14 +161,6 @@ def _late_findings(scenario: Scenario, as_of: dt.date) -> list[Finding]:
     return [Finding("scenario-after-as-of", f"方案指令日期 {d.date} 晚于模拟日期 {as_of},不会生效;请调整日期或 as_of",
                     d.where("date"))
             for d in scenario.directives if as_of is not None and d.date > as_of]
-
-
-def _rule_findings(state: State, config: Config) -> list[Finding]:
-    try:
-        from .rules import run_rules
-    except ImportError:  # rules are optional until that module lands
-        return []
-    return list(run_rules(state, config))
 
 
 def finding_key(f: Finding) -> tuple:
@@ -196,29 +195,27 @@ def _changes(after: State, sources: set) -> list[dict]:
 
 
 def simulate(ledger: Ledger, scenario: Scenario, as_of: dt.date | None = None,
-             base: State | None = None) -> Simulation:
-    """Replay the base with and without the scenario's directives and describe the difference.
+             base: Checked | None = None) -> Simulation:
+    """Check the base with and without the scenario's directives and describe the difference.
 
-    Neither the ledger object nor any file is changed. ``base`` may be the ledger's state
-    already replayed as of the simulation day (compare shares it between scenarios); it
-    is only read.
+    Neither the ledger object nor any file is changed. ``base`` may be the base already
+    checked as of the simulation day (compare shares it between scenarios); it is only read.
     """
     day = scenario_as_of(ledger, scenario, as_of)
-    before = base if base is not None and base.as_of == day else ledger.state(day)
-    after = ledger.with_directives(scenario.directives).state(day)
+    before = base if base is not None and base.as_of == day else check(ledger, day)
+    after = check(ledger.with_directives(scenario.directives), day)
     sources = {d.source for d in scenario.directives}
     files = {scenario.path} | {s.file for s in sources}
-    replay_caused, replay_inherited = split_findings(before.findings, after.findings, frozenset(files))
-    rules_caused, rules_inherited = split_findings(_rule_findings(before, ledger.config),
-                                                   _rule_findings(after, ledger.config))
+    replay_caused, replay_inherited = split_findings(before.replay_findings, after.replay_findings, frozenset(files))
+    rules_caused, rules_inherited = split_findings(before.rule_findings, after.rule_findings)
     findings = [*scenario.findings, *_late_findings(scenario, day), *replay_caused, *rules_caused]
-    tree_before, tree_after = trees(before, after, sources)
-    bodies = body_tables(before, after)  # once per state, shared by the three diffs below
+    b, a = before.state, after.state
+    tree_before, tree_after = trees(b, a, sources)
     return Simulation(
-        scenario, day, before, after, _changes(after, sources),
-        balance_diff(before, after, bodies), leader_diff(before, after), township_diff(before, after, bodies),
-        totals_diff(before, after, bodies), off_quota_diff(before, after), flow_records(after, sources),
-        tree_before, tree_after, findings, [*ledger.findings, *replay_inherited, *rules_inherited])
+        scenario, day, b, a, _changes(a, sources),
+        balance_diff(b, a), leader_diff(b, a), township_diff(b, a),
+        totals_diff(b, a), off_quota_diff(b, a), flow_records(a, sources),
+        tree_before, tree_after, findings, [*ledger.findings, *replay_inherited, *rules_inherited], before, after)
 
 
 __all__ = ["Scenario", "ScenarioError", "Simulation", "body_key", "finding_key", "load_scenario", "scenario_as_of",

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .balance import body_balance, leader_balance, total_balance, township_balance
-from .provenance import kind_label, node_label
+from .balance import tables_of
+from .kinds import EventKind, Fact
+from .labels import flow_end_label
 from .state import Body, State
 
 MEASURES = ["approved", "actual", "vacant", "over"]
@@ -20,7 +21,7 @@ STATUS = {"new": "新设", "gone": "撤销", "renamed": "更名", "changed": "�
 def body_key(body: Body) -> str:
     """A replay-independent identity: establishing source, division and first name."""
     first = body.names[0][1] if body.names else body.name
-    return f"{body.sources.get('establish') or ''}#{body.division}#{first}"
+    return f"{body.facts.source(Fact.ESTABLISH) or ''}#{body.division}#{first}"
 
 
 def _frame(state: State, df: pd.DataFrame, item: str) -> pd.DataFrame:
@@ -29,16 +30,13 @@ def _frame(state: State, df: pd.DataFrame, item: str) -> pd.DataFrame:
     return df.set_index(["key", item])[MEASURES]
 
 
-GONE = {"merged": "并入", "split": "分设", "abolished": "撤销"}
-
-
 def _retired(state: State) -> dict[str, str]:
-    """For each retired body's key: how it went (并入 / 分设 / 撤销), from the last event naming it."""
+    """For each retired body's key: how it went (并入 / 分设 / 撤销), from its lineage in the graph."""
     out = {}
-    for e in state.events:
-        for i in e.bodies:
-            if e.kind in GONE and not state.bodies[i].active:
-                out[body_key(state.bodies[i])] = GONE[e.kind]
+    for b in state.bodies.values():
+        if not b.active:
+            how = next((how for _, how in state.successors(b)), EventKind.ABOLISHED)
+            out[body_key(b)] = how.status_label
     return out
 
 
@@ -73,24 +71,14 @@ def _diff(before: State, after: State, b_df: pd.DataFrame, a_df: pd.DataFrame, i
     return df.drop(columns="_o").reset_index(drop=True)
 
 
-Bodies = tuple[pd.DataFrame, pd.DataFrame]
-
-
-def body_tables(before: State, after: State, bodies: Bodies | None = None) -> Bodies:
-    """``(body_balance(before), body_balance(after))``, or ``bodies`` when already computed."""
-    return bodies if bodies is not None else (body_balance(before), body_balance(after))
-
-
-def balance_diff(before: State, after: State, bodies: Bodies | None = None) -> pd.DataFrame:
-    """Per body and quota type: before/after approved, actual, vacant, over (changed rows only).
-
-    ``bodies`` is :func:`body_tables` of the two states when the caller already has it."""
-    return _diff(before, after, *body_tables(before, after, bodies), "quota_type")
+def balance_diff(before: State, after: State) -> pd.DataFrame:
+    """Per body and quota type: before/after approved, actual, vacant, over (changed rows only)."""
+    return _diff(before, after, tables_of(before).bodies, tables_of(after).bodies, "quota_type")
 
 
 def leader_diff(before: State, after: State) -> pd.DataFrame:
     """Per body and post kind (正职/副职): before/after leader posts (changed rows only)."""
-    return _diff(before, after, leader_balance(before), leader_balance(after), "post")
+    return _diff(before, after, tables_of(before).leaders, tables_of(after).leaders, "post")
 
 
 def _side_by_side(b: pd.DataFrame, a: pd.DataFrame, keys: list[str], values: list[str]) -> pd.DataFrame:
@@ -100,12 +88,11 @@ def _side_by_side(b: pd.DataFrame, a: pd.DataFrame, keys: list[str], values: lis
     return df.astype(int).reset_index()
 
 
-def township_diff(before: State, after: State, bodies: Bodies | None = None) -> pd.DataFrame:
+def township_diff(before: State, after: State) -> pd.DataFrame:
     """Per township and type: own bodies' balance, grids and off-quota staff before → after (changed rows)."""
     values = [*MEASURES, "grids", "off_quota_staff"]
     keys = ["division_code", "quota_type"]
-    b, a = body_tables(before, after, bodies)
-    df = _side_by_side(township_balance(before, b), township_balance(after, a), keys, values)
+    df = _side_by_side(tables_of(before).townships, tables_of(after).townships, keys, values)
     changed = pd.Series(False, index=df.index)
     for v in MEASURES:  # grids and off-quota staff changes are listed by off_quota_diff
         changed |= df[f"before_{v}"] != df[f"after_{v}"]
@@ -114,11 +101,10 @@ def township_diff(before: State, after: State, bodies: Bodies | None = None) -> 
     return df[changed].reset_index(drop=True)
 
 
-def totals_diff(before: State, after: State, bodies: Bodies | None = None) -> pd.DataFrame:
+def totals_diff(before: State, after: State) -> pd.DataFrame:
     """Jurisdiction totals per quota type, before → after (bodies, pools and their sum)."""
     values = [*MEASURES, "pools", "total"]
-    b, a = body_tables(before, after, bodies)
-    df = _side_by_side(total_balance(before, b), total_balance(after, a), ["quota_type"], values)
+    df = _side_by_side(tables_of(before).totals, tables_of(after).totals, ["quota_type"], values)
     order = {t: i for i, t in enumerate(after.config.quota_types)}
     return df.sort_values("quota_type", key=lambda s: s.map(order)).reset_index(drop=True)
 
@@ -133,7 +119,7 @@ def bodies_compared(base: State, afters: list[State], names: list[str]) -> pd.Da
     for state, name in zip([base, *afters], ["base", *names]):
         for b in state.bodies.values():
             labels.setdefault(body_key(b), (b.division, state.divisions[b.division].name, b.name))
-        df = body_balance(state)
+        df = tables_of(state).bodies
         df = df.assign(key=df["body_id"].map({b.id: body_key(b) for b in state.bodies.values()}))
         long = df.set_index(["key", "quota_type"])[["approved", "actual"]].rename_axis(columns="measure").stack()
         cols.append(long.rename(name))
@@ -156,11 +142,11 @@ def compare_frames(sims, names: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, 
     of the base and each simulation, one column each (English columns:
     ``..., quota_type, measure, base, <names>``)."""
     base = sims[0].before
-    tot = [_long(total_balance(base), ["quota_type"], [*MEASURES, "pools", "total"], "base")]
-    town = [_long(township_balance(base), ["division", "quota_type"], MEASURES, "base")]
+    tot = [_long(tables_of(base).totals, ["quota_type"], [*MEASURES, "pools", "total"], "base")]
+    town = [_long(tables_of(base).townships, ["division", "quota_type"], MEASURES, "base")]
     for sim, name in zip(sims, names):
-        tot.append(_long(total_balance(sim.after), ["quota_type"], [*MEASURES, "pools", "total"], name))
-        town.append(_long(township_balance(sim.after), ["division", "quota_type"], MEASURES, name))
+        tot.append(_long(tables_of(sim.after).totals, ["quota_type"], [*MEASURES, "pools", "total"], name))
+        town.append(_long(tables_of(sim.after).townships, ["division", "quota_type"], MEASURES, name))
     totals, towns = (pd.concat(parts, axis=1).fillna(0).astype(int).reset_index() for parts in (tot, town))
     bodies = bodies_compared(base, [s.after for s in sims], names).drop(columns="division_code")
     return totals, towns, bodies
@@ -180,8 +166,8 @@ def off_quota_diff(before: State, after: State) -> list[dict]:
 
 def flow_records(after: State, sources: set) -> list[dict]:
     """The quota movements made by directives from ``sources`` (for a Sankey diagram)."""
-    return [{"date": f.date.isoformat(), "doc": f.doc, "kind": f.kind, "kind_label": kind_label(f.kind),
-             "source_label": node_label(after, f.src, f.date), "target_label": node_label(after, f.dst, f.date),
+    return [{"date": f.date.isoformat(), "doc": f.doc, "kind": f.kind, "kind_label": f.kind.label,
+             "source_label": flow_end_label(after, f.src, f.date), "target_label": flow_end_label(after, f.dst, f.date),
              "quota_type": f.quota_type, "amount": f.amount, "cross_level": f.cross_level, "source": str(f.source)}
             for f in after.flows if f.source in sources and f.amount]
 
@@ -192,9 +178,13 @@ def _tree_rows(state: State) -> dict[str, dict]:
     for b in state.bodies.values():
         rows[keys[b.id]] = {
             "key": keys[b.id], "body": b.name, "division": state.divisions[b.division].name,
-            "parent": keys.get(b.parent), "led_by": keys.get(b.led_by), "category": b.category,
-            "class": b.klass, "signboards": list(b.signboards), "active": b.active}
+            "parent": _key_of(keys, state.parent(b)), "led_by": _key_of(keys, state.leader(b)), "category": b.category,
+            "class": b.klass, "signboards": state.signboards(b), "active": b.active}
     return rows
+
+
+def _key_of(keys: dict[int, str], body: Body | None) -> str | None:
+    return None if body is None else keys.get(body.id)
 
 
 def _with_ancestors(rows: dict[str, dict], keys: set[str]) -> list[dict]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .findings import Finding, Source
+from .sources.located import spot_of, spots_of
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -35,15 +36,21 @@ class Field:
 
 
 class Problems:
-    """Collects findings for one directive while its fields are validated."""
+    """Collects findings for one directive (or one nested mapping) while its fields are
+    validated: ``source`` is where it starts, ``spots`` the reader's spot of each key."""
 
-    def __init__(self, file: str, lines: dict[str, int], line: int):
-        self.file, self.lines, self.line = file, lines, line
+    def __init__(self, source: Source, spots: dict):
+        self.source, self.spots = source, spots
         self.findings: list[Finding] = []
 
-    def add(self, rule: str, message: str, key: str | None = None, line: int | None = None):
-        at = line or (self.lines.get(key, self.line) if key else self.line)
-        self.findings.append(Finding(rule, message, Source(self.file, at)))
+    def add(self, rule: str, message: str, key: str | None = None, spot=None):
+        """A finding at ``spot``, else at key ``key``, else where the directive starts."""
+        where = self.source.at(spot if spot is not None else self.spots.get(key) if key else None)
+        self.findings.append(Finding(rule, message, where))
+
+    def nested(self, value, key: str) -> Problems:
+        """Problems for a mapping found at ``key``: it starts where the reader says, else at the key."""
+        return Problems(self.source.at(spot_of(value, self.spots.get(key))), spots_of(value))
 
 
 def parse_date(value) -> dt.date | None:
@@ -110,13 +117,14 @@ def _mapping_of_counts(value, key, probs, allowed=None, what="编制类型"):
         probs.add("bad-value", f"字段 {key} 应为“类型: 数量”的映射,实为 {value!r}", key)
         return None
     out = {}
-    sub_lines = getattr(value, "lines", {})
+    sub_spots = spots_of(value)
     ok = True
     for k, at in getattr(value, "duplicates", ()):
-        probs.add("duplicate-field", f"字段 {key} 中的“{k}”写了不止一次;请只保留一个", line=at)
+        probs.add("duplicate-field", f"字段 {key} 中的“{k}”写了不止一次;请只保留一个", spot=at)
         ok = False
     for k, v in value.items():
-        sub = Problems(probs.file, {f"{key}.{k}": sub_lines.get(k, probs.lines.get(key, probs.line))}, probs.line)
+        spot = sub_spots.get(k, probs.spots.get(key))
+        sub = Problems(probs.source, {f"{key}.{k}": spot} if spot is not None else {})
         label = _str(k, f"{key}.{k}", sub)
         if label is not None and allowed is not None and label not in allowed:
             sub.add("unknown-quota-type" if what == "编制类型" else "bad-value",
@@ -149,8 +157,7 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
             if not isinstance(item, dict):
                 probs.add("bad-value", f"字段 {key} 的每一项应为映射,实为 {item!r}", key)
                 return None
-            item_line = getattr(item, "line", probs.lines.get(key, probs.line))
-            sub = Problems(probs.file, getattr(item, "lines", {}), item_line)
+            sub = probs.nested(item, key)
             clean = validate_fields(kind, item, sub, config)
             probs.findings.extend(sub.findings)
             if sub.findings:
@@ -207,9 +214,9 @@ def validate_fields(schema: dict[str, Field], raw: dict, probs: Problems, config
             known = "、".join(schema) or "(无)"
             if isinstance(key, str) and "：" in key:
                 head = key.split("：", 1)[0]
-                probs.add("unknown-field", f"“{key}”中有全角冒号“：”;请改为半角冒号加空格,例如 {head}: …", line=probs.lines.get(key))
+                probs.add("unknown-field", f"“{key}”中有全角冒号“：”;请改为半角冒号加空格,例如 {head}: …", key)
                 continue
-            probs.add("unknown-field", f"未知字段“{key}”;此处可用字段:{known}", line=probs.lines.get(key))
+            probs.add("unknown-field", f"未知字段“{key}”;此处可用字段:{known}", key)
     for key, spec in schema.items():
         if key not in raw or raw[key] is None:
             if spec.required:

@@ -5,7 +5,6 @@ Use from a test module with ``from conftest import write_ledger, run_cli, COUNTY
 
 from __future__ import annotations
 
-import gc
 import json
 import textwrap
 from pathlib import Path
@@ -32,14 +31,6 @@ COUNTY = """\
 # Property tests explore the same examples on every run (deterministic CI) and write no database.
 settings.register_profile("orgmodel", derandomize=True, database=None, deadline=None)
 settings.load_profile("orgmodel")
-
-
-@pytest.fixture(autouse=True)
-def _unfreeze_gc():
-    """Loading freezes what it built (right for a one-shot CLI run); hand it back to the
-    collector after each test so a long test session does not keep cyclic garbage."""
-    yield
-    gc.unfreeze()
 
 
 def write_ledger(folder: Path, text: str, name: str = "ledger.yaml") -> Path:

@@ -111,8 +111,12 @@ def total(state, qtype: str) -> int:
 
 def snapshot(state) -> dict:
     """Everything a directive could change, except findings, in comparable form."""
-    bodies = {b.id: (b.name, b.division, b.category, b.klass, b.rank, b.funding, b.parent, b.led_by,
-                     tuple(b.signboards), tuple(sorted(b.approved.items())), tuple(sorted(b.actual.items())),
+    def link(b, kind):
+        other = state.linked(b, kind)
+        return other.id if other else None
+
+    bodies = {b.id: (b.name, b.division, b.category, b.klass, b.rank, b.funding, link(b, "part_of"), link(b, "led_by"),
+                     tuple(state.signboards(b)), tuple(sorted(b.approved.items())), tuple(sorted(b.actual.items())),
                      tuple(sorted(b.planned.items())), tuple(sorted(b.leaders.items())), b.active)
               for b in state.bodies.values()}
     return {

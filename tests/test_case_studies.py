@@ -9,7 +9,7 @@ import pytest
 from conftest import run_cli
 
 from orgmodel.ledger import load
-from orgmodel.provenance import find_holder, trace
+from orgmodel.provenance import trace
 from orgmodel.scenario import load_scenario, simulate
 
 ROOT = Path(__file__).resolve().parents[1] / "data" / "scenarios"
@@ -42,12 +42,12 @@ def test_simulate_runs_clean(case):
 
 def test_tengzhou_centre_has_35_quota_4_posts_24_of_them_reclaimed():
     after = sim("tengzhou").after
-    centre, _ = find_holder(after, "滕州市/社会治理综合服务中心")
+    centre, _ = after.find_by_any_name("滕州市/社会治理综合服务中心")
     assert centre.approved["事业编制"] == 35
     assert sum(centre.posts.values()) == 4
     assert (centre.category, centre.klass) == ("事业单位", "公益一类")
-    assert after.bodies[centre.led_by].name == "市委政法委"
-    assert centre.signboards == ["网格化服务管理中心"]
+    assert after.leader(centre).name == "市委政法委"
+    assert after.signboards(centre) == ["网格化服务管理中心"]
     t = trace(after, centre)
     assert t.ok
     steps = t.roots["事业编制"]
@@ -55,7 +55,7 @@ def test_tengzhou_centre_has_35_quota_4_posts_24_of_them_reclaimed():
     assert sum(s.amount for s in steps if s.flow.kind == "merge") == 11
     merged = {after.bodies[s.flow.src[1]].name for s in steps if s.flow.kind == "merge"}
     assert merged == {"综合治理事务中心", "新居民服务管理办公室"}
-    assert not any(after.bodies[i].active for n in merged for i in after.former[n])
+    assert not any(b.active for n in merged for b in after.former_holders(n))
     status = dict(zip(sim("tengzhou").balance_diff["body"], sim("tengzhou").balance_diff["status"]))
     assert status == {"综合治理事务中心": "并入", "新居民服务管理办公室": "并入", "社会治理综合服务中心": "新设"}
 
@@ -65,7 +65,7 @@ def test_tengzhou_every_township_centre_renamed_with_signboard_and_grids():
     for div in townships(s.after):
         names = bodies_in(s.after, div.code)
         assert "综合治理中心" not in names
-        assert names["社会治理综合服务中心"].signboards == ["网格化服务管理中心"]
+        assert s.after.signboards(names["社会治理综合服务中心"]) == ["网格化服务管理中心"]
     city = s.after.divisions["370481"]
     assert city.grids == 1792 + 244
     assert (city.off_quota["网格员"], city.off_quota["网格长"]) == (1792, 1208)
@@ -93,8 +93,8 @@ def test_zhucheng_template_signboards_and_street_renames():
         names = bodies_in(after, div.code)
         assert len([n for n in names if n.endswith("办公室")]) == 7
         assert len([n for n in names if n.endswith("中心")]) <= 5
-        assert "党员教育中心" in names["党群服务中心"].signboards
-        assert "乡村振兴服务中心" in names["农业农村服务中心"].signboards
+        assert "党员教育中心" in after.signboards(names["党群服务中心"])
+        assert "乡村振兴服务中心" in after.signboards(names["农业农村服务中心"])
         street = div.kind == "街道"
         assert ("优化营商环境办公室" in names) == street
         assert ("经济发展办公室" in names) == (not street)
@@ -110,9 +110,9 @@ def test_neijiang_103_moved_down_are_27_percent_of_township_quota():
     codes = {d.code for d in townships(s.after)}
     total = sum(b.approved.get("事业编制", 0) for b in s.after.active_bodies() if b.division in codes)
     assert round(down / total * 100) == 27
-    centre, _ = find_holder(s.after, "社会治安综合治理中心")
+    centre, _ = s.after.find_by_any_name("社会治安综合治理中心")
     assert centre.approved == {"事业编制": 5}
-    assert s.after.bodies[centre.led_by].name == "区委政法委"
+    assert s.after.leader(centre).name == "区委政法委"
 
 
 def test_neijiang_template_and_grids():

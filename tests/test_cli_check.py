@@ -303,13 +303,13 @@ def test_a_bug_shows_one_chinese_line_not_a_traceback(tmp_path, monkeypatch):
     """Whatever escapes the domain code is reported in one line with exit code 3."""
     from click.testing import CliRunner
 
-    import orgmodel.commands.ledger_cmds as cmds
     from cli import main
+    from orgmodel.balance import Tables
 
     def broken(*args, **kwargs):
         raise ValueError("boom")
 
-    monkeypatch.setattr(cmds, "balance_view", broken)
+    monkeypatch.setattr(Tables, "view", broken)
     (tmp_path / "l.yaml").write_text("- {date: 2020-01-01, op: open_division, code: '1', name: 甲县, level: 县}\n", encoding="utf-8")
     res = CliRunner().invoke(main, ["balance", str(tmp_path)])
     assert res.exit_code == 3

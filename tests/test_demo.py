@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from cli import main
 from orgmodel.balance import body_balance, township_balance
+from orgmodel.checking import check
 from orgmodel.commands.demo import find_demo_ledger
-from orgmodel.commands.ledger_cmds import ledger_findings
 from orgmodel.ledger import load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,7 +28,8 @@ def demo_ledger():
 
 @pytest.fixture(scope="module")
 def demo_state(demo_ledger):
-    return ledger_findings(demo_ledger)
+    checked = check(demo_ledger)
+    return checked.findings, checked.state
 
 
 def test_demo_command_writes_every_output(tmp_path):
@@ -83,8 +84,8 @@ def test_demo_meets_the_size_and_shape_of_a_county(demo_state):
     assert 35 <= county["党政机关"] <= 50
     assert 130 <= county["事业单位"] <= 170
     assert county["议事协调机构"] >= 1
-    assert any(b.dispatched for b in state.active_bodies())
-    assert state.duties and any(b.signboards for b in state.active_bodies())
+    assert any(state.is_dispatched(b) for b in state.active_bodies())
+    assert state.duties and any(state.signboards(b) for b in state.active_bodies())
     assert len(state.pools) == 3 and state.loans
 
 

@@ -12,7 +12,7 @@ from conftest import run_cli
 
 from orgmodel.balance import sinking_ratio, township_balance
 from orgmodel.ledger import load
-from orgmodel.provenance import find_holder, trace
+from orgmodel.provenance import trace
 from orgmodel.report.demo_pages import demo_scenario
 from orgmodel.scenario import load_scenario, simulate
 
@@ -30,7 +30,7 @@ def sim():
 
 
 def body(state, ref):
-    holder, why = find_holder(state, ref)
+    holder, why = state.find_by_any_name(ref)
     assert holder is not None, why
     return holder
 
@@ -63,8 +63,8 @@ def test_new_centre_has_20_quota_from_two_merged_bodies_and_6_reclaimed():
     after = sim().after
     centre = body(after, CENTRE)
     assert (centre.category, centre.klass, centre.rank) == ("事业单位", "公益一类", "副科")
-    assert after.bodies[centre.led_by].name == "市工业和信息化局"
-    assert centre.signboards == ["市民营经济发展服务中心"]
+    assert after.leader(centre).name == "市工业和信息化局"
+    assert after.signboards(centre) == ["市民营经济发展服务中心"]
     assert centre.approved["事业编制"] == 20 and centre.actual["事业编制"] == 18
     assert centre.posts == {"正职": 1, "副职": 2} and centre.leaders == {"正职": 1, "副职": 2}
     t = trace(after, centre)
@@ -77,7 +77,7 @@ def test_new_centre_has_20_quota_from_two_merged_bodies_and_6_reclaimed():
     assert came == {("merge", "市中小企业服务中心"): 8, ("merge", "市工业经济运行监测中心"): 6,
                     ("transfer", "栖澜市收回编制池"): 6}
     for name in ("市中小企业服务中心", "市工业经济运行监测中心", "市农村饮水安全管理所"):
-        (old,) = [after.bodies[i] for i in after.former[name]]
+        (old,) = after.former_holders(name)
         assert not old.active and not any(old.approved.values()) and not any(old.actual.values())
 
 
@@ -124,7 +124,7 @@ def test_every_township_service_centre_carries_the_party_service_signboard():
     assert len(towns) == 18
     for d in towns:
         (centre,) = [b for b in after.active_bodies() if b.division == d.code and b.name == "便民服务中心"]
-        assert "党群服务中心" in centre.signboards
+        assert "党群服务中心" in after.signboards(centre)
 
 
 def test_demo_picks_this_plan_and_its_page_names_the_new_centre(tmp_path):

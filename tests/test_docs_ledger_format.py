@@ -77,3 +77,10 @@ def test_quoted_command_outputs_are_current(monkeypatch):
         result = run_cli(*command.split())
         assert result.exit_code == 0, result.output
         assert quoted.strip() == result.output.strip(), f"update the output of `orgmodel {command}` in section 14"
+
+
+def test_section_9_table_lists_every_op_with_its_label_and_same_day_rank():
+    """The op table of section 9 is the registry's: names, Chinese names and the one same-day order."""
+    rows = re.findall(r"^\| `(\w+)` \|([^|]+)\|[^|]*\| *(\d+) *\|", section(doc_text(), 9), re.M)
+    assert {name: (label.strip(), int(rank)) for name, label, rank in rows} == {
+        name: (spec.label, spec.rank) for name, spec in OPS.items()}

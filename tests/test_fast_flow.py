@@ -40,9 +40,10 @@ def test_fast_path_agrees_with_pyyaml(lines):
         return
     assert not findings
     assert fast == slow
-    assert [d.line for d in fast] == [d.line for d in slow]
-    assert [d.lines for d in fast] == [d.lines for d in slow]
-    assert [getattr(d, "duplicates", []) for d in fast] == [getattr(d, "duplicates", []) for d in slow]
+    assert [d.spot for d in fast] == [d.spot for d in slow]
+    # every key is where PyYAML says it is (a key without a spot of its own sits where its mapping starts)
+    assert [{k: d.spots.get(k, d.spot) for k in d} for d in fast] == [{k: d.spots.get(k, d.spot) for k in d} for d in slow]
+    assert [d.duplicates for d in fast] == [d.duplicates for d in slow]
 
 
 def test_typical_directive_line_is_read_fast_with_types():
@@ -50,7 +51,7 @@ def test_typical_directive_line_is_read_fast_with_types():
     [d] = parse_lines(text)
     assert d == {"date": "2021-03-01", "op": "transfer", "doc": "澄编〔2021〕3号", "from": "990101/党政办公室",
                  "to": "收回池", "type": "行政编制", "amount": 2, "cross_level": True}
-    assert d.line == 1 and d.lines["amount"] == 1
+    assert d.spot == 1 and d.spots.get("amount", d.spot) == 1
 
 
 def test_block_style_file_is_left_to_pyyaml():

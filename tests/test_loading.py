@@ -167,7 +167,7 @@ NAMED = COUNTY + """\
 
 def _approved(state, division, name):
     code = next(c for c, d in state.divisions.items() if d.name == division)
-    body = state.bodies[state.names[(code, name)]]
+    body = state.body_named(code, name)
     return body.approved
 
 
@@ -202,7 +202,7 @@ def test_rename_keeps_old_name_only_as_signboard(tmp_path):
     state = led.state()
     assert [(f.rule, f.source.line) for f in state.findings] == [("unknown-body", 12)]
     office = next(b for b in state.bodies.values() if b.name == "县委办公室")
-    assert office.signboards == ["县委办"] and office.actual == {"行政编制": 1}
+    assert state.signboards(office) == ["县委办"] and office.actual == {"行政编制": 1}
     assert [n for _, n in office.names] == ["县委办", "县委办公室"]
 
 

@@ -26,11 +26,12 @@ from ops_support import BASE, snapshot
 
 from orgmodel.balance import total_balance
 from orgmodel.config import load_config
-from orgmodel.findings import ERROR
+from orgmodel.findings import ERROR, Source
 from orgmodel.ledger import replay
 from orgmodel.ops import OPS
 from orgmodel.parse import build_directive
 from orgmodel.provenance import trace
+from orgmodel.sources.located import RawItem
 from orgmodel.sources.yaml_reader import load_text
 
 CONFIG = load_config()
@@ -46,7 +47,7 @@ def _base_state():
     assert not problems
     directives = []
     for raw in raws:
-        d, found = build_directive(raw, "base.yaml", raw.line, CONFIG)
+        d, found = build_directive(RawItem(raw, Source("base.yaml", raw.spot)), CONFIG)
         assert d is not None and not found
         directives.append(d)
     return directives
@@ -84,10 +85,10 @@ def check_invariants(state) -> None:
         if not b.active:
             assert not any(b.approved.values()) and not any(b.actual.values()), b
         assert all(n >= 0 for n in [*b.approved.values(), *b.actual.values()]), b
-    index = {(b.division, n): b.id for b in state.active_bodies() for n in [b.name, *b.signboards]}
-    assert len(index) == sum(1 + len(b.signboards) for b in state.active_bodies())
+    index = {(b.division, n): b.id for b in state.active_bodies() for n in [b.name, *state.signboards(b)]}
+    assert len(index) == sum(1 + len(state.signboards(b)) for b in state.active_bodies())
     assert state.names == index
-    tree = nx.DiGraph([(b.id, b.parent) for b in state.active_bodies() if b.parent is not None])
+    tree = nx.DiGraph([(b.id, state.parent(b).id) for b in state.active_bodies() if state.parent(b) is not None])
     assert nx.is_directed_acyclic_graph(tree)
 
 
@@ -128,9 +129,9 @@ def draw_directive(data, state, step: int, fresh) -> dict:
     elif kind == "signboard_add":
         raw.update({"body": ref(state, b), "name": pick([fresh("牌子"), other.name])})
     elif kind == "signboard_remove":
-        raw.update({"body": ref(state, b), "name": pick(b.signboards or ["无此牌"])})
+        raw.update({"body": ref(state, b), "name": pick(state.signboards(b) or ["无此牌"])})
     elif kind == "signboard_move":
-        raw.update({"name": pick(b.signboards or ["无此牌"]), "from": ref(state, b), "to": ref(state, other)})
+        raw.update({"name": pick(state.signboards(b) or ["无此牌"]), "from": ref(state, b), "to": ref(state, other)})
     elif kind == "function_transfer":
         raw.update({"from": ref(state, b), "to": ref(state, other),
                     "quota": {t: data.draw(st.integers(0, b.approved.get(t, 0) + 1))},
@@ -168,10 +169,10 @@ def test_random_operation_sequences_keep_the_books(data):
     applied = 0
     for step in range(data.draw(st.integers(1, 14))):
         raw = draw_directive(data, state, step, fresh)
-        d, problems = build_directive(raw, "prop.yaml", step + 1, CONFIG)
+        d, problems = build_directive(RawItem(raw, Source("prop.yaml", step + 1)), CONFIG)
         assert d is not None, (raw, [p.format() for p in problems])
         before, seen = snapshot(state), len(state.findings)
-        OPS[d.op].apply(state, d)
+        state.apply(d, OPS[d.op].apply)
         new = state.findings[seen:]
         if any(f.severity == ERROR for f in new):
             assert snapshot(state) == before, (raw, [f.format() for f in new])
@@ -198,9 +199,9 @@ def test_sequence_generator_mostly_builds_valid_steps():
         counter = iter(range(10_000))
         for step in range(8):
             raw = draw_directive(data, state, step, lambda p: f"{p}{next(counter)}")
-            d, _ = build_directive(raw, "prop.yaml", step + 1, CONFIG)
+            d, _ = build_directive(RawItem(raw, Source("prop.yaml", step + 1)), CONFIG)
             seen = len(state.findings)
-            OPS[d.op].apply(state, d)
+            state.apply(d, OPS[d.op].apply)
             kinds["ok" if len(state.findings) == seen else "refused"] += 1
 
     run()

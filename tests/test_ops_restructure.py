@@ -25,12 +25,12 @@ def test_merge_into_new_body_moves_everything_and_conserves_total(tmp_path):
     assert (c.category, c.klass, c.division) == ("事业单位", "公益一类", "C1")
     assert approved(state, "社会治理综合服务中心", "事业编制") == 11
     assert actual(state, "社会治理综合服务中心", "事业编制") == 9
-    assert c.signboards == ["矛盾调处中心"] and c.leaders == {"正职": 1}
+    assert state.signboards(c) == ["矛盾调处中心"] and c.leaders == {"正职": 1}
     assert total(state, "事业编制") == total(before, "事业编制")
     old = [b for b in state.bodies.values() if b.name in ("综合治理事务中心", "新居民服务管理办公室")]
     assert all(not b.active and not any(b.approved.values()) and not any(b.actual.values()) for b in old)
     assert state.graph.has_edge(c.node, body(state, "政法委").node, key="led_by")
-    assert body(state, "信息科").parent == c.id
+    assert state.parent(body(state, "信息科")) is c
     assert {d.lead for d in state.duties.values()} == {c.id}
     assert body(state, "矛盾调处中心") is c
     merged = [e for e in state.events if e.kind == "merged"]
@@ -48,7 +48,7 @@ def test_tengzhou_centre_reaches_35_quota_and_4_posts(tmp_path):
     posts = leader_balance(state)
     assert int(posts[posts["body"] == "社会治理综合服务中心"]["approved"].sum()) == 4
     assert pool(state, "收回编制池", "事业编制") == 6
-    assert "网格化服务管理中心" in body(state, "社会治理综合服务中心").signboards
+    assert "网格化服务管理中心" in state.signboards(body(state, "社会治理综合服务中心"))
 
 
 def test_merge_into_existing_keeps_old_names_as_signboards(tmp_path):
@@ -57,7 +57,7 @@ def test_merge_into_existing_keeps_old_names_as_signboards(tmp_path):
 """)
     c = body(state, "综合治理事务中心")
     assert body(state, "新居民服务管理办公室") is c
-    assert c.signboards == ["矛盾调处中心", "新居民服务管理办公室"]
+    assert state.signboards(c) == ["矛盾调处中心", "新居民服务管理办公室"]
     assert approved(state, "综合治理事务中心", "事业编制") == 11
 
 
@@ -135,7 +135,7 @@ def test_split_shares_quota_staff_and_items(tmp_path):
     assert (approved(state, "综治服务中心", "事业编制"), actual(state, "综治服务中心", "事业编制")) == (5, 4)
     assert (approved(state, "网格管理中心", "事业编制"), actual(state, "网格管理中心", "事业编制")) == (3, 2)
     assert (a.klass, b.klass) == ("公益二类", "公益一类")
-    assert a.signboards == ["矛盾调处中心"] and body(state, "信息科").parent == a.id
+    assert state.signboards(a) == ["矛盾调处中心"] and state.parent(body(state, "信息科")) is a
     assert state.duties["C1/矛盾纠纷排查"].lead == a.id
     assert total(state, "事业编制") == total(before, "事业编制")
     assert state.find_body("综合治理事务中心")[0] is None
@@ -185,7 +185,7 @@ def test_abolish_accounts_for_everything(tmp_path):
     assert actual(state, "新居民服务管理办公室", "事业编制") == 9
     assert state.duties["C1/矛盾纠纷排查"].lead == body(state, "政法委").id
     assert state.duties["C1/矛盾纠纷排查"].support == []
-    assert body(state, "信息科").parent == body(state, "政法委").id
+    assert state.parent(body(state, "信息科")) is body(state, "政法委")
     assert state.find_body("矛盾调处中心")[0] is None
     assert state.events[-1].kind == "abolished" and "收回编制池" in state.events[-1].text
 
@@ -243,9 +243,9 @@ def test_reclassify_changes_attributes_and_edges(tmp_path):
 - {date: 2021-03-03, op: reclassify, body: 综合治理事务中心, led_by: 无}
 """)
     a, b = body(state, "综合治理事务中心"), body(state, "新居民服务管理办公室")
-    assert (a.klass, a.rank, a.funding, a.led_by) == ("公益一类", "副科", "全额拨款", None)
+    assert (a.klass, a.rank, a.funding, state.leader(a)) == ("公益一类", "副科", "全额拨款", None)
     assert not any(k == "led_by" for _, _, k in state.graph.out_edges(a.node, keys=True))
-    assert (b.category, b.klass, b.parent) == ("参公单位", None, body(state, "政法委").id)
+    assert (b.category, b.klass, state.parent(b)) == ("参公单位", None, body(state, "政法委"))
     assert state.graph.has_edge(b.node, body(state, "政法委").node, key="part_of")
     assert [e.kind for e in state.events[-3:]] == ["reclassified"] * 3
     assert "公益二类→公益一类" in state.events[-3].text
@@ -263,7 +263,7 @@ def test_reclassify_misuses(tmp_path):
 def test_signboard_move(tmp_path):
     state = clean(tmp_path, "- {date: 2021-03-01, op: 移牌, name: 矛盾调处中心, from: 综合治理事务中心, to: 政法委}\n")
     assert body(state, "矛盾调处中心") is body(state, "政法委")
-    assert body(state, "综合治理事务中心").signboards == []
+    assert state.signboards(body(state, "综合治理事务中心")) == []
     assert state.events[-1].kind == "signboard_moved"
 
 
@@ -321,7 +321,7 @@ def test_merging_a_parent_into_its_child_moves_the_child_up(tmp_path):
 - {date: 2021-03-01, op: merge, sources: [综合治理事务中心], into: 信息科, doc: x}
 """)
     child = body(state, "信息科")
-    assert child.parent is None and approved(state, "信息科", "事业编制") == 8
+    assert state.parent(child) is None and approved(state, "信息科", "事业编制") == 8
     assert not any(k == "part_of" for _, _, k in state.graph.out_edges(child.node, keys=True))
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from ops_support import actual, approved, at, body, clean, pool, refused, run, total
 
 from orgmodel.balance import body_balance, leader_balance
+from orgmodel.kinds import Fact
 
 LOAN = "- {date: 2021-01-10, op: 调剂, from: 周转池, to: 东镇/综合治理中心, type: 事业编制, amount: 3, doc: x}\n"
 
@@ -19,8 +20,8 @@ def test_hiring_plan_and_hires_use_up_the_plan(tmp_path):
 """)
     b = body(state, "东镇/综合治理中心")
     assert b.planned == {"事业编制": 1} and actual(state, "东镇/综合治理中心", "事业编制") == 2
-    assert b.source_of("plan:事业编制") == at(tmp_path, 1)
-    assert b.source_of("actual:事业编制") == at(tmp_path, 2)
+    assert b.facts.source(Fact.PLAN, "事业编制") == at(tmp_path, 1)
+    assert b.facts.source(Fact.ACTUAL, "事业编制") == at(tmp_path, 2)
     row = body_balance(state).query("body_id == @b.id").iloc[0]
     assert (row["approved"], row["actual"], row["vacant"]) == (5, 2, 3)
 
@@ -29,7 +30,7 @@ def test_hire_beyond_plan_and_vacancy_is_recorded_for_the_rules(tmp_path):
     state = clean(tmp_path, "- {date: 2021-03-01, op: hire, body: 东镇/综合治理中心, type: 事业编制, count: 7}\n")
     b = body(state, "东镇/综合治理中心")
     assert actual(state, "东镇/综合治理中心", "事业编制") == 7
-    assert b.source_of("hire:事业编制") == at(tmp_path, 1)
+    assert b.facts.source(Fact.HIRE, "事业编制") == at(tmp_path, 1)
     row = body_balance(state).query("body_id == @b.id").iloc[0]
     assert row["over"] == 2
 
@@ -101,8 +102,8 @@ def test_cross_level_transfer_is_flagged_and_same_level_is_not(tmp_path):
 - {date: 2021-03-01, op: 调剂, from: 收回编制池, to: 综合治理事务中心, type: 事业编制, amount: 2, doc: x}
 """)
     assert [f.cross_level for f in state.flows[-2:]] == [True, False]
-    edges = [e for e in state.graph.edges(data=True) if e[2].get("kind") == "transfer" and e[2].get("cross_level")]
-    assert len(edges) == 1
+    flows = [e[2]["flow"] for e in state.graph.edges(data=True) if "flow" in e[2]]
+    assert len([f for f in flows if f.kind == "transfer" and f.cross_level]) == 1
 
 
 def test_loan_term_and_return(tmp_path):

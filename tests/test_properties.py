@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 
 from orgmodel.balance import total_balance
 from orgmodel.config import load_config
+from orgmodel.findings import Source
 from orgmodel.ledger import replay
 from orgmodel.parse import build_directive, sort_key
+from orgmodel.sources.located import RawItem
 
 CONFIG = load_config()
 HOLDERS = ["县委办", "东镇/党政办", "西乡/党政办", "便民服务中心", "收回编制池", "周转池"]
@@ -24,7 +26,7 @@ START = {(h, t): 3 + 2 * i + j for i, h in enumerate(HOLDERS) for j, t in enumer
 def _directives(raws, file="prop.yaml", first_line=1):
     out = []
     for i, raw in enumerate(raws):
-        d, problems = build_directive(raw, file, first_line + i, CONFIG)
+        d, problems = build_directive(RawItem(raw, Source(file, first_line + i)), CONFIG)
         assert d is not None and not problems, problems
         out.append(d)
     return out
@@ -142,7 +144,7 @@ def test_no_directive_makes_replay_or_tables_raise(raws):
 
     extra = []
     for i, raw in enumerate(raws):
-        d, _ = build_directive(raw, "fuzz.yaml", i + 1, CONFIG)
+        d, _ = build_directive(RawItem(raw, Source("fuzz.yaml", i + 1)), CONFIG)
         if d is not None:
             extra.append(d)
     state = replay(sorted(BASE + extra, key=sort_key), CONFIG)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from orgmodel.balance import body_balance, county_balance, pool_balance, total_balance, township_balance
-from orgmodel.commands.ledger_cmds import ledger_findings
+from orgmodel.checking import check
 from orgmodel.ledger import load
 from orgmodel.synthetic import Params, flow, generate
 
@@ -21,7 +21,8 @@ def test_small_province_loads_without_errors(small):
     out, counts = small
     ledger = load(out)
     assert len(ledger.directives) == counts["directives"] > 5000
-    findings, state = ledger_findings(ledger)
+    checked = check(ledger)
+    findings, state = checked.findings, checked.state
     assert [f.format() for f in findings if f.severity == "error"] == []
     assert sum(1 for d in state.divisions.values() if d.level == "乡镇") == 20
     assert len(state.bodies) == counts["bodies"]

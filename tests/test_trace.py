@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from orgmodel.ledger import load
-from orgmodel.provenance import find_holder, trace
+from orgmodel.provenance import trace
 
 DOC = "doc: 青编〔2020〕1号"
 
@@ -42,7 +42,7 @@ def roots(t, qtype="事业编制"):
 
 def test_fifo_outflows_take_the_earliest_units(tmp_path):
     state = load(ledger_at(tmp_path)).state()
-    a, _ = find_holder(state, "甲中心")
+    a, _ = state.find_by_any_name("甲中心")
     t = trace(state, a)
     # 10 approved, +5 from the pool, -3 sent away (taken from the 2020 approval), +4 merged in.
     assert roots(t) == [("approve", "青编〔2020〕1号", 7), ("transfer", "青编〔2021〕1号", 5), ("merge", "青编〔2022〕2号", 4)]
@@ -53,7 +53,7 @@ def test_fifo_outflows_take_the_earliest_units(tmp_path):
 
 def test_renamed_and_merged_predecessor_shows_names_as_of_each_date(tmp_path):
     state = load(ledger_at(tmp_path)).state()
-    records = trace(state, find_holder(state, "甲中心")[0]).records()
+    records = trace(state, state.find_by_any_name("甲中心")[0]).records()
     merged = next(r for r in records if r["kind"] == "merge")
     assert (merged["from"], merged["to"], merged["kind_label"]) == ("丙中心", "甲中心", "合并")
     origin = records[records.index(merged) + 1]
@@ -62,7 +62,7 @@ def test_renamed_and_merged_predecessor_shows_names_as_of_each_date(tmp_path):
 
 def test_trace_of_a_recipient_goes_back_to_the_givers_approval(tmp_path):
     state = load(ledger_at(tmp_path)).state()
-    records = trace(state, find_holder(state, "便民服务中心")[0]).records()
+    records = trace(state, state.find_by_any_name("便民服务中心")[0]).records()
     assert [(r["depth"], r["kind_label"], r["from"], r["amount"]) for r in records] == [
         (0, "调剂", "甲中心", 3), (1, "核定", "上级", 3)]
 
@@ -160,7 +160,7 @@ def test_trace_of_an_abolished_body_says_when_where_to_and_from_where(tmp_path):
 
 def test_trace_of_a_merged_away_body_follows_it_into_the_merge(tmp_path):
     state = load(ledger_at(tmp_path)).state()
-    gone, note = find_holder(state, "乙中心")
+    gone, note = state.find_by_any_name("乙中心")
     assert gone.name == "丙中心" and "已于 2022-03-01 撤销" in note
     t = trace(state, gone)
     assert t.retired.kind == "merged" and t.ok and t.approved == {"事业编制": 4}

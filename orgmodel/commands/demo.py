@@ -14,14 +14,11 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from ..balance import body_balance, county_balance, leader_balance, sinking_ratio, total_balance, township_balance
+from ..checking import Checked
 from ..findings import sort_findings
 from ..labels import VALUE_LABELS, label
-from ..ledger import Ledger
 from ..report.demo_pages import write_reports
-from ..state import State
-from .ledger_cmds import ledger_findings
-from .options import exit_for, open_ledger, records, summary_line
+from .options import checked, exit_for, open_ledger, records, summary_line
 
 DEMO_PARTS = ("data", "demo")
 
@@ -51,26 +48,25 @@ def find_demo_ledger(cwd: Path | None = None) -> Path:
 
 @dataclass
 class DemoRun:
-    """Everything the outputs read: the ledger, its state, findings and balance views."""
+    """Everything the outputs read: the checked ledger (its state, findings and tables) and the folder."""
 
-    ledger: Ledger
-    state: State
-    findings: list
-    views: dict[str, pd.DataFrame]
+    checked: Checked
     out: Path
 
+    @property
+    def ledger(self):
+        return self.checked.ledger
 
-def build_views(state: State) -> dict[str, pd.DataFrame]:
-    """Every balance view, computing the body table once."""
-    bodies = body_balance(state)
-    return {
-        "body": bodies,
-        "township": township_balance(state, bodies),
-        "county": county_balance(state, bodies),
-        "total": total_balance(state, bodies),
-        "leaders": leader_balance(state),
-        "sinking": sinking_ratio(state, bodies),
-    }
+    @property
+    def state(self):
+        return self.checked.state
+
+    @property
+    def findings(self):
+        return self.checked.findings
+
+    def view(self, key: str) -> pd.DataFrame:
+        return self.checked.tables.view(key)
 
 
 def chinese(df: pd.DataFrame) -> pd.DataFrame:
@@ -88,7 +84,7 @@ def write_csvs(run: DemoRun) -> list[tuple[str, Path]]:
     for key, (name, stem) in VIEW_NAMES.items():
         if stem:
             path = run.out / f"{stem}.csv"
-            chinese(run.views[key]).to_csv(path, index=False, encoding="utf-8-sig")
+            chinese(run.view(key)).to_csv(path, index=False, encoding="utf-8-sig")
             out.append((f"编制收支表({name},CSV)", path))
     return out
 
@@ -97,7 +93,7 @@ def write_json(run: DemoRun) -> list[tuple[str, Path]]:
     """All views as JSON records (English field names, as ``balance --format json``)."""
     path = run.out / "balance.json"
     data = {"ledger": str(run.ledger.root), "as_of": str(run.state.as_of),
-            "views": {key: records(df) for key, df in run.views.items()}}
+            "views": {key: records(run.view(key)) for key in VIEW_NAMES}}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     return [("全部编制收支表(JSON)", path)]
 
@@ -115,7 +111,7 @@ def write_xlsx(run: DemoRun) -> list[tuple[str, Path]]:
     path = run.out / "balance.xlsx"
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         for key, (name, _) in VIEW_NAMES.items():
-            df = chinese(run.views[key])
+            df = chinese(run.view(key))
             df.to_excel(xl, sheet_name=name, index=False)
             sheet = xl.sheets[name]
             sheet.freeze_panes = "A2"
@@ -134,13 +130,12 @@ OUTPUTS = [write_csvs, write_json, write_findings, write_xlsx, write_reports]
 def demo(out):
     """演示:检查内置的栖澜市演示台账,写出编制收支表(CSV、JSON、Excel)、问题清单和 HTML 报表(收支、问题、改革方案)。"""
     path = find_demo_ledger()
-    led = open_ledger(str(path))
-    findings, state = ledger_findings(led)
-    click.echo(f"演示台账:{path}({len(led.directives)} 条指令,截至 {state.as_of})")
-    click.echo(f"检查结果:{summary_line(findings)}")
-    run = DemoRun(led, state, findings, build_views(state), Path(out))
+    result = checked(open_ledger(str(path)))
+    click.echo(f"演示台账:{path}({len(result.ledger.directives)} 条指令,截至 {result.as_of})")
+    click.echo(f"检查结果:{summary_line(result.findings)}")
+    run = DemoRun(result, Path(out))
     run.out.mkdir(parents=True, exist_ok=True)
     for write in OUTPUTS:
         for what, written in write(run):
             click.echo(f"已写出{what}:{written}")
-    sys.exit(exit_for(findings))
+    sys.exit(exit_for(result.findings))

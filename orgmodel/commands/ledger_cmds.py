@@ -6,21 +6,20 @@ import sys
 
 import click
 
-from ..balance import VIEWS, balance_view
-from .options import as_of_option, config_option, echo_findings, echo_frame, exit_for, format_option, open_ledger, summary_line
+from ..balance import VIEWS
+from .options import (
+    as_of_option,
+    checked,
+    config_option,
+    echo_findings,
+    echo_frame,
+    exit_for,
+    format_option,
+    open_ledger,
+    summary_line,
+)
 
 HIDDEN_COLUMNS = {"body": ["county_code", "division_code", "body_id", "division_level"]}
-
-
-def ledger_findings(ledger, as_of=None):
-    """Every finding of reading and replaying the ledger, plus the rule checks when available."""
-    state = ledger.state(as_of)
-    findings = list(ledger.findings) + list(state.findings)
-    try:
-        from ..rules import run_rules
-    except ImportError:  # rules arrive with the restructuring work
-        return findings, state
-    return findings + run_rules(state, ledger.config), state
 
 
 @click.command()
@@ -30,8 +29,7 @@ def ledger_findings(ledger, as_of=None):
 @format_option("text", "json", default="text")
 def check(ledger, as_of, config_path, fmt):
     """检查台账:列出所有问题(文件:行号: [规则] 说明)。无错误退出码 0,有错误 1,无法读取 2。"""
-    led = open_ledger(ledger, config_path)
-    findings, _ = ledger_findings(led, as_of)
+    findings = checked(open_ledger(ledger, config_path), as_of).findings
     echo_findings(findings, fmt)
     if fmt == "text":
         click.echo(summary_line(findings))
@@ -52,11 +50,11 @@ def balance(ledger, as_of, by, quota_type, config_path, fmt):
     if quota_type and quota_type not in led.config.quota_types:
         click.echo(f"错误:未知的编制类型“{quota_type}”;可用:{'、'.join(led.config.quota_types)}", err=True)
         sys.exit(2)
-    state = led.state(as_of)
-    if as_of and led.directives and as_of < led.directives[0].date:
-        click.echo(f"注意:截至日期 {as_of} 早于台账第一条指令的日期 {led.directives[0].date},此时尚无任何机构。", err=True)
-    findings = list(led.findings) + list(state.findings)
-    df = balance_view(state, by, quota_type)
+    result = checked(led, as_of, rules=False)
+    if as_of and led.directives and as_of < led.first_date():
+        click.echo(f"注意:截至日期 {as_of} 早于台账第一条指令的日期 {led.first_date()},此时尚无任何机构。", err=True)
+    findings = result.findings
+    df = result.tables.view(by, quota_type)
     if fmt == "table":
         df = df.drop(columns=[c for c in HIDDEN_COLUMNS.get(by, []) if c in df.columns])
     echo_frame(df, fmt)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import sys
+from contextlib import contextmanager
 
 import click
 import pandas as pd
 
+from ..checking import Checked, check
 from ..config import ConfigError
 from ..findings import Finding, has_errors, sort_findings
 from ..labels import VALUE_LABELS, label
 from ..ledger import Ledger, LedgerError, load
+from ..scenario import Scenario, ScenarioError, load_scenario
 from ..schema import parse_date
 from ..textable import render_table
 
@@ -50,13 +54,45 @@ def format_option(*choices: str, default: str = "table"):
     return wrap
 
 
+@contextmanager
+def long_lived():
+    """For what a command builds that lives until the command ends (the ledger, its states):
+    build it with the cyclic garbage collector paused, then move it out of the collector's
+    way (``gc.freeze``), so that no later collection rescans millions of objects. Process-wide,
+    so only the CLI does it; its boundary hands the objects back when the command is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
 def open_ledger(path: str, config_path: str | None = None) -> Ledger:
     """Load a ledger, turning unreadable input into exit code 2 with a Chinese message."""
     try:
-        return load(path, config_path)
+        with long_lived():
+            return load(path, config_path)
     except (LedgerError, ConfigError) as exc:
         click.echo(f"错误:{exc}", err=True)
         sys.exit(EXIT_UNREADABLE)
+
+
+def open_scenario(path: str, config) -> Scenario:
+    """Load a scenario, turning an unreadable file into exit code 2."""
+    try:
+        return load_scenario(path, config)
+    except ScenarioError as exc:
+        click.echo(f"错误:{exc}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+
+
+def checked(ledger: Ledger, as_of: dt.date | None = None, rules: bool = True) -> Checked:
+    """:func:`orgmodel.checking.check`, for a command."""
+    with long_lived():
+        return check(ledger, as_of, rules)
 
 
 def echo_findings(findings: list[Finding], fmt: str = "text", err: bool = False) -> None:

@@ -8,7 +8,19 @@ from pathlib import Path
 import click
 
 from ..findings import has_errors
-from .options import DateType, as_of_option, config_option, echo_findings, exit_for, open_ledger, summary_line
+from ..scenario import simulate
+from .options import (
+    DateType,
+    as_of_option,
+    checked,
+    config_option,
+    echo_findings,
+    exit_for,
+    long_lived,
+    open_ledger,
+    open_scenario,
+    summary_line,
+)
 
 TEMPLATES_HELP = "自定义模板文件夹(同名模板优先于内置模板)"
 
@@ -46,14 +58,13 @@ def balance_report(ledger, as_of, since, public, config_path, out, templates):
     """编制收支报表:辖区总览 index.html、县级机构页和每个乡镇(街道)一页。"""
     from ..report import write_balance_report
 
-    led = open_ledger(ledger, config_path)
-    state = led.state(as_of)
-    findings = list(led.findings) + list(state.findings)
+    result = checked(open_ledger(ledger, config_path), as_of, rules=False)
+    findings = result.findings
     if has_errors(findings):  # a published table must never rest on a ledger that failed to read
         echo_findings(findings, err=True)
         click.echo(f"台账有错误({summary_line(findings)}),未生成报表;请先修正以上问题。", err=True)
         sys.exit(exit_for(findings))
-    paths = write_balance_report(led, out, public=public, since=since, templates=templates, state=state)
+    paths = write_balance_report(result, out, public=public, since=since, templates=templates)
     done(paths, "编制收支报表")
     if findings:
         click.echo(f"注意:台账有问题({summary_line(findings)});运行 orgmodel report audit 查看。", err=True)
@@ -68,8 +79,7 @@ def audit_report(ledger, as_of, config_path, out, templates):
     """问题清单:按规则和级别分组列出全部问题,链接到所在乡镇页面(写在 balance/ 子文件夹)。"""
     from ..report import write_audit_report
 
-    led = open_ledger(ledger, config_path)
-    paths, findings = write_audit_report(led, out, as_of=as_of, templates=templates)
+    paths, findings = write_audit_report(checked(open_ledger(ledger, config_path), as_of), out, templates=templates)
     done(paths, "问题清单")
     click.echo(summary_line(findings))
     sys.exit(exit_for(findings))
@@ -86,11 +96,10 @@ def scenario_report(ledger, scenario, as_of, config_path, out, templates):
     from ..report import write_scenario_report
 
     led = open_ledger(ledger, config_path)
-    try:
-        paths, findings = write_scenario_report(led, scenario, out, as_of=as_of, templates=templates)
-    except FileNotFoundError as exc:
-        click.echo(f"错误:{exc}", err=True)
-        sys.exit(2)
+    plan = open_scenario(scenario, led.config)
+    with long_lived():
+        sim = simulate(led, plan, as_of)
+    paths, findings = write_scenario_report(sim, out, templates=templates)
     done(paths, "改革方案报表")
     click.echo(summary_line(findings))
     sys.exit(exit_for(findings))

@@ -11,29 +11,20 @@ import sys
 import click
 
 from ..findings import Finding, has_errors
-from ..provenance import find_holder
 from ..provenance import trace as trace_holder
-from ..scenario import ScenarioError, load_scenario, scenario_as_of
+from ..scenario import scenario_as_of
 from ..scenario import simulate as run_simulation
 from ..scenario_diff import compare_frames
 from .options import (
-    EXIT_UNREADABLE,
     as_of_option,
     config_option,
     exit_for,
     format_option,
+    long_lived,
     open_ledger,
+    open_scenario,
 )
 from .simulate_render import echo_comparison, echo_simulation, simulation_json, trace_json, trace_lines
-
-
-def open_scenario(path: str, config):
-    """Load a scenario, turning an unreadable file into exit code 2."""
-    try:
-        return load_scenario(path, config)
-    except ScenarioError as exc:
-        click.echo(f"错误:{exc}", err=True)
-        sys.exit(EXIT_UNREADABLE)
 
 
 @click.command()
@@ -47,7 +38,8 @@ def simulate(ledger, scenario, as_of, config_path, fmt):
 
     台账原有的问题只计数(运行 orgmodel check 查看)。方案引起错误时退出码 1,无法读取 2。"""
     led = open_ledger(ledger, config_path)
-    sim = run_simulation(led, open_scenario(scenario, led.config), as_of)
+    with long_lived():
+        sim = run_simulation(led, open_scenario(scenario, led.config), as_of)
     if fmt == "json":
         click.echo(json.dumps(simulation_json(sim), ensure_ascii=False, indent=2))
     else:
@@ -71,9 +63,10 @@ def compare(ledger, scenarios, as_of, config_path, fmt):
     """比较多个方案:现状与各方案的全辖区总量、各乡镇编制和有变化的机构并列显示,并列出各方案的问题。"""
     led = open_ledger(ledger, config_path)
     sims = []
-    for path in scenarios:  # scenarios simulated on the same day share one replay of the base
-        base = next((s.before for s in sims), None)
-        sims.append(run_simulation(led, open_scenario(path, led.config), as_of, base=base))
+    for path in scenarios:  # scenarios simulated on the same day share one check of the base
+        base = next((s.checked_before for s in sims), None)
+        with long_lived():
+            sims.append(run_simulation(led, open_scenario(path, led.config), as_of, base=base))
     names = column_names([s.scenario.name for s in sims], [s.scenario.path for s in sims])
     totals, towns, bodies = compare_frames(sims, names)
     findings: list[Finding] = [f for s in sims for f in s.findings]
@@ -93,10 +86,12 @@ def trace(ledger, body, scenario_path, as_of, config_path, fmt):
     led = open_ledger(ledger, config_path)
     if scenario_path:  # only the after state is needed: no base replay, diffs or rules
         sc = open_scenario(scenario_path, led.config)
-        state = led.with_directives(sc.directives).state(scenario_as_of(led, sc, as_of))
+        with long_lived():
+            state = led.with_directives(sc.directives).state(scenario_as_of(led, sc, as_of))
     else:
-        state = led.state(as_of)
-    holder, why = find_holder(state, body)
+        with long_lived():
+            state = led.state(as_of)
+    holder, why = state.find_by_any_name(body)
     if holder is None:
         click.echo(f"错误:{why}", err=True)
         sys.exit(1)

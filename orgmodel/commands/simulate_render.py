@@ -10,16 +10,13 @@ import click
 import pandas as pd
 
 from ..findings import sort_findings
+from ..kinds import event_label
 from ..labels import label
 from ..textable import render_table
 from .options import echo_frame, records, summary_line
 
 MEASURES = ["approved", "actual", "vacant", "over"]
 EXTRA_LABELS = {"status": "变化", "former_name": "原名称", "measure": "指标", "base": "现状"}
-CHANGE_LABELS = {"created": "新设", "abolished": "撤销", "renamed": "更名", "merged": "合并", "split": "分设",
-                 "signboard_added": "加挂牌子", "signboard_removed": "摘除牌子", "signboard_moved": "牌子移挂",
-                 "reclassified": "调整属性", "function_transferred": "职责划转", "template_applied": "统一设置",
-                 "hiring_plan": "用编进人计划", "hired": "进人"}
 
 
 def _arrow(b, a) -> str:
@@ -69,7 +66,7 @@ def echo_simulation(sim) -> None:
     click.echo("\n一、机构变化")
     for c in sim.changes:
         doc = f"({c['doc']})" if c["doc"] else ""
-        click.echo(f"  {c['date']} [{CHANGE_LABELS.get(c['kind'], c['kind'])}] {c['text']}{doc}")
+        click.echo(f"  {c['date']} [{event_label(c['kind'])}] {c['text']}{doc}")
     if not sim.changes:
         click.echo("  (无)")
     sections = [
@@ -146,7 +143,7 @@ def retirement_lines(t) -> list[str]:
     r = t.retired
     if r is None:
         return []
-    verb = {"abolished": "撤销", "merged": "因合并撤销", "split": "因分设撤销"}[r.kind]
+    verb = {"abolished": "撤销", "merged": "因合并撤销", "split": "因分设撤销"}[r.kind]  # how, in a sentence
     lines = [f"已于 {r.date} {verb}({r.doc or '无文号'},{r.source}):{r.text}"]
     for q in r.record(t.state)["quota_to"]:
         lines.append(f"  编制去向:{q['to']} {q['quota_type']} {q['amount']} 名 [{q['kind_label']}]")
@@ -159,7 +156,7 @@ def retirement_lines(t) -> list[str]:
 def trace_lines(t, note: str | None = None) -> list[str]:
     """The provenance tree in Chinese, one step per line, then the check line.
 
-    ``note`` (from :func:`find_holder`) says the name asked for was a former name."""
+    ``note`` (from ``State.find_by_any_name``) says the name asked for was a former name."""
     holder = t.holder
     div = t.state.divisions.get(holder.division)
     lines = [f"{div.name if div else ''}“{holder.name}”编制来源(截至 {t.state.as_of})"]

@@ -1,67 +1,93 @@
-"""Quota transfers (调剂) between bodies and pools, and turnover-pool loans."""
+"""Quota: approval (核定), increase (核增) and cut (核减) by the higher level, transfers
+(调剂) between bodies and pools, and turnover-pool loans and their return."""
 
 from __future__ import annotations
 
+from ..kinds import FlowKind
 from ..schema import Field
-from ..state import Body, Loan, Pool, State
-from .common import add_years
+from ..state import BODY, HOLDER, Body, Pool, State
+from .fields import add_years
+from .planning import is_cross_level
 from .registry import op
 
 
-def holder_level(state: State, holder) -> str:
-    return state.divisions[holder.division].level
+@op("approve", "核定", phase="quota", needs_doc=True, fields={
+    "body": Field("ref", True), "type": Field("qtype", True), "amount": Field("count", True),
+})
+def approve(state: State, d) -> None:
+    """Set a holder's approved quota of a type: the difference comes from or goes to the higher level."""
+    holder = state.require(d, "body", HOLDER)
+    if holder is None:
+        return
+    t, new = d.fields["type"], d.fields["amount"]
+    old = holder.approved.get(t, 0)
+    if new >= old:
+        state.move_quota(None, holder, t, new - old, d, FlowKind.APPROVE)
+    else:
+        state.move_quota(holder, None, t, old - new, d, FlowKind.APPROVE)
 
 
-def is_cross_level(state: State, src, dst) -> bool:
-    """A move between holders whose divisions sit at different levels (县 → 乡镇, say)."""
-    return holder_level(state, src) != holder_level(state, dst)
+@op("increase", "核增", phase="quota", needs_doc=True, fields={
+    "to": Field("ref", True), "type": Field("qtype", True), "amount": Field("count", True),
+})
+def increase(state: State, d) -> None:
+    holder = state.require(d, "to", HOLDER)
+    if holder is not None:
+        state.move_quota(None, holder, d.fields["type"], d.fields["amount"], d, FlowKind.INCREASE)
 
 
-@op("transfer", "调剂", rank=40, needs_doc=True, fields={
+@op("cut", "核减", phase="quota", needs_doc=True, fields={
+    "from": Field("ref", True), "type": Field("qtype", True), "amount": Field("count", True),
+})
+def cut(state: State, d) -> None:
+    holder = state.require(d, "from", HOLDER)
+    if holder is not None:
+        state.move_quota(holder, None, d.fields["type"], d.fields["amount"], d, FlowKind.CUT)
+
+
+@op("transfer", "调剂", phase="transfers", needs_doc=True, fields={
     "from": Field("ref", True), "to": Field("ref", True),
     "type": Field("qtype", True), "amount": Field("count", True),
     "cross_level": Field("bool"), "due": Field("date"), "term_years": Field("count"),
 })
 def transfer(state: State, d) -> None:
+    """Move quota between holders; from a turnover pool to a body it is a loan with a due date."""
     f = d.fields
-    src = state.resolve_holder(f["from"], d, "from")
-    dst = state.resolve_holder(f["to"], d, "to")
+    src, dst = state.require(d, "from", HOLDER), state.require(d, "to", HOLDER)
     if src is None or dst is None:
         return
     if src is dst:
-        state.error("bad-value", f"调出方与调入方相同(“{src.label}”)", d, "to", src.label)
+        state.error("bad-value", f"调出方与调入方相同(“{src.label}”)", d, "to", src)
         return
     cross = f.get("cross_level", False) or is_cross_level(state, src, dst)
-    kind = "loan" if isinstance(src, Pool) and src.kind == "turnover" and isinstance(dst, Body) else "transfer"
-    if not state.move_quota(src, dst, f["type"], f["amount"], d, kind, cross_level=cross):
-        return
-    if kind == "loan":
+    if isinstance(src, Pool) and src.kind == "turnover" and isinstance(dst, Body):
         due = f.get("due") or add_years(d.date, f.get("term_years", state.config.get("loan_term_years", 3)))
-        state.loans.append(Loan(len(state.loans) + 1, src.name, dst.id, f["type"], f["amount"], d.date, due, d.doc, d.source))
+        state.lend(d, src, dst, f["type"], f["amount"], due, cross)
+    else:
+        state.move_quota(src, dst, f["type"], f["amount"], d, FlowKind.TRANSFER, cross_level=cross)
 
 
-@op("return_loan", "归还周转编制", aliases=("归还",), rank=40, needs_doc=True, fields={
+def owed(state: State, body: Body, pool: Pool, qtype: str) -> int:
+    """What ``body`` still owes ``pool`` of ``qtype``."""
+    return sum(ln.outstanding for ln in state.open_loans(body, pool, qtype))
+
+
+@op("return_loan", "归还周转编制", phase="transfers", aliases=("归还",), needs_doc=True, fields={
     "body": Field("ref", True), "pool": Field("ref", True),
     "type": Field("qtype", True), "amount": Field("count"),
 })
 def return_loan(state: State, d) -> None:
+    """Return loaned quota to its turnover pool (all that is owed when no amount is given)."""
     f = d.fields
-    body = state.resolve_body(f["body"], d, "body")
+    body = state.require(d, "body", BODY)
     pool = state.pools.get(f["pool"])
     if pool is None:
         state.error("unknown-pool", f"找不到编制池“{f['pool']}”", d, "pool")
     if body is None or pool is None:
         return
-    open_loans = [ln for ln in state.loans if ln.body == body.id and ln.pool == pool.name
-                  and ln.quota_type == f["type"] and ln.outstanding]
-    owed = sum(ln.outstanding for ln in open_loans)
-    amount = f.get("amount", owed)
-    if amount > owed:
-        state.error("bad-loan-return", f"“{body.name}”向“{pool.name}”借用的{f['type']}未还只有 {owed} 名,不能归还 {amount} 名", d, "amount", body.name)
+    have = owed(state, body, pool, f["type"])
+    amount = f.get("amount", have)
+    if amount > have:
+        state.error("bad-loan-return", f"“{body.name}”向“{pool.name}”借用的{f['type']}未还只有 {have} 名,不能归还 {amount} 名", d, "amount", body)
         return
-    if not state.move_quota(body, pool, f["type"], amount, d, "return"):
-        return
-    for ln in open_loans:
-        paid = min(amount, ln.outstanding)
-        ln.returned += paid
-        amount -= paid
+    state.repay(d, body, pool, f["type"], amount)

@@ -4,19 +4,8 @@ Pages are jinja2 templates (``orgmodel/templates``) with inline CSS, SVG and a l
 so each file opens offline and prints on A4 landscape.
 """
 
+from .audit_report import write_audit_report
 from .balance_report import write_balance_report
-
-
-def write_audit_report(*args, **kwargs):
-    """See :func:`orgmodel.report.audit_report.write_audit_report`."""
-    from .audit_report import write_audit_report as write
-    return write(*args, **kwargs)
-
-
-def write_scenario_report(*args, **kwargs):
-    """See :func:`orgmodel.report.scenario_report.write_scenario_report`."""
-    from .scenario_report import write_scenario_report as write
-    return write(*args, **kwargs)
-
+from .scenario_report import write_scenario_report
 
 __all__ = ["write_audit_report", "write_balance_report", "write_scenario_report"]

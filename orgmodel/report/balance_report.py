@@ -1,8 +1,8 @@
 """The balance report: a jurisdiction index, one page per township and one per county-level
 division (and per city or province with bodies of its own).
 
-Every figure is read from :class:`~orgmodel.report.site.Tables` (the balance tables);
-the page context only selects rows. ``public`` leaves out source paths and notes.
+Every figure is read from the state's :class:`~orgmodel.balance.Tables`; the page
+context only selects rows. ``public`` leaves out source paths and notes.
 """
 
 from __future__ import annotations
@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..balance import with_gap
-from ..ops.common import POOL_LABELS
-from ..state import TOWNSHIP, State
+from ..balance import Tables, is_own
+from ..checking import Checked
+from ..ops.fields import POOL_LABELS
+from ..state import State
 from . import charts
 from .render import environment, write_page
 from .site import (
     INDEX_FILE,
-    Tables,
+    Lookups,
     counties_link,
     county_codes,
     county_file,
@@ -51,29 +52,22 @@ def body_index(state: State) -> tuple[dict[int, str], dict[int, list[str]]]:
     return {b.id: b.name for b in state.bodies.values()}, leads
 
 
-def body_rows(state: State, tables: Tables, bodies, index: tuple | None = None) -> list[dict]:
+def _name(body) -> str | None:
+    return None if body is None else body.name
+
+
+def body_rows(state: State, looks: Lookups, bodies, index: tuple | None = None) -> list[dict]:
     """One row per body: names, attributes, its balance per type, leader posts and the duties it leads.
 
     ``index`` is :func:`body_index` of ``state``; pass it when calling once per page."""
-    bfig, lfig = tables.body_figures, tables.leader_figures
-    name, leads = index or body_index(state)
+    _, leads = index or body_index(state)
     return [{
-        "id": b.id, "name": b.name, "signboards": list(b.signboards), "category": b.category,
-        "klass": b.klass, "rank": b.rank, "funding": b.funding, "parent": name.get(b.parent),
-        "led_by": name.get(b.led_by), "dispatched_from": name.get(b.dispatched_from),
+        "id": b.id, "name": b.name, "signboards": state.signboards(b), "category": b.category,
+        "klass": b.klass, "rank": b.rank, "funding": b.funding, "parent": _name(state.parent(b)),
+        "led_by": _name(state.leader(b)), "dispatched_from": _name(state.dispatcher(b)),
         "division": state.divisions[b.division].name,
-        "quota": bfig.get(b.id, {}), "posts": lfig.get(b.id, {}), "duties": leads.get(b.id, []),
+        "quota": looks.bodies.get(b.id, {}), "posts": looks.leaders.get(b.id, {}), "duties": leads.get(b.id, []),
     } for b in bodies]
-
-
-def township_leaders(state: State, tables: Tables) -> dict:
-    """``{township code: {post: rec}}``: leader posts summed over each township's own bodies."""
-    df = tables.leaders
-    own = [state.divisions[c].level == TOWNSHIP and not state.bodies[i].dispatched
-           for c, i in zip(df["division_code"], df["body_id"])]
-    df = df[own] if len(df) else df
-    sums = df.groupby(["division_code", "post"])[["approved", "actual"]].sum().reset_index()
-    return figures(with_gap(sums), "division_code", "post")
 
 
 def duty_rows(state: State, town_of: dict) -> dict[str, list[dict]]:
@@ -88,21 +82,21 @@ def duty_rows(state: State, town_of: dict) -> dict[str, list[dict]]:
     return out
 
 
-def township_pages(state: State, tables: Tables, all_entries, since, page: dict[str, str]) -> list[dict]:
+def township_pages(state: State, tables: Tables, looks: Lookups, all_entries, since, page: dict[str, str]) -> list[dict]:
     """The context of every township page, in division-code order (``page`` is :func:`page_map`)."""
     tfig, prof = figures(tables.townships, "division_code"), {r["division_code"]: r for r in records(tables.profile)}
-    lead = township_leaders(state, tables)
+    lead = figures(tables.township_leaders, "division_code", "post")
     town_of = {code: township_of(state, code) for code in state.divisions}
-    inside: dict[str, list] = {}
-    for b in state.active_bodies():
-        inside.setdefault(town_of[b.division], []).append(b)
     duties, touched = duty_rows(state, town_of), entries_by_township(state, all_entries, since)
     index, pages = body_index(state), []
     for code in sorted(prof):
-        bodies = inside.get(code, [])
-        own = body_rows(state, tables, [b for b in bodies if b.division == code and not b.dispatched], index)
-        sent = body_rows(state, tables, [b for b in bodies if b.division == code and b.dispatched], index)
-        below = body_rows(state, tables, [b for b in bodies if b.division != code], index)
+        # the township's bodies and those of the divisions inside it (villages), by the division tree
+        bodies = sorted((b for c in state.within(code) if town_of[c] == code
+                         for b in state.bodies_in(c) if b.active), key=lambda b: b.id)
+        here = [b for b in bodies if b.division == code]
+        own = body_rows(state, looks, [b for b in here if is_own(state, b)], index)
+        sent = body_rows(state, looks, [b for b in here if not is_own(state, b)], index)
+        below = body_rows(state, looks, [b for b in bodies if b.division != code], index)
         div = state.divisions[code]
         up = div.parent if div.parent in state.divisions else None
         pages.append({
@@ -121,7 +115,7 @@ def township_pages(state: State, tables: Tables, all_entries, since, page: dict[
 LEVEL_PAGES = {"县": "县级机构", "市": "市级机构", "省": "省级机构"}
 
 
-def county_sections(state: State, tables: Tables, codes: list[str]) -> dict[str, list[dict]]:
+def county_sections(state: State, looks: Lookups, codes: list[str]) -> dict[str, list[dict]]:
     """``{county page code: sections}``: the bodies outside any township, each on the page of
     :func:`~orgmodel.report.site.county_of` their division, grouped by division and category
     so each table only carries the quota types its bodies hold."""
@@ -134,18 +128,18 @@ def county_sections(state: State, tables: Tables, codes: list[str]) -> dict[str,
         if not bodies or township_of(state, code) is not None:
             continue
         for category in dict.fromkeys(b.category for b in bodies):
-            rows = body_rows(state, tables, [b for b in bodies if b.category == category], index)
+            rows = body_rows(state, looks, [b for b in bodies if b.category == category], index)
             sections.setdefault(county_of(state, code), []).append({
                 "code": code, "name": div.name, "level": div.level, "category": category,
                 "rows": rows, "types": present_types(state, [r["quota"] for r in rows])})
     return sections
 
 
-def county_pages(state: State, tables: Tables, codes: list[str], towns: list[dict]) -> list[dict]:
+def county_pages(state: State, tables: Tables, looks: Lookups, codes: list[str], towns: list[dict]) -> list[dict]:
     """The context of every county page (``codes``: :func:`~orgmodel.report.site.county_codes`):
     its rows of the county table, its bodies' sections, its townships, the pages above it
     (for the breadcrumb) and those of the divisions below it."""
-    sections, totals = county_sections(state, tables, codes), {}
+    sections, totals = county_sections(state, looks, codes), {}
     for r in records(tables.county):
         totals.setdefault(r["division_code"], []).append(r)
     on_page: dict[str, list[dict]] = {}
@@ -190,23 +184,22 @@ def county_list(counties: list[dict]) -> list[dict]:
             for c in counties] if len(counties) > 1 else []
 
 
-def write_balance_report(ledger, out: str | Path, as_of: dt.date | None = None, public: bool = False,
+def write_balance_report(checked: Checked, out: str | Path, public: bool = False,
                          since: dt.date | None = None, templates: str | Path | None = None,
-                         state: State | None = None, title: str | None = None,
-                         extra_links: list[dict] | None = None) -> list[Path]:
+                         title: str | None = None, extra_links: list[dict] | None = None) -> list[Path]:
     """Write ``index.html``, one ``county-<code>.html`` per county page (see
-    :func:`~orgmodel.report.site.county_codes`) and one ``town-<code>.html`` per township into ``out``.
+    :func:`~orgmodel.report.site.county_codes`) and one ``town-<code>.html`` per township into ``out``,
+    for the state of a checked ledger.
 
-    Returns the paths written. ``state`` may be given to report an already replayed state;
-    ``extra_links`` (``[{href, label}]``) are added to every page's navigation.
+    Returns the paths written. ``extra_links`` (``[{href, label}]``) are added to every page's navigation.
     """
-    state = state or ledger.state(as_of)
-    tables = Tables.of(state)
+    state, tables = checked.state, checked.tables
+    looks = Lookups.of(tables)
     env, out = environment(templates), Path(out)
-    all_entries = entries(state, {} if public else directive_notes(ledger), public)
+    all_entries = entries(state, {} if public else directive_notes(checked.ledger), public)
     codes = county_codes(state)
-    towns = township_pages(state, tables, all_entries, since, page_map(state))
-    counties = county_pages(state, tables, codes, towns)
+    towns = township_pages(state, tables, looks, all_entries, since, page_map(state))
+    counties = county_pages(state, tables, looks, codes, towns)
     root = jurisdiction_name(state)
     common = {"jurisdiction": title or root, "as_of": state.as_of, "public": public, "since": since,
               "towns": towns, "index_file": INDEX_FILE, "county_file": counties_link(codes),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..ledger import load
+from ..scenario import load_scenario, simulate
 from .audit_report import write_audit_report
 from .balance_report import write_balance_report
 from .scenario_report import write_scenario_report
@@ -37,14 +38,15 @@ def write_reports(run) -> list[tuple[str, Path]]:
     """Write ``OUT/balance``, ``OUT/audit`` and ``OUT/scenario``; return their index pages."""
     out = Path(run.out)
     written = []
-    pages = write_balance_report(run.ledger, out / "balance", state=run.state)
+    pages = write_balance_report(run.checked, out / "balance")
     written.append(("编制收支报表(HTML,可离线打开、打印)", pages[0]))
-    pages, _ = write_audit_report(run.ledger, out / "audit")
+    pages, _ = write_audit_report(run.checked, out / "audit")
     written.append(("问题清单(HTML)", pages[0]))
     picked = demo_scenario(Path(run.ledger.root))
     if picked is not None:
         base, scenario = picked
         ledger = run.ledger if base == Path(run.ledger.root) else load(base)
-        pages, _ = write_scenario_report(ledger, scenario, out / "scenario")
+        sim = simulate(ledger, load_scenario(scenario, ledger.config))
+        pages, _ = write_scenario_report(sim, out / "scenario")
         written.append((f"改革方案报表(HTML,{scenario.parent.name})", pages[0]))
     return written

@@ -7,17 +7,17 @@ the :class:`~orgmodel.scenario.Simulation` tables, themselves read from the bala
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from ..findings import SEVERITY_LABELS, Finding
+from ..kinds import EVENT_ORDER
+from ..scenario import Simulation
 from ..scenario_diff import body_key
 from . import charts
-from .audit_report import directive_at, finding_groups
+from .audit_report import finding_groups
 from .balance_report import write_balance_report
 from .render import environment, write_page
 from .site import (
-    EVENT_LABELS,
     INDEX_FILE,
     counties_link,
     county_codes,
@@ -28,17 +28,12 @@ from .site import (
 )
 
 AFTER_DIR = "after"
-CHANGE_ORDER = ["created", "abolished", "renamed", "merged", "split", "function_transferred", "reclassified",
-                "signboard_added", "signboard_removed", "signboard_moved", "template_applied",
-                "hiring_plan", "hired"]
 
 
 def change_groups(changes: list[dict]) -> list[dict]:
-    """Changes grouped by kind (created, abolished, renamed, merged, split, signboards…)."""
-    kinds = sorted({c["kind"] for c in changes},
-                   key=lambda k: (CHANGE_ORDER.index(k) if k in CHANGE_ORDER else 99, k))
-    return [{"kind": k, "label": EVENT_LABELS.get(k, k), "rows": [c for c in changes if c["kind"] == k]}
-            for k in kinds]
+    """Changes grouped by kind, in the order of :data:`~orgmodel.kinds.EVENT_ORDER`."""
+    kinds = sorted({c["kind"] for c in changes}, key=EVENT_ORDER.index)
+    return [{"kind": k, "label": k.label, "rows": [c for c in changes if c["kind"] == k]} for k in kinds]
 
 
 def forest(rows: list[dict], other: list[dict], other_state, changed: frozenset = frozenset()) -> list[dict]:
@@ -76,21 +71,20 @@ def sankey_flows(flows: list[dict]) -> list[tuple]:
     return [(s, d, n, t) for (s, d, t), n in sums.items()]
 
 
-def _after_groups(after, findings: list[Finding], directives: dict) -> list[dict]:
+def _after_groups(after, findings: list[Finding]) -> list[dict]:
     """Finding groups whose links point at the after-state pages in ``after/``."""
-    groups = finding_groups(after, findings, directives)
+    groups = finding_groups(after, findings)
     for g in groups:
         for item in g["rows"]:
             item["href"] = f"{AFTER_DIR}/{item['href'].split('/', 1)[1]}" if item["href"] else None
     return groups
 
 
-def scenario_context(ledger, sim, findings: list[Finding]) -> dict:
+def scenario_context(sim, findings: list[Finding]) -> dict:
     """Everything the scenario page shows, from the simulation's tables."""
     after = sim.after
     town_pages = {c: f"{AFTER_DIR}/{town_file(c)}" for c, d in after.divisions.items() if d.level == "乡镇"}
-    directives = directive_at(ledger.with_directives(sim.scenario.directives))
-    groups, inherited = (_after_groups(after, fs, directives) for fs in (findings, sim.inherited))
+    groups, inherited = (_after_groups(after, fs) for fs in (findings, sim.inherited))
     counts = {sev: sum(f.severity == sev for f in findings) for sev in SEVERITY_LABELS}
     inherited_counts = {sev: sum(f.severity == sev for f in sim.inherited) for sev in SEVERITY_LABELS}
     balance_changed = frozenset((r["division"], r["body"]) for df in (sim.balance_diff, sim.leader_diff)
@@ -107,23 +101,15 @@ def scenario_context(ledger, sim, findings: list[Finding]) -> dict:
     }
 
 
-def write_scenario_report(ledger, scenario_path: str | Path, out: str | Path, as_of: dt.date | None = None,
+def write_scenario_report(sim: Simulation, out: str | Path,
                           templates: str | Path | None = None) -> tuple[list[Path], list[Finding]]:
-    """Simulate ``scenario_path`` on ``ledger`` and write ``OUT/index.html`` plus ``OUT/after/``.
-
-    Raises FileNotFoundError when the scenario file cannot be read; returns the paths
-    written (the comparison first) and the simulation's findings.
-    """
-    from ..scenario import ScenarioError, load_scenario, simulate
-
-    try:
-        scenario = load_scenario(scenario_path, ledger.config)
-    except ScenarioError as exc:
-        raise FileNotFoundError(str(exc)) from exc
-    sim = simulate(ledger, scenario, as_of)
+    """Write a simulation as ``OUT/index.html`` (the comparison) plus ``OUT/after/`` (the
+    balance pages after the plan). Returns the paths written (the comparison first) and
+    the simulation's findings."""
+    scenario = sim.scenario
     out = Path(out)
     title = f"{scenario.name}(方案实施后)"
-    after = write_balance_report(ledger, out / AFTER_DIR, state=sim.after, templates=templates, title=title,
+    after = write_balance_report(sim.checked_after, out / AFTER_DIR, templates=templates, title=title,
                                  extra_links=[{"href": f"../{INDEX_FILE}", "label": "方案对比"}])
     root = jurisdiction_name(sim.after)
     towns = [{"file": f"{AFTER_DIR}/{town_file(c)}", "name": d.name}
@@ -133,5 +119,5 @@ def write_scenario_report(ledger, scenario_path: str | Path, out: str | Path, as
                       search=linked_index(sim.after, AFTER_DIR),
                       index_file=f"{AFTER_DIR}/{INDEX_FILE}", county_file=counties_link(county_codes(sim.after), f"{AFTER_DIR}/"),
                       extra_links=[{"href": INDEX_FILE, "label": "方案对比"}],
-                      **scenario_context(ledger, sim, sim.findings))
+                      **scenario_context(sim, sim.findings))
     return [page, *after], sim.findings

@@ -1,7 +1,7 @@
-"""What every report page shares: page file names, the balance tables, events and the search index.
+"""What every report page shares: page file names, figure lookups, events and the search index.
 
-All figures come from :mod:`orgmodel.balance` tables, computed once per state in
-:class:`Tables`; pages only select and arrange them.
+All figures come from the state's :class:`~orgmodel.balance.Tables` (computed once per
+state); pages only select and arrange them.
 """
 
 from __future__ import annotations
@@ -10,23 +10,14 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import pandas as pd
 
-from .. import balance
-from ..provenance import kind_label
+from ..balance import Tables
 from ..state import COUNTY, TOWNSHIP, State
 
 INDEX_FILE = "index.html"
 PAGE_LEVELS = ("省", "市", COUNTY)  # levels whose own bodies get a page of their own
-
-EVENT_LABELS = {
-    "created": "设立", "abolished": "撤销", "renamed": "更名", "signboard_added": "加挂牌子",
-    "signboard_removed": "摘除牌子", "signboard_moved": "牌子转移", "merged": "整合", "split": "分设",
-    "function_transferred": "职责划转", "reclassified": "调整类别", "template_applied": "统一设置",
-    "hiring_plan": "用编进人计划", "hired": "进人",
-}
 
 
 def town_file(code: str) -> str:
@@ -40,35 +31,16 @@ def county_file(code: str) -> str:
 
 
 @dataclass
-class Tables:
-    """The balance tables of one state: the single source of every figure on a page."""
+class Lookups:
+    """Figures of one state keyed for templates: ``bodies[body_id][quota_type]`` and
+    ``leaders[body_id][post]`` (records as ``balance --format json`` gives them)."""
 
-    bodies: pd.DataFrame
-    leaders: pd.DataFrame
-    townships: pd.DataFrame
-    profile: pd.DataFrame
-    pools: pd.DataFrame
-    totals: pd.DataFrame
-    sinking: pd.DataFrame
-    county: pd.DataFrame
+    bodies: dict
+    leaders: dict
 
     @classmethod
-    def of(cls, state: State) -> Tables:
-        bodies = balance.body_balance(state)
-        return cls(bodies, balance.leader_balance(state), balance.township_balance(state, bodies),
-                   balance.township_profile(state), balance.pool_balance(state),
-                   balance.total_balance(state, bodies), balance.sinking_ratio(state, bodies),
-                   balance.county_balance(state, bodies))
-
-    @cached_property
-    def body_figures(self) -> dict:
-        """``{body_id: {quota_type: record}}``."""
-        return figures(self.bodies, "body_id")
-
-    @cached_property
-    def leader_figures(self) -> dict:
-        """``{body_id: {post: record}}``."""
-        return figures(self.leaders, "body_id", "post")
+    def of(cls, tables: Tables) -> Lookups:
+        return cls(figures(tables.bodies, "body_id"), figures(tables.leaders, "body_id", "post"))
 
 
 def records(df: pd.DataFrame) -> list[dict]:
@@ -160,7 +132,7 @@ def entries(state: State, notes: dict, public: bool) -> list[Entry]:
     out = []
     for ev in state.events:
         divs = set(ev.divisions) | {state.bodies[i].division for i in ev.bodies if i in state.bodies}
-        out.append(Entry(ev.date, EVENT_LABELS.get(ev.kind, ev.kind), ev.text, ev.doc,
+        out.append(Entry(ev.date, ev.kind.label, ev.text, ev.doc,
                          None if public else str(ev.source), None if public else notes.get(ev.source), divs,
                          _order(ev.source)))
     for fl in state.flows:
@@ -170,7 +142,7 @@ def entries(state: State, notes: dict, public: bool) -> list[Entry]:
         dst, ddiv = _holder_text(state, fl.dst)
         cross = "(跨层级)" if fl.cross_level else ""
         text = f"{src} → {dst}:{fl.quota_type} {fl.amount} 名{cross}"
-        out.append(Entry(fl.date, kind_label(fl.kind), text, fl.doc,
+        out.append(Entry(fl.date, fl.kind.label, text, fl.doc,
                          None if public else str(fl.source), None if public else notes.get(fl.source),
                          {d for d in (sdiv, ddiv) if d}, _order(fl.source)))
     return sorted(out, key=lambda e: (e.date, e.order, e.text))
@@ -195,7 +167,7 @@ def search_index(state: State) -> list[dict]:
     """Every active body with its signboards and the page (and anchor) that shows it."""
     rows, page = [], page_map(state)
     for b in sorted(state.active_bodies(), key=lambda b: (b.division, b.id)):
-        rows.append({"n": b.name, "s": list(b.signboards), "d": state.divisions[b.division].name,
+        rows.append({"n": b.name, "s": state.signboards(b), "d": state.divisions[b.division].name,
                      "h": f"{page[b.division]}#b{b.id}"})
     return rows
 

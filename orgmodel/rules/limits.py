@@ -4,36 +4,36 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..state import COORDINATION, TOWNSHIP, Body, State
+from ..balance import is_own, tables_of
+from ..kinds import Fact
+from ..state import TOWNSHIP, Body, State
 from .registry import flag, rule
-
-INTERNAL = "内设机构"
 
 
 @rule("over-quota", "超编")
 def over_quota(state: State, config):
     """No active body has more actual staff (实有) of a type than its approved quota (核定)."""
-    for b in state.active_bodies():
-        for t, have in sorted(b.actual.items()):
-            approved = b.approved.get(t, 0)
-            if have > approved:
-                yield flag("over-quota",
-                           f"“{b.name}”{t}超编 {have - approved} 名:实有 {have} 名,核定 {approved} 名;"
-                           f"实有人数应不超过核定编制,须消化超编或按程序核增",
-                           b.source_of(f"actual:{t}"), b.name)
+    df = tables_of(state).bodies
+    over = df[df["over"] > 0]
+    for i, t, approved, have in zip(over["body_id"], over["quota_type"], over["approved"], over["actual"]):
+        b = state.bodies[i]
+        yield flag("over-quota",
+                   f"“{b.name}”{t}超编 {have - approved} 名:实有 {have} 名,核定 {approved} 名;"
+                   f"实有人数应不超过核定编制,须消化超编或按程序核增",
+                   b.facts.latest((Fact.ACTUAL, t), (Fact.APPROVED, t)), b)
 
 
 @rule("over-posts", "超职数配备领导")
 def over_posts(state: State, config):
     """No active body has more leaders (实有领导) of a kind than its approved leader posts."""
-    for b in state.active_bodies():
-        for k, have in b.leaders.items():
-            posts = b.posts.get(k, 0)
-            if have > posts:
-                yield flag("over-posts",
-                           f"“{b.name}”{k}超职数 {have - posts} 名:实配 {have} 名,核定职数 {posts} 名;"
-                           f"领导配备应不超过核定职数",
-                           b.source_of("leaders"), b.name)
+    df = tables_of(state).leaders
+    over = df[df["over"] > 0]
+    for i, k, posts, have in zip(over["body_id"], over["post"], over["approved"], over["actual"]):
+        b = state.bodies[i]
+        yield flag("over-posts",
+                   f"“{b.name}”{k}超职数 {have - posts} 名:实配 {have} 名,核定职数 {posts} 名;"
+                   f"领导配备应不超过核定职数",
+                   b.facts.latest(Fact.LEADERS, Fact.POSTS), b)
 
 
 @rule("over-rank", "超规格")
@@ -50,18 +50,7 @@ def over_rank(state: State, config):
         if order[b.rank] > order[cap]:
             yield flag("over-rank",
                        f"“{b.name}”规格为{b.rank},高于{div.level}级机构的最高规格{cap}({div.name});应按{cap}及以下设置",
-                       b.source_of("rank"), b.name)
-
-
-def own_bodies_by_township(state: State) -> dict[str, list[Body]]:
-    """A township's own top-level bodies: not dispatched, not internal units, not coordination."""
-    out: dict[str, list[Body]] = defaultdict(list)
-    for b in state.active_bodies():
-        if b.dispatched or b.parent is not None or b.category in (INTERNAL, COORDINATION):
-            continue
-        if state.divisions[b.division].level == TOWNSHIP:
-            out[b.division].append(b)
-    return out
+                       b.facts.latest(Fact.RANK), b)
 
 
 def body_family(name: str, suffixes: dict[str, list[str]]) -> str | None:
@@ -73,15 +62,18 @@ def body_family(name: str, suffixes: dict[str, list[str]]) -> str | None:
 
 
 FAMILY_LABELS = {"offices": "办公室(办)", "centres": "中心(站)"}
+# What decides whether a body counts against a township's limit: its name, its category and its links.
+COUNTED_BY = (Fact.NAME, Fact.CATEGORY, Fact.PARENT, Fact.DISPATCHED_FROM)
 
 
 @rule("township-limits", "乡镇机构限额")
 def township_limits(state: State, config):
     """A township's own offices (名称以 办公室/办 结尾) and centres (中心/服务站) stay within
-    config ``township_limits`` for its kind (镇/乡/街道); suffixes in ``township_body_suffixes``."""
+    config ``township_limits`` for its kind (镇/乡/街道); suffixes in ``township_body_suffixes``.
+    The finding points at the directive that last changed which bodies count."""
     limits = config.get("township_limits") or {}
     suffixes = config.get("township_body_suffixes") or {"offices": ["办公室", "办"], "centres": ["中心", "服务站"]}
-    for code, bodies in sorted(own_bodies_by_township(state).items()):
+    for code, bodies in sorted(tables_of(state).own_establishments().items()):
         div = state.divisions[code]
         caps = limits.get(div.kind) or {}
         groups: dict[str, list[Body]] = defaultdict(list)
@@ -93,12 +85,12 @@ def township_limits(state: State, config):
             cap = caps.get(family)
             if cap is None or len(members) <= cap:
                 continue
-            first_over = members[cap]
+            latest = max(members, key=lambda m: m.facts.latest_mark(*COUNTED_BY)[0])
             names = "、".join(m.name for m in members)
             yield flag("township-limits",
                        f"{div.name}({div.kind})设有{FAMILY_LABELS.get(family, family)} {len(members)} 个,超过限额 {cap} 个"
                        f"(超出 {len(members) - cap} 个):{names};应整合到 {cap} 个以内",
-                       first_over.source_of("establish"), first_over.name)
+                       latest.facts.latest(*COUNTED_BY), latest)
 
 
 def band_for(bands: list[dict], population: int) -> tuple[dict, str] | None:
@@ -123,10 +115,16 @@ def _range_text(low: int | None, top: int | None) -> str:
 @rule("quota-band", "乡镇编制参考标准", "info")
 def quota_band(state: State, config):
     """A township's own bodies' total of each banded type (config ``quota_bands`` by
-    population) is within ``quota_band_tolerance`` (a share) of the band value."""
+    population) is within ``quota_band_tolerance`` (a share) of the band value. The
+    finding points at the last change of that total (or of the population)."""
     bands = config.get("quota_bands") or []
     tolerance = float(config.get("quota_band_tolerance", 0.5))
-    own = own_bodies_by_township(state)
+    towns = tables_of(state).townships
+    totals = dict(zip(zip(towns["division_code"], towns["quota_type"]), towns["approved"]))
+    own: dict[str, list[Body]] = defaultdict(list)
+    for b in state.active_bodies():
+        if is_own(state, b):
+            own[b.division].append(b)
     for code, div in sorted(state.divisions.items()):
         if div.level != TOWNSHIP or not div.population:
             continue
@@ -137,12 +135,15 @@ def quota_band(state: State, config):
         for t, target in band.items():
             if t == "max_population" or not target:
                 continue
-            total = sum(b.approved.get(t, 0) for b in own.get(code, []))
+            total = int(totals.get((code, t), 0))
             gap = (total - target) / target
             if abs(gap) <= tolerance:
                 continue
             side = "高于" if gap > 0 else "低于"
+            marks = [m for b in own.get(code, []) if (m := b.facts.mark(Fact.APPROVED, t))]
+            opened = div.facts.mark(Fact.OPENED)
+            source = max([opened, *marks], key=lambda m: m[0])[1] if opened else None
             yield flag("quota-band",
                        f"{div.name}(人口 {div.population} 人,{where}档)本级机构{t}合计 {total} 名,"
                        f"参考标准约 {target} 名,{side}参考值 {abs(gap):.0%};请复核编制配置",
-                       div.source, div.name)
+                       source, div)

@@ -8,7 +8,8 @@ from .registry import flag, rule
 
 @rule("overdue-loan", "周转编制逾期未还", "warning")
 def overdue_loan(state: State, config):
-    """No loan from a turnover pool is still outstanding after its due date (as of the state's date)."""
+    """No loan from a turnover pool is still outstanding after its due date (as of the
+    state's date). The finding points at the loan, which set its amount and due date."""
     if state.as_of is None:
         return
     for ln in state.loans:
@@ -20,4 +21,4 @@ def overdue_loan(state: State, config):
         yield flag("overdue-loan",
                    f"“{name}”于 {ln.date} 从“{ln.pool}”借用{ln.quota_type} {ln.amount} 名{doc},"
                    f"应于 {ln.due} 归还,截至 {state.as_of} 仍有 {ln.outstanding} 名未还;应归还或办理续借",
-                   ln.source, name)
+                   ln.source, body or name)

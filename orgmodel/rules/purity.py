@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..kinds import Fact
 from ..state import State
 from .registry import flag, rule
 
@@ -17,8 +18,8 @@ def type_purity(state: State, config):
             continue
         used = {t for t, n in b.approved.items() if n} | {t for t, n in b.actual.items() if n}
         for t in sorted(used - set(ok)):
-            key = f"approved:{t}" if b.approved.get(t) else f"actual:{t}"
+            book = Fact.APPROVED if b.approved.get(t) else Fact.ACTUAL
             yield flag("type-purity",
                        f"“{b.name}”是{b.category},却有{t}(核定 {b.approved.get(t, 0)} 名、实有 {b.actual.get(t, 0)} 名);"
                        f"{b.category}只能使用{'、'.join(ok)},编制类型不得混用或擅自转换",
-                       b.source_of(key), b.name)
+                       b.facts.latest((book, t), Fact.CATEGORY), b)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from ..config import Config
 from ..findings import ERROR, INFO, SEVERITY_LABELS, WARNING, Finding, Source
 from ..state import State
+from ..state.records import subject_of
 
 SEVERITIES = (ERROR, WARNING, INFO)
 
@@ -43,9 +44,11 @@ def rule(rule_id: str, title: str, severity: str = ERROR):
     return wrap
 
 
-def flag(rule_id: str, message: str, source=None, body: str | None = None) -> Finding:
-    """A finding of ``rule_id`` at its default severity (run_rules applies overrides)."""
-    return Finding(rule_id, message, source, RULES[rule_id].severity, body)
+def flag(rule_id: str, message: str, source=None, subject=None) -> Finding:
+    """A finding of ``rule_id`` at its default severity (run_rules applies overrides).
+    ``subject`` is what it concerns: a body, pool or division (kept by id), or a name."""
+    name, ids, divisions = subject_of(subject)
+    return Finding(rule_id, message, source, RULES[rule_id].severity, name, ids, divisions)
 
 
 def rule_settings(config: Config) -> tuple[dict[str, tuple[bool, str]], list[Finding]]:

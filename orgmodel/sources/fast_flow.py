@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import yaml
 
-from .lined import LinedDict
+from .located import Located
 
 _SPLIT = re.compile(r'("(?:[^"\\\n]|\\.)*"|[{}\[\],]|:(?= ))')
 # Conservative: anything that could make YAML read a plain scalar differently declines.
@@ -70,8 +70,8 @@ def _value(tokens: list[str], i: int, line: int):
     """Parse the value starting at ``tokens[i]``; return (value, next index)."""
     tok = tokens[i]
     if tok == "{":
-        out = LinedDict()
-        out.line, out.lines = line, {}
+        out = Located()
+        out.spot = line  # every key is on this line: no per-key spots needed
         i += 1
         while tokens[i] != "}":
             if tokens[i] in _STRUCTURE:
@@ -83,10 +83,7 @@ def _value(tokens: list[str], i: int, line: int):
                 value, i = None, i + 2
             else:
                 value, i = _value(tokens, i + 2, line)
-            if key in out:  # same convention as the YAML reader: later value wins, listed
-                out.duplicates = [*getattr(out, "duplicates", []), (key, line)]
             out[key] = value
-            out.lines[key] = line
             if tokens[i] == ",":
                 i += 1
             elif tokens[i] != "}":

@@ -12,7 +12,7 @@ import yaml
 
 from ..findings import Finding, Source
 from .fast_flow import parse_lines
-from .lined import LinedDict
+from .located import Located, RawItem, ReadResult
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -28,10 +28,10 @@ class _Loader(_Base):
 
 
 def _construct_map(loader, node):
-    """A LinedDict; a repeated key is listed in ``duplicates`` [(key, line)] (the later value wins)."""
-    data = LinedDict()
-    data.line = node.start_mark.line + 1
-    data.lines = {}
+    """A Located mapping whose spots are line numbers; a repeated key is listed in
+    ``duplicates`` [(key, line)] (the later value wins)."""
+    data = Located()
+    data.spot, data.spots = node.start_mark.line + 1, {}
     yield data
     own = sum(k.tag != "tag:yaml.org,2002:merge" for k, _ in node.value)
     loader.flatten_mapping(node)  # honour ``<<: *anchor``: merged keys come first, own keys override
@@ -44,9 +44,9 @@ def _construct_map(loader, node):
             continue
         if i >= first_own:
             if key in seen:
-                data.duplicates = [*getattr(data, "duplicates", []), (key, key_node.start_mark.line + 1)]
+                data.duplicates = [*data.duplicates, (key, key_node.start_mark.line + 1)]
             seen.add(key)
-        data.lines[key] = key_node.start_mark.line + 1
+        data.spots[key] = key_node.start_mark.line + 1
 
 
 def _construct_seq(loader, node):
@@ -128,34 +128,31 @@ def _likely_cause(text: str, line: int, problem: str, unclosed: bool) -> tuple[i
     return line, reason
 
 
-def read(path: Path, display: str):
-    """Read one YAML ledger file into raw directive items ``(mapping, file, line)``."""
+ENCODING_HINT = "文件不是 UTF-8 编码;请在编辑器中另存为 UTF-8"
+
+
+def read(path: Path, display: str) -> ReadResult:
+    """Read one YAML ledger or scenario file (see :mod:`orgmodel.sources.located` for the
+    contract). A file holds a list of directives, or a mapping with a ``directives`` list
+    whose other keys are the file's header."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        return [], [Finding("bad-encoding", "文件不是 UTF-8 编码;请在编辑器中另存为 UTF-8", Source(display, line))]
+        return ReadResult([], [Finding("bad-encoding", ENCODING_HINT, Source(display, line))])
     except OSError as exc:
-        return [], [Finding("unreadable", f"无法读取文件({exc.strerror})", Source(display, 0))]
+        return ReadResult([], [Finding("unreadable", f"无法读取文件({exc.strerror})", Source(display, 0))])
     fast = parse_lines(text)
     if fast is not None:
-        return [(raw, display, raw.line) for raw in fast], []
+        return ReadResult([RawItem(raw, Source(display, raw.spot)) for raw in fast], [])
     doc, findings = load_text(text, display)
     if findings or doc is None:
-        return [], findings
-    items = doc.get("directives") if isinstance(doc, dict) else doc
+        return ReadResult([], findings)
+    header = doc if isinstance(doc, dict) else None
+    items = doc.get("directives") if header is not None else doc
     if not isinstance(items, list):
-        where = Source(display, getattr(doc, "line", 1))
-        return [], [Finding("bad-file", "文件应为指令列表,或含 directives 列表的映射", where)]
+        where = Source(display, getattr(doc, "spot", None) or 1)
+        return ReadResult([], [Finding("bad-file", "文件应为指令列表,或含 directives 列表的映射", where)], header)
     starts = getattr(items, "item_lines", [])
-    return [(raw, display, getattr(raw, "line", 0) or (starts[i] if i < len(starts) else 1))
-            for i, raw in enumerate(items)], []
-
-
-def read_mapping(path: Path, display: str):
-    """Read a YAML file whose top level is a mapping (scenario headers); None on failure."""
-    try:
-        doc, findings = load_text(path.read_text(encoding="utf-8"), display)
-    except UnicodeDecodeError:
-        return None, [Finding("bad-encoding", "文件不是 UTF-8 编码;请在编辑器中另存为 UTF-8", Source(display, 1))]
-    return (doc if isinstance(doc, dict) else None), findings
+    return ReadResult([RawItem(raw, Source(display, getattr(raw, "spot", None) or (starts[i] if i < len(starts) else 1)))
+                       for i, raw in enumerate(items)], [], header)

@@ -7,12 +7,14 @@ items and child bodies must be given to one part or dropped explicitly
 
 from __future__ import annotations
 
-from ..schema import Field
-from ..state import State
-from .build import NEW_BODY, create_body, defaults_from, plan_body
-from .checks import children_of, duties_of, names_free
-from .registry import op
-from .restructure import Settlement, apply_settlement, describe, plan_alloc, retire_body
+from dataclasses import replace
+
+from ...kinds import EventKind, FlowKind
+from ...schema import Field
+from ...state import BODY, State
+from ..planning import NEW_BODY, create_body, defaults_from, names_free, plan_body
+from ..registry import op
+from .settlement import Settlement, apply_settlement, describe, plan_alloc
 
 PART = {**NEW_BODY, "quota": Field("quota"), "staff": Field("quota"),
         "duties": Field("strs"), "children": Field("refs")}
@@ -60,21 +62,21 @@ def assign(state: State, d, items: dict, parts: list[tuple], key: str, drop: boo
     return [(item, owner.get(item)) for item in items] if ok else None
 
 
-@op("split", "分设", aliases=("拆分",), rank=16, needs_doc=True, fields={
+@op("split", "分设", phase="splits", aliases=("拆分",), needs_doc=True, fields={
     "source": Field("ref", True), "into": Field(PART, True),
     "drop_signboards": Field("bool"), "drop_duties": Field("bool"), "drop_children": Field("bool"),
 })
 def split(state: State, d) -> None:
     """Split ``source`` into the bodies listed in ``into``, each with its share."""
     f = d.fields
-    a = state.resolve_body(f["source"], d, "source")
+    a = state.require(d, "source", BODY)
     if a is None:
         return
     specs = f["into"]
     if len(specs) < 2:
         state.error("bad-value", "分设至少要分成两个机构;只改名请用 rename", d, "into")
         return
-    defaults = defaults_from([a])
+    defaults = defaults_from(state, [a])
     parts = [(s, plan_body(state, d, "into", s, defaults)) for s in specs]
     if any(nb is None for _, nb in parts):
         return
@@ -83,11 +85,12 @@ def split(state: State, d) -> None:
     for div in {nb.body.division for _, nb in parts}:
         names = [n for _, nb in parts if nb.body.division == div for n in [nb.body.name, *nb.signboards]]
         ok = names_free(state, d, "into", div, names, {a.id}) and ok
-    kids = {c: state.bodies[c].name for c in children_of(state, a)}
+    boards_of_a = state.signboards(a)
+    kids = {c.id: c.name for c in state.children(a)}
     taken = {nb.body.name for _, nb in parts}  # a signboard that becomes a part's name is accounted for
-    boards = assign(state, d, {n: n for n in a.signboards if n not in taken}, parts, "signboards",
+    boards = assign(state, d, {n: n for n in boards_of_a if n not in taken}, parts, "signboards",
                     f.get("drop_signboards", False), "牌子")
-    duties = assign(state, d, duties_of(state, a.id), parts, "duties", f.get("drop_duties", False), "责任事项")
+    duties = assign(state, d, state.duties_of(a), parts, "duties", f.get("drop_duties", False), "责任事项")
     children = assign(state, d, kids, parts, "children", f.get("drop_children", False), "下属机构")
     if not ok or None in (boards, duties, children):
         return
@@ -95,25 +98,25 @@ def split(state: State, d) -> None:
     staff = plan_alloc(state, d, "into", a.actual, _alloc(parts, "staff"), f"“{a.name}”的实有人员", bodies_only=True)
     if quota is None or staff is None:
         return
-    for _, nb in parts:  # a moved signboard is hung by the settlement, not at creation
-        nb.signboards = [n for n in nb.signboards if n not in a.signboards]
-    boards += [(n, None) for n in a.signboards if n in taken]
+    # a moved signboard is hung by the settlement, not when the part is set up
+    made_from = [replace(nb, signboards=[n for n in nb.signboards if n not in boards_of_a]) for _, nb in parts]
+    boards += [(n, None) for n in boards_of_a if n in taken]
     plan = Settlement(a, quota, staff, [(n, nb and nb.body) for n, nb in boards],
                       [(k, nb and nb.body) for k, nb in duties], [(c, nb and nb.body) for c, nb in children])
-    retire_body(state, a, d)
-    for name in list(a.signboards):  # free A's signboard names before the parts claim theirs
-        state.release_name(a.division, name, a.id)
-    made = [create_body(state, d, nb, "into") for _, nb in parts]
-    apply_settlement(state, d, plan, "split")
+    state.retire(d, a)
+    state.free_signboard_names(a)  # before the parts claim theirs
+    made = [create_body(state, d, nb, "into") for nb in made_from]
+    for b in made:
+        state.succeed(a, b, EventKind.SPLIT)
+    apply_settlement(state, d, plan, FlowKind.SPLIT, EventKind.SPLIT)
     div = state.divisions[a.division]
     names = "、".join(f"“{b.name}”" for b in made)
     detail = describe([plan])
     if any(a.posts.values()) or any(a.leaders.values()):
         detail += (";" if detail else "") + "原领导职数和在任领导由各新机构另行核定、配备"
-    state.event(d, "split", f"{div.name}“{a.name}”分设为{names}" + (f":{detail}" if detail else ""),
+    state.event(d, EventKind.SPLIT, f"{div.name}“{a.name}”分设为{names}" + (f":{detail}" if detail else ""),
                 [a.id, *(b.id for b in made)], sorted({a.division, *(b.division for b in made)}))
 
 
 def _alloc(parts: list[tuple], key: str) -> list[dict]:
     return [{"to": nb.body, "type": t, "amount": n} for s, nb in parts for t, n in s.get(key, {}).items()]
-

@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..schema import Field
-from ..state import State
-from .basic import establish
-from .build import defaults_from, plan_body
-from .checks import names_free
-from .common import CATEGORIES, CLASSES, FUNDINGS, TOWNSHIP_KINDS
+from ...kinds import EventKind
+from ...schema import Field
+from ...state import DIVISION, State
+from ..bodies import establish, reclassify
+from ..fields import ATTRIBUTES, CATEGORIES, CLASSES, FUNDINGS, TOWNSHIP_KINDS
+from ..names import rename, signboard_add
+from ..planning import defaults_from, names_free, plan_body
+from ..registry import op
 from .merge import apply_merge, merge_event, plan_merge
-from .names import rename, signboard_add
-from .registry import op
-from .reshape import reclassify
 
 ENTRY = {
     "name": Field("str", True), "category": Field("str", choices=CATEGORIES),
@@ -31,7 +30,6 @@ ENTRY = {
     "signboards": Field("strs"), "from": Field("strs"),
 }
 MISSING = {"新建": "create", "create": "create", "跳过": "skip", "skip": "skip", "报错": "error", "error": "error"}
-ATTRS = (("category", "category"), ("class", "klass"), ("rank", "rank"), ("funding", "funding"))
 
 
 def _entries(state: State, d) -> tuple[list[dict], dict] | None:
@@ -68,7 +66,7 @@ def _scope(state: State, d, tpl: dict) -> list[str] | None:
     """Codes of the townships the template applies to (``divisions``, or ``kind`` within ``within``)."""
     f = d.fields
     if "divisions" in f:
-        divs = [state.resolve_division(r, d, "divisions") for r in f["divisions"]]
+        divs = [state.require(d, "divisions", DIVISION, ref=r) for r in f["divisions"]]
         if any(x is None for x in divs):
             return None
         bad = [x.name for x in divs if x.level != "乡镇"]
@@ -84,11 +82,12 @@ def _scope(state: State, d, tpl: dict) -> list[str] | None:
         return None
     within = None
     if "within" in f:
-        within = state.resolve_division(f["within"], d, "within")
+        within = state.require(d, "within", DIVISION)
         if within is None:
             return None
+    inside = None if within is None else set(state.within(within.code))
     codes = [c for c, x in state.divisions.items() if x.level == "乡镇" and x.kind in kinds
-             and (within is None or within.code in state.ancestors(c))]
+             and (inside is None or c in inside)]
     if not codes:
         state.error("bad-value", f"没有{'、'.join(kinds)}类的乡镇可以统一设置", d, "kind")
     return codes or None
@@ -98,9 +97,9 @@ def _matches(state: State, code: str, entry: dict) -> list:
     """Active bodies in township ``code`` known by the entry's name or one of its old names."""
     out = []
     for n in [entry["name"], *entry["from"]]:
-        owner = state.names.get((code, n))
-        if owner is not None and state.bodies[owner] not in out:
-            out.append(state.bodies[owner])
+        body = state.body_named(code, n)
+        if body is not None and body not in out:
+            out.append(body)
     return out
 
 
@@ -110,11 +109,11 @@ def _plan_entry(state: State, d, code: str, entry: dict, keep: bool, missing: st
     div = state.divisions[code]
     if len(found) > 1:
         named = [b for b in found if b.name == entry["name"]]
-        target, new = (named[0], None) if named else (None, plan_body(state, d, "bodies", entry, defaults_from(found)))
+        target, new = (named[0], None) if named else (None, plan_body(state, d, "bodies", entry, defaults_from(state, found)))
         if target is None and new is None:
             return None
         sources = [b for b in found if b is not target]
-        extra = [s for s in entry["signboards"] if target and s not in target.signboards]
+        extra = [s for s in entry["signboards"] if target and s not in state.signboards(target)]
         if extra and not names_free(state, d, "bodies", code, extra, {target.id}):
             return None
         plan = plan_merge(state, d, sources, target, new, keep)
@@ -122,7 +121,7 @@ def _plan_entry(state: State, d, code: str, entry: dict, keep: bool, missing: st
     if found:
         b = found[0]
         names = [entry["name"]] if b.name != entry["name"] else []
-        extra = [s for s in entry["signboards"] if s not in b.signboards and s != entry["name"]]
+        extra = [s for s in entry["signboards"] if s not in state.signboards(b) and s != entry["name"]]
         ok = names_free(state, d, "bodies", code, names + extra, {b.id})
         return ("rename", b) if ok else None
     if missing == "skip":
@@ -156,7 +155,7 @@ def _plan(state: State, d, codes: list[str], entries: list[dict], keep: bool, mi
         for entry in entries:
             for b in _matches(state, code, entry):
                 if b.id in used:
-                    state.error("bad-template", f"{state.divisions[code].name}“{b.name}”同时对应模板中的多个条目", d, "bodies", b.name)
+                    state.error("bad-template", f"{state.divisions[code].name}“{b.name}”同时对应模板中的多个条目", d, "bodies", b)
                     ok = False
                 used.add(b.id)
             act = _plan_entry(state, d, code, entry, keep, missing)
@@ -176,7 +175,7 @@ def _apply(state: State, d, code: str, entry: dict, act: tuple, keep: bool) -> s
     if kind == "skip":
         return None
     if kind == "create":
-        attrs = {k: entry[k] for k, _ in ATTRS if entry.get(k)}
+        attrs = {k: entry[k] for k in ATTRIBUTES if entry.get(k)}
         establish(state, _sub(d, "establish", name=entry["name"], division=code, **attrs))
     elif kind == "merge":
         receiver = apply_merge(state, d, payload)
@@ -185,17 +184,17 @@ def _apply(state: State, d, code: str, entry: dict, act: tuple, keep: bool) -> s
         rename(state, _sub(d, "rename", body=f"{code}/{payload.name}", to=entry["name"], keep_signboard=keep))
     else:
         kind = "keep"
-    body = state.bodies[state.names[(code, entry["name"])]]
-    change = {k: entry[k] for k, attr in ATTRS if entry.get(k) and getattr(body, attr) != entry[k]}
+    body = state.body_named(code, entry["name"])
+    change = {k: entry[k] for k, (attr, _) in ATTRIBUTES.items() if entry.get(k) and getattr(body, attr) != entry[k]}
     if change and kind != "create":
         reclassify(state, _sub(d, "reclassify", body=ref, **change))
     for s in entry["signboards"]:
-        if s not in body.signboards:
+        if s not in state.signboards(body):
             signboard_add(state, _sub(d, "signboard_add", body=ref, name=s))
     return kind
 
 
-@op("apply_template", "统一设置", aliases=("模板",), rank=55, needs_doc=True, fields={
+@op("apply_template", "统一设置", phase="templates", aliases=("模板",), needs_doc=True, fields={
     "template": Field("str"), "bodies": Field(ENTRY), "kind": Field("strs"),
     "divisions": Field("refs"), "within": Field("ref"), "keep_names": Field("bool"),
     "missing": Field("str", choices=tuple(MISSING)),
@@ -222,4 +221,4 @@ def apply_template(state: State, d) -> None:
     label = d.fields.get("template") or "、".join(e["name"] for e in entries)
     words = {"create": "新设", "rename": "更名", "merge": "合并", "keep": "保留"}
     summary = "、".join(f"{words[k]} {n} 个" for k, n in done.items()) or "无变化"
-    state.event(d, "template_applied", f"按“{label}”统一设置 {len(codes)} 个乡镇(街道):{summary}", [], codes)
+    state.event(d, EventKind.TEMPLATE_APPLIED, f"按“{label}”统一设置 {len(codes)} 个乡镇(街道):{summary}", [], codes)

@@ -1,6 +1,6 @@
 """Merging bodies (合并 / 整合): A, B, … into an existing or a new body C.
 
-C receives quota, staff, filled leader posts, signboards, duty items and child bodies
+C receives quota, staff, leaders in post, signboards, duty items and child bodies
 unless ``quota_to``/``staff_to``/``signboards_to``/``duties_to``/``children_to`` route
 them elsewhere; ``keep_names`` keeps the old names as C's signboards. The sources are
 retired. The whole merge is planned before anything changes.
@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..schema import Field
-from ..state import Body, State
-from .basic import add_signboard, link_body
-from .build import NEW_BODY, NewBody, create_body, defaults_from, plan_body
-from .checks import names_free
-from .registry import op
-from .restructure import apply_settlement, describe, plan_settlements, retire_body
+from ...kinds import EventKind, FlowKind
+from ...schema import Field
+from ...state import BODY, Body, State
+from ..planning import NEW_BODY, NewBody, create_body, defaults_from, names_free, plan_body
+from ..registry import op
+from .settlement import apply_settlement, describe, plan_settlements
 
 
-@dataclass
+@dataclass(frozen=True)
 class MergePlan:
     sources: list[Body]
     target: Body | None
@@ -30,7 +29,7 @@ class MergePlan:
 
 def resolve_sources(state: State, d, fname: str) -> list[Body] | None:
     """Resolve a list of distinct body references; None with findings on any problem."""
-    bodies = [state.resolve_body(r, d, fname) for r in d.fields[fname]]
+    bodies = [state.require(d, fname, BODY, ref=r) for r in d.fields[fname]]
     if any(b is None for b in bodies):
         return None
     if len({b.id for b in bodies}) < len(bodies):
@@ -49,30 +48,28 @@ def plan_merge(state: State, d, sources: list[Body], target: Body | None, new: N
     if new is not None:
         names = [(n, "new") for n in [new.body.name, *new.signboards]] + names
     if "signboards_to" not in d.fields:
-        names += [(n, "sources") for b in sources for n in b.signboards]
+        names += [(n, "sources") for b in sources for n in state.signboards(b)]
     if not names_free(state, d, "sources", receiver.division, names, ids):
         return None
     plans = plan_settlements(state, d, sources, default=receiver)
     if plans is None:
         return None
-    for s in plans:
-        s.leaders_to = receiver
-    return MergePlan(sources, target, new, plans, kept)
+    return MergePlan(sources, target, new, [s.with_leaders_to(receiver) for s in plans], kept)
 
 
 def apply_merge(state: State, d, plan: MergePlan) -> Body:
     """Carry out a merge plan; returns the receiving body."""
     for b in plan.sources:
-        retire_body(state, b, d)
+        state.retire(d, b)
     receiver = plan.target or create_body(state, d, plan.new, "new")
     for s in plan.plans:
-        apply_settlement(state, d, s, "merge")
+        apply_settlement(state, d, s, FlowKind.MERGE, EventKind.MERGED)
     ids = {b.id for b in plan.sources}
-    if receiver.parent in ids:  # a source was C's parent: C moves up to that parent's place
-        parent = state.bodies[receiver.parent].parent
-        link_body(state, receiver, "part_of", state.bodies[parent] if parent else None)
+    parent = state.parent(receiver)
+    if parent is not None and parent.id in ids:  # a source was C's parent: C moves up to that parent's place
+        state.link(d, receiver, "part_of", state.parent(parent))
     for name in plan.kept:
-        add_signboard(state, receiver, name, d, "keep_names")
+        state.hang(d, receiver, name, "keep_names")
     return receiver
 
 
@@ -86,10 +83,10 @@ def merge_event(state: State, d, plan: MergePlan, receiver: Body) -> None:
         detail += (";" if detail else "") + "原领导职数随撤并核销,由职数核定重新核定"
     text = f"{div.name}{olds}{how}“{receiver.name}”{kept}" + (f":{detail}" if detail else "")
     divisions = sorted({b.division for b in plan.sources} | {receiver.division})
-    state.event(d, "merged", text, [*(b.id for b in plan.sources), receiver.id], divisions)
+    state.event(d, EventKind.MERGED, text, [*(b.id for b in plan.sources), receiver.id], divisions)
 
 
-@op("merge", "合并", aliases=("整合",), rank=15, needs_doc=True, fields={
+@op("merge", "合并", phase="merges", aliases=("整合",), needs_doc=True, fields={
     "sources": Field("refs", True), "into": Field("ref"), "new": Field(NEW_BODY),
     "keep_names": Field("bool"), "quota_to": Field("alloc"), "staff_to": Field("alloc"),
     "signboards_to": Field("ref"), "duties_to": Field("ref"), "children_to": Field("ref"),
@@ -105,17 +102,17 @@ def merge(state: State, d) -> None:
         return
     target, new = None, None
     if "into" in f:
-        target = state.resolve_body(f["into"], d, "into")
+        target = state.require(d, "into", BODY)
         if target is None:
             return
         if target.id in {b.id for b in sources}:
-            state.error("bad-value", f"“{target.name}”既是被合并机构又是并入机构", d, "into", target.name)
+            state.error("bad-value", f"“{target.name}”既是被合并机构又是并入机构", d, "into", target)
             return
     else:
         if len(f["new"]) != 1:
             state.error("bad-value", "new 只能描述一个新设机构", d, "new")
             return
-        new = plan_body(state, d, "new", f["new"][0], defaults_from(sources))
+        new = plan_body(state, d, "new", f["new"][0], defaults_from(state, sources))
         if new is None:
             return
     plan = plan_merge(state, d, sources, target, new, f.get("keep_names", False))

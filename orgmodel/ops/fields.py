@@ -1,4 +1,4 @@
-"""Shared field specs and small helpers for op handlers."""
+"""Field specs, enumerations and small helpers that several ops share."""
 
 from __future__ import annotations
 
@@ -14,15 +14,21 @@ TOWNSHIP_KINDS = ("镇", "乡", "街道")
 POOL_KINDS = {"收回": "reclaimed", "周转": "turnover", "专户": "earmarked",
               "reclaimed": "reclaimed", "turnover": "turnover", "earmarked": "earmarked"}
 POOL_LABELS = {"reclaimed": "收回编制池", "turnover": "编制周转池", "earmarked": "专项编制专户"}
+NONE = ("无", "none", "空")  # "clear this attribute or link"
+
+# A body's attributes: field name in a ledger -> (attribute of Body, Chinese name)
+ATTRIBUTES = {"category": ("category", "机构类别"), "class": ("klass", "公益类别"),
+              "rank": ("rank", "规格"), "funding": ("funding", "经费形式")}
+# A body's links to other bodies: field name in a ledger -> (graph edge kind, Chinese name)
+LINKS = {"parent": ("part_of", "上级机构"), "led_by": ("led_by", "主管机构"),
+         "dispatched_from": ("dispatched_from", "派出机构")}
 
 BODY_ATTRS = {
     "category": Field("str", choices=CATEGORIES),
     "class": Field("str", choices=CLASSES),
     "rank": Field("str"),
     "funding": Field("str", choices=FUNDINGS),
-    "parent": Field("ref"),
-    "led_by": Field("ref"),
-    "dispatched_from": Field("ref"),
+    **{name: Field("ref") for name in LINKS},
 }
 
 QUOTA_SOURCE = {

@@ -1,0 +1,64 @@
+"""Checking a ledger: the one library call that reads, replays and runs the rules.
+
+Every command, report, simulation and test goes through :func:`check` (or
+:func:`check_path`), in the manner of beancount's ``loader.load``::
+
+    checked = check_path("data/demo", as_of=date(2023, 12, 31))
+    checked.state          # the replayed State
+    checked.findings       # reading + replay + rule findings
+    checked.tables         # the balance tables of that state (computed on first use)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .balance import Tables, tables_of
+from .findings import Finding
+from .ledger import Ledger, load
+from .rules import run_rules
+from .state import State
+
+
+@dataclass
+class Checked:
+    """A ledger replayed to a date, with every finding: reading, replay, and the rules."""
+
+    ledger: Ledger
+    state: State
+    read_findings: list[Finding]
+    replay_findings: list[Finding]
+    rule_findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [*self.read_findings, *self.replay_findings, *self.rule_findings]
+
+    @property
+    def ledger_findings(self) -> list[Finding]:
+        """What reading and replaying found (the rules aside)."""
+        return [*self.read_findings, *self.replay_findings]
+
+    @property
+    def tables(self) -> Tables:
+        return tables_of(self.state)
+
+    @property
+    def as_of(self) -> dt.date | None:
+        return self.state.as_of
+
+
+def check(ledger: Ledger, as_of: dt.date | None = None, rules: bool = True) -> Checked:
+    """Replay ``ledger`` as of ``as_of`` (all of it when None) and, with ``rules``, run the rule checks."""
+    state = ledger.state(as_of)
+    found = run_rules(state, ledger.config) if rules else []
+    return Checked(ledger, state, list(ledger.findings), list(state.findings), found)
+
+
+def check_path(path: str | Path, config_path: str | Path | None = None, as_of: dt.date | None = None,
+               rules: bool = True) -> Checked:
+    """Load the ledger at ``path`` and :func:`check` it (raises LedgerError or ConfigError
+    when it cannot be read at all)."""
+    return check(load(path, config_path), as_of, rules)

@@ -1,0 +1,135 @@
+"""Planning helpers: checks that only read the state, and new bodies planned before they exist.
+
+An op plans its whole effect with these (reporting every problem as a finding) before
+it changes anything, so a refused directive leaves the state as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..schema import Field
+from ..state import BODY, DIVISION, Body, State
+from .fields import ATTRIBUTES, BODY_ATTRS, LINKS
+
+NEW_BODY = {"name": Field("str", True), "division": Field("ref"), **BODY_ATTRS, "signboards": Field("strs")}
+
+
+def names_free(state: State, d, field: str | None, division: str, names, owners=()) -> bool:
+    """True when every name in ``names`` can be claimed in ``division``.
+
+    A name is free when nobody holds it or one of ``owners`` (body ids that give it up
+    or keep it) does, and no pool has it. A name listed twice is also a finding. Reports
+    every clash. An item of ``names`` may be a ``(name, field)`` pair to point its finding
+    at that field.
+    """
+    ok, seen = True, set()
+    for item in names:
+        name, at = item if isinstance(item, tuple) else (item, field)
+        if name in seen:
+            state.error("duplicate-name", f"名称“{name}”在本指令中用了不止一次;机构和牌子名称在同一区划内不得重复", d, at, name)
+            ok = False
+            continue
+        seen.add(name)
+        if name in state.pools:
+            state.error("duplicate-name", f"名称“{name}”已是编制池的名称;机构、牌子与编制池不得同名", d, at, name)
+            ok = False
+            continue
+        other = state.body_named(division, name)
+        if other is not None and other.id not in owners:
+            what = "机构名称" if other.name == name else f"“{other.name}”的牌子"
+            state.error("duplicate-name", f"名称“{name}”在{state.divisions[division].name}已被{what}使用;机构和牌子名称在同一区划内不得重复", d, at, name)
+            ok = False
+    return ok
+
+
+def draws_available(state: State, d, field: str, draws) -> bool:
+    """True when every holder can give what ``draws`` ([(holder, type, amount)]) asks of it in total."""
+    totals: dict[tuple, list] = {}
+    for holder, t, n in draws:
+        entry = totals.setdefault((id(holder), t), [holder, 0])
+        entry[1] += n
+    ok = True
+    for (_, t), (holder, n) in totals.items():
+        held = holder.approved.get(t, 0)
+        if n > held:
+            state.error("insufficient-quota", f"“{holder.label}”只有{t} {held} 名,不能调出 {n} 名(差 {n - held} 名)", d, field, holder)
+            ok = False
+    return ok
+
+
+def is_cross_level(state: State, src, dst) -> bool:
+    """A move between holders whose divisions sit at different levels (县 → 乡镇, say)."""
+    return state.divisions[src.division].level != state.divisions[dst.division].level
+
+
+def resolve_links(state: State, d, context: str) -> dict | None:
+    """Resolve the directive's link fields (parent, led_by, dispatched_from) in division
+    ``context``: ``{edge kind: Body}``, or None (with findings) if any is unknown."""
+    links, ok = {}, True
+    for name, (kind, _) in LINKS.items():
+        if name in d.fields:
+            target = state.require(d, name, BODY, context)
+            ok = ok and target is not None
+            links[kind] = target
+    return links if ok else None
+
+
+@dataclass
+class NewBody:
+    """A body a directive will set up: its record (id 0 until it exists), links and signboards."""
+
+    body: Body
+    links: dict = field(default_factory=dict)
+    signboards: list = field(default_factory=list)
+
+
+def common_value(values) -> object:
+    """The value when every item shares it, else None."""
+    values = set(values)
+    return values.pop() if len(values) == 1 else None
+
+
+def defaults_from(state: State, bodies: list[Body]) -> dict:
+    """Attributes and links a new body inherits from the bodies it replaces, where they agree."""
+    out = {key: common_value(getattr(b, attr) for b in bodies) for key, (attr, _) in ATTRIBUTES.items()}
+    out["division"] = common_value(b.division for b in bodies)
+    for key, (kind, _) in LINKS.items():
+        out[key] = common_value(state.linked(b, kind) for b in bodies)
+    return out
+
+
+def plan_body(state: State, d, fname: str, spec: dict, defaults: dict) -> NewBody | None:
+    """Plan a body from ``spec`` (name, division, category, …, signboards), falling back to
+    ``defaults`` (division code, attribute values, link bodies). None with findings on error."""
+    if "division" in spec:
+        div = state.require(d, fname, DIVISION, ref=spec["division"])
+        if div is None:
+            return None
+        code = div.code
+    else:
+        code = defaults.get("division")
+        if code is None:
+            state.error("missing-field", f"{fname}: 新机构“{spec['name']}”须注明 division(所在区划)", d, fname)
+            return None
+    values = {key: spec.get(key, defaults.get(key)) for key in ATTRIBUTES}
+    if not values["category"]:
+        state.error("missing-field", f"{fname}: 新机构“{spec['name']}”须注明 category(机构类别)", d, fname)
+        return None
+    links, ok = {}, True
+    for key, (kind, _) in LINKS.items():
+        if key in spec:
+            target = state.require(d, fname, BODY, code, ref=spec[key])
+            ok = ok and target is not None
+            links[kind] = target
+        elif defaults.get(key) is not None:
+            links[kind] = defaults[key]
+    if not ok:
+        return None
+    body = Body(0, spec["name"], code, values["category"], values["class"], values["rank"], values["funding"])
+    return NewBody(body, links, list(spec.get("signboards", [])))
+
+
+def create_body(state: State, d, nb: NewBody, fname: str) -> Body:
+    """Set up a planned body (its names must have been checked free)."""
+    return state.add_body(d, nb.body, nb.links, nb.signboards, fname)

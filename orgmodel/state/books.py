@@ -1,0 +1,140 @@
+"""The books: quota moves and pool loans, staff counts, leader posts, hiring plans and
+off-quota staff. Every change of approved quota is a flow, in the journal and on the graph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..directive import Directive
+from ..kinds import Fact, FlowKind
+from .core import StateCore
+from .records import Body, Division, Flow, Loan, Pool
+
+# Enum members cost a descriptor lookup each time; the hot paths use these module constants.
+_ACTUAL = Fact.ACTUAL
+_APPROVED = Fact.APPROVED
+_HIRE = Fact.HIRE
+_LEADERS = Fact.LEADERS
+_OFF_QUOTA = Fact.OFF_QUOTA
+_PLAN = Fact.PLAN
+_POSTS = Fact.POSTS
+
+
+class Books(StateCore):
+    # -- quota -------------------------------------------------------------------
+    def higher_node(self, holder) -> tuple:
+        """The graph node of the level above ``holder``'s jurisdiction (where 核定/核增 come from)."""
+        return ("higher", self.root_of(holder.division))
+
+    def move_quota(self, src, dst, qtype: str, amount: int, d: Directive, kind: FlowKind,
+                   field: str | None = "amount", cross_level: bool = False) -> bool:
+        """Move ``amount`` of ``qtype`` from holder ``src`` to ``dst`` (either may be None for
+        the higher level). Refuses, with a finding, to take more than ``src`` holds."""
+        if src is not None:
+            held = src.approved.get(qtype, 0)
+            if amount > held:
+                self.error("insufficient-quota", f"“{src.label}”只有{qtype} {held} 名,不能调出 {amount} 名(差 {amount - held} 名)", d, field, src)
+                return False
+            src.approved[qtype] = held - amount
+        if dst is not None:
+            dst.approved[qtype] = dst.approved.get(qtype, 0) + amount
+        mark = (self._seq, d.source)
+        for holder in (src, dst):
+            if holder is not None:
+                holder.facts[(_APPROVED, qtype)] = mark
+        kind = kind if type(kind) is FlowKind else FlowKind(kind)
+        flow = Flow(d.date, d.doc, d.source, kind, src.node if src else None, dst.node if dst else None,
+                    qtype, amount, cross_level, len(self._flows))
+        self._flows.append(flow)
+        if amount:
+            u = src.node if src is not None else self.higher_node(dst)
+            v = dst.node if dst is not None else self.higher_node(src)
+            self._graph.add_edge(u, v, key=flow.seq, flow=flow)
+        return True
+
+    # -- loans from turnover pools ---------------------------------------------------
+    def lend(self, d: Directive, pool: Pool, body: Body, qtype: str, amount: int, due: dt.date | None,
+             cross_level: bool = False) -> bool:
+        """Lend quota from a turnover pool to a body (a flow of kind ``loan``) until ``due``."""
+        if not self.move_quota(pool, body, qtype, amount, d, FlowKind.LOAN, cross_level=cross_level):
+            return False
+        loan = Loan(len(self._loans) + 1, pool.name, body.id, qtype, amount, d.date, due, d.doc, d.source)
+        self._loans.append(loan)
+        self._open_loans.setdefault((body.id, pool.name, qtype), []).append(loan)
+        return True
+
+    def open_loans(self, body: Body, pool: Pool, qtype: str) -> list[Loan]:
+        """``body``'s loans of ``qtype`` from ``pool`` not yet wholly returned, oldest first."""
+        return [ln for ln in self._open_loans.get((body.id, pool.name, qtype), []) if ln.outstanding]
+
+    def repay(self, d: Directive, body: Body, pool: Pool, qtype: str, amount: int, field: str | None = "amount") -> bool:
+        """Return ``amount`` of loaned quota to ``pool`` (a flow of kind ``return``), paying
+        the oldest open loans first. The caller checks that no more than is owed is returned."""
+        if not self.move_quota(body, pool, qtype, amount, d, FlowKind.RETURN, field):
+            return False
+        key = (body.id, pool.name, qtype)
+        for ln in self._open_loans.get(key, []):
+            paid = min(amount, ln.outstanding)
+            ln.returned += paid
+            amount -= paid
+        self._open_loans[key] = [ln for ln in self._open_loans.get(key, []) if ln.outstanding]
+        return True
+
+    # -- people ------------------------------------------------------------------------
+    def set_staff(self, d: Directive, body: Body, actual: dict[str, int], leaders: dict[str, int] | None) -> None:
+        """Record the actual staff (实有) of some types and, if given, the leaders in post."""
+        mark = (self._seq, d.source)
+        body.actual.update(actual)
+        facts = body.facts
+        for t in actual:
+            facts[(_ACTUAL, t)] = mark
+        if leaders is not None:
+            body.leaders.update(leaders)
+            body.facts[(_LEADERS, None)] = mark
+
+    def hire(self, d: Directive, body: Body, qtype: str, count: int) -> None:
+        """``count`` people join; they use up the hiring plan of that type as far as it goes."""
+        body.actual[qtype] = body.actual.get(qtype, 0) + count
+        if qtype in body.planned:
+            body.planned[qtype] -= min(count, body.planned[qtype])
+        mark = self._mark(d)
+        body.facts[(_ACTUAL, qtype)] = mark
+        body.facts[(_HIRE, qtype)] = mark
+
+    def depart(self, d: Directive, body: Body, qtype: str, count: int) -> None:
+        """``count`` people leave (the caller checks that so many are there)."""
+        body.actual[qtype] = body.actual.get(qtype, 0) - count
+        body.facts[(_ACTUAL, qtype)] = self._mark(d)
+
+    def move_staff(self, d: Directive, src: Body, dst: Body, qtype: str, count: int) -> None:
+        """People move with their quota or function (人随编走)."""
+        mark = self._mark(d)
+        src.actual[qtype] -= count
+        dst.actual[qtype] = dst.actual.get(qtype, 0) + count
+        src.facts[(_ACTUAL, qtype)] = mark
+        dst.facts[(_ACTUAL, qtype)] = mark
+
+    def move_leaders(self, d: Directive, src: Body, dst: Body) -> None:
+        """The leaders in post of ``src`` join ``dst`` (a merge)."""
+        for kind, n in src.leaders.items():
+            dst.leaders[kind] = dst.leaders.get(kind, 0) + n
+        src.leaders.clear()
+        dst.facts[(_LEADERS, None)] = self._mark(d)
+
+    def set_posts(self, d: Directive, body: Body, posts: dict[str, int]) -> None:
+        """Approve leader posts (领导职数) by kind."""
+        body.posts.update(posts)
+        body.facts[(_POSTS, None)] = self._mark(d)
+
+    def set_plan(self, d: Directive, body: Body, qtype: str, places: int) -> None:
+        """Set the hiring plan (用编进人计划) of one type, replacing an earlier one."""
+        body.planned[qtype] = places
+        body.facts[(_PLAN, qtype)] = self._mark(d)
+
+    def set_off_quota(self, d: Directive, division: Division, staff: dict[str, int], grids: int | None) -> None:
+        """Record off-quota staff by kind and, if given, the number of grids of a division."""
+        division.off_quota.update(staff)
+        if grids is not None:
+            division.grids = grids
+        division.facts[(_OFF_QUOTA, None)] = self._mark(d)

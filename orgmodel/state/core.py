@@ -1,0 +1,250 @@
+"""The replayed state's core: its records, graph, journals, and the door every change goes through.
+
+:class:`StateCore` holds the data; the mixins in :mod:`.bodies`, :mod:`.books`,
+:mod:`.duties` and :mod:`.resolve` add the changes and questions of one subject each,
+and :class:`orgmodel.state.State` combines them. Everything is private: readers get
+read-only views (``state.bodies``, ``state.flows`` …) and writers call methods.
+
+The graph (a networkx MultiDiGraph) is the model of how things relate. Nodes are
+``("division", code)``, ``("body", id)``, ``("pool", name)``, ``("signboard", body id,
+name)`` and ``("higher", root code)`` (the level above a jurisdiction). Edge keys:
+
+- ``"in"``: body, pool or division → the division it sits in;
+- ``"part_of"``, ``"led_by"``, ``"dispatched_from"``: body → body;
+- ``"carries"``: body → one of its signboards;
+- ``"succeeded_by"``: a retired body → a body that took over what it held (``how``: the event);
+- an integer: a quota flow, keyed by its place in the journal (``flow``: the :class:`Flow`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from types import MappingProxyType
+
+import networkx as nx
+
+from ..config import Config
+from ..directive import Directive
+from ..findings import ERROR, Finding
+from ..kinds import EventKind, Fact
+from .names import NameIndex
+from .records import Body, Division, Duty, Event, Flow, Loan, Mark, Pool, subject_of
+
+
+class ListView(Sequence):
+    """A read-only view of a list that the state keeps growing."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: list):
+        self._items = items
+
+    def __getitem__(self, i):
+        return self._items[i]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator:
+        return iter(self._items)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, ListView):
+            other = other._items
+        return isinstance(other, (list, tuple)) and self._items == list(other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"ListView({self._items!r})"
+
+
+class StateCore:
+    """Records, graph, journals, name index, and the replay position."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self._graph = nx.MultiDiGraph()
+        # The graph's own adjacency dicts ({u: {v: {key: data}}}), read directly on hot paths:
+        # networkx's public views build a wrapper per lookup, which costs more than the lookup.
+        self._out = self._graph._succ
+        self._in = self._graph._pred
+        self._divisions: dict[str, Division] = {}
+        self._bodies: dict[int, Body] = {}
+        self._pools: dict[str, Pool] = {}
+        self._loans: list[Loan] = []
+        self._open_loans: dict[tuple[int, str, str], list[Loan]] = {}
+        self._duties: dict[str, Duty] = {}
+        self._duty_keys: dict[int, dict[str, int]] = {}
+        self._duty_order: dict[str, int] = {}
+        self._duty_serial = itertools.count()
+        self._flows: list[Flow] = []
+        self._events: list[Event] = []
+        self._findings: list[Finding] = []
+        self._names = NameIndex()
+        self._roots: dict[str, str] = {}  # division code -> the code of its jurisdiction (top division)
+        self._next_id = 1
+        self._seq = 0
+        self.as_of: dt.date | None = None
+        # read-only views, live
+        self.graph = nx.freeze(nx.graphviews.generic_graph_view(self._graph))
+        self.divisions = MappingProxyType(self._divisions)
+        self.bodies = MappingProxyType(self._bodies)
+        self.pools = MappingProxyType(self._pools)
+        self.duties = MappingProxyType(self._duties)
+        self.loans = ListView(self._loans)
+        self.flows = ListView(self._flows)
+        self.events = ListView(self._events)
+        self.findings = ListView(self._findings)
+        self.names = self._names.owners()  # {(division, name): body id}, names and signboards in use
+
+    @property
+    def version(self) -> int:
+        """Changes with every applied directive: derived tables are valid for one version."""
+        return self._seq
+
+    # -- applying directives ----------------------------------------------------
+    def apply(self, d: Directive, handler: Callable) -> None:
+        """Apply one directive with its op's ``handler(state, d)`` (see :meth:`replay`)."""
+        self.replay([d], {d.op: handler})
+
+    def replay(self, directives, handlers: Mapping[str, Callable], as_of: dt.date | None = None) -> None:
+        """Apply sorted directives dated on or before ``as_of`` (all when None), each with the
+        handler of its op. A bug in a handler must not hide the rest of the ledger, so it
+        becomes an ``internal-error`` finding at the directive instead of a traceback."""
+        for d in directives:
+            if as_of is not None and d.date > as_of:
+                break
+            self._seq += 1
+            try:
+                handlers[d.op](self, d)
+            except Exception as exc:  # noqa: BLE001 - reported as a finding with its location
+                self.error("internal-error", f"处理此指令时发生内部错误({type(exc).__name__}: {exc});请把此行和台账发给维护人员", d)
+
+    def finish(self, as_of: dt.date | None) -> None:
+        """Replay is over: record the date the state stands at."""
+        self.as_of = as_of
+
+    def _mark(self, d: Directive) -> Mark:
+        return (self._seq, d.source)
+
+    # -- findings and events ----------------------------------------------------
+    def error(self, rule: str, message: str, d: Directive, field: str | None = None,
+              subject=None, severity: str = ERROR) -> None:
+        """A finding at ``d`` (or one of its fields). ``subject`` is what it concerns: a
+        body or pool (its name and id are kept) or a name as written. When ``message`` is
+        a resolver's :class:`Reason`, the division it names is kept too."""
+        name, ids, divisions = subject_of(subject)
+        division = getattr(message, "division", None)
+        if division and not divisions:
+            divisions = (division,)
+        self._findings.append(Finding(rule, str(message), d.where(field), severity, name, ids, divisions))
+
+    def event(self, d: Directive, kind: EventKind, text: str, bodies=(), divisions=()) -> None:
+        kind = kind if type(kind) is EventKind else EventKind(kind)
+        self._events.append(Event(d.date, kind, text, d.doc, d.source, tuple(bodies), tuple(divisions)))
+
+    # -- divisions and pools ----------------------------------------------------
+    def open_division(self, d: Directive, code: str, name: str, level: str, kind: str | None,
+                      parent: Division | None, population: int | None, households: int | None) -> Division:
+        div = Division(code, name, level, kind, parent.code if parent else None, population, households, d.date)
+        div.facts[(Fact.OPENED, None)] = self._mark(d)
+        self._divisions[code] = div
+        self._roots[code] = self._roots[parent.code] if parent is not None else code
+        self._names.add_division(name, code)
+        self._graph.add_node(div.node, kind="division")
+        if parent is not None:
+            self._graph.add_edge(div.node, parent.node, key="in")
+        return div
+
+    def open_pool(self, d: Directive, name: str, kind: str, division: Division, purpose: str | None) -> Pool:
+        pool = Pool(name, kind, division.code, purpose)
+        self._pools[name] = pool
+        self._graph.add_node(pool.node, kind="pool")
+        self._graph.add_edge(pool.node, division.node, key="in")
+        return pool
+
+    def pools_at(self, code: str) -> list[Pool]:
+        """The pools of division ``code``, in the order they were opened."""
+        pred = self._in[("division", code)]
+        return [self._pools[u[1]] for u, keys in pred.items() if u[0] == "pool" and "in" in keys]
+
+    def active_bodies(self):
+        return (b for b in self._bodies.values() if b.active)
+
+    def ancestors(self, code: str) -> list[str]:
+        """Codes of ``code`` and its ancestors, nearest first."""
+        seen = []
+        while code is not None and code not in seen:
+            seen.append(code)
+            div = self._divisions.get(code)
+            code = div.parent if div else None
+        return seen
+
+    def root_of(self, code: str) -> str:
+        """The top division (the jurisdiction) that ``code`` belongs to."""
+        return self._roots[code]
+
+    def within(self, code: str) -> list[str]:
+        """Codes of ``code`` and every division below it, in the order the graph reaches them."""
+        out, todo = [code], [code]
+        while todo:
+            node = ("division", todo.pop())
+            for u, keys in self._in[node].items():
+                if u[0] == "division" and "in" in keys:
+                    out.append(u[1])
+                    todo.append(u[1])
+        return out
+
+    def bodies_in(self, code: str) -> list[Body]:
+        """Every body (active or not) sitting directly in division ``code``, oldest first."""
+        pred = self._in[("division", code)]
+        return [self._bodies[u[1]] for u, keys in pred.items() if u[0] == "body" and "in" in keys]
+
+    # -- names ------------------------------------------------------------------
+    def body_named(self, division: str, name: str) -> Body | None:
+        """The body using ``name`` (its name or a signboard) in ``division`` now."""
+        owner = self._names.owner(division, name)
+        return None if owner is None else self._bodies[owner]
+
+    def name_in_use(self, name: str) -> bool:
+        """True when some body in any division uses ``name`` now."""
+        return self._names.in_use(name)
+
+    def former_holders(self, name: str) -> list[Body]:
+        """The bodies that gave ``name`` up (renamed away, unhung or retired), oldest first."""
+        return [self._bodies[i] for i in self._names.former(name)]
+
+    def _claim(self, division: str, name: str, body: Body, d: Directive, field: str | None) -> bool:
+        """Reserve ``name`` in ``division`` for ``body``; a clash is a finding.
+
+        Pool names are global and references try pools first, so a body or signboard
+        may not take a pool's name either."""
+        if name in self._pools:
+            self.error("duplicate-name", f"名称“{name}”已是编制池的名称;机构、牌子与编制池不得同名", d, field, name)
+            return False
+        owner = self._names.owner(division, name)
+        if owner is not None and owner != body.id:
+            other = self._bodies[owner]
+            what = "机构名称" if other.name == name else f"“{other.name}”的牌子"
+            self.error("duplicate-name", f"名称“{name}”在{self._divisions[division].name}已被{what}使用;机构和牌子名称在同一区划内不得重复", d, field, name)
+            return False
+        self._names.claim(division, name, body.id)
+        return True
+
+    # -- the graph's questions ----------------------------------------------------
+    def _linked(self, node, key: str):
+        """The node that ``node``'s ``key`` edge points at, or None."""
+        for v, keys in self._out[node].items():
+            if key in keys:
+                return v
+        return None
+
+    def flow_edges(self, node) -> list[Flow]:
+        """Every flow into or out of ``node`` (a holder or a higher level), in journal order."""
+        g = self._graph
+        flows = [data["flow"] for _, _, data in g.in_edges(node, data=True) if "flow" in data]
+        flows += [data["flow"] for _, _, data in g.out_edges(node, data=True) if "flow" in data]
+        return sorted(flows, key=lambda f: f.seq)

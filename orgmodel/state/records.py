@@ -1,0 +1,213 @@
+"""The plain records the replayed state holds: divisions, bodies, pools, loans, duties,
+quota flows and structural events, plus the domain constants they use.
+
+A record holds what a thing *is*: its identity, attributes and books. How things
+*relate* (placement, links between bodies, signboards, quota flows, lineage) is held by
+the state's graph. Records are read by everyone but written only by
+:class:`~orgmodel.state.State`, which keeps them, its indexes and its graph consistent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..findings import Source
+from ..kinds import EventKind, Fact, FlowKind
+
+TOWNSHIP = "乡镇"
+COUNTY = "县"
+DISPATCHED = "派驻机构"
+COORDINATION = "议事协调机构"
+INTERNAL = "内设机构"
+
+Mark = tuple[int, Source]  # (replay position of the directive, its source)
+
+
+class Facts(dict):
+    """Where each fact of a record was last set: ``{(Fact, quota type or None): Mark}``.
+
+    Written by the state only; the position in a mark lets a rule take the latest of
+    several facts (the figure "over quota" is made by whichever of 核定 and 实有 changed last)."""
+
+    __slots__ = ()
+
+    def mark(self, fact: Fact, qualifier: str | None = None) -> Mark | None:
+        return self.get((fact, qualifier))
+
+    def source(self, fact: Fact, qualifier: str | None = None, fallback: Fact | None = Fact.ESTABLISH) -> Source | None:
+        """The source that last set the fact, else that of ``fallback`` (the body's setting up)."""
+        mark = self.get((fact, qualifier)) or (self.get((fallback, None)) if fallback else None)
+        return mark[1] if mark else None
+
+    def latest_mark(self, *keys) -> Mark | None:
+        """The mark of the most recent of several facts; each key is a Fact or ``(Fact, qualifier)``.
+        Falls back to the establishing mark when none of them was ever set."""
+        marks = [self.get(k if isinstance(k, tuple) else (k, None)) for k in keys]
+        marks = [m for m in marks if m is not None]
+        if not marks:
+            return self.get((Fact.ESTABLISH, None))
+        return max(marks, key=lambda m: m[0])
+
+    def latest(self, *keys) -> Source | None:
+        """The source of the most recent of several facts (see :meth:`latest_mark`)."""
+        mark = self.latest_mark(*keys)
+        return mark[1] if mark else None
+
+
+def subject_of(subject) -> tuple[str | None, tuple[int, ...], tuple[str, ...]]:
+    """What a finding concerns, as ``(name shown, body ids, division codes)``: from a body,
+    a pool, a division, a name as written, or a resolver's :class:`Reason`."""
+    if isinstance(subject, Body):
+        return subject.name, (subject.id,), (subject.division,)
+    if isinstance(subject, Pool):
+        return subject.name, (), (subject.division,)
+    if isinstance(subject, Division):
+        return subject.name, (), (subject.code,)
+    if subject is None:
+        return None, (), ()
+    division = getattr(subject, "division", None)
+    return str(subject), (), (division,) if division else ()
+
+
+class Reason(str):
+    """A Chinese message saying why a reference resolved to nothing, with the finding's rule
+    id and, when known, the division the reference was looked up in."""
+
+    def __new__(cls, text: str, rule: str, division: str | None = None):
+        obj = super().__new__(cls, text)
+        obj.rule = rule
+        obj.division = division
+        return obj
+
+
+@dataclass(eq=False)
+class Division:
+    code: str
+    name: str
+    level: str
+    kind: str | None = None
+    parent: str | None = None
+    population: int | None = None
+    households: int | None = None
+    opened: dt.date | None = None
+    off_quota: dict[str, int] = field(default_factory=dict)
+    grids: int = 0
+    facts: Facts = field(default_factory=Facts, repr=False)
+
+    @property
+    def node(self):
+        return ("division", self.code)
+
+
+@dataclass(eq=False)
+class Body:
+    """A public body: identity, attributes and books. Its links, signboards and place in
+    the division tree are edges of the state's graph (ask the state)."""
+
+    id: int
+    name: str
+    division: str
+    category: str
+    klass: str | None = None
+    rank: str | None = None
+    funding: str | None = None
+    names: list[tuple[dt.date, str]] = field(default_factory=list)
+    approved: dict[str, int] = field(default_factory=dict)
+    actual: dict[str, int] = field(default_factory=dict)
+    posts: dict[str, int] = field(default_factory=dict)
+    leaders: dict[str, int] = field(default_factory=dict)
+    planned: dict[str, int] = field(default_factory=dict)
+    active: bool = True
+    established: dt.date | None = None
+    abolished: dt.date | None = None
+    facts: Facts = field(default_factory=Facts, repr=False)
+
+    @property
+    def node(self):
+        return ("body", self.id)
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+@dataclass(eq=False)
+class Pool:
+    name: str
+    kind: str
+    division: str
+    purpose: str | None = None
+    approved: dict[str, int] = field(default_factory=dict)
+    active: bool = True
+    facts: Facts = field(default_factory=Facts, repr=False)
+
+    @property
+    def node(self):
+        return ("pool", self.name)
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+@dataclass(eq=False)
+class Loan:
+    """Quota lent from a turnover pool to a body, due back by ``due``."""
+
+    id: int
+    pool: str
+    body: int
+    quota_type: str
+    amount: int
+    date: dt.date
+    due: dt.date | None
+    doc: str | None
+    source: Source
+    returned: int = 0
+
+    @property
+    def outstanding(self) -> int:
+        return self.amount - self.returned
+
+
+@dataclass(eq=False)
+class Duty:
+    """A duty item (责任事项) of a division: its lead body and supporting bodies."""
+
+    key: str
+    name: str
+    category: str | None
+    lead: int
+    support: list[int]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One movement of quota, for provenance: from ``src`` to ``dst`` (node keys; None = the
+    higher level). ``seq`` is its place in the state's journal of flows."""
+
+    date: dt.date
+    doc: str | None
+    source: Source
+    kind: FlowKind
+    src: tuple | None
+    dst: tuple | None
+    quota_type: str
+    amount: int
+    cross_level: bool = False
+    seq: int = 0
+
+
+@dataclass(frozen=True)
+class Event:
+    """A structural change worth showing: created, abolished, renamed, merged, split, signboards…"""
+
+    date: dt.date
+    kind: EventKind
+    text: str
+    doc: str | None
+    source: Source
+    bodies: tuple[int, ...] = ()
+    divisions: tuple[str, ...] = ()

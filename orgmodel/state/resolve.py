@@ -1,0 +1,168 @@
+"""The one reference resolver: bodies (by name, signboard or ``区划/名称``), pools,
+divisions (by code or unique name), and former names.
+
+:meth:`Resolver.find` answers ``(target, None)`` or ``(None, reason)``, the reason being
+a :class:`~orgmodel.state.records.Reason` (a Chinese message with its rule id);
+:meth:`Resolver.require` does the same for a directive's field and reports the reason
+as a finding there. Every op resolves through these.
+"""
+
+from __future__ import annotations
+
+from ..directive import Directive
+from .core import StateCore
+from .records import Body, Division, Reason
+
+BODY = "body"
+POOL = "pool"
+DIVISION = "division"
+HOLDER = (POOL, BODY)  # a quota holder: a pool's name is tried first
+
+
+class Resolver(StateCore):
+    def find(self, ref: str, kinds=BODY, context: str | None = None):
+        """Resolve ``ref`` to one of ``kinds`` (a kind or a tuple of kinds, tried in order).
+        ``context`` is the division a bare body name is looked up in first."""
+        kinds = (kinds,) if isinstance(kinds, str) else kinds
+        why = None
+        for kind in kinds:
+            if kind == POOL:
+                if ref in self._pools:
+                    return self._pools[ref], None
+                continue
+            target, why = self.find_division(ref) if kind == DIVISION else self.find_body(ref, context)
+            if target is not None:
+                return target, None
+        return None, why
+
+    def require(self, d: Directive, field: str, kinds=BODY, context: str | None = None, ref: str | None = None):
+        """Resolve ``d``'s ``field`` (or ``ref``, a value found inside it); on failure report the
+        reason as a finding at that field and return None."""
+        ref = d.fields[field] if ref is None else ref
+        if kinds == BODY:  # the common cases, kept short: replay resolves about one body per directive
+            target, why = self.find_body(ref, context)
+        elif kinds == DIVISION:
+            target, why = self.find_division(ref)
+        else:
+            target, why = self.find(ref, kinds, context)
+        if target is None:
+            if kinds == DIVISION:
+                self.error("unknown-division", why, d, field)
+            else:
+                if context is not None and getattr(why, "division", None) is None:  # looked up in this division
+                    why = Reason(why, getattr(why, "rule", "unknown-body"), context)
+                self.error(why.rule if isinstance(why, Reason) else "unknown-body", why, d, field, ref)
+        return target
+
+    # -- divisions ------------------------------------------------------------------
+    def find_division(self, ref: str) -> tuple[Division | None, str | None]:
+        """Division by code or unique name; (None, reason) when not found or ambiguous."""
+        if ref in self._divisions:
+            return self._divisions[ref], None
+        codes = self._names.division_codes(ref)
+        if len(codes) == 1:
+            return self._divisions[codes[0]], None
+        if codes:
+            return None, f"区划名称“{ref}”不唯一(代码 {'、'.join(codes)}),请改用区划代码"
+        return None, f"未知的区划“{ref}”;请先用 open_division 设立该区划"
+
+    # -- bodies -------------------------------------------------------------------------
+    def find_body(self, ref: str, context: str | None = None) -> tuple[Body | None, str | None]:
+        """Body by name or signboard (``区划/名称`` qualifies); (None, reason) when not found."""
+        if "/" in ref:
+            div_ref, name = ref.rsplit("/", 1)
+            div = self._divisions.get(div_ref)
+            if div is None:
+                div, why = self.find_division(div_ref)
+                if div is None:
+                    return None, why
+            owner = self._names.owner_of((div.code, name))
+            if owner is not None:
+                return self._bodies[owner], None
+            return None, self._missing_body(name, div)
+        if context is not None:
+            owner = self._names.owner_of((context, ref))
+            if owner is not None:
+                return self._bodies[owner], None
+        ids = self._names.holders(ref)
+        if len(ids) == 1:
+            return self._bodies[next(iter(ids))], None
+        if ids:
+            where = "、".join(sorted(self._divisions[self._bodies[i].division].name for i in ids))
+            return None, Reason(f"名称“{ref}”不唯一(在 {where} 都有),请写成“区划/名称”", "ambiguous-name")
+        return None, self._missing_body(ref)
+
+    def _missing_body(self, name: str, where: Division | None = None) -> Reason:
+        """Why ``name`` names no body now: abolished, renamed away, or simply unknown."""
+        code = where.code if where else None
+        former = [self._bodies[i] for i in self._names.former(name)]
+        gone = [b for b in former if not b.active]
+        if gone and len(gone) == len(former):
+            b = gone[-1]
+            return Reason(f"机构“{name}”已于 {b.abolished} 撤销,不能再对其操作", "abolished-body", code)
+        renamed = [b for b in former if b.active and b.name != name and any(n == name for _, n in b.names)]
+        unhung = [b for b in former if b.active and b.name != name and name not in self.signboards(b)]
+        if unhung and not renamed:
+            b = unhung[-1]
+            return Reason(f"“{name}”曾是“{b.name}”的牌子,已摘除;请改用机构名称“{b.name}”", "unknown-body", code)
+        if renamed:
+            b = renamed[-1]
+            when = next((day for day, n in reversed(b.names) if n == b.name), "")
+            div = self._divisions[b.division].name
+            return Reason(f"“{name}”是{div}“{b.name}”的曾用名({when} 更名),请改用现名“{b.name}”", "unknown-body", code)
+        scope = f"在{where.name}" if where else ""
+        return Reason(f"{scope}找不到机构或牌子“{name}”;请检查名称,或先用“设立”(establish)指令设立该机构", "unknown-body", code)
+
+    # -- former names ---------------------------------------------------------------
+    def find_by_any_name(self, ref: str):
+        """Resolve ``ref`` as the ledger would on the state's date: a pool, else a body by name,
+        signboard or ``区划/名称`` (ambiguity gives (None, reason)). Only a name no body uses
+        now falls back to former names (renamed or retired bodies); then the second value is
+        a Chinese note saying which body it was and what it is called now. Returns
+        ``(holder, None)``, ``(holder, note)`` or ``(None, reason)``."""
+        if ref in self._pools:
+            return self._pools[ref], None
+        body, why = self.find_body(ref)
+        if body is not None or self._ref_in_use(ref):
+            return body, why
+        former, problem = self._former_holder(ref)
+        if former is None:
+            return None, problem or why
+        return former, self._former_note(former, ref)
+
+    def _ref_in_use(self, ref: str) -> bool:
+        """True when ``ref`` (``名称`` or ``区划/名称``) is a current name or signboard of some body."""
+        if "/" not in ref:
+            return self._names.in_use(ref)
+        div, _ = self.find_division(ref.rsplit("/", 1)[0])
+        return div is not None and self._names.owner(div.code, ref.rsplit("/", 1)[1]) is not None
+
+    def _former_holder(self, ref: str):
+        """The body that gave up the name in ``ref``; (None, None) when none, (None, reason)
+        when bodies in several divisions did."""
+        div_ref, _, name = ref.rpartition("/")
+        div = self.find_division(div_ref)[0] if div_ref else None
+        if div_ref and div is None:
+            return None, None
+        ids = list(dict.fromkeys(self._names.former(name)))
+        found = [self._bodies[i] for i in ids if div is None or self._bodies[i].division == div.code]
+        if len({b.division for b in found}) > 1:
+            where = "、".join(sorted({self._divisions[b.division].name for b in found}))
+            return None, f"曾用名“{name}”不唯一(在 {where} 都有),请写成“区划/名称”"
+        return (found[-1], None) if found else (None, None)
+
+    def _former_note(self, body: Body, ref: str) -> str | None:
+        """Chinese note when ``ref`` is a former name of ``body``: what the body is called now
+        (None for a retired body asked for by its last name: the trace says it was retired)."""
+        name = ref.rsplit("/", 1)[-1]
+        div = self._divisions[body.division].name
+        if body.active:
+            return f"“{name}”是{div}“{body.name}”的曾用名,该机构现名“{body.name}”"
+        if body.name == name:
+            return None
+        return f"“{name}”是{div}“{body.name}”的曾用名,该机构已于 {body.abolished} 撤销"
+
+    def ever_named(self, name: str) -> set[int]:
+        """Ids of the bodies that have ever been called ``name`` (not counting signboards)."""
+        maybe = self._names.holders(name) | set(self._names.former(name))
+        return {i for i in maybe if any(n == name for _, n in self._bodies[i].names)}
