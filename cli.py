@@ -42,7 +42,7 @@ class Boundary(click.Group):
                        "设置环境变量 ORGMODEL_DEBUG=1 可看到详细信息。", err=True)
             sys.exit(EXIT_INTERNAL)
         finally:
-            gc.unfreeze()  # commands freeze what they load (commands.options.settle); hand it back
+            gc.unfreeze()  # commands freeze what they build (commands.options.long_lived); hand it back
 
 
 @click.group(cls=Boundary, context_settings={"help_option_names": ["-h", "--help"]})

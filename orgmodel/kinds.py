@@ -37,26 +37,31 @@ class EventKind(StrEnum):
     @property
     def retires(self) -> bool:
         """True for the kinds that end a body: abolished, merged, split."""
-        return len(EVENT_WORDS[self]) > 1
+        return self in RETIRING_WORDS
 
     @property
     def retired_label(self) -> str:
         """How a body ended by this event was retired (撤销 / 合并 / 分设)."""
-        return EVENT_WORDS[self][1]
+        return RETIRING_WORDS[self][0]
 
     @property
     def status_label(self) -> str:
         """A retired body's status in a before/after table (撤销 / 并入 / 分设)."""
-        return EVENT_WORDS[self][2]
+        return RETIRING_WORDS[self][1]
+
+    @property
+    def retired_verb(self) -> str:
+        """How a body was retired, in a sentence (撤销 / 因合并撤销 / 因分设撤销)."""
+        return RETIRING_WORDS[self][2]
 
 
-# kind -> (change label, and for kinds that retire a body: how it was retired, its status after)
+# kind -> (its label in change lists,)
 EVENT_WORDS: dict[EventKind, tuple[str, ...]] = {
     EventKind.CREATED: ("设立",),
-    EventKind.ABOLISHED: ("撤销", "撤销", "撤销"),
+    EventKind.ABOLISHED: ("撤销",),
     EventKind.RENAMED: ("更名",),
-    EventKind.MERGED: ("整合", "合并", "并入"),
-    EventKind.SPLIT: ("分设", "分设", "分设"),
+    EventKind.MERGED: ("整合",),
+    EventKind.SPLIT: ("分设",),
     EventKind.SIGNBOARD_ADDED: ("加挂牌子",),
     EventKind.SIGNBOARD_REMOVED: ("摘除牌子",),
     EventKind.SIGNBOARD_MOVED: ("牌子转移",),
@@ -65,6 +70,13 @@ EVENT_WORDS: dict[EventKind, tuple[str, ...]] = {
     EventKind.TEMPLATE_APPLIED: ("统一设置",),
     EventKind.HIRING_PLAN: ("用编进人计划",),
     EventKind.HIRED: ("进人",),
+}
+
+# the kinds that retire a body -> (how it was retired, its status after, how, in a sentence)
+RETIRING_WORDS: dict[EventKind, tuple[str, str, str]] = {
+    EventKind.ABOLISHED: ("撤销", "撤销", "撤销"),
+    EventKind.MERGED: ("合并", "并入", "因合并撤销"),
+    EventKind.SPLIT: ("分设", "分设", "因分设撤销"),
 }
 
 # The order change lists are grouped in: the order the kinds are declared in.

@@ -17,6 +17,8 @@ COLUMN_LABELS = {
 
 VALUE_LABELS = {True: "是", False: "否"}
 
+POOL_LABELS = {"reclaimed": "收回编制池", "turnover": "编制周转池", "earmarked": "专项编制专户"}
+
 
 def label(column: str) -> str:
     """The Chinese header for a column (the column name itself when unknown)."""

@@ -25,7 +25,7 @@ from .directive import Directive
 from .findings import Finding
 from .ops import OPS
 from .parse import build_directive, sort_key
-from .sources import ledger_files, read_file
+from .sources import READERS, ledger_files, read_file
 from .sources.located import RawItem
 from .state import State
 
@@ -124,10 +124,11 @@ class FileOrigin:
         root = self.path
         self.config_path = root / LEDGER_CONFIG_NAME if root.is_dir() and (root / LEDGER_CONFIG_NAME).exists() else None
         paths = ledger_files(root, skip=[LEDGER_CONFIG_NAME])
+        kinds = "、".join(READERS)
         if not paths and root.is_file():
-            raise LedgerError(f"{self.display}: 不是台账文件;台账须为 .yaml 或 .yml 文件(暂不支持直接读取 {root.suffix or '无扩展名'} 文件)")
+            raise LedgerError(f"{self.display}: 不是台账文件;台账须为 {kinds} 文件(暂不支持直接读取 {root.suffix or '无扩展名'} 文件)")
         if not paths:
-            raise LedgerError(f"{self.display}: 文件夹中没有台账文件(*.yaml、*.yml)")
+            raise LedgerError(f"{self.display}: 文件夹中没有台账文件({'、'.join('*' + k for k in READERS)})")
         self._files = [(p, str(p) if root.is_file() else str(Path(self.display) / p.relative_to(root))) for p in paths]
         self.files = [display for _, display in self._files]
 
@@ -147,11 +148,11 @@ def register_origin(claims: Callable[[Path], bool], opener: Callable[[Path, str]
 def open_origin(path: str | Path) -> Origin:
     """The origin that reads ``path``; LedgerError when there is nothing to read there."""
     root = Path(path)
-    if not root.exists():
-        raise LedgerError(f"{path}: 找不到台账文件或文件夹")
-    for claims, opener in ORIGINS:
+    for claims, opener in ORIGINS:  # first: an origin may be something other than a file
         if claims(root):
             return opener(root, str(path))
+    if not root.exists():
+        raise LedgerError(f"{path}: 找不到台账文件或文件夹")
     return FileOrigin(root, str(path))
 
 

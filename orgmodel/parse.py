@@ -6,10 +6,9 @@ from .config import Config
 from .directive import Directive
 from .findings import Finding
 from .ops import OPS, lookup
+from .ops.registry import COMMON_FIELDS
 from .schema import Problems, parse_date, validate_fields
 from .sources.located import RawItem, spots_of
-
-COMMON = ("date", "op", "doc", "note")
 
 
 def build_directive(item: RawItem, config: Config) -> tuple[Directive | None, list[Finding]]:
@@ -49,7 +48,7 @@ def build_directive(item: RawItem, config: Config) -> tuple[Directive | None, li
     note = raw.get("note")
     if spec is None:
         return None, probs.findings
-    body = {k: v for k, v in raw.items() if k not in COMMON}
+    body = {k: v for k, v in raw.items() if k not in COMMON_FIELDS}
     fields = validate_fields(spec.fields, body, probs, config)
     if spec.doc_required(fields) and not doc:
         probs.add("missing-doc", f"“{spec.label}”会改变编制,必须注明文号(doc),例如 doc: 青编〔2021〕12号")

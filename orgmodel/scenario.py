@@ -130,17 +130,18 @@ def load_scenario(path: str | Path, config: Config) -> Scenario:
     result = read_file(p, display)
     header = result.header or {}
     spots = getattr(header, "spots", {})
+    where = result.where or Source(display, 1)
     findings = list(result.findings)
     for key in header:
         if key not in HEADER_KEYS:
             findings.append(Finding("unknown-field", f"方案文件中未知字段“{key}”;可用字段:{'、'.join(HEADER_KEYS)}",
-                                    Source(display, 1).at(spots.get(key)), "warning"))
+                                    where.at(spots.get(key)), "warning"))
     as_of = None
     if header.get("as_of") is not None:
         as_of = parse_date(header["as_of"])
         if as_of is None:
             findings.append(Finding("bad-date", f"方案的 as_of 日期“{header['as_of']}”无效;格式应为 YYYY-MM-DD",
-                                    Source(display, 1).at(spots.get("as_of"))))
+                                    where.at(spots.get("as_of"))))
     directives: list[Directive] = []
     validate(result.items, config, directives, findings)
     return Scenario(str(header.get("name") or p.stem), str(header.get("description") or ""), as_of,

@@ -9,7 +9,7 @@ Usage::
 
 Every command runs in-process (click's CliRunner) from a scratch folder holding a copy of
 this checkout's ``data/``, so both versions read the same input under the same relative
-paths. For each command the folder gets ``NN-name.out`` (stdout, then the exit code) and,
+paths. For each command the folder gets ``NN-name.out`` (stdout, stderr, then the exit code) and,
 for reports and the demo, the files written. Workbooks are compared by their cells (the
 file itself carries a timestamp), written as ``.cells.txt`` beside the workbook.
 """
@@ -105,7 +105,8 @@ def main_(out: Path) -> int:
     runner = CliRunner()
     for i, (name, argv) in enumerate(commands()):
         result = runner.invoke(main, argv)
-        (out / f"{i:03d}-{name}.out").write_text(f"{result.stdout}\n[exit {result.exit_code}]\n", encoding="utf-8")
+        (out / f"{i:03d}-{name}.out").write_text(
+            f"{result.stdout}\n[stderr]\n{result.stderr}\n[exit {result.exit_code}]\n", encoding="utf-8")
         if result.exception and not isinstance(result.exception, SystemExit):
             print(f"{name}: {type(result.exception).__name__}: {result.exception}", file=sys.stderr)
     written = work / "out"

@@ -270,3 +270,25 @@ def test_balance_report_is_not_written_from_a_broken_ledger(tmp_path):
     assert res.exit_code == 1
     assert "l.yaml:2: [unknown-body]" in res.output and "未生成报表" in res.output
     assert not out.exists()
+
+
+def test_replay_findings_link_to_the_page_of_the_township_they_concern(tmp_path):
+    """Findings carry the division they concern from the directive they come from, so the
+    audit page links them without looking names up again."""
+    root = tmp_path / "led"
+    (root).mkdir()
+    (root / "l.yaml").write_text(
+        "- {date: 2021-01-01, op: open_division, code: C1, name: 青山县, level: 县}\n"
+        "- {date: 2021-01-01, op: open_division, code: T1, name: 东镇, level: 乡镇, kind: 镇, parent: C1}\n"
+        "- {date: 2021-01-01, op: establish, name: 党政办, division: 东镇, category: 党政机关}\n"
+        "- {date: 2021-01-02, op: establish, name: 党政办, division: 东镇, category: 党政机关}\n"
+        "- {date: 2021-01-02, op: establish, name: 新中心, division: 东镇}\n"
+        "- {date: 2021-01-03, op: staff, body: 东镇/不存在, actual: {行政编制: 1}}\n", encoding="utf-8")
+    from conftest import run_cli
+
+    result = run_cli("report", "audit", root, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    rows = [r for r in page.split("<tr") if "l.yaml:" in r]
+    assert len(rows) == 3, rows
+    assert all('href="balance/town-T1.html">东镇</a>' in r for r in rows), rows

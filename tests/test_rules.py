@@ -287,3 +287,14 @@ def test_hire_beyond_vacancies_is_hiring_over_quota(tmp_path):
     assert "超编 1 名" in found[0].message
     departed = hire % 6 + "- {date: 2020-03-01, op: depart, body: 便民服务中心, type: 事业编制, count: 1}\n"
     assert findings(tmp_path, departed) == []
+
+
+def test_quota_band_counts_the_township_table_total_internal_units_included(tmp_path):
+    """The band compares the figure the township table shows, so an internal unit's quota counts."""
+    extra = f"""\
+    - {{date: 2020-02-01, op: establish, name: 信访办, division: 青山镇, category: 内设机构, parent: 党政综合办公室}}
+    - {{date: 2020-02-02, op: approve, body: 信访办, type: 行政编制, amount: 20, {DOC}}}
+    """
+    found = [f for f in findings(tmp_path, extra) if f.rule == "quota-band"]
+    assert [(f.body, f.source) for f in found] == [("青山镇", at(tmp_path, 2))]
+    assert "合计 50 名" in found[0].message

@@ -143,8 +143,7 @@ def retirement_lines(t) -> list[str]:
     r = t.retired
     if r is None:
         return []
-    verb = {"abolished": "撤销", "merged": "因合并撤销", "split": "因分设撤销"}[r.kind]  # how, in a sentence
-    lines = [f"已于 {r.date} {verb}({r.doc or '无文号'},{r.source}):{r.text}"]
+    lines = [f"已于 {r.date} {r.kind.retired_verb}({r.doc or '无文号'},{r.source}):{r.text}"]
     for q in r.record(t.state)["quota_to"]:
         lines.append(f"  编制去向:{q['to']} {q['quota_type']} {q['amount']} 名 [{q['kind_label']}]")
     if not r.outflows:

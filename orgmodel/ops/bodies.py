@@ -68,7 +68,8 @@ def abolish(state: State, d) -> None:
 def _plan_links(state: State, d, body: Body) -> dict | None:
     """New link targets (a Body, or None to clear) for the link fields given; None on error."""
     out, ok = {}, True
-    for fname, (kind, label) in LINKS.items():
+    for fname, link in LINKS.items():
+        kind, label = link.key, link.label
         if fname not in d.fields:
             continue
         ref = d.fields[fname]
@@ -103,22 +104,22 @@ def reclassify(state: State, d) -> None:
     links = _plan_links(state, d, body)
     if links is None:
         return
-    values = {k: getattr(body, attr) for k, (attr, _) in ATTRIBUTES.items()}
+    values = {k: getattr(body, spec.key) for k, spec in ATTRIBUTES.items()}
     new = {k: (None if f[k] in NONE else f[k]) if k in f else v for k, v in values.items()}
     if new["category"] != "事业单位" and "class" not in f:
         new["class"] = None  # only public institutions have a 公益 class
-    changes = [f"{ATTRIBUTES[k][1]} {values[k] or '无'}→{new[k] or '无'}" for k in values if new[k] != values[k]]
+    changes = [f"{ATTRIBUTES[k].label} {values[k] or '无'}→{new[k] or '无'}" for k in values if new[k] != values[k]]
     relinks = []
     for kind, (fname, target) in links.items():
         old = state.linked(body, kind)
         if target is not old:
-            changes.append(f"{LINKS[fname][1]} {old.name if old else '无'}→{target.name if target else '无'}")
+            changes.append(f"{LINKS[fname].label} {old.name if old else '无'}→{target.name if target else '无'}")
             relinks.append((kind, target))
     if not changes:
         state.error("no-change", f"“{body.name}”的属性没有变化", d, "body", body, WARNING)
         return
     for kind, target in relinks:
         state.link(d, body, kind, target)
-    state.set_attributes(d, body, **{attr: new[k] for k, (attr, _) in ATTRIBUTES.items()})
+    state.set_attributes(d, body, **{spec.key: new[k] for k, spec in ATTRIBUTES.items()})
     div = state.divisions[body.division]
     state.event(d, EventKind.RECLASSIFIED, f"{div.name}“{body.name}”调整属性:{';'.join(changes)}", [body.id], [div.code])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..schema import Field
+from ..state import BODY_ATTRIBUTES, BODY_LINKS
 
 CATEGORIES = ("党政机关", "事业单位", "参公单位", "派驻机构", "议事协调机构", "内设机构")
 CLASSES = ("公益一类", "公益二类", "生产经营类")
@@ -13,15 +14,11 @@ LEVELS = ("省", "市", "县", "乡镇", "村")
 TOWNSHIP_KINDS = ("镇", "乡", "街道")
 POOL_KINDS = {"收回": "reclaimed", "周转": "turnover", "专户": "earmarked",
               "reclaimed": "reclaimed", "turnover": "turnover", "earmarked": "earmarked"}
-POOL_LABELS = {"reclaimed": "收回编制池", "turnover": "编制周转池", "earmarked": "专项编制专户"}
 NONE = ("无", "none", "空")  # "clear this attribute or link"
 
-# A body's attributes: field name in a ledger -> (attribute of Body, Chinese name)
-ATTRIBUTES = {"category": ("category", "机构类别"), "class": ("klass", "公益类别"),
-              "rank": ("rank", "规格"), "funding": ("funding", "经费形式")}
-# A body's links to other bodies: field name in a ledger -> (graph edge kind, Chinese name)
-LINKS = {"parent": ("part_of", "上级机构"), "led_by": ("led_by", "主管机构"),
-         "dispatched_from": ("dispatched_from", "派出机构")}
+# A body's attributes and its links to other bodies, by ledger field (see state.records.BodyField)
+ATTRIBUTES = BODY_ATTRIBUTES
+LINKS = BODY_LINKS
 
 BODY_ATTRS = {
     "category": Field("str", choices=CATEGORIES),

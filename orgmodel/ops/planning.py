@@ -67,7 +67,8 @@ def resolve_links(state: State, d, context: str) -> dict | None:
     """Resolve the directive's link fields (parent, led_by, dispatched_from) in division
     ``context``: ``{edge kind: Body}``, or None (with findings) if any is unknown."""
     links, ok = {}, True
-    for name, (kind, _) in LINKS.items():
+    for name, link in LINKS.items():
+        kind = link.key
         if name in d.fields:
             target = state.require(d, name, BODY, context)
             ok = ok and target is not None
@@ -92,9 +93,10 @@ def common_value(values) -> object:
 
 def defaults_from(state: State, bodies: list[Body]) -> dict:
     """Attributes and links a new body inherits from the bodies it replaces, where they agree."""
-    out = {key: common_value(getattr(b, attr) for b in bodies) for key, (attr, _) in ATTRIBUTES.items()}
+    out = {key: common_value(getattr(b, spec.key) for b in bodies) for key, spec in ATTRIBUTES.items()}
     out["division"] = common_value(b.division for b in bodies)
-    for key, (kind, _) in LINKS.items():
+    for key, link in LINKS.items():
+        kind = link.key
         out[key] = common_value(state.linked(b, kind) for b in bodies)
     return out
 
@@ -117,7 +119,8 @@ def plan_body(state: State, d, fname: str, spec: dict, defaults: dict) -> NewBod
         state.error("missing-field", f"{fname}: 新机构“{spec['name']}”须注明 category(机构类别)", d, fname)
         return None
     links, ok = {}, True
-    for key, (kind, _) in LINKS.items():
+    for key, link in LINKS.items():
+        kind = link.key
         if key in spec:
             target = state.require(d, fname, BODY, code, ref=spec[key])
             ok = ok and target is not None
@@ -131,5 +134,9 @@ def plan_body(state: State, d, fname: str, spec: dict, defaults: dict) -> NewBod
 
 
 def create_body(state: State, d, nb: NewBody, fname: str) -> Body:
-    """Set up a planned body (its names must have been checked free)."""
-    return state.add_body(d, nb.body, nb.links, nb.signboards, fname)
+    """Set up a planned body inside a restructuring. Its names were checked free when the
+    directive was planned, so a clash now is a bug in the planning, not in the ledger."""
+    body = state.add_body(d, nb.body, nb.links, nb.signboards, fname)
+    if body is None:
+        raise RuntimeError(f"planned body {nb.body.name!r} could not be set up")
+    return body

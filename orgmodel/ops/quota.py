@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..kinds import FlowKind
 from ..schema import Field
-from ..state import BODY, HOLDER, Body, Pool, State
+from ..state import BODY, HOLDER, POOL, Body, Pool, State
 from .fields import add_years
 from .planning import is_cross_level
 from .registry import op
@@ -79,10 +79,7 @@ def owed(state: State, body: Body, pool: Pool, qtype: str) -> int:
 def return_loan(state: State, d) -> None:
     """Return loaned quota to its turnover pool (all that is owed when no amount is given)."""
     f = d.fields
-    body = state.require(d, "body", BODY)
-    pool = state.pools.get(f["pool"])
-    if pool is None:
-        state.error("unknown-pool", f"找不到编制池“{f['pool']}”", d, "pool")
+    body, pool = state.require(d, "body", BODY), state.require(d, "pool", POOL)
     if body is None or pool is None:
         return
     have = owed(state, body, pool, f["type"])

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..schema import Field
 
-COMMON_FIELDS = ("date", "op", "doc", "note")
+COMMON_FIELDS = ("date", "op", "doc", "note")  # fields every directive may have, besides its op's
 
 # The same-day order: directives of one date are applied phase by phase (lower rank first),
 # so that, say, a body is set up before quota is approved for it, and balance assertions

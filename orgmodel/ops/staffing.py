@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..balance import gap
 from ..kinds import EventKind
 from ..schema import Field
-from ..state import BODY, DIVISION, Body, State
+from ..state import BODY, DIVISION, POOL, Body, State
 from .quota import owed
 from .registry import op
 
@@ -60,13 +60,12 @@ def hire(state: State, d) -> None:
                 [body.id], [body.division])
 
 
-def _loan_return(state: State, d, body: Body, t: str, n: int) -> int | None:
-    """How much of ``body``'s loaned quota of type ``t`` goes back to ``return_to_pool`` when
-    ``n`` people leave (人走编收): at most what is owed. None with a finding when the pool
-    is unknown, nothing is owed, or the body no longer holds the quota."""
-    pool = state.pools.get(d.fields["return_to_pool"])
+def _loan_return(state: State, d, body: Body, t: str, n: int) -> tuple | None:
+    """``(pool, amount)``: how much of ``body``'s loaned quota of type ``t`` goes back to
+    ``return_to_pool`` when ``n`` people leave (人走编收), at most what is owed. None with a
+    finding when the pool is unknown, nothing is owed, or the body no longer holds the quota."""
+    pool = state.require(d, "return_to_pool", POOL)
     if pool is None:
-        state.error("unknown-pool", f"找不到编制池“{d.fields['return_to_pool']}”", d, "return_to_pool")
         return None
     have = owed(state, body, pool, t)
     if not have:
@@ -76,7 +75,7 @@ def _loan_return(state: State, d, body: Body, t: str, n: int) -> int | None:
     if amount > body.approved.get(t, 0):
         state.error("insufficient-quota", f"“{body.name}”只有{t} {body.approved.get(t, 0)} 名,不能归还 {amount} 名", d, "return_to_pool", body)
         return None
-    return amount
+    return pool, amount
 
 
 @op("depart", "减员", phase="departures", aliases=("离岗", "人员减少"),
@@ -94,14 +93,14 @@ def depart(state: State, d) -> None:
     if n > have:
         state.error("negative-staff", f"“{body.name}”{t}实有只有 {have} 人,不能减员 {n} 人", d, "count", body)
         return
-    amount = 0
+    repay = None
     if "return_to_pool" in d.fields:
-        amount = _loan_return(state, d, body, t, n)
-        if amount is None:
+        repay = _loan_return(state, d, body, t, n)
+        if repay is None:
             return
     state.depart(d, body, t, n)
-    if amount:
-        state.repay(d, body, state.pools[d.fields["return_to_pool"]], t, amount, "return_to_pool")
+    if repay and repay[1]:
+        state.repay(d, body, repay[0], t, repay[1], "return_to_pool")
 
 
 @op("off_quota", "编外", phase="off_quota", fields={

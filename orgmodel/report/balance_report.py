@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..balance import Tables, is_own
 from ..checking import Checked
-from ..ops.fields import POOL_LABELS
+from ..labels import POOL_LABELS
 from ..state import State
 from . import charts
 from .render import environment, write_page

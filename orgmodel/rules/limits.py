@@ -121,10 +121,6 @@ def quota_band(state: State, config):
     tolerance = float(config.get("quota_band_tolerance", 0.5))
     towns = tables_of(state).townships
     totals = dict(zip(zip(towns["division_code"], towns["quota_type"]), towns["approved"]))
-    own: dict[str, list[Body]] = defaultdict(list)
-    for b in state.active_bodies():
-        if is_own(state, b):
-            own[b.division].append(b)
     for code, div in sorted(state.divisions.items()):
         if div.level != TOWNSHIP or not div.population:
             continue
@@ -140,7 +136,8 @@ def quota_band(state: State, config):
             if abs(gap) <= tolerance:
                 continue
             side = "高于" if gap > 0 else "低于"
-            marks = [m for b in own.get(code, []) if (m := b.facts.mark(Fact.APPROVED, t))]
+            # every body that held this type here, retired ones too: an abolition changes the total
+            marks = [m for b in state.bodies_in(code) if is_own(state, b) and (m := b.facts.mark(Fact.APPROVED, t))]
             opened = div.facts.mark(Fact.OPENED)
             source = max([opened, *marks], key=lambda m: m[0])[1] if opened else None
             yield flag("quota-band",

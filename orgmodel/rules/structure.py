@@ -69,17 +69,16 @@ HIERARCHY = {"part_of": Fact.PARENT, "led_by": Fact.LED_BY}
 def acyclic_hierarchy(state: State, config):
     """The part_of (上级机构) and led_by (领导机构) links of active bodies form no cycle.
     The finding points at the link made last in the cycle."""
-    links = nx.MultiDiGraph()
-    for b, kind, target in state.hierarchy_links():
-        if target.active:
-            links.add_edge(b.id, target.id, key=kind)
+    linked = {b.node for b, _, target in state.hierarchy_links() if target.active}
+    links = nx.subgraph_view(state.graph, filter_node=linked.__contains__,
+                             filter_edge=lambda u, v, k: k in HIERARCHY)
     for comp in nx.strongly_connected_components(links):
         (first, *rest) = comp
         if not rest and not links.has_edge(first, first):
             continue
         cycle = nx.find_cycle(links.subgraph(comp))
-        bodies = [state.bodies[u] for u, *_ in cycle]
-        marks = [(state.bodies[u].facts.latest_mark(HIERARCHY[k]), state.bodies[u]) for u, _, k in cycle]
+        bodies = [state.bodies[u[1]] for u, *_ in cycle]
+        marks = [(state.bodies[u[1]].facts.latest_mark(HIERARCHY[k]), state.bodies[u[1]]) for u, _, k in cycle]
         (_, source), closer = max(marks, key=lambda m: m[0][0])
         names = [b.name for b in bodies]
         yield flag("acyclic-hierarchy",

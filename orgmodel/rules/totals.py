@@ -27,36 +27,44 @@ def _holders(state: State):
     yield from state.pools.values()
 
 
-def _flow_books(state: State, roots: dict[str, str]):
-    """Net of flows per (node, type); higher-level net per (root, type); cross-root flows."""
+def _flow_books(state: State):
+    """From the flow edges of the graph: the net per (holder node, type); what each
+    jurisdiction should hold per (root, type) (what the level above gave it, plus quota moved
+    in from other jurisdictions, minus quota moved out); and the moves between jurisdictions."""
     net: dict[tuple, int] = defaultdict(int)
-    higher: dict[tuple, int] = defaultdict(int)
+    expected: dict[tuple, int] = defaultdict(int)
     crossing = []
-    for fl in state.flows:
-        src, dst = holder_of(state, fl.src), holder_of(state, fl.dst)
-        if src is not None:
-            net[(fl.src, fl.quota_type)] -= fl.amount
-        if dst is not None:
-            net[(fl.dst, fl.quota_type)] += fl.amount
-        if src is None or dst is None:
-            side, sign = (dst, 1) if src is None else (src, -1)
-            if side is not None:
-                higher[(roots[side.division], fl.quota_type)] += sign * fl.amount
-        elif roots[src.division] != roots[dst.division]:
-            crossing.append((fl, src, dst))
-            higher[(roots[src.division], fl.quota_type)] -= fl.amount
-            higher[(roots[dst.division], fl.quota_type)] += fl.amount
-    return net, higher, crossing
+    for u, v, fl in state.graph.edges(data="flow"):
+        if fl is None:
+            continue
+        t, n = fl.quota_type, fl.amount
+        if u[0] == "higher":
+            expected[(u[1], t)] += n
+        else:
+            net[(u, t)] -= n
+        if v[0] == "higher":
+            expected[(v[1], t)] -= n
+        else:
+            net[(v, t)] += n
+        if u[0] != "higher" and v[0] != "higher":
+            src, dst = holder_of(state, u), holder_of(state, v)
+            a, b = state.root_of(src.division), state.root_of(dst.division)
+            if a != b:
+                crossing.append((fl, src, dst))
+                expected[(a, t)] -= n
+                expected[(b, t)] += n
+    crossing.sort(key=lambda c: c[0].seq)
+    return net, expected, crossing
 
 
 @rule("total-control", "编制总量控制")
 def total_control(state: State, config):
     """Each jurisdiction's total of each type (bodies + pools) equals the net of the
-    higher level's 核定/核增/核减; quota moved between jurisdictions is reported."""
-    roots = {code: state.root_of(code) for code in state.divisions}
-    net, higher, crossing = _flow_books(state, roots)
+    higher level's 核定/核增/核减 (the flow edges from the level above it); quota moved
+    between jurisdictions is reported."""
+    net, higher, crossing = _flow_books(state)
     for fl, src, dst in crossing:
-        a, b = state.divisions[roots[src.division]].name, state.divisions[roots[dst.division]].name
+        a, b = state.divisions[state.root_of(src.division)].name, state.divisions[state.root_of(dst.division)].name
         yield flag("total-control",
                    f"“{src.label}”({a})向“{dst.label}”({b}){FlowKind(fl.kind).verb}{fl.quota_type} {fl.amount} 名,"
                    f"跨越了辖区;"
@@ -68,7 +76,7 @@ def total_control(state: State, config):
     held: dict[tuple, int] = defaultdict(int)
     culprits: dict[tuple, list] = defaultdict(list)
     for h in _holders(state):
-        root = roots[h.division]
+        root = state.root_of(h.division)
         for t, n in h.approved.items():
             held[(root, t)] += n
         for t in set(h.approved) | flowed.get(h.node, set()):

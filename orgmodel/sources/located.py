@@ -8,7 +8,8 @@ The reader contract. A reader is a function ``read(path, display) -> ReadResult`
 - ``findings``: problems met while reading (bad encoding, malformed syntax …), each
   with its location.
 - ``header``: the file's own settings when it has any (a scenario's name, date and
-  description), else None.
+  description), else None; ``where`` is the file's own location, from which the
+  header's keys are located (``where.at(header.spots[key])``).
 
 A :class:`Located` mapping records a *spot* for itself and for its keys: whatever the
 reader's kind of :class:`~orgmodel.findings.Source` needs to point at one field (a line
@@ -52,6 +53,7 @@ class ReadResult(NamedTuple):
     items: list[RawItem]
     findings: list[Finding]
     header: Located | None = None
+    where: Source | None = None
 
 
 def spots_of(value) -> dict:

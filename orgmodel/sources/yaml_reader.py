@@ -150,9 +150,9 @@ def read(path: Path, display: str) -> ReadResult:
         return ReadResult([], findings)
     header = doc if isinstance(doc, dict) else None
     items = doc.get("directives") if header is not None else doc
+    where = Source(display, getattr(doc, "spot", None) or 1)
     if not isinstance(items, list):
-        where = Source(display, getattr(doc, "spot", None) or 1)
-        return ReadResult([], [Finding("bad-file", "文件应为指令列表,或含 directives 列表的映射", where)], header)
+        return ReadResult([], [Finding("bad-file", "文件应为指令列表,或含 directives 列表的映射", where)], header, where)
     starts = getattr(items, "item_lines", [])
     return ReadResult([RawItem(raw, Source(display, getattr(raw, "spot", None) or (starts[i] if i < len(starts) else 1)))
-                       for i, raw in enumerate(items)], [], header)
+                       for i, raw in enumerate(items)], [], header, where)

@@ -13,6 +13,8 @@ from .bodies import BodyChanges
 from .books import Books
 from .duties import DutyBooks
 from .records import (
+    BODY_ATTRIBUTES,
+    BODY_LINKS,
     COORDINATION,
     COUNTY,
     DISPATCHED,
@@ -36,6 +38,6 @@ class State(BodyChanges, Books, DutyBooks, Resolver):
 
 
 __all__ = [
-    "BODY", "COORDINATION", "COUNTY", "DISPATCHED", "DIVISION", "HOLDER", "INTERNAL", "POOL", "TOWNSHIP",
+    "BODY", "BODY_ATTRIBUTES", "BODY_LINKS", "COORDINATION", "COUNTY", "DISPATCHED", "DIVISION", "HOLDER", "INTERNAL", "POOL", "TOWNSHIP",
     "Body", "Division", "Duty", "Event", "Facts", "Flow", "Loan", "Pool", "Reason", "State",
 ]

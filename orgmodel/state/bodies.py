@@ -9,10 +9,10 @@ from __future__ import annotations
 from ..directive import Directive
 from ..kinds import EventKind, Fact
 from .core import StateCore
-from .records import DISPATCHED, Body
+from .records import BODY_ATTRIBUTES, BODY_LINKS, DISPATCHED, Body
 
-LINK_FACTS = {"part_of": Fact.PARENT, "led_by": Fact.LED_BY, "dispatched_from": Fact.DISPATCHED_FROM}
-ATTRIBUTE_FACTS = {"category": Fact.CATEGORY, "klass": Fact.CLASS, "rank": Fact.RANK, "funding": Fact.FUNDING}
+LINK_FACTS = {f.key: f.fact for f in BODY_LINKS.values()}          # edge kind -> fact
+ATTRIBUTE_FACTS = {f.key: f.fact for f in BODY_ATTRIBUTES.values()}  # Body attribute -> fact
 
 # Enum members cost a descriptor lookup each time; the hot paths use these module constants.
 _ABOLISH = Fact.ABOLISH
@@ -73,8 +73,7 @@ class BodyChanges(StateCore):
         return [(self._bodies[v[1]], keys["succeeded_by"]["how"])
                 for v, keys in self._out[body.node].items() if "succeeded_by" in keys]
 
-    def new_body_id(self) -> int:
-        """Reserve the next body id (the id of the next body a directive sets up)."""
+    def _next_body_id(self) -> int:
         self._next_id += 1
         return self._next_id - 1
 
@@ -83,15 +82,16 @@ class BodyChanges(StateCore):
                  field: str | None = None, signboards_field: str | None = None) -> Body | None:
         """Set up a planned body (a record with id 0): the one way a body comes to exist.
         It gets the next id, its name, links and signboards. Its names must have been
-        checked free; a clash found now is a finding and the body is not added (None)."""
-        body.id = self.new_body_id()
-        body.established = d.date
-        if not self._claim(body.division, body.name, body, d, field):
+        checked free; a clash found now is a finding and nothing is added (None)."""
+        if not self._name_free(body.division, body.name, None, d, field):
             return None
+        body.id = self._next_body_id()
+        body.established = d.date
+        self._claim(body.division, body.name, body, d, field)
         body.names.append((d.date, body.name))
         body.facts[(_ESTABLISH, None)] = self._mark(d)
         self._bodies[body.id] = body
-        self._graph.add_node(body.node, kind="body")
+        self._graph.add_node(body.node)
         self._graph.add_edge(body.node, ("division", body.division), key="in")
         for kind, target in (links or {}).items():
             self.link(d, body, kind, target, note=False)
@@ -138,7 +138,7 @@ class BodyChanges(StateCore):
         if not self._claim(body.division, name, body, d, field):
             return False
         node = ("signboard", body.id, name)
-        self._graph.add_node(node, kind="signboard")
+        self._graph.add_node(node)
         self._graph.add_edge(body.node, node, key="carries")
         return True
 

@@ -132,14 +132,16 @@ class StateCore:
 
     # -- findings and events ----------------------------------------------------
     def error(self, rule: str, message: str, d: Directive, field: str | None = None,
-              subject=None, severity: str = ERROR) -> None:
+              subject=None, severity: str = ERROR, division: str | None = None) -> None:
         """A finding at ``d`` (or one of its fields). ``subject`` is what it concerns: a
-        body or pool (its name and id are kept) or a name as written. When ``message`` is
-        a resolver's :class:`Reason`, the division it names is kept too."""
+        body (its name and id are kept), a division, or a name as written. The division it
+        concerns is ``division``, else the subject's, else the one a resolver's
+        :class:`Reason` names, else the one the directive's own references point at, so
+        that outputs can place the finding without looking names up again."""
         name, ids, divisions = subject_of(subject)
-        division = getattr(message, "division", None)
-        if division and not divisions:
-            divisions = (division,)
+        division = division or getattr(message, "division", None)
+        if not divisions:
+            divisions = (division,) if division else self._divisions_named_by(d)
         self._findings.append(Finding(rule, str(message), d.where(field), severity, name, ids, divisions))
 
     def event(self, d: Directive, kind: EventKind, text: str, bodies=(), divisions=()) -> None:
@@ -154,7 +156,7 @@ class StateCore:
         self._divisions[code] = div
         self._roots[code] = self._roots[parent.code] if parent is not None else code
         self._names.add_division(name, code)
-        self._graph.add_node(div.node, kind="division")
+        self._graph.add_node(div.node)
         if parent is not None:
             self._graph.add_edge(div.node, parent.node, key="in")
         return div
@@ -162,7 +164,7 @@ class StateCore:
     def open_pool(self, d: Directive, name: str, kind: str, division: Division, purpose: str | None) -> Pool:
         pool = Pool(name, kind, division.code, purpose)
         self._pools[name] = pool
-        self._graph.add_node(pool.node, kind="pool")
+        self._graph.add_node(pool.node)
         self._graph.add_edge(pool.node, division.node, key="in")
         return pool
 
@@ -217,19 +219,27 @@ class StateCore:
         """The bodies that gave ``name`` up (renamed away, unhung or retired), oldest first."""
         return [self._bodies[i] for i in self._names.former(name)]
 
-    def _claim(self, division: str, name: str, body: Body, d: Directive, field: str | None) -> bool:
-        """Reserve ``name`` in ``division`` for ``body``; a clash is a finding.
+    def _name_free(self, division: str, name: str, body_id: int | None, d: Directive, field: str | None) -> bool:
+        """True when ``name`` can be claimed in ``division`` (for body ``body_id``); a clash is a finding.
 
         Pool names are global and references try pools first, so a body or signboard
         may not take a pool's name either."""
         if name in self._pools:
-            self.error("duplicate-name", f"名称“{name}”已是编制池的名称;机构、牌子与编制池不得同名", d, field, name)
+            self.error("duplicate-name", f"名称“{name}”已是编制池的名称;机构、牌子与编制池不得同名", d, field, name,
+                       division=division)
             return False
         owner = self._names.owner(division, name)
-        if owner is not None and owner != body.id:
+        if owner is not None and owner != body_id:
             other = self._bodies[owner]
             what = "机构名称" if other.name == name else f"“{other.name}”的牌子"
-            self.error("duplicate-name", f"名称“{name}”在{self._divisions[division].name}已被{what}使用;机构和牌子名称在同一区划内不得重复", d, field, name)
+            self.error("duplicate-name", f"名称“{name}”在{self._divisions[division].name}已被{what}使用;机构和牌子名称在同一区划内不得重复",
+                       d, field, name, division=division)
+            return False
+        return True
+
+    def _claim(self, division: str, name: str, body: Body, d: Directive, field: str | None) -> bool:
+        """Reserve ``name`` in ``division`` for ``body``; a clash is a finding."""
+        if not self._name_free(division, name, body.id, d, field):
             return False
         self._names.claim(division, name, body.id)
         return True

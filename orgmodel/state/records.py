@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..findings import Source
 from ..kinds import EventKind, Fact, FlowKind
@@ -22,6 +23,30 @@ COORDINATION = "议事协调机构"
 INTERNAL = "内设机构"
 
 Mark = tuple[int, Source]  # (replay position of the directive, its source)
+
+
+class BodyField(NamedTuple):
+    """One of a body's attributes or links as a ledger names it: the field in a directive,
+    the attribute of :class:`Body` (or the graph edge kind of a link), its Chinese name,
+    and the fact that remembers its last change."""
+
+    field: str
+    key: str
+    label: str
+    fact: Fact
+
+
+BODY_ATTRIBUTES = {f.field: f for f in (
+    BodyField("category", "category", "机构类别", Fact.CATEGORY),
+    BodyField("class", "klass", "公益类别", Fact.CLASS),
+    BodyField("rank", "rank", "规格", Fact.RANK),
+    BodyField("funding", "funding", "经费形式", Fact.FUNDING),
+)}
+BODY_LINKS = {f.field: f for f in (
+    BodyField("parent", "part_of", "上级机构", Fact.PARENT),
+    BodyField("led_by", "led_by", "主管机构", Fact.LED_BY),
+    BodyField("dispatched_from", "dispatched_from", "派出机构", Fact.DISPATCHED_FROM),
+)}
 
 
 class Facts(dict):
@@ -60,8 +85,8 @@ def subject_of(subject) -> tuple[str | None, tuple[int, ...], tuple[str, ...]]:
     a pool, a division, a name as written, or a resolver's :class:`Reason`."""
     if isinstance(subject, Body):
         return subject.name, (subject.id,), (subject.division,)
-    if isinstance(subject, Pool):
-        return subject.name, (), (subject.division,)
+    if isinstance(subject, Pool):  # a pool is placed by what the directive names, not by its division
+        return subject.name, (), ()
     if isinstance(subject, Division):
         return subject.name, (), (subject.code,)
     if subject is None:

@@ -29,6 +29,7 @@ class Resolver(StateCore):
             if kind == POOL:
                 if ref in self._pools:
                     return self._pools[ref], None
+                why = Reason(f"找不到编制池“{ref}”", "unknown-pool")
                 continue
             target, why = self.find_division(ref) if kind == DIVISION else self.find_body(ref, context)
             if target is not None:
@@ -46,16 +47,31 @@ class Resolver(StateCore):
         else:
             target, why = self.find(ref, kinds, context)
         if target is None:
-            if kinds == DIVISION:
-                self.error("unknown-division", why, d, field)
-            else:
-                if context is not None and getattr(why, "division", None) is None:  # looked up in this division
-                    why = Reason(why, getattr(why, "rule", "unknown-body"), context)
-                self.error(why.rule if isinstance(why, Reason) else "unknown-body", why, d, field, ref)
+            if context is not None and why.division is None:  # it was looked up in this division
+                why = Reason(why, why.rule, context)
+            self.error(why.rule, why, d, field, None if kinds == DIVISION or kinds == POOL else ref)
         return target
 
+    REFERENCE_FIELDS = ("body", "to", "from", "lead", "name", "division")
+
+    def _divisions_named_by(self, d: Directive) -> tuple[str, ...]:
+        """The division a directive is about, from its own references (a body it names, or a
+        division): where a finding with nothing else to place it is shown."""
+        for key in self.REFERENCE_FIELDS:
+            ref = d.fields.get(key)
+            if not isinstance(ref, str):
+                continue
+            if "/" in ref or len(self._names.holders(ref)) <= 1:  # a shared bare name places nothing
+                body, _ = self.find_body(ref)
+                if body is not None:
+                    return (body.division,)
+            div, _ = self.find_division(ref.rsplit("/", 1)[0])
+            if div is not None:
+                return (div.code,)
+        return ()
+
     # -- divisions ------------------------------------------------------------------
-    def find_division(self, ref: str) -> tuple[Division | None, str | None]:
+    def find_division(self, ref: str) -> tuple[Division | None, Reason | None]:
         """Division by code or unique name; (None, reason) when not found or ambiguous."""
         if ref in self._divisions:
             return self._divisions[ref], None
@@ -63,11 +79,11 @@ class Resolver(StateCore):
         if len(codes) == 1:
             return self._divisions[codes[0]], None
         if codes:
-            return None, f"区划名称“{ref}”不唯一(代码 {'、'.join(codes)}),请改用区划代码"
-        return None, f"未知的区划“{ref}”;请先用 open_division 设立该区划"
+            return None, Reason(f"区划名称“{ref}”不唯一(代码 {'、'.join(codes)}),请改用区划代码", "unknown-division")
+        return None, Reason(f"未知的区划“{ref}”;请先用 open_division 设立该区划", "unknown-division")
 
     # -- bodies -------------------------------------------------------------------------
-    def find_body(self, ref: str, context: str | None = None) -> tuple[Body | None, str | None]:
+    def find_body(self, ref: str, context: str | None = None) -> tuple[Body | None, Reason | None]:
         """Body by name or signboard (``区划/名称`` qualifies); (None, reason) when not found."""
         if "/" in ref:
             div_ref, name = ref.rsplit("/", 1)
@@ -75,7 +91,7 @@ class Resolver(StateCore):
             if div is None:
                 div, why = self.find_division(div_ref)
                 if div is None:
-                    return None, why
+                    return None, Reason(why, "unknown-body")
             owner = self._names.owner_of((div.code, name))
             if owner is not None:
                 return self._bodies[owner], None
@@ -148,7 +164,7 @@ class Resolver(StateCore):
         found = [self._bodies[i] for i in ids if div is None or self._bodies[i].division == div.code]
         if len({b.division for b in found}) > 1:
             where = "、".join(sorted({self._divisions[b.division].name for b in found}))
-            return None, f"曾用名“{name}”不唯一(在 {where} 都有),请写成“区划/名称”"
+            return None, Reason(f"曾用名“{name}”不唯一(在 {where} 都有),请写成“区划/名称”", "ambiguous-name")
         return (found[-1], None) if found else (None, None)
 
     def _former_note(self, body: Body, ref: str) -> str | None:

@@ -15,7 +15,7 @@ from ...schema import Field
 from ...state import BODY, Body, State
 from ..planning import NEW_BODY, NewBody, create_body, defaults_from, names_free, plan_body
 from ..registry import op
-from .settlement import apply_settlement, describe, plan_settlements
+from .settlement import DROP, apply_settlement, describe, plan_settlements
 
 
 @dataclass(frozen=True)
@@ -44,12 +44,20 @@ def plan_merge(state: State, d, sources: list[Body], target: Body | None, new: N
     receiver = target or new.body
     ids = {b.id for b in sources}
     kept = [b.name for b in sources if keep_names and b.name != receiver.name]
-    names = [(n, "keep_names") for n in kept]
+    # every name the merge claims, per division, checked together so that two of them cannot clash
+    claims = {receiver.division: [(n, "keep_names") for n in kept]}
     if new is not None:
-        names = [(n, "new") for n in [new.body.name, *new.signboards]] + names
-    if "signboards_to" not in d.fields:
-        names += [(n, "sources") for b in sources for n in state.signboards(b)]
-    if not names_free(state, d, "sources", receiver.division, names, ids):
+        claims[receiver.division] = [(n, "new") for n in [new.body.name, *new.signboards]] + claims[receiver.division]
+    boards = [n for b in sources for n in state.signboards(b)]
+    routed = d.fields.get("signboards_to")
+    if routed is None:
+        claims[receiver.division] += [(n, "sources") for n in boards]
+    elif routed not in DROP:
+        holder = state.require(d, "signboards_to", BODY)
+        if holder is None:
+            return None
+        claims.setdefault(holder.division, []).extend((n, "signboards_to") for n in boards)
+    if not all([names_free(state, d, "sources", div, names, ids) for div, names in claims.items()]):
         return None
     plans = plan_settlements(state, d, sources, default=receiver)
     if plans is None:
@@ -61,6 +69,7 @@ def apply_merge(state: State, d, plan: MergePlan) -> Body:
     """Carry out a merge plan; returns the receiving body."""
     for b in plan.sources:
         state.retire(d, b)
+        state.free_signboard_names(b)  # the new body may take one of them (the settlement takes them down)
     receiver = plan.target or create_body(state, d, plan.new, "new")
     for s in plan.plans:
         apply_settlement(state, d, s, FlowKind.MERGE, EventKind.MERGED)

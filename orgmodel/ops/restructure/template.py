@@ -185,7 +185,7 @@ def _apply(state: State, d, code: str, entry: dict, act: tuple, keep: bool) -> s
     else:
         kind = "keep"
     body = state.body_named(code, entry["name"])
-    change = {k: entry[k] for k, (attr, _) in ATTRIBUTES.items() if entry.get(k) and getattr(body, attr) != entry[k]}
+    change = {k: entry[k] for k, spec in ATTRIBUTES.items() if entry.get(k) and getattr(body, spec.key) != entry[k]}
     if change and kind != "create":
         reclassify(state, _sub(d, "reclassify", body=ref, **change))
     for s in entry["signboards"]:
