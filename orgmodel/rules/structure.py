@@ -3,6 +3,8 @@ abolished bodies that still hold something."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import networkx as nx
 
 from ..kinds import Fact
@@ -65,13 +67,31 @@ def unique_names(state: State, config):
 HIERARCHY = {"part_of": Fact.PARENT, "led_by": Fact.LED_BY}
 
 
+def _on_cycles(state: State) -> set:
+    """The nodes of active bodies that can lie on a cycle of part_of / led_by links: what is
+    left after repeatedly dropping every body with no link out or no link in (usually nothing)."""
+    out: dict[tuple, set] = defaultdict(set)
+    into: dict[tuple, set] = defaultdict(set)
+    for b, _, target in state.hierarchy_links():
+        if target.active:
+            out[b.node].add(target.node)
+            into[target.node].add(b.node)
+    alive = set(out) & set(into)
+    todo = list(set(out) | set(into))
+    while todo:
+        n = todo.pop()
+        if n in alive and (not out[n] & alive or not into[n] & alive):
+            alive.discard(n)
+            todo.extend(out[n] | into[n])
+    return alive
+
+
 @rule("acyclic-hierarchy", "隶属关系不得成环")
 def acyclic_hierarchy(state: State, config):
     """The part_of (上级机构) and led_by (领导机构) links of active bodies form no cycle.
     The finding points at the link made last in the cycle."""
-    linked = {b.node for b, _, target in state.hierarchy_links() if target.active}
-    links = nx.subgraph_view(state.graph, filter_node=linked.__contains__,
-                             filter_edge=lambda u, v, k: k in HIERARCHY)
+    nodes = _on_cycles(state)
+    links = nx.subgraph_view(state.graph, filter_node=nodes.__contains__, filter_edge=lambda u, v, k: k in HIERARCHY)
     for comp in nx.strongly_connected_components(links):
         (first, *rest) = comp
         if not rest and not links.has_edge(first, first):
