@@ -10,7 +10,7 @@ import click
 
 from orgmodel import __version__
 from orgmodel.commands.demo import demo
-from orgmodel.commands.ledger_cmds import balance, check
+from orgmodel.commands.ledger_cmds import balance, check, duties
 from orgmodel.commands.report_cmds import report
 from orgmodel.commands.simulate_cmds import compare, simulate, trace
 
@@ -51,7 +51,7 @@ def main():
     """orgmodel:机构编制台账、改革模拟与编制报表。"""
 
 
-for command in (check, balance, simulate, compare, trace, report, demo):
+for command in (check, balance, duties, simulate, compare, trace, report, demo):
     main.add_command(command)
 
 

@@ -7,9 +7,15 @@ Definitions, each made once here:
 
 - ``vacant = max(approved - actual, 0)`` and ``over = max(actual - approved, 0)``
   (:func:`gap`), for every body and type, and for leader posts;
-- aggregate rows (township, county, total) sum approved and actual, then take vacant and
-  over of the sums; ``bodies_over`` counts the bodies that are over on their own, so an
-  over-quota body is never hidden by a neighbour's vacancy;
+- aggregate rows (township, county, total) sum each body's approved, actual, vacant and
+  over: quota does not pool across bodies, so one body's vacancy never hides another's
+  excess, and ``approved − actual = vacant − over`` holds at every level; ``bodies_over``
+  counts the bodies that are over;
+- every active body has a row in the body table, one per quota type it holds or staffs,
+  or one row without a type (``quota_type`` empty) when it has none;
+- off-quota staff, grids and named counts are recorded on any division (named counts on
+  bodies too) and roll up through the division tree: a row shows the division's own
+  figures and those of every division below it (:func:`off_quota_balance`);
 - a township's **own** bodies are those sitting in the township itself that are not
   dispatched there by a county department (:func:`is_own`); its dispatched bodies are
   counted apart; of its own bodies, those that count against the township's limit on
@@ -28,11 +34,13 @@ from .state import COORDINATION, COUNTY, INTERNAL, TOWNSHIP, Body, State
 
 BODY_COLUMNS = [
     "county_code", "county", "division_code", "division", "division_level", "township_kind",
-    "body_id", "body", "signboards", "category", "dispatched", "quota_type",
-    "approved", "actual", "vacant", "over",
+    "body_id", "body", "signboards", "signboard_names", "category", "class", "rank", "funding", "led_by",
+    "dispatched", "positions", "quota_type", "approved", "actual", "vacant", "over",
 ]
-AGG_TAIL = ["approved", "actual", "vacant", "over", "bodies", "bodies_over", "pools", "total"]
-VIEWS = ("body", "township", "county", "total", "leaders", "sinking")
+MEASURES = ["approved", "actual", "vacant", "over"]
+OFF_QUOTA_TAIL = ["off_quota_staff", "grids"]
+AGG_TAIL = [*MEASURES, "bodies", "bodies_over", "pools", "total", *OFF_QUOTA_TAIL]
+VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota")
 
 
 # -- definitions ----------------------------------------------------------------------
@@ -90,22 +98,30 @@ def division_context(state: State) -> dict[str, tuple]:
 
 
 # -- the tables ------------------------------------------------------------------------
+def _counted(counts: dict[str, int]) -> str:
+    """``信用工作岗位 1、网格 12`` for a table cell (empty when there is nothing)."""
+    return "、".join(f"{k} {n}" for k, n in counts.items() if n)
+
+
 def body_balance(state: State) -> pd.DataFrame:
-    """One row per active body and quota type that it holds or staffs."""
+    """One row per active body and quota type that it holds or staffs, and one row without a
+    type for a body that holds and staffs none: every active body appears."""
     ctx = division_context(state)
     divs = state.divisions
     rows = []
     for b in state.active_bodies():
         county, _ = ctx[b.division]
         div = divs[b.division]
-        boards, sent = None, None
-        for t in state.config.quota_types:
-            ap, ac = b.approved.get(t, 0), b.actual.get(t, 0)
-            if ap or ac:
-                if boards is None:
-                    boards, sent = len(state.signboards(b)), state.is_dispatched(b)
-                rows.append((county, divs[county].name, b.division, div.name, div.level, div.kind,
-                             b.id, b.name, boards, b.category, sent, t, ap, ac))
+        boards = state.signboards(b)
+        leader = state.leader(b)
+        head = (county, divs[county].name, b.division, div.name, div.level, div.kind, b.id, b.name,
+                len(boards), "、".join(boards), b.category, b.klass, b.rank, b.funding,
+                state.reference(leader) if leader else None, state.is_dispatched(b), _counted(b.positions))
+        types = [t for t in state.config.quota_types if b.approved.get(t, 0) or b.actual.get(t, 0)]
+        for t in types:
+            rows.append((*head, t, b.approved.get(t, 0), b.actual.get(t, 0)))
+        if not types:
+            rows.append((*head, None, 0, 0))
     df = pd.DataFrame(rows, columns=BODY_COLUMNS[:-2])
     return with_gap(df.astype({"approved": int, "actual": int, "dispatched": bool}))
 
@@ -123,32 +139,40 @@ def leader_balance(state: State) -> pd.DataFrame:
 
 
 def _sum_by(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per ``keys``: the bodies' approved, actual, vacant and over summed, the number of bodies
+    and of bodies over. Rows without a quota type (bodies holding none) are left out."""
+    df = df[df["quota_type"].notna()] if "quota_type" in df.columns else df
     if df.empty:
-        return pd.DataFrame(columns=[*keys, "approved", "actual", "bodies", "bodies_over"])
+        return pd.DataFrame(columns=[*keys, *MEASURES, "bodies", "bodies_over"])
     g = df.assign(is_over=df["over"] > 0).groupby(keys, sort=True)
-    out = g[["approved", "actual"]].sum()
+    out = g[MEASURES].sum()
     out["bodies"] = g["body_id"].nunique()
     out["bodies_over"] = g["is_over"].sum().astype(int)
     return out.reset_index()
 
 
-def township_balance(state: State, bodies: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per township and type: own bodies, dispatched bodies (``dispatched_*``) and
-    off-quota staff and grids (per township, repeated on each type row)."""
+def township_balance(state: State, bodies: pd.DataFrame | None = None,
+                     off_quota: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per township and type: own bodies, dispatched bodies (``dispatched_*``) and off-quota
+    staff and grids (the township's and its villages', repeated on each type row). A township
+    whose bodies hold no quota has one row without a type, so that it is never missing."""
     bodies = body_balance(state) if bodies is None else bodies
+    off = (off_quota_balance(state) if off_quota is None else off_quota).set_index("division_code")
     keys = ["division_code", "quota_type"]
     own = _sum_by(own_rows(bodies), keys)
     sent = _sum_by(dispatched_rows(bodies), keys).rename(columns={
-        "approved": "dispatched_approved", "actual": "dispatched_actual",
-        "bodies": "dispatched_bodies", "bodies_over": "dispatched_bodies_over"})
-    df = own.merge(sent, on=keys, how="outer").fillna(0)
+        "approved": "dispatched_approved", "actual": "dispatched_actual", "vacant": "dispatched_vacant",
+        "over": "dispatched_over", "bodies": "dispatched_bodies", "bodies_over": "dispatched_bodies_over"})
+    df = own.merge(sent, on=keys, how="outer")
+    towns = [code for code, d in state.divisions.items() if d.level == TOWNSHIP]
+    bare = sorted(set(towns) - set(df["division_code"]))
+    if bare:  # townships whose bodies hold no quota
+        df = pd.concat([df, pd.DataFrame({"division_code": bare, "quota_type": None})], ignore_index=True)
     int_cols = [c for c in df.columns if c not in keys]
-    df[int_cols] = df[int_cols].astype(int)
-    df = with_gap(df)
-    df = with_gap(df, "dispatched_approved", "dispatched_actual", "dispatched_")
+    df[int_cols] = df[int_cols].fillna(0).astype(int)
     info = {
         code: (d.name, d.kind, state.divisions[d.parent].name if d.parent else "", d.population or 0,
-               d.households or 0, sum(d.off_quota.values()), d.grids)
+               d.households or 0, int(off.at[code, "off_quota_staff"]), int(off.at[code, "grids"]))
         for code, d in state.divisions.items() if d.level == TOWNSHIP
     }
     cols = ["division", "township_kind", "parent", "population", "households", "off_quota_staff", "grids"]
@@ -162,28 +186,78 @@ def township_balance(state: State, bodies: pd.DataFrame | None = None) -> pd.Dat
     return sort_by_type(state, df[order], ["division_code"])
 
 
-def township_profile(state: State) -> pd.DataFrame:
-    """Per township: kind, population, off-quota staff by kind, grids and households per grid."""
+def _add(into: dict, more: dict) -> None:
+    for k, n in more.items():
+        into[k] = into.get(k, 0) + n
+
+
+def off_quota_detail(staff: dict[str, int], of_whom: dict[str, dict[str, int]]) -> str:
+    """``网格员 14000(其中党员 8800)、城镇公益岗 461``."""
+    parts = []
+    for kind, n in staff.items():
+        subs = "、".join(f"{s} {m}" for s, m in of_whom.get(kind, {}).items())
+        parts.append(f"{kind} {n}" + (f"(其中{subs})" if subs else ""))
+    return "、".join(parts)
+
+
+OFF_QUOTA_COLUMNS = ["division_code", "division", "division_level", "parent", "population", "households",
+                     "own_off_quota_staff", "off_quota_staff", "off_quota_detail", "own_grids", "grids",
+                     "households_per_grid", "counts_detail"]
+
+
+def off_quota_balance(state: State) -> pd.DataFrame:
+    """Per division: off-quota staff (of whom …), grids and named counts, its own and rolled up
+    with every division below it (a division's named counts include its bodies'). Population
+    and households are the division's own figures, or the sum of those below when it has none."""
+    divs = state.divisions
+    rolled = {code: {"staff": dict(d.off_quota), "of_whom": {k: dict(v) for k, v in d.of_whom.items()},
+                     "grids": d.grids, "counts": dict(d.counts), "population": 0, "households": 0}
+              for code, d in divs.items()}
+    for b in state.active_bodies():
+        _add(rolled[b.division]["counts"], b.counts)
+    for code in reversed(list(divs)):  # divisions open after their parents: children come first backwards
+        d, r = divs[code], rolled[code]
+        r["population"] = d.population or r["population"]
+        r["households"] = d.households or r["households"]
+        up = rolled.get(d.parent) if d.parent else None
+        if up is not None:
+            _add(up["staff"], r["staff"])
+            for kind, subs in r["of_whom"].items():
+                _add(up["of_whom"].setdefault(kind, {}), subs)
+            _add(up["counts"], r["counts"])
+            for key in ("grids", "population", "households"):
+                up[key] += r[key]
     rows = []
-    for code, d in state.divisions.items():
-        if d.level != TOWNSHIP:
-            continue
-        hpg = round(d.households / d.grids, 1) if d.grids and d.households else None
-        detail = "、".join(f"{k} {n}" for k, n in d.off_quota.items())
-        rows.append((code, d.name, d.kind, d.population, d.households, sum(d.off_quota.values()), detail, d.grids, hpg))
-    return pd.DataFrame(rows, columns=["division_code", "division", "township_kind", "population", "households",
-                                       "off_quota_staff", "off_quota_detail", "grids", "households_per_grid"])
+    for code, d in divs.items():
+        r = rolled[code]
+        grids, households = r["grids"], r["households"]
+        rows.append((code, d.name, d.level, divs[d.parent].name if d.parent in divs else "",
+                     r["population"] or None, households or None, sum(d.off_quota.values()), sum(r["staff"].values()),
+                     off_quota_detail(r["staff"], r["of_whom"]), d.grids, grids,
+                     round(households / grids, 1) if grids and households else None, _counted(r["counts"])))
+    return pd.DataFrame(rows, columns=OFF_QUOTA_COLUMNS)
+
+
+def township_profile(state: State, off_quota: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per township: kind, population, off-quota staff by kind, grids and households per grid
+    (the township's own and its villages', rolled up), named counts."""
+    off = off_quota_balance(state) if off_quota is None else off_quota
+    kinds = {code: d.kind for code, d in state.divisions.items()}
+    towns = off[off["division_level"] == TOWNSHIP]
+    df = towns.assign(township_kind=towns["division_code"].map(kinds))
+    return df[["division_code", "division", "township_kind", "population", "households", "off_quota_staff",
+               "off_quota_detail", "grids", "households_per_grid", "counts_detail"]].reset_index(drop=True)
 
 
 def township_leader_balance(state: State, leaders: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Leader posts summed over each township's own bodies, per post kind."""
+    """Leader posts summed over each township's own bodies, per post kind (vacant and over
+    summed body by body, as for quota)."""
     df = leader_balance(state) if leaders is None else leaders
     if len(df):
         own = [state.divisions[c].level == TOWNSHIP and is_own(state, state.bodies[i])
                for c, i in zip(df["division_code"], df["body_id"])]
         df = df[own]
-    sums = df.groupby(["division_code", "post"])[["approved", "actual"]].sum().reset_index()
-    return with_gap(sums)
+    return df.groupby(["division_code", "post"])[MEASURES].sum().reset_index()
 
 
 def pool_balance(state: State) -> pd.DataFrame:
@@ -194,36 +268,47 @@ def pool_balance(state: State) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["pool", "pool_kind", "division_code", "county_code", "quota_type", "amount"])
 
 
-def county_balance(state: State, bodies: pd.DataFrame | None = None, pools: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per county-level division and type: bodies' balance, pools, and their total."""
+def county_balance(state: State, bodies: pd.DataFrame | None = None, pools: pd.DataFrame | None = None,
+                   off_quota: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per county-level division and type: bodies' balance, pools, their total, and the
+    off-quota staff and grids of the county and everything in it (repeated on each type row)."""
     bodies = body_balance(state) if bodies is None else bodies
     pools = pool_balance(state) if pools is None else pools
+    off = (off_quota_balance(state) if off_quota is None else off_quota).set_index("division_code")
     df = _sum_by(bodies, ["county_code", "county", "quota_type"])
     in_pools = pools.groupby(["county_code", "quota_type"])["amount"].sum()
     seen = set(zip(df["county_code"], df["quota_type"]))
-    pool_only = [(c, state.divisions[c].name, t, 0, 0, 0, 0) for (c, t), n in in_pools.items() if n and (c, t) not in seen]
+    pool_only = [(c, state.divisions[c].name, t, 0, 0, 0, 0, 0, 0) for (c, t), n in in_pools.items() if n and (c, t) not in seen]
     if pool_only:  # a county whose quota of a type sits only in pools still has a row
         df = pd.concat([df, pd.DataFrame(pool_only, columns=df.columns)], ignore_index=True)
     df["pools"] = [int(in_pools.get((c, t), 0)) for c, t in zip(df["county_code"], df["quota_type"])]
-    df = with_gap(df.astype({"approved": int, "actual": int, "bodies": int, "bodies_over": int}))
+    df = df.astype({m: int for m in [*MEASURES, "bodies", "bodies_over"]})
     df["total"] = df["approved"] + df["pools"]
+    for col in OFF_QUOTA_TAIL:
+        df[col] = [int(off.at[c, col]) for c in df["county_code"]]
     df = df.rename(columns={"county": "division", "county_code": "division_code"})
     return sort_by_type(state, df[["division_code", "division", "quota_type", *AGG_TAIL]], ["division_code"])
 
 
-def total_balance(state: State, bodies: pd.DataFrame | None = None, pools: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Jurisdiction total per type: bodies' balance plus pools (``total``)."""
+def total_balance(state: State, bodies: pd.DataFrame | None = None, pools: pd.DataFrame | None = None,
+                  off_quota: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Jurisdiction total per type: bodies' balance plus pools (``total``), and the
+    jurisdiction's off-quota staff and grids (repeated on each type row)."""
     bodies = body_balance(state) if bodies is None else bodies
     pools = pool_balance(state) if pools is None else pools
+    off = off_quota_balance(state) if off_quota is None else off_quota
     df = _sum_by(bodies.assign(scope="total"), ["scope", "quota_type"]).drop(columns="scope")
     in_pools = pools.groupby("quota_type")["amount"].sum()
     types = sorted(set(df["quota_type"]) | set(in_pools.index), key=list(state.config.quota_types).index)
     df = df.set_index("quota_type").reindex(types, fill_value=0).reset_index()
     df["pools"] = [int(in_pools.get(t, 0)) for t in df["quota_type"]]
-    df = with_gap(df.astype({"approved": int, "actual": int, "bodies": int, "bodies_over": int}))
+    df = df.astype({m: int for m in [*MEASURES, "bodies", "bodies_over"]})
     df["total"] = df["approved"] + df["pools"]
-    roots = [d.name for d in state.divisions.values() if d.parent is None]
-    df.insert(0, "division", "、".join(roots) or "全辖区")
+    roots = [code for code, d in state.divisions.items() if d.parent is None]
+    top = off[off["division_code"].isin(roots)]
+    for col in OFF_QUOTA_TAIL:
+        df[col] = int(top[col].sum())
+    df.insert(0, "division", "、".join(state.divisions[c].name for c in roots) or "全辖区")
     return df[["division", "quota_type", *AGG_TAIL]]
 
 
@@ -240,6 +325,20 @@ def sinking_ratio(state: State, bodies: pd.DataFrame | None = None, totals: pd.D
         rows.append((t, o, s, int(n), round(o / n, 4) if n else 0.0, round((o + s) / n, 4) if n else 0.0))
     return pd.DataFrame(rows, columns=["quota_type", "township_approved", "dispatched_approved",
                                        "total", "ratio", "ratio_with_dispatched"])
+
+
+DUTY_COLUMNS = ["division_code", "division", "item", "item_category", "lead", "support"]
+
+
+def duty_balance(state: State) -> pd.DataFrame:
+    """One row per duty item (责任事项): its division, category, lead body and supporting bodies
+    (named so that they cannot be mistaken), in the order the items were recorded."""
+    rows = []
+    for duty in state.duties.values():
+        lead = state.bodies[duty.lead]
+        rows.append((lead.division, state.divisions[lead.division].name, duty.name, duty.category,
+                     state.reference(lead), "、".join(state.reference(state.bodies[i]) for i in duty.support)))
+    return pd.DataFrame(rows, columns=DUTY_COLUMNS)
 
 
 class Tables:
@@ -269,23 +368,31 @@ class Tables:
 
     @cached_property
     def townships(self) -> pd.DataFrame:
-        return township_balance(self.state, self.bodies)
+        return township_balance(self.state, self.bodies, self.off_quota)
+
+    @cached_property
+    def off_quota(self) -> pd.DataFrame:
+        return off_quota_balance(self.state)
 
     @cached_property
     def profile(self) -> pd.DataFrame:
-        return township_profile(self.state)
+        return township_profile(self.state, self.off_quota)
 
     @cached_property
     def pools(self) -> pd.DataFrame:
         return pool_balance(self.state)
 
     @cached_property
+    def duties(self) -> pd.DataFrame:
+        return duty_balance(self.state)
+
+    @cached_property
     def county(self) -> pd.DataFrame:
-        return county_balance(self.state, self.bodies, self.pools)
+        return county_balance(self.state, self.bodies, self.pools, self.off_quota)
 
     @cached_property
     def totals(self) -> pd.DataFrame:
-        return total_balance(self.state, self.bodies, self.pools)
+        return total_balance(self.state, self.bodies, self.pools, self.off_quota)
 
     @cached_property
     def sinking(self) -> pd.DataFrame:
@@ -304,7 +411,7 @@ class Tables:
     def view(self, by: str, quota_type: str | None = None) -> pd.DataFrame:
         """The table named by ``by`` (one of :data:`VIEWS`), optionally of one quota type only."""
         df = {"body": self.bodies, "township": self.townships, "county": self.county, "total": self.totals,
-              "leaders": self.leaders, "sinking": self.sinking}[by]
+              "leaders": self.leaders, "sinking": self.sinking, "off_quota": self.off_quota}[by]
         if quota_type and "quota_type" in df.columns:
             df = df[df["quota_type"] == quota_type].reset_index(drop=True)
         return df

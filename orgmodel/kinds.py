@@ -151,6 +151,8 @@ class Fact(StrEnum):
     ABOLISH = "abolish"
     OPENED = "opened"            # a division was opened
     OFF_QUOTA = "off_quota"      # a division's off-quota staff or grids
+    COUNTS = "counts"            # named counts of a division or body (网格党支部, 教学现场 …)
+    POSITIONS = "positions"      # a body's posts (岗位)
 
 
 def event_label(kind) -> str:

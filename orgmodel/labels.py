@@ -3,16 +3,20 @@
 COLUMN_LABELS = {
     "county_code": "县级代码", "county": "县(市、区)", "division_code": "区划代码", "division": "区划",
     "division_level": "层级", "township_kind": "类型", "parent": "上级区划", "body_id": "机构编号",
-    "body": "机构", "signboards": "加挂牌子数", "category": "机构类别", "dispatched": "派驻",
+    "body": "机构", "signboards": "加挂牌子数", "signboard_names": "牌子", "category": "机构类别",
+    "class": "公益类别", "rank": "规格", "funding": "经费形式", "led_by": "主管机构", "positions": "岗位",
+    "dispatched": "派驻",
     "quota_type": "编制类型", "approved": "核定", "actual": "实有", "vacant": "空编", "over": "超编",
     "bodies": "机构数", "bodies_over": "超编机构数",
     "dispatched_approved": "派驻核定", "dispatched_actual": "派驻实有", "dispatched_vacant": "派驻空编",
     "dispatched_over": "派驻超编", "dispatched_bodies": "派驻机构数", "dispatched_bodies_over": "派驻超编机构数",
     "population": "人口", "households": "户数", "off_quota_staff": "编外人员", "off_quota_detail": "编外构成",
+    "own_off_quota_staff": "本级编外人员", "own_grids": "本级网格数", "counts_detail": "其他统计数",
     "grids": "网格数", "households_per_grid": "户/网格", "pools": "编制池", "total": "编制总量",
     "pool": "编制池", "pool_kind": "池类型", "amount": "数量", "post": "职数类别",
     "township_approved": "乡镇核定", "ratio": "下沉比例", "ratio_with_dispatched": "含派驻下沉比例",
     "rule": "规则", "severity": "级别", "message": "说明", "source": "位置",
+    "item": "责任事项", "item_category": "事项类别", "lead": "牵头(主体责任)", "support": "配合", "change": "变化",
 }
 
 VALUE_LABELS = {True: "是", False: "否"}

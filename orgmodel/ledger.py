@@ -64,7 +64,7 @@ def replay(directives: list[Directive], config: Config, as_of: dt.date | None = 
     """Apply sorted directives one by one through the state's door; each op updates it incrementally."""
     state = State(config)
     with collector_paused():
-        state.replay(directives, {name: spec.apply for name, spec in OPS.items()}, as_of)
+        state.replay(directives, OPS, as_of)
     state.finish(as_of or (directives[-1].date if directives else None))
     return state
 

@@ -49,7 +49,7 @@ def build_directive(item: RawItem, config: Config) -> tuple[Directive | None, li
     if spec is None:
         return None, probs.findings
     body = {k: v for k, v in raw.items() if k not in COMMON_FIELDS}
-    fields = validate_fields(spec.fields, body, probs, config)
+    fields = validate_fields(spec.fields, body, probs, config, common=("doc", "note"))
     if spec.doc_required(fields) and not doc:
         probs.add("missing-doc", f"“{spec.label}”会改变编制,必须注明文号(doc),例如 doc: 青编〔2021〕12号")
     if probs.findings or date is None:

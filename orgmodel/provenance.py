@@ -126,6 +126,22 @@ class Trace:
     holder: object
     roots: dict[str, list[Step]]
     retired: Retirement | None = None
+    flows: list[Flow] = field(default_factory=list)  # every flow into or out of the holder (up to retirement)
+
+    def moved(self, quota_type: str) -> tuple[int, int]:
+        """``(received, given)``: what came into the holder of a type, and what left it,
+        so that received − given is what it holds (or held just before retirement)."""
+        node = self.holder.node
+        got = sum(f.amount for f in self.flows if f.dst == node and f.quota_type == quota_type)
+        gave = sum(f.amount for f in self.flows if f.src == node and f.quota_type == quota_type)
+        return got, gave
+
+    def outflow_records(self) -> list[dict]:
+        """What left the holder, as ``{date, doc, kind, kind_label, to, quota_type, amount, source}``."""
+        node = self.holder.node
+        return [{"date": f.date.isoformat(), "doc": f.doc, "kind": f.kind, "kind_label": f.kind.label,
+                 "to": flow_end_label(self.state, f.dst, f.date), "quota_type": f.quota_type, "amount": f.amount,
+                 "source": str(f.source)} for f in self.flows if f.src == node and f.amount]
 
     @property
     def approved(self) -> dict[str, int]:
@@ -164,7 +180,8 @@ class Trace:
             "kind": kind, "kind_label": kind.label,
             "from": flow_end_label(self.state, f.src, f.date) if f else None,
             "to": flow_end_label(self.state, f.dst, f.date) if f else None,
-            "cross_level": bool(f and f.cross_level), "source": str(f.source) if f else None,
+            "cross_level": bool(f and f.cross_level), "approved_by": f.approval if f else None,
+            "source": str(f.source) if f else None,
         })
         for c in step.children:
             self._walk(c, qtype, depth + 1, out)
@@ -180,4 +197,5 @@ def trace(state: State, holder) -> Trace:
     held = books.book(holder.node, before)
     order = {t: i for i, t in enumerate(state.config.quota_types)}
     roots = {t: _merge([books.expand(i, s, k) for i, s, k in queue]) for t, queue in held.items() if queue}
-    return Trace(state, holder, dict(sorted(roots.items(), key=lambda kv: order.get(kv[0], 99))), gone)
+    flows = [f for f in state.flow_edges(holder.node) if before is None or f.seq < before]
+    return Trace(state, holder, dict(sorted(roots.items(), key=lambda kv: order.get(kv[0], 99))), gone, flows)

@@ -25,8 +25,11 @@ API (also used by the report pages)::
   plus ``before_grids``/``after_grids`` and ``before_off_quota``/``after_off_quota``;
 - ``totals``: DataFrame per quota type: before/after approved, actual, vacant, over,
   pools and total (bodies plus pools);
-- ``off_quota``: list of ``{division_code, division, before: {grids, staff}, after: {...}}``
-  for divisions whose grids or off-quota staff changed;
+- ``off_quota``: list of ``{division_code, division, before: {grids, staff, of_whom, counts},
+  after: {...}}`` for divisions whose own grids, off-quota staff or named counts changed;
+- ``off_quota_total``: ``{before: {off_quota_staff, grids}, after: {...}}`` for the jurisdiction;
+- ``duty_changes``: list of ``{division, item, change, before, after}`` for duty items added
+  (新增), dropped (取消) or whose category, lead or support changed (调整);
 - ``flows``: list of ``{date, doc, kind, kind_label, source_label, target_label,
   quota_type, amount, cross_level, source}`` – the scenario's quota movements, for a
   Sankey diagram (``source_label`` "上级" means the higher level);
@@ -62,9 +65,11 @@ from .ledger import Ledger, validate
 from .scenario_diff import (
     balance_diff,
     body_key,
+    duty_diff,
     flow_records,
     leader_diff,
     off_quota_diff,
+    off_quota_totals,
     totals_diff,
     township_diff,
     trees,
@@ -114,6 +119,8 @@ class Simulation:
     tree_after: list[dict]
     findings: list[Finding] = field(default_factory=list)
     inherited: list[Finding] = field(default_factory=list)
+    duty_changes: list[dict] = field(default_factory=list)
+    off_quota_total: dict = field(default_factory=dict)
     checked_before: Checked | None = None  # the base as checked on the simulation day (compare shares it)
     checked_after: Checked | None = None   # the base plus the scenario, checked
 
@@ -156,6 +163,21 @@ def scenario_as_of(ledger: Ledger, scenario: Scenario, as_of: dt.date | None = N
         return scenario.as_of
     dates = [d for d in (ledger.last_date(), scenario.last_date()) if d is not None]
     return max(dates, default=None)
+
+
+def check_after(ledger: Ledger, scenarios: list[Scenario], as_of: dt.date | None = None, rules: bool = True) -> Checked:
+    """The ledger with the directives of ``scenarios`` added, checked as of ``as_of`` (else the
+    latest of the scenarios' dates, else the latest directive date): the state after the
+    plans, without touching the ledger. The scenarios' own read findings, and their directives
+    dated after the day checked, are among the findings."""
+    if as_of is None:
+        days = [scenario_as_of(ledger, sc) for sc in scenarios]
+        as_of = max((day for day in days if day is not None), default=None)
+    merged = ledger.with_directives([d for sc in scenarios for d in sc.directives])
+    checked = check(merged, as_of, rules)
+    extra = [f for sc in scenarios for f in (*sc.findings, *_late_findings(sc, checked.as_of))]
+    checked.read_findings = [*checked.read_findings, *extra]
+    return checked
 
 
 def _late_findings(scenario: Scenario, as_of: dt.date) -> list[Finding]:
@@ -216,7 +238,8 @@ def simulate(ledger: Ledger, scenario: Scenario, as_of: dt.date | None = None,
         scenario, day, b, a, _changes(a, sources),
         balance_diff(b, a), leader_diff(b, a), township_diff(b, a),
         totals_diff(b, a), off_quota_diff(b, a), flow_records(a, sources),
-        tree_before, tree_after, findings, [*ledger.findings, *replay_inherited, *rules_inherited], before, after)
+        tree_before, tree_after, findings, [*ledger.findings, *replay_inherited, *rules_inherited],
+        duty_diff(b, a), off_quota_totals(b, a), before, after)
 
 
 __all__ = ["Scenario", "ScenarioError", "Simulation", "body_key", "finding_key", "load_scenario", "scenario_as_of",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .balance import tables_of
+from .balance import off_quota_detail, tables_of
 from .kinds import EventKind, Fact
 from .labels import flow_end_label
 from .state import Body, State
@@ -89,16 +89,25 @@ def _side_by_side(b: pd.DataFrame, a: pd.DataFrame, keys: list[str], values: lis
 
 
 def township_diff(before: State, after: State) -> pd.DataFrame:
-    """Per township and type: own bodies' balance, grids and off-quota staff before → after (changed rows)."""
+    """Per township and type: own bodies' balance, grids and off-quota staff before → after.
+    Rows whose quota changed, and for a township whose grids or off-quota staff changed while
+    its quota did not, its first row, so that no change goes unlisted."""
     values = [*MEASURES, "grids", "off_quota_staff"]
     keys = ["division_code", "quota_type"]
-    df = _side_by_side(tables_of(before).townships, tables_of(after).townships, keys, values)
-    changed = pd.Series(False, index=df.index)
-    for v in MEASURES:  # grids and off-quota staff changes are listed by off_quota_diff
-        changed |= df[f"before_{v}"] != df[f"after_{v}"]
+    b, a = (tables_of(s).townships.fillna({"quota_type": ""}) for s in (before, after))
+    df = _side_by_side(b, a, keys, values)
+    quota = pd.Series(False, index=df.index)
+    for v in MEASURES:
+        quota |= df[f"before_{v}"] != df[f"after_{v}"]
+    others = pd.Series(False, index=df.index)
+    for v in ("grids", "off_quota_staff"):
+        others |= df[f"before_{v}"] != df[f"after_{v}"]
+    listed = set(df.loc[quota, "division_code"])
+    first = ~df.duplicated("division_code") & ~df["division_code"].isin(listed)
     names = {c: d.name for c, d in {**before.divisions, **after.divisions}.items()}
     df.insert(1, "division", df["division_code"].map(names))
-    return df[changed].reset_index(drop=True)
+    df["quota_type"] = df["quota_type"].replace("", None)
+    return df[quota | (others & first)].reset_index(drop=True)
 
 
 def totals_diff(before: State, after: State) -> pd.DataFrame:
@@ -152,15 +161,66 @@ def compare_frames(sims, names: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, 
     return totals, towns, bodies
 
 
+DUTY_STATUS = {"new": "新增", "gone": "取消", "changed": "调整"}
+
+
+def duty_diff(before: State, after: State) -> list[dict]:
+    """Duty items added, dropped, or whose category, lead or supporting bodies changed:
+    ``{division, item, change, before: {item_category, lead, support} | None, after: {...} | None}``."""
+    def rows(state):
+        return {(r["division_code"], r["item"]): r for r in tables_of(state).duties.to_dict("records")}
+
+    b, a = rows(before), rows(after)
+    out = []
+    for key in [*b, *(k for k in a if k not in b)]:
+        old, new = b.get(key), a.get(key)
+        fields = ("item_category", "lead", "support")
+        was = {f: old[f] for f in fields} if old else None
+        now = {f: new[f] for f in fields} if new else None
+        if was == now:
+            continue
+        change = DUTY_STATUS["new"] if old is None else DUTY_STATUS["gone"] if new is None else DUTY_STATUS["changed"]
+        out.append({"division": (new or old)["division"], "item": key[1], "change": change, "before": was, "after": now,
+                    "before_text": duty_text(was), "after_text": duty_text(now)})
+    return out
+
+
+def duty_text(d: dict | None) -> str:
+    """``牵头 甲,配合 乙、丙,类别 平安建设`` (``(无)`` for no item)."""
+    if d is None:
+        return "(无)"
+    return (f"牵头 {d['lead']}" + (f",配合 {d['support']}" if d["support"] else "")
+            + (f",类别 {d['item_category']}" if d["item_category"] else ""))
+
+
+def off_quota_totals(before: State, after: State) -> dict:
+    """The jurisdiction's off-quota staff and grids (rolled up over every division), before and after."""
+    def total(state):
+        off = tables_of(state).off_quota
+        top = off[off["division_code"].isin([c for c, d in state.divisions.items() if d.parent is None])]
+        return {"off_quota_staff": int(top["off_quota_staff"].sum()), "grids": int(top["grids"].sum())}
+
+    return {"before": total(before), "after": total(after)}
+
+
+def _off_quota_of(div) -> dict:
+    if div is None:
+        return {"grids": 0, "staff": {}, "of_whom": {}, "counts": {}}
+    return {"grids": div.grids, "staff": dict(div.off_quota),
+            "of_whom": {k: dict(v) for k, v in div.of_whom.items()}, "counts": dict(div.counts)}
+
+
 def off_quota_diff(before: State, after: State) -> list[dict]:
-    """Divisions whose grids or off-quota staff changed: ``{division, before: {...}, after: {...}}``."""
+    """Divisions whose own grids, off-quota staff (of whom …) or named counts changed:
+    ``{division_code, division, before: {grids, staff, of_whom, counts}, after: {...}}``."""
     out = []
     for code, div in after.divisions.items():
-        old = before.divisions.get(code)
-        b = {"grids": old.grids, "staff": dict(old.off_quota)} if old else {"grids": 0, "staff": {}}
-        a = {"grids": div.grids, "staff": dict(div.off_quota)}
+        b, a = _off_quota_of(before.divisions.get(code)), _off_quota_of(div)
         if a != b:
-            out.append({"division_code": code, "division": div.name, "before": b, "after": a})
+            out.append({"division_code": code, "division": div.name, "before": b, "after": a,
+                        "before_text": off_quota_detail(b["staff"], b["of_whom"]) or "无",
+                        "after_text": off_quota_detail(a["staff"], a["of_whom"]) or "无",
+                        "counts_text": "、".join(f"{k} {n}" for k, n in a["counts"].items())})
     return out
 
 
@@ -168,7 +228,8 @@ def flow_records(after: State, sources: set) -> list[dict]:
     """The quota movements made by directives from ``sources`` (for a Sankey diagram)."""
     return [{"date": f.date.isoformat(), "doc": f.doc, "kind": f.kind, "kind_label": f.kind.label,
              "source_label": flow_end_label(after, f.src, f.date), "target_label": flow_end_label(after, f.dst, f.date),
-             "quota_type": f.quota_type, "amount": f.amount, "cross_level": f.cross_level, "source": str(f.source)}
+             "quota_type": f.quota_type, "amount": f.amount, "cross_level": f.cross_level, "approved_by": f.approval,
+             "source": str(f.source)}
             for f in after.flows if f.source in sources and f.amount]
 
 

@@ -9,6 +9,7 @@ Each op declares its fields as ``{name: Field(kind, required)}``. Kinds:
 - ``qtype``: a configured quota type;
 - ``quota``: a mapping ``{quota type: count}``;
 - ``counts``: a mapping ``{any label: count}``;
+- ``subcounts``: a mapping ``{label: {sub-label: count}}`` ("of whom": 网格员: {党员: 8800});
 - ``bool``, ``date``, ``strs`` (list of strings), ``map`` (any mapping), ``any``;
 - ``posts``: a mapping ``{正职/副职: count}``;
 - ``alloc``: where things go: a holder name, or a list of ``{to, type?, amount?}``;
@@ -188,6 +189,20 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         return _mapping_of_counts(value, key, probs, config.leader_kinds, "领导职数类别")
     if kind == "counts":
         return _mapping_of_counts(value, key, probs)
+    if kind == "subcounts":
+        if not isinstance(value, dict):
+            probs.add("bad-value", f"字段 {key} 应为“类别: {{其中: 数量}}”的映射,例如 网格员: {{党员: 8800}},实为 {value!r}", key)
+            return None
+        out, ok = {}, True
+        for label, inner in value.items():
+            name = _str(label, key, probs)
+            sub = probs.nested(inner, key)
+            counts = _mapping_of_counts(inner, f"{key}.{label}", sub, what="类别")
+            probs.findings.extend(sub.findings)
+            ok = ok and name is not None and counts is not None
+            if ok:
+                out[name] = counts
+        return out if ok else None
     if kind == "bool":
         if not isinstance(value, bool):
             probs.add("bad-value", f"字段 {key} 应为 true 或 false,实为 {value!r}", key)
@@ -206,12 +221,13 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
     return value
 
 
-def validate_fields(schema: dict[str, Field], raw: dict, probs: Problems, config) -> dict:
-    """Validate every field of ``raw`` against ``schema``; unknown and missing fields are findings."""
+def validate_fields(schema: dict[str, Field], raw: dict, probs: Problems, config, common=()) -> dict:
+    """Validate every field of ``raw`` against ``schema``; unknown and missing fields are findings.
+    ``common`` names the fields every directive may have besides these, for the hint."""
     clean: dict[str, Any] = {}
     for key in raw:
         if key not in schema:
-            known = "、".join(schema) or "(无)"
+            known = "、".join([*schema, *common]) or "(无)"
             if isinstance(key, str) and "：" in key:
                 head = key.split("：", 1)[0]
                 probs.add("unknown-field", f"“{key}”中有全角冒号“：”;请改为半角冒号加空格,例如 {head}: …", key)

@@ -50,6 +50,10 @@ CASES = {
     "total-control": (f"- {{date: 2020-02-01, op: approve, body: 县委编办, type: 行政编制, amount: 10, {DOC}}}\n", 1, None, corrupt_books),
     "cross-level-transfer": (f"- {{date: 2020-02-01, op: transfer, from: 县委编办, to: 党政综合办公室, type: 行政编制, amount: 2, {DOC}}}\n",
                              1, None, None),
+    "cross-level-approved": ("- {date: 2020-02-01, op: transfer, from: 县委编办, to: 党政综合办公室, type: 行政编制, amount: 2, "
+                             "approved_by: 省编办〔2020〕3号, doc: 青编〔2020〕9号}\n", 1, None, None),
+    "grid-size": ("- {date: 2020-02-01, op: off_quota, division: 青山镇, grids: 30}\n"
+                  "- {date: 2020-03-01, op: off_quota, division: 青山镇, grids: 10}\n", 2, None, None),
     "overdue-loan": ("- {date: 2020-02-01, op: open_pool, name: 周转池, kind: 周转, division: 青山县}\n"
                      f"- {{date: 2020-02-01, op: approve, body: 周转池, type: 行政编制, amount: 3, {DOC}}}\n"
                      f"- {{date: 2020-02-02, op: transfer, from: 周转池, to: 县委编办, type: 行政编制, amount: 3, term_years: 1, {DOC}}}\n"

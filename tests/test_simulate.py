@@ -78,7 +78,7 @@ def test_simulation_api_reports_changes_diff_flows_and_tree(tmp_path):
     assert (tot["before_total"], tot["after_total"], tot["before_pools"], tot["after_pools"]) == (21, 21, 10, 6)
     assert sim.flows == [{"date": "2021-06-01", "doc": "青编〔2021〕1号", "kind": "transfer", "kind_label": "调剂",
                           "source_label": "收回编制池", "target_label": "社会治理中心", "quota_type": "事业编制",
-                          "amount": 4, "cross_level": False, "source": f"{sc}:6"}]
+                          "amount": 4, "cross_level": False, "approved_by": None, "source": f"{sc}:6"}]
     assert set(sim.leader_diff["post"]) == {"正职", "副职"}
     assert {r["body"] for r in sim.tree_after} == {"社会治理中心", "综合治理中心"}
     assert {r["body"] for r in sim.tree_before} == {"综治中心", "综合治理中心"}

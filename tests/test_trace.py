@@ -74,7 +74,9 @@ def test_trace_command_prints_chinese_tree_and_check_line(tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0].startswith("青山县“甲中心”编制来源")
     assert any("青编〔2022〕2号 [合并] 丙中心 → 甲中心 事业编制 4 名" in x for x in lines)
-    assert lines[-1] == "核对:事业编制 追溯合计 16 名,核定 16 名,一致"
+    # what came in minus what went out is what is held, and the trace accounts for every unit of it
+    assert lines[-1] == "核对:事业编制 划入 19 名 − 调出 3 名 = 16 名;追溯合计 16 名,核定 16 名,一致"
+    assert "调出(已不在本机构的编制):" in lines
 
 
 def test_trace_json_and_former_name_and_unknown_body(tmp_path):

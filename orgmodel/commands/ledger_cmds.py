@@ -8,6 +8,7 @@ import click
 
 from ..balance import VIEWS
 from .options import (
+    EXIT_UNREADABLE,
     as_of_option,
     checked,
     config_option,
@@ -16,6 +17,7 @@ from .options import (
     exit_for,
     format_option,
     open_ledger,
+    scenario_option,
     summary_line,
 )
 
@@ -25,11 +27,14 @@ HIDDEN_COLUMNS = {"body": ["county_code", "division_code", "body_id", "division_
 @click.command()
 @click.argument("ledger")
 @as_of_option
+@scenario_option
 @config_option
 @format_option("text", "json", default="text")
-def check(ledger, as_of, config_path, fmt):
-    """检查台账:列出所有问题(文件:行号: [规则] 说明)。无错误退出码 0,有错误 1,无法读取 2。"""
-    findings = checked(open_ledger(ledger, config_path), as_of).findings
+def check(ledger, as_of, scenario_paths, config_path, fmt):
+    """检查台账:列出所有问题(文件:行号: [规则] 说明)。无错误退出码 0,有错误 1,无法读取 2。
+
+    加 --scenario 时检查方案实施后的台账(不改动台账文件)。"""
+    findings = checked(open_ledger(ledger, config_path), as_of, scenario_paths=scenario_paths).findings
     echo_findings(findings, fmt)
     if fmt == "text":
         click.echo(summary_line(findings))
@@ -40,17 +45,18 @@ def check(ledger, as_of, config_path, fmt):
 @click.argument("ledger")
 @as_of_option
 @click.option("--by", type=click.Choice(list(VIEWS)), default="body", show_default=True,
-              help="汇总口径:机构、乡镇、县(市、区)、全辖区总量、领导职数、下沉比例")
+              help="汇总口径:机构、乡镇、县(市、区)、全辖区总量、领导职数、下沉比例、编外人员和网格(各级区划,含下级合计)")
 @click.option("--type", "quota_type", default=None, help="只看一种编制类型,例如 事业编制")
+@scenario_option
 @config_option
 @format_option("table", "csv", "json")
-def balance(ledger, as_of, by, quota_type, config_path, fmt):
-    """编制收支表:截至某日的核定、实有、空编、超编。"""
+def balance(ledger, as_of, by, quota_type, scenario_paths, config_path, fmt):
+    """编制收支表:截至某日的核定、实有、空编、超编;加 --scenario 时为方案实施后的数字。"""
     led = open_ledger(ledger, config_path)
     if quota_type and quota_type not in led.config.quota_types:
         click.echo(f"错误:未知的编制类型“{quota_type}”;可用:{'、'.join(led.config.quota_types)}", err=True)
         sys.exit(2)
-    result = checked(led, as_of, rules=False)
+    result = checked(led, as_of, rules=False, scenario_paths=scenario_paths)
     if as_of and led.directives and as_of < led.first_date():
         click.echo(f"注意:截至日期 {as_of} 早于台账第一条指令的日期 {led.first_date()},此时尚无任何机构。", err=True)
     findings = result.findings
@@ -58,6 +64,32 @@ def balance(ledger, as_of, by, quota_type, config_path, fmt):
     if fmt == "table":
         df = df.drop(columns=[c for c in HIDDEN_COLUMNS.get(by, []) if c in df.columns])
     echo_frame(df, fmt)
+    if findings:
+        click.echo(f"注意:台账有问题({summary_line(findings)}),结果可能不完整;运行 orgmodel check 查看。", err=True)
+    sys.exit(exit_for(findings))
+
+
+@click.command()
+@click.argument("ledger")
+@as_of_option
+@click.option("--body", "body_ref", default=None, metavar="机构", help="只列此机构牵头或配合的事项(名称或“区划/名称”)")
+@scenario_option
+@config_option
+@format_option("table", "csv", "json")
+def duties(ledger, as_of, body_ref, scenario_paths, config_path, fmt):
+    """责任事项清单:每项的区划、类别、牵头(主体责任)机构和配合机构。"""
+    result = checked(open_ledger(ledger, config_path), as_of, rules=False, scenario_paths=scenario_paths)
+    df = result.tables.duties
+    if body_ref:
+        body, why = result.state.find_body(body_ref)
+        if body is None:
+            click.echo(f"错误:{why}", err=True)
+            sys.exit(EXIT_UNREADABLE)
+        keys = result.state.duties_of(body)
+        mine = {(result.state.duties[k].name, result.state.bodies[result.state.duties[k].lead].division) for k in keys}
+        df = df[[(i, c) in mine for i, c in zip(df["item"], df["division_code"])]].reset_index(drop=True)
+    echo_frame(df.drop(columns="division_code") if fmt == "table" else df, fmt)
+    findings = result.findings
     if findings:
         click.echo(f"注意:台账有问题({summary_line(findings)}),结果可能不完整;运行 orgmodel check 查看。", err=True)
     sys.exit(exit_for(findings))

@@ -16,7 +16,7 @@ from ..config import ConfigError
 from ..findings import Finding, has_errors, sort_findings
 from ..labels import VALUE_LABELS, label
 from ..ledger import Ledger, LedgerError, load
-from ..scenario import Scenario, ScenarioError, load_scenario
+from ..scenario import Scenario, ScenarioError, check_after, load_scenario
 from ..schema import parse_date
 from ..textable import render_table
 
@@ -89,10 +89,17 @@ def open_scenario(path: str, config) -> Scenario:
         sys.exit(EXIT_UNREADABLE)
 
 
-def checked(ledger: Ledger, as_of: dt.date | None = None, rules: bool = True) -> Checked:
-    """:func:`orgmodel.checking.check`, for a command."""
+def scenario_option(fn):
+    return click.option("--scenario", "scenario_paths", multiple=True, metavar="方案文件",
+                        help="先在台账上加上此方案(可写多次),显示方案实施后的状态;台账文件不变")(fn)
+
+
+def checked(ledger: Ledger, as_of: dt.date | None = None, rules: bool = True, scenario_paths=()) -> Checked:
+    """:func:`orgmodel.checking.check` for a command; with scenarios, the state after them
+    (:func:`orgmodel.scenario.check_after`)."""
+    plans = [open_scenario(p, ledger.config) for p in scenario_paths]
     with long_lived():
-        return check(ledger, as_of, rules)
+        return check_after(ledger, plans, as_of, rules) if plans else check(ledger, as_of, rules)
 
 
 def echo_findings(findings: list[Finding], fmt: str = "text", err: bool = False) -> None:

@@ -52,6 +52,8 @@ def simulation_json(sim) -> dict:
         "township_diff": nested(sim.township_diff, ["division", "quota_type"], [*MEASURES, "grids", "off_quota_staff"]),
         "totals": nested(sim.totals, ["quota_type"], [*MEASURES, "pools", "total"]),
         "off_quota": sim.off_quota,
+        "off_quota_total": sim.off_quota_total,
+        "duty_changes": sim.duty_changes,
         "flows": sim.flows,
         "tree": {"before": sim.tree_before, "after": sim.tree_after},
         "findings": [f.to_record() for f in sort_findings(sim.findings)],
@@ -69,24 +71,59 @@ def echo_simulation(sim) -> None:
         click.echo(f"  {c['date']} [{event_label(c['kind'])}] {c['text']}{doc}")
     if not sim.changes:
         click.echo("  (无)")
-    sections = [
+    for title, df, keys, values in [
         ("二、机构编制(前 → 后)", sim.balance_diff, ["division", "body", "status", "quota_type"], MEASURES),
         ("三、领导职数(前 → 后)", sim.leader_diff, ["division", "body", "post"], MEASURES),
-        ("四、乡镇(街道)编制(前 → 后)", sim.township_diff, ["division", "quota_type"], [*MEASURES, "grids", "off_quota_staff"]),
-        ("五、全辖区总量(前 → 后)", sim.totals, ["quota_type"], [*MEASURES, "pools", "total"]),
-    ]
-    for title, df, keys, values in sections:
+    ]:
         click.echo(f"\n{title}")
         click.echo(before_after_table(df, keys, values) if len(df) else "  (无变化)")
-    for row in sim.off_quota:
-        click.echo(f"  编外:{row['division']} 网格 {_arrow(row['before']['grids'], row['after']['grids'])},"
-                   f"编外人员 {_arrow(sum(row['before']['staff'].values()), sum(row['after']['staff'].values()))}")
-    click.echo("\n六、问题(方案引起)")
+    click.echo("\n四、乡镇(街道)编制、编外人员和网格(前 → 后)")
+    if len(sim.township_diff):
+        click.echo(before_after_table(sim.township_diff, ["division", "quota_type"], [*MEASURES, "grids", "off_quota_staff"]))
+    for line in off_quota_lines(sim.off_quota):
+        click.echo(line)
+    if not len(sim.township_diff) and not sim.off_quota:
+        click.echo("  (无变化)")
+    click.echo("\n五、全辖区总量(前 → 后)")
+    click.echo(before_after_table(sim.totals, ["quota_type"], [*MEASURES, "pools", "total"]) if len(sim.totals) else "  (无变化)")
+    b, a = sim.off_quota_total["before"], sim.off_quota_total["after"]
+    if b != a:
+        click.echo(f"  编外人员 {_arrow(b['off_quota_staff'], a['off_quota_staff'])},网格 {_arrow(b['grids'], a['grids'])}(全辖区)")
+    click.echo("\n六、责任事项")
+    for line in duty_lines(sim.duty_changes):
+        click.echo(line)
+    if not sim.duty_changes:
+        click.echo("  (无变化)")
+    click.echo("\n七、问题(方案引起)")
     for f in sort_findings(sim.findings):
         click.echo(f.format())
     click.echo(summary_line(sim.findings))
     if sim.inherited:
         click.echo(f"\n台账原有问题:{summary_line(sim.inherited)}(不计入本方案;运行 orgmodel check 查看)")
+
+
+def _counts_text(counts: dict) -> str:
+    return "、".join(f"{k} {n}" for k, n in counts.items()) or "无"
+
+
+def duty_lines(rows: list[dict]) -> list[str]:
+    """One line per duty item added, dropped or moved: ``[调整] 东镇 矛盾纠纷排查:牵头 甲 → 牵头 乙``."""
+    return [f"  [{r['change']}] {r['division']} {r['item']}:{_arrow(r['before_text'], r['after_text'])}" for r in rows]
+
+
+def off_quota_lines(rows: list[dict]) -> list[str]:
+    """One line per division whose own off-quota staff, grids or named counts changed."""
+    lines = []
+    for row in rows:
+        b, a = row["before"], row["after"]
+        parts = [f"网格 {_arrow(b['grids'], a['grids'])}",
+                 f"编外人员 {_arrow(sum(b['staff'].values()), sum(a['staff'].values()))}"]
+        if b["staff"] != a["staff"] or b["of_whom"] != a["of_whom"]:
+            parts.append(f"构成 {_arrow(row['before_text'], row['after_text'])}")
+        if b["counts"] != a["counts"]:
+            parts.append(f"其他统计数 {_arrow(_counts_text(b['counts']), _counts_text(a['counts']))}")
+        lines.append(f"  编外:{row['division']} " + ",".join(parts))
+    return lines
 
 
 def side_records(df: pd.DataFrame, names: list[str]) -> list[dict]:
@@ -170,14 +207,21 @@ def trace_lines(t, note: str | None = None) -> list[str]:
         if r["date"] is None:
             lines.append(f"{pad}{r['quota_type']} {r['amount']} 名:无来源记录")
             continue
-        cross = "(跨层级)" if r["cross_level"] else ""
+        cross = (f"(跨层级,经 {r['approved_by']} 批准)" if r["approved_by"] else "(跨层级)") if r["cross_level"] else ""
         lines.append(f"{pad}{r['date']} {r['doc'] or '无文号'} [{r['kind_label']}{cross}] "
                      f"{r['from']} → {r['to']} {r['quota_type']} {r['amount']} 名  ({r['source']})")
+    out = t.outflow_records()
+    if out:
+        lines.append("调出(已不在本机构的编制):")
+        lines += [f"  {r['date']} {r['doc'] or '无文号'} [{r['kind_label']}] → {r['to']} {r['quota_type']} {r['amount']} 名  ({r['source']})"
+                  for r in out]
     what = "撤销时划出" if t.retired else "核定"
     for qt in sorted(set(t.approved) | set(t.roots)):
         got, want = t.traced(qt), t.approved.get(qt, 0)
+        received, given = t.moved(qt)
         mark = "一致" if got == want else f"不一致,差 {want - got} 名"
-        lines.append(f"核对:{qt} 追溯合计 {got} 名,{what} {want} 名,{mark}")
+        books = f"划入 {received} 名 − 调出 {given} 名 = {received - given} 名;" if given else ""
+        lines.append(f"核对:{qt} {books}追溯合计 {got} 名,{what} {want} 名,{mark}")
     if not t.approved:
         lines.append("核对:撤销时无核定编制" if t.retired else "核对:当前无核定编制")
     return lines
@@ -187,6 +231,8 @@ def trace_json(t, note: str | None = None) -> dict:
     """The ``trace --format json`` shape: holder, date, note, retirement, check figures and steps."""
     state = t.state
     gone = t.retired.record(state) if t.retired else None
+    types = sorted(set(t.approved) | set(t.roots))
     return {"body": t.holder.name, "as_of": str(state.as_of), "note": note, "retired": gone,
             "approved": t.approved, "traced": {q: t.traced(q) for q in t.roots}, "ok": t.ok,
-            "steps": t.records()}
+            "received": {q: t.moved(q)[0] for q in types}, "given": {q: t.moved(q)[1] for q in types},
+            "steps": t.records(), "outflows": t.outflow_records()}

@@ -26,5 +26,5 @@ def assert_balance(state: State, d) -> None:
     if have != want:
         label = "实有" if actual_side else "核定"
         state.error("balance-assertion",
-                    f"断言“{holder.label}”{d.date} {t}{label}数为 {want},实为 {have}(相差 {have - want:+d})",
+                    f"断言“{state.reference(holder)}”{d.date} {t}{label}数为 {want},实为 {have}(相差 {have - want:+d})",
                     d, "amount", holder)

@@ -13,9 +13,9 @@ from .registry import op
 from .restructure.settlement import apply_settlement, describe, plan_settlement
 
 
-@op("establish", "设立", phase="bodies", aliases=("组建",), fields={
+@op("establish", "设立", phase="bodies", aliases=("组建",), creates=lambda f, c: [f["name"]], fields={
     "name": Field("str", True), "division": Field("ref", True), **BODY_ATTRS,
-    "signboards": Field("strs"), "quota_from": Field(QUOTA_SOURCE),
+    "signboards": Field("strs"), "quota_from": Field(QUOTA_SOURCE), "approved_by": Field("str"),
 }, needs_doc=lambda f: bool(f.get("quota_from")))
 def establish(state: State, d) -> None:
     f = d.fields
@@ -47,7 +47,7 @@ def establish(state: State, d) -> None:
 
 @op("abolish", "撤销", phase="abolitions", needs_doc=True, fields={
     "body": Field("ref", True), "quota_to": Field("alloc"), "staff_to": Field("alloc"),
-    "signboards_to": Field("ref"), "duties_to": Field("ref"), "children_to": Field("ref"),
+    "signboards_to": Field("ref"), "duties_to": Field("ref"), "children_to": Field("ref"), "approved_by": Field("str"),
 })
 def abolish(state: State, d) -> None:
     """Abolish a body: quota to named holders or 收回, staff to named bodies, the rest named or dropped."""
@@ -77,10 +77,10 @@ def _plan_links(state: State, d, body: Body) -> dict | None:
         if ref not in NONE and target is None:
             ok = False
         elif target is not None and target.id == body.id:
-            state.error("hierarchy-cycle", f"“{body.name}”不能以自己为{label}", d, fname, body)
+            state.error("hierarchy-cycle", f"“{state.reference(body)}”不能以自己为{label}", d, fname, body)
             ok = False
         elif target is not None and kind == "part_of" and target.id in state.below(body):
-            state.error("hierarchy-cycle", f"“{target.name}”是“{body.name}”的下属机构,不能再作为它的上级(会形成循环)", d, fname, body)
+            state.error("hierarchy-cycle", f"“{state.reference(target)}”是“{state.reference(body)}”的下属机构,不能再作为它的上级(会形成循环)", d, fname, body)
             ok = False
         else:
             out[kind] = (fname, target)
@@ -116,7 +116,7 @@ def reclassify(state: State, d) -> None:
             changes.append(f"{LINKS[fname].label} {old.name if old else '无'}→{target.name if target else '无'}")
             relinks.append((kind, target))
     if not changes:
-        state.error("no-change", f"“{body.name}”的属性没有变化", d, "body", body, WARNING)
+        state.error("no-change", f"“{state.reference(body)}”的属性没有变化", d, "body", body, WARNING)
         return
     for kind, target in relinks:
         state.link(d, body, kind, target)

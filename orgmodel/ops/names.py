@@ -9,7 +9,7 @@ from .planning import names_free
 from .registry import op
 
 
-@op("rename", "更名", phase="names", fields={
+@op("rename", "更名", phase="names", creates=lambda f, c: [f["to"]], fields={
     "body": Field("ref", True), "to": Field("str", True), "keep_signboard": Field("bool"),
 })
 def rename(state: State, d) -> None:
@@ -45,7 +45,7 @@ def _carried(state: State, d, body, name: str) -> bool:
     boards = state.signboards(body)
     if name in boards:
         return True
-    state.error("unknown-signboard", f"“{body.name}”没有“{name}”牌子;现有牌子:{'、'.join(boards) or '无'}", d, "name", body)
+    state.error("unknown-signboard", f"“{state.reference(body)}”没有“{name}”牌子;现有牌子:{'、'.join(boards) or '无'}", d, "name", body)
     return False
 
 
@@ -75,10 +75,10 @@ def signboard_move(state: State, d) -> None:
     if not _carried(state, d, src, name):
         return
     if src.id == dst.id:
-        state.error("bad-value", f"移牌的原机构与新机构相同(“{src.name}”)", d, "to", src)
+        state.error("bad-value", f"移牌的原机构与新机构相同(“{state.reference(src)}”)", d, "to", src)
         return
     if name == dst.name:
-        state.error("duplicate-name", f"“{dst.name}”的名称就是“{name}”,不能再挂同名牌子", d, "to", dst)
+        state.error("duplicate-name", f"“{state.reference(dst)}”的名称就是“{name}”,不能再挂同名牌子", d, "to", dst)
         return
     if not names_free(state, d, "to", dst.division, [name], {src.id}):
         return

@@ -53,7 +53,7 @@ def draws_available(state: State, d, field: str, draws) -> bool:
     for (_, t), (holder, n) in totals.items():
         held = holder.approved.get(t, 0)
         if n > held:
-            state.error("insufficient-quota", f"“{holder.label}”只有{t} {held} 名,不能调出 {n} 名(差 {n - held} 名)", d, field, holder)
+            state.error("insufficient-quota", f"“{state.reference(holder)}”只有{t} {held} 名,不能调出 {n} 名(差 {n - held} 名)", d, field, holder)
             ok = False
     return ok
 

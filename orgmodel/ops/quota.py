@@ -48,7 +48,7 @@ def cut(state: State, d) -> None:
 @op("transfer", "调剂", phase="transfers", needs_doc=True, fields={
     "from": Field("ref", True), "to": Field("ref", True),
     "type": Field("qtype", True), "amount": Field("count", True),
-    "cross_level": Field("bool"), "due": Field("date"), "term_years": Field("count"),
+    "cross_level": Field("bool"), "due": Field("date"), "term_years": Field("count"), "approved_by": Field("str"),
 })
 def transfer(state: State, d) -> None:
     """Move quota between holders; from a turnover pool to a body it is a loan with a due date."""
@@ -57,7 +57,7 @@ def transfer(state: State, d) -> None:
     if src is None or dst is None:
         return
     if src is dst:
-        state.error("bad-value", f"调出方与调入方相同(“{src.label}”)", d, "to", src)
+        state.error("bad-value", f"调出方与调入方相同(“{state.reference(src)}”)", d, "to", src)
         return
     cross = f.get("cross_level", False) or is_cross_level(state, src, dst)
     if isinstance(src, Pool) and src.kind == "turnover" and isinstance(dst, Body):
@@ -85,6 +85,6 @@ def return_loan(state: State, d) -> None:
     have = owed(state, body, pool, f["type"])
     amount = f.get("amount", have)
     if amount > have:
-        state.error("bad-loan-return", f"“{body.name}”向“{pool.name}”借用的{f['type']}未还只有 {have} 名,不能归还 {amount} 名", d, "amount", body)
+        state.error("bad-loan-return", f"“{state.reference(body)}”向“{pool.name}”借用的{f['type']}未还只有 {have} 名,不能归还 {amount} 名", d, "amount", body)
         return
     state.repay(d, body, pool, f["type"], amount)

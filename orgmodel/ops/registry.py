@@ -53,6 +53,7 @@ class OpSpec:
     apply: Callable
     needs_doc: bool | Callable[[dict], bool]
     aliases: tuple[str, ...] = ()
+    creates: Callable[[dict, object], list[str]] | None = None
 
     @property
     def rank(self) -> int:
@@ -62,22 +63,28 @@ class OpSpec:
     def doc_required(self, fields: dict) -> bool:
         return self.needs_doc(fields) if callable(self.needs_doc) else bool(self.needs_doc)
 
+    def created_names(self, d, config) -> list[str]:
+        """The names of the bodies (or signboards) directive ``d`` of this kind brings into being."""
+        return self.creates(d.fields, config) if self.creates else []
+
 
 OPS: dict[str, OpSpec] = {}
 ALIASES: dict[str, str] = {}
 
 
-def op(name: str, label: str, *, phase: str, fields: dict[str, Field], needs_doc=False, aliases=()):
+def op(name: str, label: str, *, phase: str, fields: dict[str, Field], needs_doc=False, aliases=(), creates=None):
     """Register ``fn(state, directive)`` as the handler of op ``name``.
 
     ``label`` is the Chinese name; it and ``aliases`` may be used as ``op:`` in a ledger.
     ``phase`` (a key of :data:`SAME_DAY_PHASES`) places it in the same-day order.
+    ``creates(fields, config)`` names what a directive brings into being, so that a
+    directive earlier the same day that refers to it can be told why it is not there yet.
     """
     if phase not in SAME_DAY_PHASES:
         raise ValueError(f"op {name}: unknown same-day phase {phase!r}")
 
     def register(fn):
-        OPS[name] = OpSpec(name, label, phase, fields, fn, needs_doc, tuple(aliases))
+        OPS[name] = OpSpec(name, label, phase, fields, fn, needs_doc, tuple(aliases), creates)
         for alias in (name, label, *aliases):
             ALIASES[alias] = name
         return fn

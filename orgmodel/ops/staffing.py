@@ -69,11 +69,11 @@ def _loan_return(state: State, d, body: Body, t: str, n: int) -> tuple | None:
         return None
     have = owed(state, body, pool, t)
     if not have:
-        state.error("bad-loan-return", f"“{body.name}”没有向“{pool.name}”借用未还的{t},不能人走编收", d, "return_to_pool", body)
+        state.error("bad-loan-return", f"“{state.reference(body)}”没有向“{pool.name}”借用未还的{t},不能人走编收", d, "return_to_pool", body)
         return None
     amount = min(n, have)
     if amount > body.approved.get(t, 0):
-        state.error("insufficient-quota", f"“{body.name}”只有{t} {body.approved.get(t, 0)} 名,不能归还 {amount} 名", d, "return_to_pool", body)
+        state.error("insufficient-quota", f"“{state.reference(body)}”只有{t} {body.approved.get(t, 0)} 名,不能归还 {amount} 名", d, "return_to_pool", body)
         return None
     return pool, amount
 
@@ -91,7 +91,7 @@ def depart(state: State, d) -> None:
     t, n = d.fields["type"], d.fields["count"]
     have = body.actual.get(t, 0)
     if n > have:
-        state.error("negative-staff", f"“{body.name}”{t}实有只有 {have} 人,不能减员 {n} 人", d, "count", body)
+        state.error("negative-staff", f"“{state.reference(body)}”{t}实有只有 {have} 人,不能减员 {n} 人", d, "count", body)
         return
     repay = None
     if "return_to_pool" in d.fields:
@@ -104,9 +104,47 @@ def depart(state: State, d) -> None:
 
 
 @op("off_quota", "编外", phase="off_quota", fields={
-    "division": Field("ref", True), "staff": Field("counts"), "grids": Field("count"),
+    "division": Field("ref", True), "staff": Field("counts"), "of_whom": Field("subcounts"), "grids": Field("count"),
 })
 def off_quota(state: State, d) -> None:
+    """Record a division's off-quota staff by kind, of whom (``of_whom: {网格员: {党员: 8800}}``), and its grids."""
     div = state.require(d, "division", DIVISION)
-    if div is not None:
-        state.set_off_quota(d, div, d.fields.get("staff", {}), d.fields.get("grids"))
+    if div is None:
+        return
+    staff, of_whom = d.fields.get("staff", {}), d.fields.get("of_whom", {})
+    ok = True
+    for kind, subs in of_whom.items():
+        whole = staff.get(kind, div.off_quota.get(kind))
+        if whole is None:
+            state.error("bad-value", f"of_whom 中的“{kind}”不是已登记的编外人员类别;请先在 staff 中写明{kind}人数", d, "of_whom", div)
+            ok = False
+        for sub, n in subs.items():
+            if whole is not None and n > whole:
+                state.error("bad-value", f"{kind}共 {whole} 人,其中{sub} {n} 人多于总数", d, "of_whom", div)
+                ok = False
+    if ok:
+        state.set_off_quota(d, div, staff, d.fields.get("grids"), of_whom)
+
+
+@op("counts", "统计数", aliases=("计数",), phase="off_quota", fields={
+    "division": Field("ref"), "body": Field("ref"), "counts": Field("counts", True),
+})
+def counts(state: State, d) -> None:
+    """Named counts that are not people, on a division or a body (网格党支部 6900, 教学现场 110)."""
+    f = d.fields
+    if ("division" in f) == ("body" in f):
+        state.error("missing-field", "统计数须写明 division(区划)或 body(机构)二者之一", d)
+        return
+    holder = state.require(d, "division", DIVISION) if "division" in f else state.require(d, "body", BODY)
+    if holder is not None:
+        state.set_counts(d, holder, f["counts"])
+
+
+@op("positions", "设岗", aliases=("岗位",), phase="posts", fields={
+    "body": Field("ref", True), "positions": Field("counts", True),
+})
+def positions(state: State, d) -> None:
+    """Posts (岗位) inside a body, by name and count (信用工作岗位: 1); 0 removes a post."""
+    body = state.require(d, "body", BODY)
+    if body is not None:
+        state.set_positions(d, body, d.fields["positions"])

@@ -67,27 +67,30 @@ def body_rows(state: State, looks: Lookups, bodies, index: tuple | None = None) 
         "led_by": _name(state.leader(b)), "dispatched_from": _name(state.dispatcher(b)),
         "division": state.divisions[b.division].name,
         "quota": looks.bodies.get(b.id, {}), "posts": looks.leaders.get(b.id, {}), "duties": leads.get(b.id, []),
+        "positions": "、".join(f"{k} {n}" for k, n in b.positions.items()),
+        "counts": "、".join(f"{k} {n}" for k, n in b.counts.items()),
     } for b in bodies]
 
 
 def duty_rows(state: State, town_of: dict) -> dict[str, list[dict]]:
-    """``{township code: duty items led by one of its bodies, with their supporting bodies}``."""
-    name = {b.id: b.name for b in state.bodies.values()}
+    """``{page's division code: the duty items led by a body on that page}``: a township's, or
+    the county page's for bodies outside any township; with category and supporting bodies."""
     out: dict[str, list[dict]] = {}
     for d in state.duties.values():
-        town = town_of.get(state.bodies[d.lead].division) if d.lead in state.bodies else None
-        if town:
-            out.setdefault(town, []).append({"name": d.name, "category": d.category, "lead": name.get(d.lead),
-                                             "lead_id": d.lead, "support": [name.get(i, "") for i in d.support]})
+        lead = state.bodies[d.lead]
+        page = town_of.get(lead.division) or county_of(state, lead.division)
+        out.setdefault(page, []).append({"name": d.name, "category": d.category, "lead": lead.name, "lead_id": d.lead,
+                                         "support": [state.reference(state.bodies[i]) for i in d.support]})
     return out
 
 
-def township_pages(state: State, tables: Tables, looks: Lookups, all_entries, since, page: dict[str, str]) -> list[dict]:
+def township_pages(state: State, tables: Tables, looks: Lookups, all_entries, since, page: dict[str, str],
+                   duties: dict[str, list[dict]]) -> list[dict]:
     """The context of every township page, in division-code order (``page`` is :func:`page_map`)."""
     tfig, prof = figures(tables.townships, "division_code"), {r["division_code"]: r for r in records(tables.profile)}
     lead = figures(tables.township_leaders, "division_code", "post")
     town_of = {code: township_of(state, code) for code in state.divisions}
-    duties, touched = duty_rows(state, town_of), entries_by_township(state, all_entries, since)
+    touched = entries_by_township(state, all_entries, since)
     index, pages = body_index(state), []
     for code in sorted(prof):
         # the township's bodies and those of the divisions inside it (villages), by the division tree
@@ -135,11 +138,13 @@ def county_sections(state: State, looks: Lookups, codes: list[str]) -> dict[str,
     return sections
 
 
-def county_pages(state: State, tables: Tables, looks: Lookups, codes: list[str], towns: list[dict]) -> list[dict]:
+def county_pages(state: State, tables: Tables, looks: Lookups, codes: list[str], towns: list[dict],
+                 duties: dict[str, list[dict]]) -> list[dict]:
     """The context of every county page (``codes``: :func:`~orgmodel.report.site.county_codes`):
     its rows of the county table, its bodies' sections, its townships, the pages above it
     (for the breadcrumb) and those of the divisions below it."""
     sections, totals = county_sections(state, looks, codes), {}
+    off_quota = {r["division_code"]: r for r in records(tables.off_quota) if r["off_quota_staff"] or r["grids"] or r["counts_detail"]}
     for r in records(tables.county):
         totals.setdefault(r["division_code"], []).append(r)
     on_page: dict[str, list[dict]] = {}
@@ -158,6 +163,7 @@ def county_pages(state: State, tables: Tables, looks: Lookups, codes: list[str],
             "parent": state.divisions[div.parent].name if div.parent in state.divisions else "",
             "up": [{"name": state.divisions[a].name, "file": county_file(a)} for a in chain],
             "below": [{"name": state.divisions[c].name, "file": county_file(c)} for c in codes if up[c] == code],
+            "duties": duties.get(code, []), "off_quota": off_quota.get(code),
         })
     return pages
 
@@ -172,7 +178,9 @@ def index_context(state: State, tables: Tables, towns: list[dict]) -> dict:
     if len(bars) > CHART_MAX:  # keep the chart readable: the townships with most vacant + over
         keep = set(sorted(range(len(bars)), key=lambda i: -(bars[i][2] + bars[i][3]))[:CHART_MAX])
         bars = [b for i, b in enumerate(bars) if i in keep]
-    return {"totals": records(tables.totals), "pools": pools, "sinking": records(tables.sinking),
+    roots = [r for r in records(tables.off_quota) if not r["parent"]]
+    off = roots[0] if len(roots) == 1 and (roots[0]["off_quota_staff"] or roots[0]["grids"] or roots[0]["counts_detail"]) else None
+    return {"totals": records(tables.totals), "pools": pools, "sinking": records(tables.sinking), "off_quota": off,
             "own_types": own_types, "sent_types": sent_types,
             "chart": charts.bar_chart(bars, ("空编", "超编")), "chart_cut": len(towns) > CHART_MAX,
             "show_parent": len({t["parent"] for t in towns}) > 1}
@@ -198,8 +206,9 @@ def write_balance_report(checked: Checked, out: str | Path, public: bool = False
     env, out = environment(templates), Path(out)
     all_entries = entries(state, {} if public else directive_notes(checked.ledger), public)
     codes = county_codes(state)
-    towns = township_pages(state, tables, looks, all_entries, since, page_map(state))
-    counties = county_pages(state, tables, looks, codes, towns)
+    duties = duty_rows(state, {code: township_of(state, code) for code in state.divisions})
+    towns = township_pages(state, tables, looks, all_entries, since, page_map(state), duties)
+    counties = county_pages(state, tables, looks, codes, towns, duties)
     root = jurisdiction_name(state)
     common = {"jurisdiction": title or root, "as_of": state.as_of, "public": public, "since": since,
               "towns": towns, "index_file": INDEX_FILE, "county_file": counties_link(codes),

@@ -52,7 +52,9 @@ def figures(df: pd.DataFrame, key: str, sub: str = "quota_type") -> dict:
     """``{key value: {sub value: {column: value}}}`` for looking figures up in templates."""
     out: dict = {}
     for rec in records(df):
-        out.setdefault(rec[key], {})[rec[sub]] = rec
+        row = out.setdefault(rec[key], {})
+        if rec[sub] is not None:  # a body or township holding no quota has a row without a type
+            row[rec[sub]] = rec
     return out
 
 
@@ -140,7 +142,7 @@ def entries(state: State, notes: dict, public: bool) -> list[Entry]:
             continue
         src, sdiv = _holder_text(state, fl.src)
         dst, ddiv = _holder_text(state, fl.dst)
-        cross = "(跨层级)" if fl.cross_level else ""
+        cross = (f"(跨层级,经 {fl.approval} 批准)" if fl.approval else "(跨层级)") if fl.cross_level else ""
         text = f"{src} → {dst}:{fl.quota_type} {fl.amount} 名{cross}"
         out.append(Entry(fl.date, fl.kind.label, text, fl.doc,
                          None if public else str(fl.source), None if public else notes.get(fl.source),

@@ -9,7 +9,7 @@ a rule's severity or turns it off. docs/rules.md documents every rule id.
 from __future__ import annotations
 
 # Importing the family modules registers their rules.
-from . import hiring, limits, pools, purity, structure, totals  # noqa: F401
+from . import grids, hiring, limits, pools, purity, structure, totals  # noqa: F401
 from .registry import RULES, SEVERITIES, Rule, flag, rule, rule_settings, run_rules
 
 __all__ = ["RULES", "SEVERITIES", "Rule", "flag", "rule", "rule_settings", "run_rules"]

@@ -19,7 +19,7 @@ def plan_over_vacancy(state: State, config):
             approved, actual, vacant, over = tables.figure(b.id, t)
             if planned > vacant and not over:
                 yield flag("plan-over-vacancy",
-                           f"“{b.name}”{t}用编进人计划 {planned} 名,超过空编 {vacant} 名(核定 {approved}、实有 {actual});"
+                           f"“{state.reference(b)}”{t}用编进人计划 {planned} 名,超过空编 {vacant} 名(核定 {approved}、实有 {actual});"
                            f"计划应不超过 {vacant} 名",
                            b.facts.latest((Fact.PLAN, t), (Fact.APPROVED, t), (Fact.ACTUAL, t)), b)
 
@@ -41,6 +41,6 @@ def hire_over_quota(state: State, config):
         source = (b.facts.latest((Fact.HIRE, t), (Fact.APPROVED, t)) if hired
                   else b.facts.latest((Fact.PLAN, t), (Fact.APPROVED, t), (Fact.ACTUAL, t)))
         yield flag("hire-over-quota",
-                   f"“{b.name}”{t}已超编 {actual - approved} 名(核定 {approved}、实有 {actual}),{what};"
+                   f"“{state.reference(b)}”{t}已超编 {actual - approved} 名(核定 {approved}、实有 {actual}),{what};"
                    f"超编单位不得进人,应先消化超编",
                    source, b)

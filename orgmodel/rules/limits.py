@@ -18,7 +18,7 @@ def over_quota(state: State, config):
     for i, t, approved, have in zip(over["body_id"], over["quota_type"], over["approved"], over["actual"]):
         b = state.bodies[i]
         yield flag("over-quota",
-                   f"“{b.name}”{t}超编 {have - approved} 名:实有 {have} 名,核定 {approved} 名;"
+                   f"“{state.reference(b)}”{t}超编 {have - approved} 名:实有 {have} 名,核定 {approved} 名;"
                    f"实有人数应不超过核定编制,须消化超编或按程序核增",
                    b.facts.latest((Fact.ACTUAL, t), (Fact.APPROVED, t)), b)
 
@@ -31,7 +31,7 @@ def over_posts(state: State, config):
     for i, k, posts, have in zip(over["body_id"], over["post"], over["approved"], over["actual"]):
         b = state.bodies[i]
         yield flag("over-posts",
-                   f"“{b.name}”{k}超职数 {have - posts} 名:实配 {have} 名,核定职数 {posts} 名;"
+                   f"“{state.reference(b)}”{k}超职数 {have - posts} 名:实配 {have} 名,核定职数 {posts} 名;"
                    f"领导配备应不超过核定职数",
                    b.facts.latest(Fact.LEADERS, Fact.POSTS), b)
 

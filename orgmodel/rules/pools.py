@@ -16,7 +16,7 @@ def overdue_loan(state: State, config):
         if ln.outstanding <= 0 or ln.due is None or ln.due >= state.as_of:
             continue
         body = state.bodies.get(ln.body)
-        name = body.name if body else str(ln.body)
+        name = state.reference(body) if body else str(ln.body)
         doc = f"(文号 {ln.doc})" if ln.doc else ""
         yield flag("overdue-loan",
                    f"“{name}”于 {ln.date} 从“{ln.pool}”借用{ln.quota_type} {ln.amount} 名{doc},"

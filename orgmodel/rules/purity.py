@@ -20,6 +20,6 @@ def type_purity(state: State, config):
         for t in sorted(used - set(ok)):
             book = Fact.APPROVED if b.approved.get(t) else Fact.ACTUAL
             yield flag("type-purity",
-                       f"“{b.name}”是{b.category},却有{t}(核定 {b.approved.get(t, 0)} 名、实有 {b.actual.get(t, 0)} 名);"
+                       f"“{state.reference(b)}”是{b.category},却有{t}(核定 {b.approved.get(t, 0)} 名、实有 {b.actual.get(t, 0)} 名);"
                        f"{b.category}只能使用{'、'.join(ok)},编制类型不得混用或擅自转换",
                        b.facts.latest((book, t), Fact.CATEGORY), b)

@@ -94,6 +94,8 @@ def run_rules(state: State, config: Config | None = None) -> list[Finding]:
             continue
         try:
             for f in r.fn(state, config):
+                if f.subjects and f.subjects[0] in state.bodies:  # name the body so it cannot be mistaken
+                    f = replace(f, body=state.reference(state.bodies[f.subjects[0]]))
                 findings.append(f if f.severity == severity else replace(f, severity=severity))
         except Exception as exc:  # noqa: BLE001 - a rule bug must not hide the other rules' findings
             findings.append(Finding("internal-error", f"规则“{r.id}”检查时发生内部错误({type(exc).__name__}: {exc});请报告维护人员"))

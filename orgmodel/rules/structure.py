@@ -24,13 +24,13 @@ def coordination_quota(state: State, config):
         for t, n in sorted(b.approved.items()):
             if n:
                 yield flag("coordination-quota",
-                           f"“{b.name}”是议事协调机构,不应核定编制,却有{t} {n} 名;应核减或划回实体机构、编制池",
+                           f"“{state.reference(b)}”是议事协调机构,不应核定编制,却有{t} {n} 名;应核减或划回实体机构、编制池",
                            b.facts.latest((Fact.APPROVED, t), Fact.CATEGORY), b)
         posts = {k: n for k, n in b.posts.items() if n}
         if posts:
             shown = "、".join(f"{k} {n} 名" for k, n in posts.items())
             yield flag("coordination-quota",
-                       f"“{b.name}”是议事协调机构,不应核定领导职数,却有{shown};应取消",
+                       f"“{state.reference(b)}”是议事协调机构,不应核定领导职数,却有{shown};应取消",
                        b.facts.latest(Fact.POSTS, Fact.CATEGORY), b)
 
 
@@ -100,7 +100,7 @@ def acyclic_hierarchy(state: State, config):
         bodies = [state.bodies[u[1]] for u, *_ in cycle]
         marks = [(state.bodies[u[1]].facts.latest_mark(HIERARCHY[k]), state.bodies[u[1]]) for u, _, k in cycle]
         (_, source), closer = max(marks, key=lambda m: m[0][0])
-        names = [b.name for b in bodies]
+        names = [state.reference(b) for b in bodies]
         yield flag("acyclic-hierarchy",
                    f"机构隶属、领导关系成环:{' → '.join([*names, names[0]])};应改正上级机构(parent)或领导机构(led_by)",
                    source, closer)
@@ -121,5 +121,5 @@ def abolished_holds(state: State, config):
         left += [f"下属机构“{c.name}”" for c in state.children(b)]
         if left:
             yield flag("abolished-holds",
-                       f"“{b.name}”已于 {b.abolished} 撤销,仍留有{'、'.join(left)};应写明去向(承接机构或编制池)",
+                       f"“{state.reference(b)}”已于 {b.abolished} 撤销,仍留有{'、'.join(left)};应写明去向(承接机构或编制池)",
                        b.facts.latest(Fact.ABOLISH), b)

@@ -66,7 +66,7 @@ def total_control(state: State, config):
     for fl, src, dst in crossing:
         a, b = state.divisions[state.root_of(src.division)].name, state.divisions[state.root_of(dst.division)].name
         yield flag("total-control",
-                   f"“{src.label}”({a})向“{dst.label}”({b}){FlowKind(fl.kind).verb}{fl.quota_type} {fl.amount} 名,"
+                   f"“{state.reference(src)}”({a})向“{state.reference(dst)}”({b}){FlowKind(fl.kind).verb}{fl.quota_type} {fl.amount} 名,"
                    f"跨越了辖区;"
                    f"辖区总量只能经上级核增、核减改变,应由上级分别核减、核增",
                    fl.source, dst)
@@ -97,7 +97,7 @@ def _mismatch(state: State, root: str, t: str, have: int, want: int, culprits: l
     source, subject = None, None
     if culprits:
         h = culprits[0]
-        shown = "、".join(f"“{c.label}”核定 {c.approved.get(t, 0)} 名而核定、调剂记录合计 {net.get((c.node, t), 0)} 名"
+        shown = "、".join(f"“{state.reference(c)}”核定 {c.approved.get(t, 0)} 名而核定、调剂记录合计 {net.get((c.node, t), 0)} 名"
                          for c in culprits[:3])
         more = f"等 {len(culprits)} 处" if len(culprits) > 3 else ""
         detail = f";账实不符:{shown}{more}"
@@ -109,21 +109,44 @@ def _mismatch(state: State, root: str, t: str, have: int, want: int, culprits: l
                 source, subject)
 
 
-@rule("cross-level-transfer", "跨层级调剂", "warning")
-def cross_level_transfer(state: State, config):
-    """Every quota move between levels (for example 县 → 乡镇) is flagged: it needs the
-    higher level's approval. Quota going back into a pool (收回, 归还) is flagged only
-    when the op recorded the move as cross-level."""
+def _cross_level_moves(state: State):
+    """``(flow, source holder, target holder)`` for every move between levels (see the rule)."""
     for fl in state.flows:
         src, dst = holder_of(state, fl.src), holder_of(state, fl.dst)
         if src is None or dst is None:
             continue
         a, b = state.divisions[src.division], state.divisions[dst.division]
-        if not (fl.cross_level or (a.level != b.level and not isinstance(dst, Pool))):
-            continue
-        doc = f"(文号 {fl.doc})" if fl.doc else ""
-        kind = FlowKind(fl.kind)
-        yield flag("cross-level-transfer",
-                   f"跨层级{kind.move_name}:{a.name}“{src.label}”({a.level}级)向{b.name}“{dst.label}”({b.level}级)"
-                   f"{kind.verb}{fl.quota_type} {fl.amount} 名{doc};跨层级调剂须报上级机构编制部门审批({CROSS_LEVEL_BASIS})",
-                   fl.source, dst)
+        if fl.cross_level or (a.level != b.level and not isinstance(dst, Pool)):
+            yield fl, src, dst
+
+
+def _move_text(state: State, fl, src, dst) -> str:
+    a, b = state.divisions[src.division], state.divisions[dst.division]
+    doc = f"(文号 {fl.doc})" if fl.doc else ""
+    kind = FlowKind(fl.kind)
+    return (f"跨层级{kind.move_name}:{a.name}“{src.label}”({a.level}级)向{b.name}“{dst.label}”({b.level}级)"
+            f"{kind.verb}{fl.quota_type} {fl.amount} 名{doc}")
+
+
+@rule("cross-level-transfer", "跨层级调剂", "warning")
+def cross_level_transfer(state: State, config):
+    """Every quota move between levels (for example 县 → 乡镇) that does not cite the higher
+    level's approval (``approved_by``) is flagged: it needs that approval. Quota going back
+    into a pool (收回, 归还) is flagged only when the op recorded the move as cross-level."""
+    for fl, src, dst in _cross_level_moves(state):
+        if not fl.approval:
+            yield flag("cross-level-transfer",
+                       f"{_move_text(state, fl, src, dst)};跨层级调剂须报上级机构编制部门审批({CROSS_LEVEL_BASIS}),"
+                       f"已批准的请用 approved_by 写明批准文号",
+                       fl.source, dst)
+
+
+@rule("cross-level-approved", "跨层级调剂(已经上级批准)", "info")
+def cross_level_approved(state: State, config):
+    """A move between levels that cites the higher level's approval (``approved_by``) is listed
+    with that approval, so an audit can see every cross-level move and its basis."""
+    for fl, src, dst in _cross_level_moves(state):
+        if fl.approval:
+            yield flag("cross-level-approved",
+                       f"{_move_text(state, fl, src, dst)};已经上级机构编制部门批准(批准文号 {fl.approval})",
+                       fl.source, dst)

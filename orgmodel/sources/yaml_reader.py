@@ -6,6 +6,7 @@ A file holds a list of directives, or a mapping with a ``directives`` list
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -60,9 +61,20 @@ def _construct_str(loader, node):
     return loader.construct_scalar(node)
 
 
+# A line break folded (``>``) between two Chinese characters or full-width marks becomes a
+# space in YAML; in Chinese text that space is a typo, so it is taken out again.
+_FOLDED_GAP = re.compile(r"(?<=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef,;:!?)]) (?=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef(])")
+
+
+def _construct_text(loader, node):
+    value = loader.construct_scalar(node)
+    return _FOLDED_GAP.sub("", value) if node.style == ">" else value
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_text)
 
 
 def load_text(text: str, display: str):

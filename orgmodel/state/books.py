@@ -14,6 +14,8 @@ from .records import Body, Division, Flow, Loan, Pool
 # Enum members cost a descriptor lookup each time; the hot paths use these module constants.
 _ACTUAL = Fact.ACTUAL
 _APPROVED = Fact.APPROVED
+_COUNTS = Fact.COUNTS
+_POSITIONS = Fact.POSITIONS
 _HIRE = Fact.HIRE
 _LEADERS = Fact.LEADERS
 _OFF_QUOTA = Fact.OFF_QUOTA
@@ -34,7 +36,7 @@ class Books(StateCore):
         if src is not None:
             held = src.approved.get(qtype, 0)
             if amount > held:
-                self.error("insufficient-quota", f"“{src.label}”只有{qtype} {held} 名,不能调出 {amount} 名(差 {amount - held} 名)", d, field, src)
+                self.error("insufficient-quota", f"“{self.reference(src)}”只有{qtype} {held} 名,不能调出 {amount} 名(差 {amount - held} 名)", d, field, src)
                 return False
             src.approved[qtype] = held - amount
         if dst is not None:
@@ -45,7 +47,7 @@ class Books(StateCore):
                 holder.facts[(_APPROVED, qtype)] = mark
         kind = kind if type(kind) is FlowKind else FlowKind(kind)
         flow = Flow(d.date, d.doc, d.source, kind, src.node if src else None, dst.node if dst else None,
-                    qtype, amount, cross_level, len(self._flows))
+                    qtype, amount, cross_level, len(self._flows), d.fields.get("approved_by"))
         self._flows.append(flow)
         if amount:
             u = src.node if src is not None else self.higher_node(dst)
@@ -115,12 +117,17 @@ class Books(StateCore):
         src.facts[(_ACTUAL, qtype)] = mark
         dst.facts[(_ACTUAL, qtype)] = mark
 
-    def move_leaders(self, d: Directive, src: Body, dst: Body) -> None:
-        """The leaders in post of ``src`` join ``dst`` (a merge)."""
-        for kind, n in src.leaders.items():
-            dst.leaders[kind] = dst.leaders.get(kind, 0) + n
-        src.leaders.clear()
-        dst.facts[(_LEADERS, None)] = self._mark(d)
+    def hand_over(self, d: Directive, src: Body, dst: Body) -> None:
+        """The leaders in post, the posts (岗位) and the named counts of ``src`` pass to ``dst`` (a merge)."""
+        mark = self._mark(d)
+        for attr, fact in (("leaders", _LEADERS), ("positions", _POSITIONS), ("counts", _COUNTS)):
+            book = getattr(src, attr)
+            if book:
+                into = getattr(dst, attr)
+                for kind, n in book.items():
+                    into[kind] = into.get(kind, 0) + n
+                book.clear()
+                dst.facts[(fact, None)] = mark
 
     def set_posts(self, d: Directive, body: Body, posts: dict[str, int]) -> None:
         """Approve leader posts (领导职数) by kind."""
@@ -132,9 +139,27 @@ class Books(StateCore):
         body.planned[qtype] = places
         body.facts[(_PLAN, qtype)] = self._mark(d)
 
-    def set_off_quota(self, d: Directive, division: Division, staff: dict[str, int], grids: int | None) -> None:
-        """Record off-quota staff by kind and, if given, the number of grids of a division."""
+    def set_off_quota(self, d: Directive, division: Division, staff: dict[str, int], grids: int | None,
+                      of_whom: dict[str, dict[str, int]] | None = None) -> None:
+        """Record off-quota staff by kind (and of whom, by sub-kind) and, if given, the
+        number of grids of a division."""
         division.off_quota.update(staff)
+        for kind, subs in (of_whom or {}).items():
+            division.of_whom.setdefault(kind, {}).update(subs)
         if grids is not None:
             division.grids = grids
         division.facts[(_OFF_QUOTA, None)] = self._mark(d)
+
+    def set_counts(self, d: Directive, holder: Division | Body, counts: dict[str, int]) -> None:
+        """Record named counts that are not people (网格党支部 6900, 教学现场 110) on a division or body."""
+        holder.counts.update(counts)
+        holder.facts[(_COUNTS, None)] = self._mark(d)
+
+    def set_positions(self, d: Directive, body: Body, positions: dict[str, int]) -> None:
+        """Set up posts (岗位) inside a body, by name and count; a count of 0 removes the post."""
+        for name, n in positions.items():
+            if n:
+                body.positions[name] = n
+            else:
+                body.positions.pop(name, None)
+        body.facts[(_POSITIONS, None)] = self._mark(d)

@@ -61,6 +61,16 @@ class ListView(Sequence):
         return f"ListView({self._items!r})"
 
 
+class _Handler:
+    """A bare handler function as an op for :meth:`StateCore.replay`."""
+
+    def __init__(self, fn: Callable):
+        self.apply, self.label = fn, ""
+
+    def created_names(self, d, config) -> list[str]:
+        return []
+
+
 class StateCore:
     """Records, graph, journals, name index, and the replay position."""
 
@@ -87,6 +97,10 @@ class StateCore:
         self._roots: dict[str, str] = {}  # division code -> the code of its jurisdiction (top division)
         self._next_id = 1
         self._seq = 0
+        self._at = 0                     # position of the directive being applied in the replay
+        self._day_plan: dict = {}        # see _names_made_later
+        self._directives: list | None = None
+        self._ops: Mapping = {}
         self.as_of: dt.date | None = None
         # read-only views, live
         self.graph = nx.freeze(nx.graphviews.generic_graph_view(self._graph))
@@ -108,20 +122,41 @@ class StateCore:
     # -- applying directives ----------------------------------------------------
     def apply(self, d: Directive, handler: Callable) -> None:
         """Apply one directive with its op's ``handler(state, d)`` (see :meth:`replay`)."""
-        self.replay([d], {d.op: handler})
+        self.replay([d], {d.op: _Handler(handler)})
 
-    def replay(self, directives, handlers: Mapping[str, Callable], as_of: dt.date | None = None) -> None:
-        """Apply sorted directives dated on or before ``as_of`` (all when None), each with the
-        handler of its op. A bug in a handler must not hide the rest of the ledger, so it
-        becomes an ``internal-error`` finding at the directive instead of a traceback."""
-        for d in directives:
+    def replay(self, directives, ops: Mapping, as_of: dt.date | None = None) -> None:
+        """Apply sorted directives dated on or before ``as_of`` (all when None), each with its
+        op in ``ops`` (``apply(state, d)``, ``label``, ``created_names(d, config)``). A bug in an
+        op must not hide the rest of the ledger, so it becomes an ``internal-error`` finding at
+        the directive instead of a traceback."""
+        directives = directives if isinstance(directives, list) else list(directives)
+        self._ops, self._directives = ops, directives
+        self._day_plan = self._names_made_later(directives, ops)
+        for i, d in enumerate(directives):
             if as_of is not None and d.date > as_of:
                 break
             self._seq += 1
+            self._at = i
             try:
-                handlers[d.op](self, d)
+                ops[d.op].apply(self, d)
             except Exception as exc:  # noqa: BLE001 - reported as a finding with its location
                 self.error("internal-error", f"处理此指令时发生内部错误({type(exc).__name__}: {exc});请把此行和台账发给维护人员", d)
+
+    def _names_made_later(self, directives: list[Directive], ops: Mapping) -> dict:
+        """``{(date, name): [position, …]}``: where in the replay each name is brought into being,
+        so that a directive that refers to it earlier the same day can be told why it is missing."""
+        makers = {name: op for name, op in ops.items() if getattr(op, "creates", None)}
+        out: dict[tuple, list[int]] = {}
+        for i, d in enumerate(directives):
+            if d.op in makers:
+                for name in makers[d.op].created_names(d, self.config):
+                    out.setdefault((d.date, name), []).append(i)
+        return out
+
+    def _made_later_today(self, d: Directive, name: str) -> Directive | None:
+        """The directive later the same day that brings ``name`` into being, if any."""
+        later = [i for i in self._day_plan.get((d.date, name), ()) if i > self._at]
+        return self._directives[later[0]] if later and self._directives is not None else None
 
     def finish(self, as_of: dt.date | None) -> None:
         """Replay is over: record the date the state stands at."""
@@ -139,6 +174,8 @@ class StateCore:
         :class:`Reason` names, else the one the directive's own references point at, so
         that outputs can place the finding without looking names up again."""
         name, ids, divisions = subject_of(subject)
+        if isinstance(subject, Body):
+            name = self.reference(subject)  # so that it cannot be mistaken for a namesake elsewhere
         division = division or getattr(message, "division", None)
         if not divisions:
             divisions = (division,) if division else self._divisions_named_by(d)

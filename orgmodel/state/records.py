@@ -116,8 +116,10 @@ class Division:
     population: int | None = None
     households: int | None = None
     opened: dt.date | None = None
-    off_quota: dict[str, int] = field(default_factory=dict)
+    off_quota: dict[str, int] = field(default_factory=dict)           # off-quota staff by kind
+    of_whom: dict[str, dict[str, int]] = field(default_factory=dict)  # of those: {kind: {sub-kind: n}}
     grids: int = 0
+    counts: dict[str, int] = field(default_factory=dict)              # named counts that are not people
     facts: Facts = field(default_factory=Facts, repr=False)
 
     @property
@@ -143,6 +145,8 @@ class Body:
     posts: dict[str, int] = field(default_factory=dict)
     leaders: dict[str, int] = field(default_factory=dict)
     planned: dict[str, int] = field(default_factory=dict)
+    positions: dict[str, int] = field(default_factory=dict)  # posts inside the body (岗位): {name: count}
+    counts: dict[str, int] = field(default_factory=dict)     # named counts that are not people
     active: bool = True
     established: dt.date | None = None
     abolished: dt.date | None = None
@@ -223,6 +227,7 @@ class Flow:
     amount: int
     cross_level: bool = False
     seq: int = 0
+    approval: str | None = None  # the higher level's approval of a cross-level move (its 文号)
 
 
 @dataclass(frozen=True)

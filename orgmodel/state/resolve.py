@@ -47,10 +47,23 @@ class Resolver(StateCore):
         else:
             target, why = self.find(ref, kinds, context)
         if target is None:
+            if why.rule == "unknown-body":
+                why = self._same_day_order(d, ref) or why
             if context is not None and why.division is None:  # it was looked up in this division
                 why = Reason(why, why.rule, context)
             self.error(why.rule, why, d, field, None if kinds == DIVISION or kinds == POOL else ref)
         return target
+
+    def _same_day_order(self, d: Directive, ref: str) -> Reason | None:
+        """Why ``ref`` is missing when a directive later the same day brings it into being."""
+        name = ref.rsplit("/", 1)[-1]
+        later = self._made_later_today(d, name)
+        if later is None:
+            return None
+        this, that = self._ops[d.op], self._ops[later.op]
+        return Reason(f"找不到“{name}”:它由同一天排在后面的“{that.label}”指令({later.source})设立;"
+                      f"同一天内“{this.label}”先于“{that.label}”执行(同日顺序,见台账格式说明第 8 节)。"
+                      f"请把本指令的日期改到其后,或在那条指令中一并写明", "same-day-order")
 
     REFERENCE_FIELDS = ("body", "to", "from", "lead", "name", "division")
 
@@ -177,6 +190,22 @@ class Resolver(StateCore):
         if body.name == name:
             return None
         return f"“{name}”是{div}“{body.name}”的曾用名,该机构已于 {body.abolished} 撤销"
+
+    def reference(self, holder) -> str:
+        """How to name a body so that it cannot be taken for another: its name when that alone
+        finds it (for a retired body: when no other body uses or used it), else ``区划/名称``
+        (the division's code instead of its name when that is shared too). A pool is named
+        by its name."""
+        if not isinstance(holder, Body):
+            return holder.name
+        name = holder.name
+        holders = self._names.holders(name)
+        alone = holders == {holder.id} if holder.active else (not holders and self.ever_named(name) <= {holder.id})
+        if alone:
+            return name
+        div = self._divisions[holder.division]
+        prefix = div.name if len(self._names.division_codes(div.name)) == 1 else div.code
+        return f"{prefix}/{name}"
 
     def ever_named(self, name: str) -> set[int]:
         """Ids of the bodies that have ever been called ``name`` (not counting signboards)."""

@@ -19,7 +19,7 @@ def _plan_duties(state: State, d, src: Body, dst: Body) -> list | None:
     out, ok = [], True
     for name in d.fields.get("duties", []):
         if name not in by_name:
-            state.error("not-duty-lead", f"“{src.name}”不是责任事项“{name}”的牵头单位,不能划转;其牵头事项:{'、'.join(led.values()) or '无'}", d, "duties", src)
+            state.error("not-duty-lead", f"“{state.reference(src)}”不是责任事项“{name}”的牵头单位,不能划转;其牵头事项:{'、'.join(led.values()) or '无'}", d, "duties", src)
             ok = False
         else:
             out.append((by_name[name], dst))
@@ -28,7 +28,7 @@ def _plan_duties(state: State, d, src: Body, dst: Body) -> list | None:
 
 @op("function_transfer", "职责划转", phase="functions", aliases=("划转",), needs_doc=True, fields={
     "from": Field("ref", True), "to": Field("ref", True),
-    "quota": Field("quota"), "staff": Field("quota"), "duties": Field("strs"),
+    "quota": Field("quota"), "staff": Field("quota"), "duties": Field("strs"), "approved_by": Field("str"),
 })
 def function_transfer(state: State, d) -> None:
     """Move a function from one body to another with its quota, people and duty items."""
@@ -37,7 +37,7 @@ def function_transfer(state: State, d) -> None:
     if src is None or dst is None:
         return
     if src.id == dst.id:
-        state.error("bad-value", f"职责划出与划入机构相同(“{src.name}”)", d, "to", src)
+        state.error("bad-value", f"职责划出与划入机构相同(“{state.reference(src)}”)", d, "to", src)
         return
     if not any(f.get(k) for k in ("quota", "staff", "duties")):
         state.error("missing-field", "职责划转须写明随转的 quota(编制)、staff(人员)或 duties(责任事项)", d)
@@ -66,4 +66,4 @@ def _warn_left_over(state: State, d, src: Body, types: set) -> None:
     over = {t: n - src.approved.get(t, 0) for t, n in src.actual.items()
             if t in types and n > src.approved.get(t, 0)}
     if over:
-        state.error("people-follow-quota", f"划转后“{src.name}”超编 {plural_quota(over)};人随编走,请用 staff 写明随编划转的人员", d, "staff", src, WARNING)
+        state.error("people-follow-quota", f"划转后“{state.reference(src)}”超编 {plural_quota(over)};人随编走,请用 staff 写明随编划转的人员", d, "staff", src, WARNING)

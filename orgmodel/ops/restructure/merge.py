@@ -95,10 +95,11 @@ def merge_event(state: State, d, plan: MergePlan, receiver: Body) -> None:
     state.event(d, EventKind.MERGED, text, [*(b.id for b in plan.sources), receiver.id], divisions)
 
 
-@op("merge", "合并", phase="merges", aliases=("整合",), needs_doc=True, fields={
+@op("merge", "合并", phase="merges", aliases=("整合",), needs_doc=True,
+    creates=lambda f, c: [n["name"] for n in f.get("new", [])], fields={
     "sources": Field("refs", True), "into": Field("ref"), "new": Field(NEW_BODY),
     "keep_names": Field("bool"), "quota_to": Field("alloc"), "staff_to": Field("alloc"),
-    "signboards_to": Field("ref"), "duties_to": Field("ref"), "children_to": Field("ref"),
+    "signboards_to": Field("ref"), "duties_to": Field("ref"), "children_to": Field("ref"), "approved_by": Field("str"),
 })
 def merge(state: State, d) -> None:
     """Merge ``sources`` into ``into`` (an existing body) or a ``new`` one."""
@@ -115,7 +116,7 @@ def merge(state: State, d) -> None:
         if target is None:
             return
         if target.id in {b.id for b in sources}:
-            state.error("bad-value", f"“{target.name}”既是被合并机构又是并入机构", d, "into", target)
+            state.error("bad-value", f"“{state.reference(target)}”既是被合并机构又是并入机构", d, "into", target)
             return
     else:
         if len(f["new"]) != 1:

@@ -28,7 +28,7 @@ class Settlement:
     ``quota`` and ``staff`` hold ``(target, type, n)``; ``signboards`` ``(name, Body|None)``;
     ``duties`` ``(duty key, Body|None)``; ``children`` ``(body id, Body|None)``. None means
     dropped explicitly (a duty the body led is deleted, a child becomes top-level).
-    ``leaders_to`` receives the body's leaders in post (merge).
+    ``leaders_to`` receives the body's leaders in post, posts (岗位) and named counts (merge).
     """
 
     body: Body
@@ -150,12 +150,12 @@ def _check_links(state: State, d, bodies: list[Body], plans: list[Settlement]) -
     for s in plans:
         for target in [t for t, _, _ in s.quota + s.staff] + [t for _, t in s.signboards + s.duties + s.children]:
             if isinstance(target, Body) and target.id in ids:
-                state.error("bad-value", f"“{target.name}”正被撤并,不能接收编制、人员、牌子、事项或下属机构", d,
+                state.error("bad-value", f"“{state.reference(target)}”正被撤并,不能接收编制、人员、牌子、事项或下属机构", d,
                             _field_of(d, target.name), target)
                 return False
         for child, target in s.children:
             if target is not None and (target.id == child or target.id in state.below(state.bodies[child])):
-                state.error("hierarchy-cycle", f"“{state.bodies[child].name}”不能隶属于自己或自己的下属机构“{target.name}”", d, "children_to")
+                state.error("hierarchy-cycle", f"“{state.bodies[child].name}”不能隶属于自己或自己的下属机构“{state.reference(target)}”", d, "children_to")
                 return False
     return True
 
@@ -239,7 +239,7 @@ def apply_settlement(state: State, d, s: Settlement, kind: FlowKind, retiring: E
     for child, target in s.children:
         state.link(d, state.bodies[child], "part_of", target)
     if s.leaders_to is not None:
-        state.move_leaders(d, body, s.leaders_to)
+        state.hand_over(d, body, s.leaders_to)
     if retiring is not None:
         for target in dict.fromkeys([*s.targets(), *([s.leaders_to] if s.leaders_to else [])]):
             state.succeed(body, target, retiring)

@@ -62,9 +62,11 @@ def assign(state: State, d, items: dict, parts: list[tuple], key: str, drop: boo
     return [(item, owner.get(item)) for item in items] if ok else None
 
 
-@op("split", "分设", phase="splits", aliases=("拆分",), needs_doc=True, fields={
+@op("split", "分设", phase="splits", aliases=("拆分",), needs_doc=True,
+    creates=lambda f, c: [p["name"] for p in f["into"]], fields={
     "source": Field("ref", True), "into": Field(PART, True),
     "drop_signboards": Field("bool"), "drop_duties": Field("bool"), "drop_children": Field("bool"),
+    "approved_by": Field("str"),
 })
 def split(state: State, d) -> None:
     """Split ``source`` into the bodies listed in ``into``, each with its share."""

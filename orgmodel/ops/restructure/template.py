@@ -2,32 +2,39 @@
 
 Each template entry names a body and the old names it replaces (``from``). In every
 township in scope: one existing match is renamed (its old name kept as a signboard with
-``keep_names``); several are merged into one; none creates the body empty (quota comes
-later by transfers) unless ``missing: 跳过``. Entries may set category/class/rank/funding
-and hang signboards. Templates live in the config key ``templates`` or are given inline
-as ``bodies``. The Tengzhou-style bulk rename plus signboard is an inline one-entry
-template with ``missing: 跳过``. Everything is planned for every township before
-anything changes.
+``keep_names``); several are merged into one; none creates the body unless
+``missing: 跳过``. ``from`` matches the names of bodies only; an entry with
+``match_signboards: true`` also takes a body that carries one of those names as a
+signboard. Entries may set category/class/rank/funding, hang signboards, take over
+signboards another body of the township carries (``take_signboards``), and give the body
+its quota (``quota``, from ``quota_from`` or, without it, approved by the higher level),
+leader posts (``posts``) and posts (岗位, ``positions``). Templates live in the config key
+``templates`` or are given inline as ``bodies``. The Tengzhou-style bulk rename plus
+signboard is an inline one-entry template with ``missing: 跳过``. Everything is planned
+for every township before anything changes.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from ...kinds import EventKind
-from ...schema import Field
-from ...state import DIVISION, State
+from ...kinds import EventKind, FlowKind
+from ...schema import Field, Problems, validate_fields
+from ...state import DIVISION, HOLDER, State
 from ..bodies import establish, reclassify
 from ..fields import ATTRIBUTES, CATEGORIES, CLASSES, FUNDINGS, TOWNSHIP_KINDS
 from ..names import rename, signboard_add
-from ..planning import defaults_from, names_free, plan_body
+from ..planning import defaults_from, draws_available, is_cross_level, names_free, plan_body
 from ..registry import op
 from .merge import apply_merge, merge_event, plan_merge
+from .settlement import RECLAIM, reclaim_pool
 
 ENTRY = {
     "name": Field("str", True), "category": Field("str", choices=CATEGORIES),
     "class": Field("str", choices=CLASSES), "rank": Field("str"), "funding": Field("str", choices=FUNDINGS),
-    "signboards": Field("strs"), "from": Field("strs"),
+    "signboards": Field("strs"), "from": Field("strs"), "match_signboards": Field("bool"),
+    "take_signboards": Field("strs"), "quota": Field("quota"), "quota_from": Field("ref"),
+    "posts": Field("posts"), "positions": Field("counts"),
 }
 MISSING = {"新建": "create", "create": "create", "跳过": "skip", "skip": "skip", "报错": "error", "error": "error"}
 
@@ -45,17 +52,24 @@ def _entries(state: State, d) -> tuple[list[dict], dict] | None:
     if not isinstance(tpl, dict) or not isinstance(tpl.get("bodies"), list):
         state.error("unknown-template", f"配置中没有模板“{f['template']}”;可用模板:{'、'.join(known) or '无'}(配置键 templates)", d, "template")
         return None
-    entries = [e for e in tpl["bodies"] if isinstance(e, dict) and e.get("name")]
-    bad = [str(e.get("name")) for e in entries for k, spec in ENTRY.items() if spec.choices and e.get(k) not in (None, *spec.choices)]
-    if len(entries) != len(tpl["bodies"]) or bad:
-        what = f"条目“{'、'.join(bad)}”的机构类别、公益类别或经费形式无效" if bad else "有缺少 name 的条目"
-        state.error("bad-template", f"模板“{f['template']}”中{what},请检查配置", d, "template")
+    entries, problems = [], []
+    for i, raw in enumerate(tpl["bodies"], 1):  # a configured entry is checked like one written in the ledger
+        probs = Problems(d.source, {})
+        entry = validate_fields(ENTRY, raw, probs, state.config) if isinstance(raw, dict) else None
+        if entry is None or probs.findings:
+            problems.append(f"第 {i} 项" + (f"(“{raw.get('name')}”)" if isinstance(raw, dict) and raw.get("name") else "")
+                            + ":" + ("应为映射" if entry is None else ";".join(x.message for x in probs.findings)))
+        else:
+            entries.append(entry)
+    if problems:
+        state.error("bad-template", f"模板“{f['template']}”有误,请检查配置:{'。'.join(problems)}", d, "template")
         return None
     return [_normal(e) for e in entries], tpl
 
 
 def _normal(entry: dict) -> dict:
-    return {**entry, "from": _listed(entry.get("from")), "signboards": _listed(entry.get("signboards"))}
+    return {**entry, "from": _listed(entry.get("from")), "signboards": _listed(entry.get("signboards")),
+            "take_signboards": _listed(entry.get("take_signboards"))}
 
 
 def _listed(value) -> list[str]:
@@ -94,11 +108,12 @@ def _scope(state: State, d, tpl: dict) -> list[str] | None:
 
 
 def _matches(state: State, code: str, entry: dict) -> list:
-    """Active bodies in township ``code`` known by the entry's name or one of its old names."""
+    """Active bodies in township ``code`` named by the entry's name or one of its old names
+    (or carrying one of them as a signboard, when the entry asks for that)."""
     out = []
     for n in [entry["name"], *entry["from"]]:
         body = state.body_named(code, n)
-        if body is not None and body not in out:
+        if body is not None and body not in out and (body.name == n or entry.get("match_signboards")):
             out.append(body)
     return out
 
@@ -136,6 +151,23 @@ def _plan_entry(state: State, d, code: str, entry: dict, keep: bool, missing: st
     return ("create", None) if ok else None
 
 
+def _taken(state: State, d, code: str, entry: dict, receiver) -> list | None:
+    """``[(body, signboard)]``: the signboards of other bodies of the township the entry takes
+    over (one the township does not have is passed over). None, with a finding, when a name
+    is a body's own name rather than a signboard."""
+    out = []
+    for name in entry["take_signboards"]:
+        owner = state.body_named(code, name)
+        if owner is None or owner is receiver:
+            continue
+        if owner.name == name:
+            state.error("bad-template", f"{state.divisions[code].name}的“{name}”是机构名称,不是牌子,不能由“{entry['name']}”接挂",
+                        d, "bodies", owner)
+            return None
+        out.append((owner, name))
+    return out
+
+
 def _entries_ok(state: State, d, entries: list[dict]) -> bool:
     """No name (body or signboard) appears twice in the template."""
     names = [n for e in entries for n in [e["name"], *e["signboards"]]]
@@ -145,11 +177,34 @@ def _entries_ok(state: State, d, entries: list[dict]) -> bool:
     return not twice
 
 
+def _holdings_after(act: tuple, qtype: str) -> int:
+    """What the entry's body holds of ``qtype`` once the action is done (before its own quota)."""
+    kind, payload = act
+    if kind == "merge":
+        return sum(b.approved.get(qtype, 0) for b in [*payload.sources, *([payload.target] if payload.target else [])])
+    return payload.approved.get(qtype, 0) if kind == "rename" else 0
+
+
+def _quota_source(state: State, d, code: str, entry: dict):
+    """Where the entry's quota comes from: a holder, the nearest reclaim pool (收回), or None (the higher level)."""
+    ref = entry.get("quota_from")
+    if ref is None:
+        return None
+    if ref in RECLAIM:
+        pool = reclaim_pool(state, code)
+        if pool is None:
+            state.error("unknown-pool", "quota_from: 本级及上级没有收回编制池;请先用 open_pool 设立(kind: 收回),或写明来源", d, "bodies")
+        return pool or False
+    holder = state.require(d, "bodies", HOLDER, ref=ref)
+    return holder or False
+
+
 def _plan(state: State, d, codes: list[str], entries: list[dict], keep: bool, missing: str) -> list | None:
-    """Every township's actions, checked for bodies claimed by two entries."""
+    """Every township's actions, checked for bodies claimed by two entries, signboards taken
+    over, and quota the sources can give."""
     if not _entries_ok(state, d, entries):
         return None
-    actions, ok = [], True
+    actions, draws, ok = [], [], True
     for code in codes:
         used = set()
         for entry in entries:
@@ -159,9 +214,21 @@ def _plan(state: State, d, codes: list[str], entries: list[dict], keep: bool, mi
                     ok = False
                 used.add(b.id)
             act = _plan_entry(state, d, code, entry, keep, missing)
-            ok = ok and act is not None
-            actions.append((code, entry, act))
-    return actions if ok else None
+            if act is None or act[0] == "skip":
+                ok = ok and act is not None
+                actions.append((code, entry, act, [], None))
+                continue
+            receiver = act[1] if act[0] == "rename" else act[1].target if act[0] == "merge" else None
+            taken = _taken(state, d, code, entry, receiver)
+            source = _quota_source(state, d, code, entry) if entry.get("quota") else None
+            if taken is None or source is False:
+                ok = False
+                continue
+            if source is not None:
+                draws += [(source, t, n - _holdings_after(act, t)) for t, n in entry["quota"].items()
+                          if n > _holdings_after(act, t)]
+            actions.append((code, entry, act, taken, source))
+    return actions if ok and draws_available(state, d, "bodies", draws) else None
 
 
 def _sub(d, op_name: str, **fields):
@@ -169,7 +236,7 @@ def _sub(d, op_name: str, **fields):
     return dataclasses.replace(d, op=op_name, fields=fields)
 
 
-def _apply(state: State, d, code: str, entry: dict, act: tuple, keep: bool) -> str | None:
+def _apply(state: State, d, code: str, entry: dict, act: tuple, keep: bool, taken: list, source) -> str | None:
     kind, payload = act
     ref = f"{code}/{entry['name']}"
     if kind == "skip":
@@ -188,16 +255,39 @@ def _apply(state: State, d, code: str, entry: dict, act: tuple, keep: bool) -> s
     change = {k: entry[k] for k, spec in ATTRIBUTES.items() if entry.get(k) and getattr(body, spec.key) != entry[k]}
     if change and kind != "create":
         reclassify(state, _sub(d, "reclassify", body=ref, **change))
+    for owner, name in taken:
+        state.unhang(owner, name)
+        state.hang(d, body, name, "bodies")
     for s in entry["signboards"]:
         if s not in state.signboards(body):
             signboard_add(state, _sub(d, "signboard_add", body=ref, name=s))
+    for t, n in (entry.get("quota") or {}).items():
+        have = body.approved.get(t, 0)
+        src, dst = (source, body) if n > have else (body, source)
+        flow = FlowKind.TRANSFER if source is not None else FlowKind.APPROVE
+        if n != have:
+            state.move_quota(src, dst, t, abs(n - have), d, flow, "bodies",
+                             source is not None and is_cross_level(state, source, body))
+    if entry.get("posts"):
+        state.set_posts(d, body, entry["posts"])
+    if entry.get("positions"):
+        state.set_positions(d, body, entry["positions"])
     return kind
 
 
-@op("apply_template", "统一设置", phase="templates", aliases=("模板",), needs_doc=True, fields={
+def _template_names(fields: dict, config) -> list[str]:
+    """The body names a template directive sets up (its inline entries, or the configured template's)."""
+    if "bodies" in fields:
+        return [e["name"] for e in fields["bodies"]]
+    tpl = (config.get("templates") or {}).get(fields.get("template"))
+    entries = tpl.get("bodies") if isinstance(tpl, dict) else None
+    return [str(e["name"]) for e in entries if isinstance(e, dict) and e.get("name")] if isinstance(entries, list) else []
+
+
+@op("apply_template", "统一设置", phase="templates", aliases=("模板",), needs_doc=True, creates=_template_names, fields={
     "template": Field("str"), "bodies": Field(ENTRY), "kind": Field("strs"),
     "divisions": Field("refs"), "within": Field("ref"), "keep_names": Field("bool"),
-    "missing": Field("str", choices=tuple(MISSING)),
+    "missing": Field("str", choices=tuple(MISSING)), "approved_by": Field("str"),
 })
 def apply_template(state: State, d) -> None:
     """Apply a township template to every township in scope, or change nothing."""
@@ -214,8 +304,8 @@ def apply_template(state: State, d) -> None:
     if actions is None:
         return
     done: dict[str, int] = {}
-    for code, entry, act in actions:
-        kind = _apply(state, d, code, entry, act, keep)
+    for code, entry, act, taken, source in actions:
+        kind = _apply(state, d, code, entry, act, keep, taken, source)
         if kind:
             done[kind] = done.get(kind, 0) + 1
     label = d.fields.get("template") or "、".join(e["name"] for e in entries)
