@@ -35,7 +35,7 @@ from .state import COORDINATION, COUNTY, INTERNAL, TOWNSHIP, Body, State
 BODY_COLUMNS = [
     "county_code", "county", "division_code", "division", "division_level", "township_kind",
     "body_id", "body", "signboards", "signboard_names", "category", "class", "rank", "funding", "led_by",
-    "dispatched", "positions", "quota_type", "approved", "actual", "vacant", "over",
+    "dispatched", "positions", "counts_detail", "quota_type", "approved", "actual", "vacant", "over",
 ]
 MEASURES = ["approved", "actual", "vacant", "over"]
 OFF_QUOTA_TAIL = ["off_quota_staff", "grids"]
@@ -116,7 +116,8 @@ def body_balance(state: State) -> pd.DataFrame:
         leader = state.leader(b)
         head = (county, divs[county].name, b.division, div.name, div.level, div.kind, b.id, b.name,
                 len(boards), "、".join(boards), b.category, b.klass, b.rank, b.funding,
-                state.reference(leader) if leader else None, state.is_dispatched(b), _counted(b.positions))
+                state.reference(leader) if leader else None, state.is_dispatched(b), _counted(b.positions),
+                _counted(b.counts))
         types = [t for t in state.config.quota_types if b.approved.get(t, 0) or b.actual.get(t, 0)]
         for t in types:
             rows.append((*head, t, b.approved.get(t, 0), b.actual.get(t, 0)))
@@ -331,13 +332,14 @@ DUTY_COLUMNS = ["division_code", "division", "item", "item_category", "lead", "s
 
 
 def duty_balance(state: State) -> pd.DataFrame:
-    """One row per duty item (责任事项): its division, category, lead body and supporting bodies
-    (named so that they cannot be mistaken), in the order the items were recorded."""
+    """One row per duty item (责任事项): the division it belongs to (where it was recorded),
+    category, lead body and supporting bodies (named so that they cannot be mistaken), in the
+    order the items were recorded."""
     rows = []
     for duty in state.duties.values():
-        lead = state.bodies[duty.lead]
-        rows.append((lead.division, state.divisions[lead.division].name, duty.name, duty.category,
-                     state.reference(lead), "、".join(state.reference(state.bodies[i]) for i in duty.support)))
+        code = duty.division
+        rows.append((code, state.divisions[code].name, duty.name, duty.category, state.reference(state.bodies[duty.lead]),
+                     "、".join(state.reference(state.bodies[i]) for i in duty.support)))
     return pd.DataFrame(rows, columns=DUTY_COLUMNS)
 
 

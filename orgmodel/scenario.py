@@ -28,6 +28,10 @@ API (also used by the report pages)::
 - ``off_quota``: list of ``{division_code, division, before: {grids, staff, of_whom, counts},
   after: {...}}`` for divisions whose own grids, off-quota staff or named counts changed;
 - ``off_quota_total``: ``{before: {off_quota_staff, grids}, after: {...}}`` for the jurisdiction;
+- ``attribute_changes``: list of ``{division_code, division, body, attribute, label, before,
+  after}``, one per descriptive attribute of an active body (signboards, category, class,
+  rank, funding, led_by, positions, named counts) that differs; a new body lists only its
+  positions and named counts;
 - ``duty_changes``: list of ``{division, item, change, before, after}`` for duty items added
   (新增), dropped (取消) or whose category, lead or support changed (调整);
 - ``flows``: list of ``{date, doc, kind, kind_label, source_label, target_label,
@@ -63,6 +67,7 @@ from .directive import Directive
 from .findings import Finding, Source
 from .ledger import Ledger, validate
 from .scenario_diff import (
+    attribute_diff,
     balance_diff,
     body_key,
     duty_diff,
@@ -123,6 +128,7 @@ class Simulation:
     off_quota_total: dict = field(default_factory=dict)
     checked_before: Checked | None = None  # the base as checked on the simulation day (compare shares it)
     checked_after: Checked | None = None   # the base plus the scenario, checked
+    attribute_changes: list[dict] = field(default_factory=list)
 
 
 def load_scenario(path: str | Path, config: Config) -> Scenario:
@@ -239,7 +245,7 @@ def simulate(ledger: Ledger, scenario: Scenario, as_of: dt.date | None = None,
         balance_diff(b, a), leader_diff(b, a), township_diff(b, a),
         totals_diff(b, a), off_quota_diff(b, a), flow_records(a, sources),
         tree_before, tree_after, findings, [*ledger.findings, *replay_inherited, *rules_inherited],
-        duty_diff(b, a), off_quota_totals(b, a), before, after)
+        duty_diff(b, a), off_quota_totals(b, a), before, after, attribute_diff(b, a))
 
 
 __all__ = ["Scenario", "ScenarioError", "Simulation", "body_key", "finding_key", "load_scenario", "scenario_as_of",

@@ -185,6 +185,44 @@ def duty_diff(before: State, after: State) -> list[dict]:
     return out
 
 
+ATTRIBUTES = ["signboards", "category", "class", "rank", "funding", "led_by", "positions", "counts"]
+ATTRIBUTE_LABELS = {"signboards": "牌子", "category": "机构类别", "class": "公益类别", "rank": "规格",
+                    "funding": "经费形式", "led_by": "主管机构", "positions": "岗位", "counts": "其他统计数"}
+FIGURES = ("positions", "counts")  # the only attributes listed for a body the plan creates
+
+
+def _counted(counts: dict[str, int]) -> str:
+    return "、".join(f"{k} {n}" for k, n in counts.items() if n)
+
+
+def _attributes(state: State, body: Body) -> dict[str, str]:
+    leader = state.leader(body)
+    return {"signboards": "、".join(state.signboards(body)), "category": body.category or "",
+            "class": body.klass or "", "rank": body.rank or "", "funding": body.funding or "",
+            "led_by": state.reference(leader) if leader else "",
+            "positions": _counted(body.positions), "counts": _counted(body.counts)}
+
+
+def attribute_diff(before: State, after: State) -> list[dict]:
+    """Every descriptive attribute of an active body that differs before → after:
+    ``{division, body, attribute, label, before, after}`` (``before`` is "" when it had none).
+    A body the plan creates lists only its figures (positions, named counts); its other
+    attributes are part of its 设立 line."""
+    b_bodies = {body_key(x): x for x in before.active_bodies()}
+    out = []
+    for body in after.active_bodies():
+        old = b_bodies.get(body_key(body))
+        now = _attributes(after, body)
+        was = _attributes(before, old) if old else dict.fromkeys(ATTRIBUTES, "")
+        for attr in ATTRIBUTES if old else FIGURES:
+            if was[attr] != now[attr]:
+                out.append({"division_code": body.division, "division": after.divisions[body.division].name,
+                            "body": body.name, "attribute": attr, "label": ATTRIBUTE_LABELS[attr],
+                            "before": was[attr], "after": now[attr]})
+    out.sort(key=lambda r: (r["division_code"], r["body"], ATTRIBUTES.index(r["attribute"])))
+    return out
+
+
 def duty_text(d: dict | None) -> str:
     """``牵头 甲,配合 乙、丙,类别 平安建设`` (``(无)`` for no item)."""
     if d is None:

@@ -1,4 +1,4 @@
-"""The three case studies in data/scenarios reproduce their articles' figures and simulate clean."""
+"""The five case studies in data/scenarios reproduce their articles' figures and simulate clean."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from orgmodel.provenance import trace
 from orgmodel.scenario import load_scenario, simulate
 
 ROOT = Path(__file__).resolve().parents[1] / "data" / "scenarios"
-CASES = ["tengzhou", "zhucheng", "neijiang"]
+CASES = ["tengzhou", "zhucheng", "neijiang", "daiyue", "binzhou"]
 
 
 @cache
@@ -128,3 +128,66 @@ def test_neijiang_template_and_grids():
         workers_b += div.off_quota["网格员B岗"]
     assert (grids, workers_a, workers_b, workers_a + workers_b) == (199, 147, 400, 547)
     assert sum(d.grids for d in townships(after) if d.kind == "街道") == 92
+
+
+def test_neijiang_and_tengzhou_lists_are_recorded_as_named_counts():
+    assert sim("neijiang").after.divisions["511002"].counts == {"网格党支部": 204, "居民自治管理委员会": 103}
+    assert sim("tengzhou").after.divisions["370481"].counts["网格事项"] == 168
+
+
+# -- Daiyue (seed 002) ----------------------------------------------------------------
+
+def test_daiyue_eleven_party_education_centres_hold_88_from_the_district_pool():
+    s = sim("daiyue")
+    new = s.balance_diff[(s.balance_diff["body"] == "党员教育中心") & (s.balance_diff["status"] == "新设")]
+    assert len(new) == 11 and int(new["after_approved"].sum()) == 88
+    flows = [f for f in s.flows if f["target_label"].endswith("党员教育中心")]
+    assert sum(f["amount"] for f in flows) == 88
+    assert all(f["cross_level"] and f["approved_by"] for f in flows)
+    assert {f["source_label"] for f in flows} == {"岱岳区收回编制池"}
+    assert not [f for f in s.findings if f.rule == "cross-level-transfer"]
+
+
+def test_daiyue_signboard_credit_centre_positions_and_counts():
+    s = sim("daiyue")
+    after = s.after
+    centre, _ = after.find_by_any_name("区社会治理服务中心")
+    assert after.signboards(centre) == ["“一站式”矛盾调处服务中心"]
+    assert centre.counts == {"矛调服务职责任务": 244}
+    education, _ = after.find_by_any_name("区委党员教育中心")
+    assert education.counts == {"区级党员教育平台": 1, "镇街党校": 11, "教学现场": 110}
+    for div in townships(after):
+        names = bodies_in(after, div.code)
+        assert "社会治理服务中心" in names and "综合治理中心" not in names
+        assert names["党政办公室"].positions == {"信用工作岗位": 1}
+    assert len(townships(after)) == 11
+    credit, _ = after.find_by_any_name("岱岳区社会信用中心")
+    assert credit.category == "事业单位" and credit.counts == {"信用体系建设职责任务": 90}
+    group, _ = after.find_by_any_name("岱岳区社会信用体系建设领导小组")
+    assert group.category == "议事协调机构"
+    assert after.divisions["370911"].off_quota == {"城市社区工作者": 90, "城镇公益岗": 461}
+    duties = {(c["item"], c["change"]) for c in s.duty_changes}
+    assert duties == {("党员教育管理服务", "调整"), ("信用体系建设", "新增")}
+    positions = [r for r in s.attribute_changes if r["label"] == "岗位"]
+    assert len(positions) == 11
+
+
+# -- Binzhou (seed 003) ---------------------------------------------------------------
+
+def test_binzhou_every_centre_at_three_levels_becomes_class_one():
+    s = sim("binzhou")
+    centres = [b for b in s.after.active_bodies() if b.name == "网格化服务管理中心"]
+    levels = {s.after.divisions[b.division].level for b in centres}
+    assert levels == {"市", "县", "乡镇"}
+    assert {b.klass for b in centres} == {"公益一类"}
+    assert {b.klass for b in s.before.active_bodies() if b.name == "网格化服务管理中心"} == {"公益二类"}
+    changed = [r for r in s.attribute_changes if r["label"] == "公益类别"]
+    assert len(changed) == len(centres) == 1 + 7 + 14
+
+
+def test_binzhou_grids_workers_party_members_and_branches():
+    s = sim("binzhou")
+    city = s.after.divisions["371600"]
+    assert (city.grids, city.off_quota["网格员"], city.of_whom["网格员"]["党员"]) == (7800, 14000, 8800)
+    assert city.counts["网格党支部"] == 6900
+    assert s.off_quota_total["after"] == {"off_quota_staff": 14000, "grids": 7800}

@@ -53,6 +53,7 @@ def simulation_json(sim) -> dict:
         "totals": nested(sim.totals, ["quota_type"], [*MEASURES, "pools", "total"]),
         "off_quota": sim.off_quota,
         "off_quota_total": sim.off_quota_total,
+        "attribute_changes": sim.attribute_changes,
         "duty_changes": sim.duty_changes,
         "flows": sim.flows,
         "tree": {"before": sim.tree_before, "after": sim.tree_after},
@@ -89,12 +90,17 @@ def echo_simulation(sim) -> None:
     b, a = sim.off_quota_total["before"], sim.off_quota_total["after"]
     if b != a:
         click.echo(f"  编外人员 {_arrow(b['off_quota_staff'], a['off_quota_staff'])},网格 {_arrow(b['grids'], a['grids'])}(全辖区)")
-    click.echo("\n六、责任事项")
+    click.echo("\n六、机构属性和岗位(前 → 后)")
+    for line in attribute_lines(sim.attribute_changes):
+        click.echo(line)
+    if not sim.attribute_changes:
+        click.echo("  (无变化)")
+    click.echo("\n七、责任事项")
     for line in duty_lines(sim.duty_changes):
         click.echo(line)
     if not sim.duty_changes:
         click.echo("  (无变化)")
-    click.echo("\n七、问题(方案引起)")
+    click.echo("\n八、问题(方案引起)")
     for f in sort_findings(sim.findings):
         click.echo(f.format())
     click.echo(summary_line(sim.findings))
@@ -104,6 +110,12 @@ def echo_simulation(sim) -> None:
 
 def _counts_text(counts: dict) -> str:
     return "、".join(f"{k} {n}" for k, n in counts.items()) or "无"
+
+
+def attribute_lines(rows: list[dict]) -> list[str]:
+    """One line per changed attribute: ``东镇“党政办公室” 岗位:无 → 信用工作岗位 1``."""
+    return [f"  {r['division']}“{r['body']}” {r['label']}:{_arrow(r['before'] or '无', r['after'] or '无')}"
+            for r in rows]
 
 
 def duty_lines(rows: list[dict]) -> list[str]:

@@ -14,7 +14,7 @@ from .audit_report import write_audit_report
 from .balance_report import write_balance_report
 from .scenario_report import write_scenario_report
 
-PREFERRED_SCENARIOS = ("qilan-2026", "demo", "tengzhou", "zhucheng", "neijiang")
+PREFERRED_SCENARIOS = ("qilan-2026", "demo", "tengzhou", "zhucheng", "neijiang", "daiyue", "binzhou")
 
 
 def demo_scenario(demo_ledger: Path) -> tuple[Path, Path] | None:

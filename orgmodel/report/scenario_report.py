@@ -93,7 +93,7 @@ def scenario_context(sim, findings: list[Finding]) -> dict:
         "scenario": sim.scenario, "totals": records(sim.totals), "townships": records(sim.township_diff),
         "bodies": records(sim.balance_diff), "leaders": records(sim.leader_diff), "off_quota": sim.off_quota,
         "off_quota_total": sim.off_quota_total, "duty_changes": sim.duty_changes,
-        "changes": change_groups(sim.changes), "change_count": len(sim.changes), "groups": groups,
+        "attribute_changes": sim.attribute_changes, "changes": change_groups(sim.changes), "change_count": len(sim.changes), "groups": groups,
         "counts": counts, "labels": SEVERITY_LABELS, "town_pages": town_pages,
         "inherited_groups": inherited, "inherited_counts": inherited_counts, "inherited_total": len(sim.inherited),
         "sankey": charts.sankey(sankey_flows(sim.flows)), "flows": sim.flows,

@@ -26,7 +26,7 @@ class DutyBooks(StateCore):
             self._unindex(self._duties[key])
         else:
             self._duty_order[key] = next(self._duty_serial)
-        duty = Duty(key, name, category, lead.id, [s.id for s in support], d.source)
+        duty = Duty(key, name, category, lead.id, [s.id for s in support], d.source, lead.division)
         self._duties[key] = duty
         self._index(duty)
         return duty

@@ -210,6 +210,7 @@ class Duty:
     lead: int
     support: list[int]
     source: Source
+    division: str = ""  # the division it belongs to: the lead's when it was recorded
 
 
 @dataclass(frozen=True)
