@@ -425,9 +425,10 @@ def year_2021(demo: Demo) -> None:
     demo.comment("周转池借给市人民医院 6 名事业编制,期限 3 年;当日到岗")
     demo.transfer("2021-06-15", "栖编〔2021〕9号", TURNOVER, "市人民医院", INST, 6, term_years=3, note="重症医学科急需人才")
     demo.hire("2021-06-15", "市人民医院", INST, 6, note="周转编制引进")
-    demo.comment("收回编制下沉:向 6 个镇街综合治理中心跨层级调剂事业编制各 2 名")
+    demo.comment("收回编制下沉:向 6 个镇街综合治理中心跨层级调剂事业编制各 2 名(经省委编办批准)")
     for _, town, _, _ in TOWNS[:6]:
-        demo.transfer("2021-09-01", "栖编〔2021〕12号", RECLAIMED, f"{town}/综合治理中心", INST, 2, cross_level=True)
+        demo.transfer("2021-09-01", "栖编〔2021〕12号", RECLAIMED, f"{town}/综合治理中心", INST, 2, cross_level=True,
+                      approved_by="苏编办〔2021〕31号")
     demo.comment("市教育局向市教育发展服务中心调剂 工勤编制 1 名")
     demo.transfer("2021-10-10", "栖编〔2021〕14号", "市教育局", "市教育发展服务中心", WORK, 1)
     demo.hire("2021-10-10", "市教育局", WORK, -demo.staffed["市教育局"][WORK], note="人随编走")
@@ -448,9 +449,10 @@ def year_2022(demo: Demo) -> None:
         demo.emit("2022-03-01", "signboard_add", "栖编〔2022〕2号", body=new, name="网格化服务管理中心")
         for book in (demo.quota, demo.staffed):
             book[new] = book.pop(old)
-    demo.comment("乡镇人才专项:从专户向 10 个镇的农业农村服务中心各调剂 2 名事业编制")
+    demo.comment("乡镇人才专项:从专户向 10 个镇的农业农村服务中心各调剂 2 名事业编制(经省委编办批准)")
     for _, town, _, _ in TOWNS[4:14]:
-        demo.transfer("2022-05-01", "栖编〔2022〕5号", TALENT, f"{town}/农业农村服务中心", INST, 2, cross_level=True)
+        demo.transfer("2022-05-01", "栖编〔2022〕5号", TALENT, f"{town}/农业农村服务中心", INST, 2, cross_level=True,
+                      approved_by="苏编办〔2022〕18号")
     demo.comment("乡镇人才专项招聘到岗")
     for _, town, _, _ in TOWNS[4:14]:
         demo.hire("2022-08-01", f"{town}/农业农村服务中心", INST, 2, note="乡镇人才专项招聘到岗")
@@ -542,7 +544,7 @@ def year_2024(demo: Demo) -> None:
     demo.hire("2024-03-01", "市民政局", ADMIN, -min(3, demo.staffed["市民政局"][ADMIN]), note="随职责划转到市委社会工作部")
     demo.staff("2024-03-01", new, {ADMIN: 3}, {"正职": 1, "副职": 1}, note="从市民政局划转 3 人")
     demo.hire("2024-06-01", new, ADMIN, 2, note="遴选到岗")
-    demo.comment("乡镇人才专项:从专户向 4 个街道便民服务中心各调剂 2 名事业编制")
+    demo.comment("乡镇人才专项:从专户向 4 个街道便民服务中心各调剂 2 名事业编制(批准文件未录入,check 给出警告)")
     for _, town, _, _ in TOWNS[:4]:
         demo.transfer("2024-05-01", "栖编〔2024〕6号", TALENT, f"{town}/便民服务中心", INST, 2, cross_level=True)
     demo.comment("市市政设施管理所向市数字城管指挥中心调剂 2 名事业编制")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -191,3 +192,36 @@ def test_binzhou_grids_workers_party_members_and_branches():
     assert (city.grids, city.off_quota["网格员"], city.of_whom["网格员"]["党员"]) == (7800, 14000, 8800)
     assert city.counts["网格党支部"] == 6900
     assert s.off_quota_total["after"] == {"off_quota_staff": 14000, "grids": 7800}
+
+
+def simulated_json(case: str) -> dict:
+    result = run_cli("simulate", ROOT / case / "base", ROOT / case / "scenario.yaml", "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_daiyue_figures_as_the_simulate_output_shows_them():
+    out = simulated_json("daiyue")
+    new = [r for r in out["balance_diff"] if r["body"] == "党员教育中心" and r["status"] == "新设"]
+    assert len(new) == 11 and sum(r["after"]["approved"] for r in new) == 88
+    boards = [c["text"] for c in out["changes"] if c["kind"] == "signboard_added"]
+    assert boards == ["岱岳区“区社会治理服务中心”加挂““一站式”矛盾调处服务中心”牌子"]
+    (district,) = [r for r in out["off_quota"] if r["division"] == "岱岳区"]
+    assert district["after"]["staff"] == {"城市社区工作者": 90, "城镇公益岗": 461}
+    text = run_cli("simulate", ROOT / "daiyue" / "base", ROOT / "daiyue" / "scenario.yaml").stdout
+    assert "城市社区工作者 90、城镇公益岗 461" in text and "教学现场 110" in text
+
+
+def test_binzhou_figures_as_the_simulate_and_balance_outputs_show_them():
+    out = simulated_json("binzhou")
+    classes = [r for r in out["attribute_changes"] if r["label"] == "公益类别"]
+    assert len(classes) == 22 and {(r["before"], r["after"]) for r in classes} == {("公益二类", "公益一类")}
+    base, plan = ROOT / "binzhou" / "base", ROOT / "binzhou" / "scenario.yaml"
+    rows = json.loads(run_cli("balance", base, "--scenario", plan, "--by", "off_quota", "--format", "json").stdout)
+    city = next(r for r in rows if r["division"] == "滨州市")
+    assert (city["grids"], city["off_quota_staff"]) == (7800, 14000)
+    assert city["off_quota_detail"] == "网格员 14000(其中党员 8800)"
+    assert "网格党支部 6900" in city["counts_detail"]
+    body_rows = json.loads(run_cli("balance", base, "--scenario", plan, "--by", "body", "--format", "json").stdout)
+    centres = [r for r in body_rows if r["body"] == "网格化服务管理中心"]
+    assert len(centres) == 22 and {r["class"] for r in centres} == {"公益一类"}

@@ -298,3 +298,17 @@ def test_quota_band_counts_the_township_table_total_internal_units_included(tmp_
     found = [f for f in findings(tmp_path, extra) if f.rule == "quota-band"]
     assert [(f.body, f.source) for f in found] == [("青山镇", at(tmp_path, 2))]
     assert "合计 50 名" in found[0].message
+
+
+def test_the_config_example_in_the_rules_doc_is_read_as_written(tmp_path):
+    import re
+
+    from orgmodel.config import load_config
+    text = (Path(__file__).parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    path = tmp_path / "orgmodel.yaml"
+    path.write_text(block, encoding="utf-8")
+    config = load_config(path)
+    assert config.get("grid_size") == {"households": {"min": 300, "max": 500}, "population": {"min": 800, "max": 1200}}
+    assert config.get("township_limits")["街道"] == {"offices": 4, "centres": 3}
+    assert not [f for f in findings(tmp_path, config=block) if f.rule == "config"]
