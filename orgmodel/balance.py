@@ -202,8 +202,8 @@ def off_quota_detail(staff: dict[str, int], of_whom: dict[str, dict[str, int]]) 
 
 
 OFF_QUOTA_COLUMNS = ["division_code", "division", "division_level", "parent", "population", "households",
-                     "own_off_quota_staff", "off_quota_staff", "off_quota_detail", "own_grids", "grids",
-                     "households_per_grid", "counts_detail"]
+                     "own_off_quota_staff", "own_off_quota_detail", "off_quota_staff", "off_quota_detail",
+                     "own_grids", "grids", "households_per_grid", "own_counts_detail", "counts_detail"]
 
 
 def off_quota_balance(state: State) -> pd.DataFrame:
@@ -216,6 +216,7 @@ def off_quota_balance(state: State) -> pd.DataFrame:
               for code, d in divs.items()}
     for b in state.active_bodies():
         _add(rolled[b.division]["counts"], b.counts)
+    own_counts = {code: dict(r["counts"]) for code, r in rolled.items()}  # the division's and its own bodies'
     for code in reversed(list(divs)):  # divisions open after their parents: children come first backwards
         d, r = divs[code], rolled[code]
         r["population"] = d.population or r["population"]
@@ -233,9 +234,11 @@ def off_quota_balance(state: State) -> pd.DataFrame:
         r = rolled[code]
         grids, households = r["grids"], r["households"]
         rows.append((code, d.name, d.level, divs[d.parent].name if d.parent in divs else "",
-                     r["population"] or None, households or None, sum(d.off_quota.values()), sum(r["staff"].values()),
+                     r["population"] or None, households or None, sum(d.off_quota.values()),
+                     off_quota_detail(d.off_quota, d.of_whom), sum(r["staff"].values()),
                      off_quota_detail(r["staff"], r["of_whom"]), d.grids, grids,
-                     round(households / grids, 1) if grids and households else None, _counted(r["counts"])))
+                     round(households / grids, 1) if grids and households else None,
+                     _counted(own_counts[code]), _counted(r["counts"])))
     return pd.DataFrame(rows, columns=OFF_QUOTA_COLUMNS)
 
 

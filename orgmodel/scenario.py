@@ -31,7 +31,7 @@ API (also used by the report pages)::
 - ``attribute_changes``: list of ``{division_code, division, body, attribute, label, before,
   after}``, one per descriptive attribute of an active body (signboards, category, class,
   rank, funding, led_by, positions, named counts) that differs; a new body lists only its
-  positions and named counts;
+  signboards, positions and named counts;
 - ``duty_changes``: list of ``{division, item, change, before, after}`` for duty items added
   (新增), dropped (取消) or whose category, lead or support changed (调整);
 - ``flows``: list of ``{date, doc, kind, kind_label, source_label, target_label,

@@ -121,15 +121,24 @@ def totals_diff(before: State, after: State) -> pd.DataFrame:
 def bodies_compared(base: State, afters: list[State], names: list[str]) -> pd.DataFrame:
     """Bodies whose approved or actual quota differs from ``base`` in any of ``afters``, side by side:
     ``division_code, division, body, quota_type, measure`` (approved/actual), ``base``, then one
-    column per name (0 where the body does not exist, e.g. merged away). Bodies are matched by
-    :func:`body_key`; ``body`` is the name in the base, else in the first scenario having it."""
+    column per name (0 where the body does not exist, e.g. merged away). Bodies of the base are
+    matched by :func:`body_key`; bodies that plans create, by division and name, so that the same
+    new body in two plans is one row. ``body`` is the name in the base, else in the first scenario
+    having it."""
     labels: dict[str, tuple] = {}
     cols = []
+    known = {body_key(b) for b in base.bodies.values()}
+
+    def key_of(b: Body) -> str:
+        key = body_key(b)
+        return key if key in known else f"new#{b.division}#{b.name}"
+
     for state, name in zip([base, *afters], ["base", *names]):
+        keys = {b.id: key_of(b) for b in state.bodies.values()}
         for b in state.bodies.values():
-            labels.setdefault(body_key(b), (b.division, state.divisions[b.division].name, b.name))
+            labels.setdefault(keys[b.id], (b.division, state.divisions[b.division].name, b.name))
         df = tables_of(state).bodies
-        df = df.assign(key=df["body_id"].map({b.id: body_key(b) for b in state.bodies.values()}))
+        df = df.assign(key=df["body_id"].map(keys))
         long = df.set_index(["key", "quota_type"])[["approved", "actual"]].rename_axis(columns="measure").stack()
         cols.append(long.rename(name))
     out = pd.concat(cols, axis=1).fillna(0).astype(int)
@@ -188,7 +197,7 @@ def duty_diff(before: State, after: State) -> list[dict]:
 ATTRIBUTES = ["signboards", "category", "class", "rank", "funding", "led_by", "positions", "counts"]
 ATTRIBUTE_LABELS = {"signboards": "牌子", "category": "机构类别", "class": "公益类别", "rank": "规格",
                     "funding": "经费形式", "led_by": "主管机构", "positions": "岗位", "counts": "其他统计数"}
-FIGURES = ("positions", "counts")  # the only attributes listed for a body the plan creates
+FIGURES = ("signboards", "positions", "counts")  # what is listed for a body the plan creates
 
 
 def _counted(counts: dict[str, int]) -> str:
@@ -206,8 +215,8 @@ def _attributes(state: State, body: Body) -> dict[str, str]:
 def attribute_diff(before: State, after: State) -> list[dict]:
     """Every descriptive attribute of an active body that differs before → after:
     ``{division, body, attribute, label, before, after}`` (``before`` is "" when it had none).
-    A body the plan creates lists only its figures (positions, named counts); its other
-    attributes are part of its 设立 line."""
+    A body the plan creates lists only its signboards, positions and named counts (one it
+    took over from another body shows on both); its other attributes are part of its 设立 line."""
     b_bodies = {body_key(x): x for x in before.active_bodies()}
     out = []
     for body in after.active_bodies():

@@ -112,6 +112,26 @@ def test_of_whom_and_named_counts_roll_up_and_show(tmp_path):
     assert "网格员 30(其中党员 18)" in town and "网格党支部 25" in town
 
 
+def test_a_countys_own_off_quota_breakdown_shows_beside_the_rolled_up_one(tmp_path):
+    root = ledger(tmp_path, """\
+- {date: 2024-02-01, op: off_quota, division: 岱岳区, staff: {网格员: 100}, of_whom: {网格员: {党员: 60}}}
+- {date: 2024-02-01, op: counts, division: 岱岳区, counts: {网格党支部: 5}}
+- {date: 2024-02-01, op: off_quota, division: 满庄镇, staff: {网格员: 20}, of_whom: {网格员: {党员: 12}}, grids: 20}
+""")
+    off = {r["division"]: r for r in json.loads(run_cli("balance", root, "--by", "off_quota", "--format", "json").stdout)}
+    county = off["岱岳区"]
+    assert county["own_off_quota_detail"] == "网格员 100(其中党员 60)" and county["own_counts_detail"] == "网格党支部 5"
+    assert county["off_quota_detail"] == "网格员 120(其中党员 72)"
+    assert "本级编外构成" in run_cli("balance", root, "--by", "off_quota").stdout
+    assert run_cli("report", "balance", root, "--out", tmp_path / "site").exit_code == 0
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "其中本级:编外人员" in index and "网格员 100(其中党员 60)" in index and "网格党支部 5" in index
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("name: 编外\ndirectives:\n- {date: 2024-05-01, op: off_quota, division: 岱岳区, staff: {网格员: 110}}\n",
+                    encoding="utf-8")
+    assert "编外(本级):岱岳区" in run_cli("simulate", root, plan).stdout
+
+
 def test_of_whom_larger_than_the_whole_is_refused(tmp_path):
     root = ledger(tmp_path, "- {date: 2024-02-01, op: off_quota, division: 满庄镇, staff: {网格员: 20}, of_whom: {网格员: {党员: 25}}}\n")
     result = run_cli("check", root)
@@ -151,6 +171,20 @@ directives:
     assert "机构属性和岗位变化(4 项)" in page and "信用工作岗位 1" in page and "教学现场 110" in page
 
 
+def test_simulate_shows_a_signboard_taken_over_by_a_new_body_on_both_bodies(tmp_path):
+    root = ledger(tmp_path)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"""\
+name: 接牌
+directives:
+- {{date: 2024-05-01, op: apply_template, kind: [街道], {DOC},
+   bodies: [{{name: 综治服务中心, category: 事业单位, class: 公益一类, take_signboards: [综治中心]}}]}}
+""", encoding="utf-8")
+    sim = json.loads(run_cli("simulate", root, plan, "--format", "json").stdout)
+    boards = {r["body"]: (r["before"], r["after"]) for r in sim["attribute_changes"] if r["label"] == "牌子"}
+    assert boards == {"党政办公室": ("综治中心", ""), "综治服务中心": ("", "综治中心")}
+
+
 def test_a_cross_level_transfer_citing_the_higher_levels_approval_is_reported_as_approved(tmp_path):
     root = ledger(tmp_path, """\
 - {date: 2024-03-01, op: transfer, from: 岱岳区收回编制池, to: 粥店街道/党政办公室, type: 事业编制, amount: 1, doc: 岱编〔2024〕5号}
@@ -178,6 +212,8 @@ def test_template_from_matches_body_names_not_signboards(tmp_path):
     office = next(r for r in rows if r["division"] == "粥店街道" and r["body"] == "党政办公室")
     assert office["category"] == "党政机关"
     assert any(r["body"] == "综合治理中心" and r["category"] == "事业单位" for r in rows)
+    assert "[template-signboard] 警告:粥店街道“党政办公室”挂有“综治中心”牌子" in result.stdout
+    assert "match_signboards: true" in result.stdout
 
 
 def test_template_items_carry_quota_posts_positions_and_a_signboard_taken_over(tmp_path):

@@ -285,3 +285,19 @@ def test_compare_the_same_plan_twice_gives_two_columns(tmp_path):
 
     assert column_names(["甲", "甲", "乙"], ["a.yaml", "b.yaml", "c.yaml"]) == ["a.yaml", "b.yaml", "乙"]
     assert column_names(["甲", "甲"], ["a.yaml", "a.yaml"]) == ["a.yaml(1)", "a.yaml(2)"]
+
+
+def test_compare_shows_a_body_both_plans_create_on_one_row(tmp_path):
+    base, _ = setup(tmp_path)
+    plan = """\
+name: {name}
+as_of: 2021-12-31
+directives:
+  - {{date: 2021-06-01, op: establish, name: 党员教育中心, division: 东镇, category: 事业单位,
+     quota_from: [{{from: 收回编制池, type: 事业编制, amount: {n}}}], {doc}}}
+"""
+    a = write(tmp_path / "a.yaml", plan.format(name="甲", n=4, doc=DOC))
+    b = write(tmp_path / "b.yaml", plan.format(name="乙", n=3, doc=DOC))
+    data = json.loads(run_cli("compare", base, a, b, "--format", "json").stdout)
+    rows = [r for r in data["bodies"] if r["body"] == "党员教育中心" and r["metric"] == "approved"]
+    assert [(r["base"], *(v["value"] for v in r["scenarios"])) for r in rows] == [(0, 4, 3)]

@@ -12,17 +12,19 @@ import click
 
 from ..findings import Finding, has_errors
 from ..provenance import trace as trace_holder
-from ..scenario import scenario_as_of
 from ..scenario import simulate as run_simulation
 from ..scenario_diff import compare_frames
 from .options import (
     as_of_option,
+    checked,
     config_option,
     exit_for,
     format_option,
     long_lived,
     open_ledger,
     open_scenario,
+    scenario_option,
+    summary_line,
 )
 from .simulate_render import echo_comparison, echo_simulation, simulation_json, trace_json, trace_lines
 
@@ -77,20 +79,17 @@ def compare(ledger, scenarios, as_of, config_path, fmt):
 @click.command()
 @click.argument("ledger")
 @click.argument("body")
-@click.option("--scenario", "scenario_path", default=None, help="在台账加上此方案后的状态中追溯")
+@scenario_option
 @as_of_option
 @config_option
 @format_option("table", "json")
-def trace(ledger, body, scenario_path, as_of, config_path, fmt):
+def trace(ledger, body, scenario_paths, as_of, config_path, fmt):
     """追溯编制来源:某机构(或编制池)现有核定编制经哪些调剂、合并、编制池和文件而来。"""
     led = open_ledger(ledger, config_path)
-    if scenario_path:  # only the after state is needed: no base replay, diffs or rules
-        sc = open_scenario(scenario_path, led.config)
-        with long_lived():
-            state = led.with_directives(sc.directives).state(scenario_as_of(led, sc, as_of))
-    else:
-        with long_lived():
-            state = led.state(as_of)
+    result = checked(led, as_of, rules=False, scenario_paths=scenario_paths)  # rules add nothing to a trace
+    state = result.state
+    if result.findings:
+        click.echo(f"注意:台账有问题({summary_line(result.findings)}),追溯可能不完整;运行 orgmodel check 查看。", err=True)
     holder, why = state.find_by_any_name(body)
     if holder is None:
         click.echo(f"错误:{why}", err=True)

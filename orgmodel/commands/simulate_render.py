@@ -134,7 +134,7 @@ def off_quota_lines(rows: list[dict]) -> list[str]:
             parts.append(f"构成 {_arrow(row['before_text'], row['after_text'])}")
         if b["counts"] != a["counts"]:
             parts.append(f"其他统计数 {_arrow(_counts_text(b['counts']), _counts_text(a['counts']))}")
-        lines.append(f"  编外:{row['division']} " + ",".join(parts))
+        lines.append(f"  编外(本级):{row['division']} " + ",".join(parts))
     return lines
 
 

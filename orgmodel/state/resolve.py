@@ -61,9 +61,10 @@ class Resolver(StateCore):
         if later is None:
             return None
         this, that = self._ops[d.op], self._ops[later.op]
-        return Reason(f"找不到“{name}”:它由同一天排在后面的“{that.label}”指令({later.source})设立;"
+        return Reason(f"找不到“{name}”:它由同一天排在后面的“{that.label}”指令({later.source})设立或得名;"
                       f"同一天内“{this.label}”先于“{that.label}”执行(同日顺序,见台账格式说明第 8 节)。"
-                      f"请把本指令的日期改到其后,或在那条指令中一并写明", "same-day-order")
+                      f"请把本指令的日期改到其后,或把这些内容写进那条指令(例如统一设置的模板条目可写 "
+                      f"quota、posts、positions)", "same-day-order")
 
     REFERENCE_FIELDS = ("body", "to", "from", "lead", "name", "division")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from ...findings import WARNING
 from ...kinds import EventKind, FlowKind
 from ...schema import Field, Problems, validate_fields
 from ...state import DIVISION, HOLDER, State
@@ -139,6 +140,7 @@ def _plan_entry(state: State, d, code: str, entry: dict, keep: bool, missing: st
         extra = [s for s in entry["signboards"] if s not in state.signboards(b) and s != entry["name"]]
         ok = names_free(state, d, "bodies", code, names + extra, {b.id})
         return ("rename", b) if ok else None
+    _hint_signboards(state, d, code, entry, missing)
     if missing == "skip":
         return ("skip", None)
     if missing == "error":
@@ -149,6 +151,21 @@ def _plan_entry(state: State, d, code: str, entry: dict, keep: bool, missing: st
         return None
     ok = names_free(state, d, "bodies", code, [entry["name"], *entry["signboards"]])
     return ("create", None) if ok else None
+
+
+def _hint_signboards(state: State, d, code: str, entry: dict, missing: str) -> None:
+    """A warning when no body of the township is named as the entry says, but one carries
+    such a name as a signboard: the user may have meant that body (``match_signboards``)."""
+    if entry.get("match_signboards"):
+        return
+    for name in [entry["name"], *entry["from"]]:
+        carrier = state.body_named(code, name)
+        if carrier is not None and carrier.name != name:
+            done = "跳过了这个乡镇" if missing == "skip" else f"新设了“{entry['name']}”"
+            state.error("template-signboard", f"{state.divisions[code].name}“{carrier.name}”挂有“{name}”牌子;模板条目的 from "
+                        f"只按机构名称对应,所以{done}。如要把“{carrier.name}”作为对应机构,请在条目中写 match_signboards: true",
+                        d, "bodies", carrier, severity=WARNING)
+            return
 
 
 def _taken(state: State, d, code: str, entry: dict, receiver) -> list | None:
