@@ -7,6 +7,7 @@ Each op declares its fields as ``{name: Field(kind, required)}``. Kinds:
 - ``refs``: one reference or a list of them;
 - ``count``: a whole number ≥ 0;
 - ``qtype``: a configured quota type;
+- ``rank``: a rank (规格) of the configured ``rank_order``;
 - ``quota``: a mapping ``{quota type: count}``;
 - ``counts``: a mapping ``{any label: count}``;
 - ``subcounts``: a mapping ``{label: {sub-label: count}}`` ("of whom": 网格员: {党员: 8800});
@@ -27,6 +28,25 @@ from .findings import Finding, Source
 from .sources.located import spot_of, spots_of
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# The Chinese names of ledger fields, for messages: "规格(rank)的值…" (fields whose meaning
+# depends on the directive, such as ``to`` and ``from``, are left as written).
+FIELD_LABELS = {
+    "date": "日期", "doc": "文号", "note": "备注", "name": "名称", "body": "机构", "division": "区划",
+    "code": "区划代码", "level": "层级", "kind": "类型", "parent": "上级", "population": "人口", "households": "户数",
+    "category": "机构类别", "class": "公益类别", "rank": "规格", "funding": "经费形式", "led_by": "主管机构",
+    "dispatched_from": "派出机构", "signboards": "牌子", "type": "编制类型", "amount": "数量", "actual": "实有",
+    "leaders": "实配领导", "posts": "领导职数", "staff": "编外人员", "grids": "网格数", "of_whom": "其中",
+    "counts": "统计数", "positions": "岗位", "lead": "牵头机构", "support": "配合机构", "approved_by": "批准文号",
+    "quota": "编制", "quota_from": "编制来源", "purpose": "用途",
+}
+
+
+def named(key: str) -> str:
+    """How a message names field ``key``: ``规格(rank)``, ``实有(actual.事业编制)``, else ``字段 key `` (a
+    trailing space before the Chinese that follows)."""
+    label = FIELD_LABELS.get(str(key).split(".", 1)[0])
+    return f"{label}({key})" if label else f"字段 {key} "
 
 
 @dataclass(frozen=True)
@@ -71,23 +91,23 @@ def parse_date(value) -> dt.date | None:
 
 def _count(value, key, probs: Problems):
     if isinstance(value, bool) or value is None:
-        probs.add("bad-count", f"字段 {key} 应为非负整数,实为 {value!r}", key)
+        probs.add("bad-count", f"{named(key)}应为非负整数,实为 {value!r}", key)
         return None
     if isinstance(value, float):
         if not value.is_integer():
-            probs.add("bad-count", f"字段 {key} 应为整数,实为 {value}(编制和人数不能有小数)", key)
+            probs.add("bad-count", f"{named(key)}应为整数,实为 {value}(编制和人数不能有小数)", key)
             return None
         value = int(value)
     if isinstance(value, str):
         if not re.fullmatch(r"-?\d+", value.strip()):
-            probs.add("bad-count", f"字段 {key} 应为非负整数,实为 {value!r}", key)
+            probs.add("bad-count", f"{named(key)}应为非负整数,实为 {value!r}", key)
             return None
         value = int(value)
     if not isinstance(value, int):
-        probs.add("bad-count", f"字段 {key} 应为非负整数,实为 {value!r}", key)
+        probs.add("bad-count", f"{named(key)}应为非负整数,实为 {value!r}", key)
         return None
     if value < 0:
-        probs.add("negative-count", f"字段 {key} 为负数 {value};数量不能小于 0", key)
+        probs.add("negative-count", f"{named(key)}为负数 {value};数量不能小于 0", key)
         return None
     return value
 
@@ -96,7 +116,7 @@ def _str(value, key, probs: Problems):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
-        probs.add("bad-value", f"字段 {key} 应为非空文字,实为 {value!r}", key)
+        probs.add("bad-value", f"{named(key)}应为非空文字,实为 {value!r}", key)
         return None
     return value.strip()
 
@@ -115,13 +135,13 @@ def _qtype(value, key, probs: Problems, quota_types):
 
 def _mapping_of_counts(value, key, probs, allowed=None, what="编制类型"):
     if not isinstance(value, dict):
-        probs.add("bad-value", f"字段 {key} 应为“类型: 数量”的映射,实为 {value!r}", key)
+        probs.add("bad-value", f"{named(key)}应为“类型: 数量”的映射,实为 {value!r}", key)
         return None
     out = {}
     sub_spots = spots_of(value)
     ok = True
     for k, at in getattr(value, "duplicates", ()):
-        probs.add("duplicate-field", f"字段 {key} 中的“{k}”写了不止一次;请只保留一个", spot=at)
+        probs.add("duplicate-field", f"{named(key)}中的“{k}”写了不止一次;请只保留一个", spot=at)
         ok = False
     for k, v in value.items():
         spot = sub_spots.get(k, probs.spots.get(key))
@@ -156,7 +176,7 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         out = []
         for item in items:
             if not isinstance(item, dict):
-                probs.add("bad-value", f"字段 {key} 的每一项应为映射,实为 {item!r}", key)
+                probs.add("bad-value", f"{named(key)}的每一项应为映射,实为 {item!r}", key)
                 return None
             sub = probs.nested(item, key)
             clean = validate_fields(kind, item, sub, config)
@@ -170,7 +190,7 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
     if kind in ("str", "ref"):
         text = _str(value, key, probs)
         if text is not None and spec.choices and text not in spec.choices:
-            probs.add("bad-value", f"字段 {key} 的值“{text}”无效;可选:{'、'.join(spec.choices)}", key)
+            probs.add("bad-value", f"{named(key)}的值“{text}”无效;可选:{'、'.join(spec.choices)}", key)
             return None
         return text
     if kind in ("refs", "strs"):
@@ -178,11 +198,18 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         out = [_str(v, key, probs) for v in items]
         for v in out:
             if v and "，" in v:
-                probs.add("bad-value", f"字段 {key} 中的“{v}”含全角逗号“，”;多个名称之间请用半角逗号“,”分隔", key)
+                probs.add("bad-value", f"{named(key)}中的“{v}”含全角逗号“，”;多个名称之间请用半角逗号“,”分隔", key)
                 return None
         return None if any(v is None for v in out) else out
     if kind == "qtype":
         return _qtype(value, key, probs, quota_types)
+    if kind == "rank":
+        text = _str(value, key, probs)
+        ranks = list(config.get("rank_order") or [])
+        if text is not None and ranks and text not in ranks:
+            probs.add("bad-value", f"{named(key)}“{text}”无效;应为 {'、'.join(reversed(ranks))} 之一(配置 rank_order)", key)
+            return None
+        return text
     if kind == "quota":
         return _mapping_of_counts(value, key, probs, quota_types)
     if kind == "posts":
@@ -191,7 +218,7 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         return _mapping_of_counts(value, key, probs)
     if kind == "subcounts":
         if not isinstance(value, dict):
-            probs.add("bad-value", f"字段 {key} 应为“类别: {{其中: 数量}}”的映射,例如 网格员: {{党员: 8800}},实为 {value!r}", key)
+            probs.add("bad-value", f"{named(key)}应为“类别: {{其中: 数量}}”的映射,例如 网格员: {{党员: 8800}},实为 {value!r}", key)
             return None
         out, ok = {}, True
         for label, inner in value.items():
@@ -205,17 +232,17 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         return out if ok else None
     if kind == "bool":
         if not isinstance(value, bool):
-            probs.add("bad-value", f"字段 {key} 应为 true 或 false,实为 {value!r}", key)
+            probs.add("bad-value", f"{named(key)}应为 true 或 false,实为 {value!r}", key)
             return None
         return value
     if kind == "date":
         d = parse_date(value)
         if d is None:
-            probs.add("bad-date", f"字段 {key} 的日期“{value}”无效;应为真实存在的日期,格式 YYYY-MM-DD", key)
+            probs.add("bad-date", f"{named(key)}的日期“{value}”无效;应为真实存在的日期,格式 YYYY-MM-DD", key)
         return d
     if kind == "map":
         if not isinstance(value, dict):
-            probs.add("bad-value", f"字段 {key} 应为映射,实为 {value!r}", key)
+            probs.add("bad-value", f"{named(key)}应为映射,实为 {value!r}", key)
             return None
         return dict(value)
     return value

@@ -336,7 +336,7 @@ def test_full_width_punctuation_and_tabs_are_named_as_the_cause(tmp_path):
     assert "b.yaml:3: [bad-yaml] YAML 格式错误:此行有全角冒号“：”" in out
     assert "c.yaml:1: [bad-yaml] YAML 格式错误:此行有全角逗号“，”" in out
     assert "d.yaml:3: [bad-yaml] YAML 格式错误:此行有制表符(Tab)" in out
-    assert "e.yaml:1: [bad-value] 字段 signboards 中的“甲牌，乙牌”含全角逗号" in out
+    assert "e.yaml:1: [bad-value] 牌子(signboards)中的“甲牌，乙牌”含全角逗号" in out
 
 
 def test_yaml_errors_are_explained_in_chinese(tmp_path):

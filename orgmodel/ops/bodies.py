@@ -89,7 +89,7 @@ def _plan_links(state: State, d, body: Body) -> dict | None:
 
 @op("reclassify", "调整机构属性", phase="attributes", aliases=("调整", "机构属性调整"), fields={
     "body": Field("ref", True), "category": Field("str", choices=CATEGORIES),
-    "class": Field("str", choices=CLASSES + NONE), "rank": Field("str"),
+    "class": Field("str", choices=CLASSES + NONE), "rank": Field("rank"),
     "funding": Field("str", choices=FUNDINGS), **{name: Field("ref") for name in LINKS},
 })
 def reclassify(state: State, d) -> None:

@@ -23,7 +23,7 @@ LINKS = BODY_LINKS
 BODY_ATTRS = {
     "category": Field("str", choices=CATEGORIES),
     "class": Field("str", choices=CLASSES),
-    "rank": Field("str"),
+    "rank": Field("rank"),
     "funding": Field("str", choices=FUNDINGS),
     **{name: Field("ref") for name in LINKS},
 }

@@ -32,7 +32,7 @@ from .settlement import RECLAIM, reclaim_pool
 
 ENTRY = {
     "name": Field("str", True), "category": Field("str", choices=CATEGORIES),
-    "class": Field("str", choices=CLASSES), "rank": Field("str"), "funding": Field("str", choices=FUNDINGS),
+    "class": Field("str", choices=CLASSES), "rank": Field("rank"), "funding": Field("str", choices=FUNDINGS),
     "signboards": Field("strs"), "from": Field("strs"), "match_signboards": Field("bool"),
     "take_signboards": Field("strs"), "quota": Field("quota"), "quota_from": Field("ref"),
     "posts": Field("posts"), "positions": Field("counts"),
