@@ -50,10 +50,14 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class CellSource(Source):
-    """A cell of a workbook or CSV table: ``file!sheet!C17`` (``line`` is the row)."""
+    """A cell of a workbook or CSV table: ``file!sheet!C17`` (``line`` is the row).
+
+    ``seq`` is the item's place in the reader's own order when that is not the row order (a
+    reader puts a parent division's row before its children's); 0 means the row."""
 
     sheet: str = ""
     column: str = ""
+    seq: int = 0
 
     def __str__(self) -> str:
         place = f"{self.column}{self.line}" if self.line else self.column
@@ -69,7 +73,7 @@ class CellSource(Source):
 
     @property
     def order(self) -> tuple:
-        return (self.file, self.line, f"{self.sheet}!{self.column}")
+        return (self.file, self.seq or self.line, f"{self.sheet}!{self.column}")
 
 
 @dataclass(frozen=True, slots=True)

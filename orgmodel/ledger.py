@@ -25,6 +25,7 @@ from .directive import Directive
 from .findings import Finding
 from .ops import OPS
 from .parse import build_directive, sort_key
+from . import tabular  # noqa: F401  (registers the workbook and CSV readers)
 from .sources import READERS, ledger_files, read_file
 from .sources.located import RawItem
 from .state import State

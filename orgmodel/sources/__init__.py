@@ -41,7 +41,7 @@ def ledger_files(root: Path, skip: Iterable[str] = ()) -> list[Path]:
         return [root] if readable(root) else []
     return sorted(
         p for p in root.rglob("*")
-        if p.is_file() and readable(p) and p.name not in skip
+        if p.is_file() and readable(p) and p.name not in skip and not p.name.startswith("~$")  # Excel's lock files
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
 

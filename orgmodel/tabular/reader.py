@@ -1,0 +1,453 @@
+"""Tables to directives: the part of reading a workbook or CSV folder that knows the layout.
+
+A :class:`Grid` is one sheet as the file gave it (cell values and merged ranges). This
+module finds its header, reads each cell as its column says, and turns each row into the
+directives it stands for, each a located mapping whose spots are column letters, so that
+every later finding names its cell (``台账.xlsx!机构!C17``). State sheets (机构, 编制核定 …)
+describe the state on the date of their 日期 column or of the 说明 sheet; 变动记录 rows are
+directives with the same fields as in YAML.
+
+The file readers (:mod:`.xlsx`, :mod:`.csv_files`) only turn files into grids.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from ..config import load_config
+from ..findings import WARNING, CellSource, Finding
+from ..sources.located import Located, RawItem, ReadResult
+from . import cells
+from .headers import HeaderMap, column_letter, locate, normal
+from .layout import COUNT, LISTS_SHEET, SETTINGS, SETTINGS_SHEET, SHEETS, Column, Sheet, columns, sheet_named
+
+TOTAL_WORDS = ("合计", "小计", "总计", "共计")
+MAX_ROWS = 2_000_000
+
+
+@dataclass
+class Grid:
+    """One sheet: ``rows`` of cell values (None for empty) and ``merged`` ranges as
+    ``(first row, first column, last row, last column)``, 0-based and inclusive."""
+
+    name: str
+    rows: list[list]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def filled(self) -> list[list]:
+        """The rows with every merged range's cells holding its top-left value."""
+        rows = self.rows
+        for r0, c0, r1, c1 in self.merged:
+            if r0 >= len(rows) or c0 >= len(rows[r0]):
+                continue
+            value = rows[r0][c0]
+            for r in range(r0, min(r1 + 1, len(rows))):
+                row = rows[r]
+                if len(row) <= c1:
+                    row.extend([None] * (c1 + 1 - len(row)))
+                for c in range(c0, c1 + 1):
+                    if r != r0 or c != c0:
+                        row[c] = value
+        return rows
+
+
+@dataclass
+class Settings:
+    """What the 说明 sheet sets for the state sheets: the date, the basis document, the unit."""
+
+    date: object = None
+    doc: str | None = None
+    unit: str | None = None
+    where: CellSource | None = None
+
+
+class _Out:
+    """Items and findings of one file, with the running order the items are replayed in."""
+
+    def __init__(self, display: str):
+        self.display, self.items, self.findings, self.seq = display, [], [], 0
+
+    def cell(self, sheet: str, row: int, col: int | str, seq: int = 0) -> CellSource:
+        letter = col if isinstance(col, str) else column_letter(col)
+        return CellSource(self.display, row, sheet, letter, seq)
+
+    def problem(self, rule: str, message: str, sheet: str, row: int, col, severity="error") -> None:
+        self.findings.append(Finding(rule, message, self.cell(sheet, row, col), severity))
+
+    def add(self, raw: Located, sheet: str, row: int, main: str) -> None:
+        self.seq += 1
+        self.items.append(RawItem(raw, CellSource(self.display, row, sheet, main, self.seq)))
+
+
+# -- settings (说明) ----------------------------------------------------------------------
+def read_settings(grid: Grid, out: _Out) -> Settings:
+    """The 说明 sheet's settings: a cell naming a setting, and its value in a cell to its right."""
+    settings = Settings()
+    for r, row in enumerate(grid.filled()[:200]):
+        for c, value in enumerate(row):
+            key = SETTINGS.get(normal(value).rstrip(":"))
+            if key is None:
+                continue
+            found = next(((k, v) for k, v in enumerate(row[c + 1:], c + 1) if not cells.blank(v)), None)
+            if found is None:
+                continue
+            k, v = found
+            if key == "date":
+                day, problem = cells.date(v)
+                if problem:
+                    out.problem("bad-date", f"台账日期{problem}", grid.name, r + 1, k)
+                else:
+                    settings.date, settings.where = day, out.cell(grid.name, r + 1, k)
+            else:
+                setattr(settings, key, cells.text(v)[0])
+    return settings
+
+
+# -- rows --------------------------------------------------------------------------------
+@dataclass
+class Row:
+    """One data row: values by layout key (already read as their kind), and their columns."""
+
+    number: int
+    values: dict
+    letters: dict
+
+    def get(self, key, default=None):
+        return self.values.get(key, default)
+
+
+def _quota_key(header: str) -> str | None:
+    """``quota:事业编制`` for a header naming a quota type (核定事业编制, 实有行政编制数 …)."""
+    h = normal(header)
+    h = re.sub(r"^(核定|实有|现有|在编)", "", h)
+    h = re.sub(r"(数|人数|名额)$", "", h)
+    return f"quota:{h}" if h.endswith("编制") and len(h) > 2 else None
+
+
+def _header(grid: Grid, sheet: Sheet, rows: list[list], out: _Out) -> tuple[HeaderMap, dict[int, Column]] | None:
+    cols = columns(sheet, load_config())
+    hm = locate(rows, cols)
+    if hm is None:
+        need = "、".join(c.header for c in cols if c.required)
+        out.problem("bad-header", f"找不到表头:前 12 行中没有一行含有本表的必填列({need});请保留模板的表头行",
+                    grid.name, 1, "A")
+        return None
+    by_key = {c.key: c for c in cols}
+    used = {}
+    for c, key in hm.fields.items():
+        used[c] = by_key[key]
+    if any(k.startswith("quota:") for k in by_key):  # quota types beyond the default ones
+        for c, name in list(hm.extra.items()):
+            key = _quota_key(name.split("/")[-1])
+            if key is not None and key not in hm.fields.values():
+                used[c] = Column(key, name.split("/")[-1], kind=COUNT)
+                hm.fields[c] = key
+                del hm.extra[c]
+    if hm.extra:
+        names = "、".join(f"{column_letter(c)} 列“{n}”" for c, n in hm.extra.items())
+        out.problem("extra-column", f"本表不使用这些列,已忽略:{names}", grid.name, hm.row + 1,
+                    min(hm.extra), severity=WARNING)
+    missing = [c.header for c in cols if c.required and c.key not in hm.fields.values()]
+    if missing:
+        out.problem("bad-header", f"表头缺少必填列:{'、'.join(missing)}", grid.name, hm.row + 1, "A")
+        return None
+    return hm, used
+
+
+def data_rows(grid: Grid, sheet: Sheet, out: _Out) -> list[Row]:
+    """The sheet's data rows, each cell read as its column's kind; a cell that cannot be read
+    is a finding at that cell, and its row is left out."""
+    rows = grid.filled()
+    found = _header(grid, sheet, rows, out)
+    if found is None:
+        return []
+    hm, used = found
+    out_rows = []
+    for r in range(hm.row + 1, min(len(rows), MAX_ROWS)):
+        row = rows[r]
+        filled = {c: row[c] for c in used if c < len(row) and not cells.blank(row[c])}
+        others = [v for c, v in enumerate(row) if c not in used and not cells.blank(v)]
+        if not filled:
+            continue  # blank rows, trailing rows, rows with text only in unused columns
+        firsts = [str(v).strip() for v in row if not cells.blank(v)][:1]
+        if firsts and any(firsts[0].replace(" ", "").startswith(w) for w in TOTAL_WORDS):
+            continue  # a totals row
+        if len(filled) == 1 and not others and len(used) > 1:
+            (c, v), = filled.items()
+            out.problem("lone-cell", f"此行只有一个单元格有内容(“{v}”),已跳过;如果这是一条记录,请补全其他列",
+                        grid.name, r + 1, c, severity=WARNING)
+            continue
+        values, letters, ok = {}, {}, True
+        for c, v in filled.items():
+            col = used[c]
+            value, problem = cells.read_cell(col.kind, v)
+            if problem:
+                rule = {"count": "bad-count", "date": "bad-date"}.get(col.kind, "bad-value")
+                out.problem(rule, f"{col.header}{problem}", grid.name, r + 1, c)
+                ok = False
+                continue
+            if value in ("", []):
+                continue
+            values[col.key], letters[col.key] = value, column_letter(c)
+        if ok:
+            out_rows.append(Row(r + 1, values, letters))
+    return out_rows
+
+
+# -- rows to directives ----------------------------------------------------------------
+def _located(fields: dict, spots: dict, main: str) -> Located:
+    raw = Located(fields)
+    raw.spot, raw.spots = main, spots
+    return raw
+
+
+def _counts(row: Row, prefix: str) -> tuple[Located | None, str | None]:
+    """``{label: n}`` from the row's ``prefix:label`` columns (located per label)."""
+    keys = [k for k in row.values if k.startswith(prefix + ":")]
+    if not keys:
+        return None, None
+    value = Located({k.split(":", 1)[1]: row.values[k] for k in keys})
+    value.spot, value.spots = row.letters[keys[0]], {k.split(":", 1)[1]: row.letters[k] for k in keys}
+    return value, row.letters[keys[0]]
+
+
+class _Builder:
+    """Turns the rows of one sheet into directives (see :func:`sheet_items`)."""
+
+    def __init__(self, sheet: Sheet, settings: Settings, out: _Out, grid: Grid):
+        self.sheet, self.settings, self.out, self.grid = sheet, settings, out, grid
+
+    def emit(self, row: Row, op: str, fields: dict, spots: dict, main_key: str, doc: bool = False) -> None:
+        base = {"date": None, "op": op}
+        base_spots = {}
+        if "date" in row.values:
+            base["date"], base_spots["date"] = row.values["date"], row.letters["date"]
+        else:
+            base["date"] = self.settings.date
+        if "doc" in row.values:
+            base["doc"], base_spots["doc"] = row.values["doc"], row.letters["doc"]
+        elif doc and self.settings.doc:
+            base["doc"] = self.settings.doc
+        if "note" in row.values:
+            base["note"], base_spots["note"] = row.values["note"], row.letters["note"]
+        main = row.letters.get(main_key) or next(iter(row.letters.values()), "A")
+        clean = {k: v for k, v in fields.items() if v is not None}
+        self.out.add(_located({**base, **clean}, {**base_spots, **spots}, main), self.sheet.name, row.number, main)
+
+    def ref(self, row: Row) -> tuple[str, dict]:
+        division, name = row.values.get("division"), row.values.get("body_name")
+        spot = row.letters.get("body_name") or row.letters.get("division")
+        return (f"{division}/{name}" if division else name), {"body": spot}
+
+
+def _order_by_dependencies(rows: list[Row], names_of, needs) -> list[Row]:
+    """Rows reordered so that each comes after the rows it refers to, otherwise in row order:
+    ``names_of(row)`` gives the names a row defines, ``needs(row)`` those it refers to. Rows in
+    a cycle keep their order (the replay then reports the reference it cannot resolve)."""
+    by_name: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        for n in names_of(row):
+            by_name.setdefault(n, []).append(i)
+    placed, order = set(), []
+    for start in range(len(rows)):
+        if start in placed:
+            continue
+        path, stack = {start}, [(start, iter(_deps(start, rows, by_name, needs)))]
+        while stack:  # depth-first, without recursion: a hostile sheet may chain thousands of rows
+            i, deps = stack[-1]
+            j = next((j for j in deps if j not in placed and j not in path), None)
+            if j is None:
+                stack.pop()
+                path.discard(i)
+                placed.add(i)
+                order.append(i)
+            else:
+                path.add(j)
+                stack.append((j, iter(_deps(j, rows, by_name, needs))))
+    return [rows[i] for i in order]
+
+
+def _deps(i: int, rows: list[Row], by_name: dict, needs) -> list[int]:
+    return [j for n in needs(rows[i]) for j in by_name.get(n, ()) if j != i]
+
+
+def _bare(ref) -> str:
+    return str(ref).rsplit("/", 1)[-1]
+
+
+def sheet_items(grid: Grid, sheet: Sheet, settings: Settings, out: _Out) -> None:
+    """Append the directives the sheet's rows stand for to ``out``."""
+    rows = data_rows(grid, sheet, out)
+    if not rows:
+        return
+    if sheet.state and settings.date is None and not all("date" in r.values for r in rows):
+        first = next(r for r in rows if "date" not in r.values)
+        out.problem("missing-date", f"“{sheet.name}”表第 {first.number} 行等没有日期:请在“说明”表中填写“台账日期”"
+                    f"(这些行所描述状态的日期),或在本表加一列“日期”", grid.name, first.number, "A")
+        return
+    b = _Builder(sheet, settings, out, grid)
+    BUILDERS[sheet.name](b, rows)
+
+
+def _divisions(b: _Builder, rows: list[Row]) -> None:
+    rows = _order_by_dependencies(rows, lambda r: [str(r.get("name")), str(r.get("code"))],
+                                  lambda r: [str(r.get("parent"))] if r.get("parent") else [])
+    for r in rows:
+        fields = {k: r.get(k) for k in ("code", "name", "level", "kind", "parent", "population", "households")}
+        b.emit(r, "open_division", fields, {k: r.letters[k] for k in fields if k in r.letters}, "name")
+
+
+def _pools(b: _Builder, rows: list[Row]) -> None:
+    for r in rows:
+        fields = {"name": r.get("name"), "kind": r.get("kind"), "division": r.get("division"), "purpose": r.get("purpose")}
+        b.emit(r, "open_pool", fields, {k: r.letters[k] for k in fields if k in r.letters}, "name")
+    for r in rows:
+        _approvals(b, r, r.get("name"), {"body": r.letters.get("name")})
+
+
+def _approvals(b: _Builder, r: Row, ref, spots: dict) -> None:
+    for key in [k for k in r.values if k.startswith("quota:")]:
+        b.emit(r, "approve", {"body": ref, "type": key.split(":", 1)[1], "amount": r.values[key]},
+               {**spots, "type": r.letters[key], "amount": r.letters[key]}, key, doc=True)
+
+
+def _bodies(b: _Builder, rows: list[Row]) -> None:
+    links = ("parent", "led_by", "dispatched_from")
+    rows = _order_by_dependencies(rows, lambda r: [str(r.get("body_name"))],
+                                  lambda r: [_bare(r.get(k)) for k in links if r.get(k)])
+    for r in rows:
+        fields = {"name": r.get("body_name"), "division": r.get("division")}
+        fields.update({k: r.get(k) for k in ("category", "class", "rank", "funding", *links, "signboards")})
+        spots = {k: r.letters[k] for k in ("division", "category", "class", "rank", "funding", *links, "signboards")
+                 if k in r.letters}
+        spots["name"] = r.letters.get("body_name")
+        b.emit(r, "establish", fields, spots, "body_name")
+
+
+def _signboards(b: _Builder, rows: list[Row]) -> None:
+    for r in rows:
+        ref, spots = b.ref(r)
+        b.emit(r, "signboard_add", {"body": ref, "name": r.get("signboard")},
+               {**spots, "name": r.letters.get("signboard")}, "signboard")
+
+
+def _quota(b: _Builder, rows: list[Row]) -> None:
+    for r in rows:
+        ref, spots = b.ref(r)
+        _approvals(b, r, ref, spots)
+
+
+def _posts(b: _Builder, rows: list[Row]) -> None:
+    for r in rows:
+        posts, at = _counts(r, "posts")
+        if posts is not None:
+            ref, spots = b.ref(r)
+            b.emit(r, "leader_posts", {"body": ref, "posts": posts}, {**spots, "posts": at}, "body_name", doc=True)
+
+
+def _staff(b: _Builder, rows: list[Row]) -> None:
+    for r in rows:
+        actual, at = _counts(r, "quota")
+        leaders, lat = _counts(r, "leaders")
+        if actual is None and leaders is None:
+            continue
+        ref, spots = b.ref(r)
+        fields = {"body": ref, "actual": actual, "leaders": leaders}
+        b.emit(r, "staff", fields, {**spots, "actual": at, "leaders": lat}, "body_name")
+
+
+def _off_quota(b: _Builder, rows: list[Row]) -> None:
+    for r in rows:
+        cat, n = r.get("category"), r.get("amount")
+        spots = {"division": r.letters.get("division")}
+        if normal(cat) in ("网格", "网格数", "网格个数"):
+            b.emit(r, "off_quota", {"division": r.get("division"), "grids": n}, {**spots, "grids": r.letters.get("amount")},
+                   "category")
+            continue
+        staff = Located({cat: n})
+        staff.spot, staff.spots = r.letters.get("amount"), {cat: r.letters.get("amount")}
+        fields = {"division": r.get("division"), "staff": staff}
+        spots["staff"] = r.letters.get("amount")
+        if r.get("sub_category") is not None or r.get("sub_amount") is not None:
+            inner = Located({r.get("sub_category"): r.get("sub_amount")})
+            inner.spot = r.letters.get("sub_amount") or r.letters.get("sub_category")
+            inner.spots = {r.get("sub_category"): inner.spot}
+            whom = Located({cat: inner})
+            whom.spot, whom.spots = inner.spot, {cat: inner.spot}
+            fields["of_whom"], spots["of_whom"] = whom, inner.spot
+        b.emit(r, "off_quota", fields, spots, "category")
+
+
+def _duties(b: _Builder, rows: list[Row]) -> None:
+    for r in rows:
+        fields = {"name": r.get("item"), "category": r.get("item_category"), "lead": r.get("lead"), "support": r.get("support")}
+        spots = {"name": r.letters.get("item"), "category": r.letters.get("item_category"),
+                 "lead": r.letters.get("lead"), "support": r.letters.get("support")}
+        b.emit(r, "duty", fields, {k: v for k, v in spots.items() if v}, "item")
+
+
+_EXTRA_SPLIT = re.compile(r"[;;\n]+")
+
+
+def _extra_fields(text: str) -> tuple[dict | None, str | None]:
+    """``cross_level: true; term_years: 3`` (or a YAML flow mapping) as a mapping."""
+    s = text.strip()
+    if not s.startswith("{"):
+        s = "{" + ", ".join(p.strip() for p in _EXTRA_SPLIT.split(s) if p.strip()) + "}"
+    try:
+        value = yaml.safe_load(s.replace(":", ": ").replace(":  ", ": "))
+    except yaml.YAMLError:
+        return None, f"其他字段“{text}”写法有误;应写成“字段: 值”,多个用分号分隔,如 cross_level: true; term_years: 3"
+    if not isinstance(value, dict):
+        return None, f"其他字段“{text}”应写成“字段: 值”"
+    return value, None
+
+
+CHANGE_KEYS = ("body", "division", "name", "from", "to", "type", "amount", "approved_by")
+
+
+def _changes(b: _Builder, rows: list[Row]) -> None:
+    for r in rows:
+        fields = {k: r.get(k) for k in CHANGE_KEYS}
+        spots = {k: r.letters[k] for k in CHANGE_KEYS if k in r.letters}
+        if "extra" in r.values:
+            extra, problem = _extra_fields(str(r.values["extra"]))
+            if problem:
+                b.out.problem("bad-value", problem, b.sheet.name, r.number, r.letters["extra"])
+                continue
+            for k, v in extra.items():
+                fields[str(k)] = v
+                spots[str(k)] = r.letters["extra"]
+        spots["op"] = r.letters.get("op")
+        main = "body" if "body" in r.values else "name" if "name" in r.values else "op"
+        b.emit(r, r.get("op"), fields, spots, main)
+
+
+BUILDERS = {"区划": _divisions, "编制池": _pools, "机构": _bodies, "牌子": _signboards, "编制核定": _quota,
+            "领导职数": _posts, "实有人员": _staff, "编外与网格": _off_quota, "责任清单": _duties, "变动记录": _changes}
+assert set(BUILDERS) == {s.name for s in SHEETS}
+
+
+def read_grids(grids: list[Grid], display: str, settings_grid: Grid | None = None,
+               settings_display: str | None = None) -> ReadResult:
+    """Directives and findings from the grids of one workbook (or one CSV file and the
+    folder's 说明 file, read from ``settings_display``), in the order they are replayed."""
+    out = _Out(display)
+    settings = Settings()
+    if settings_grid is not None:
+        side = _Out(settings_display or display)
+        settings = read_settings(settings_grid, side)
+        out.findings += side.findings
+    known = {s.name: s for s in SHEETS}
+    for grid in grids:
+        sheet = sheet_named(grid.name)
+        if sheet is None:
+            if normal(grid.name) not in (normal(SETTINGS_SHEET), normal(LISTS_SHEET)):
+                out.problem("unknown-sheet", f"不认识的工作表“{grid.name}”,已跳过;可用的表:{'、'.join(known)}",
+                            grid.name, 0, "", severity=WARNING)
+            continue
+        sheet_items(grid, sheet, settings, out)
+    return ReadResult(out.items, out.findings)
