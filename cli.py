@@ -13,6 +13,7 @@ from orgmodel.commands.demo import demo
 from orgmodel.commands.ledger_cmds import balance, check, duties
 from orgmodel.commands.report_cmds import report
 from orgmodel.commands.simulate_cmds import compare, simulate, trace
+from orgmodel.commands.table_cmds import export, template
 
 EXIT_INTERNAL = 3
 
@@ -51,7 +52,7 @@ def main():
     """orgmodel:机构编制台账、改革模拟与编制报表。"""
 
 
-for command in (check, balance, duties, simulate, compare, trace, report, demo):
+for command in (check, balance, duties, simulate, compare, trace, report, export, template, demo):
     main.add_command(command)
 
 

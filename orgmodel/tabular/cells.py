@@ -23,7 +23,6 @@ _DATE_FORMS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-NAME_SEPARATORS = re.compile(r"[、,,;;/\n]+")  # "/" only in NAMES cells that list names, see split_names
 
 
 def blank(value) -> bool:
@@ -39,6 +38,8 @@ def text(value) -> tuple[str | None, str | None]:
     if isinstance(value, (dt.datetime, dt.date)):
         value = value.isoformat()[:10]
     s = str(value).strip().strip("\u3000").strip()
+    if len(s) > 1 and s[0] == "'" and s[1] in "=+-@\t\r":  # written as text by a CSV export: the apostrophe is not part of it
+        s = s[1:]
     if _CONTROL.search(s):
         return None, "含有控制字符(如换行以外的不可见字符);请删除后重新输入"
     return s, None

@@ -146,6 +146,7 @@ SHEETS: tuple[Sheet, ...] = (
     ), "变动记录:每行一条指令,含义与 YAML 台账相同(指令名可用中文)", state=False),
 )
 
+EXAMPLE_NOTE = "示例行(读入时跳过,可删除或覆盖)"  # a row whose 备注 starts with 示例 is the template's example
 SETTINGS_SHEET = "说明"
 LISTS_SHEET = "_lists"
 SETTINGS = {  # key in the 说明 sheet -> what it sets

@@ -192,7 +192,7 @@ def data_rows(grid: Grid, sheet: Sheet, out: _Out) -> list[Row]:
             if value in ("", []):
                 continue
             values[col.key], letters[col.key] = value, column_letter(c)
-        if ok:
+        if ok and not str(values.get("note", "")).startswith("示例"):  # the template's example row
             out_rows.append(Row(r + 1, values, letters))
     return out_rows
 

@@ -1,0 +1,90 @@
+"""``template`` and ``export``: workbooks for offices that keep their ledger in Excel or WPS."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..findings import has_errors
+from ..tabular.export import balance_tables, jurisdiction, write_csv_folder
+from ..tabular.state_sheets import state_tables
+from ..tabular.workbook import write_workbook
+from .options import (
+    EXIT_UNREADABLE,
+    as_of_option,
+    checked,
+    config_option,
+    echo_findings,
+    open_ledger,
+    scenario_option,
+    summary_line,
+)
+
+ENCODINGS = {"utf-8": "utf-8-sig", "utf8": "utf-8-sig", "gbk": "gbk", "gb18030": "gb18030"}
+
+
+def _is_workbook(out: str) -> bool:
+    return out.lower().endswith((".xlsx", ".xlsm"))
+
+
+@click.command()
+@click.argument("out", metavar="输出.xlsx")
+@config_option
+def template(out, config_path):
+    """写出空白台账工作簿:每张表一个工作表(区划、编制池、机构、牌子、编制核定、领导职数、实有人员、
+    编外与网格、责任清单、变动记录),中文表头(红色为必填),枚举列有下拉选项,每表一行示例,
+    另有“说明”表。填好后可直接作为台账读入:orgmodel check 台账.xlsx。"""
+    from ..config import load_config
+
+    if not _is_workbook(out):
+        click.echo(f"错误:输出文件须以 .xlsx 结尾(收到“{out}”)", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    config = load_config(config_path)
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_workbook(path, state_tables(None, config, None, "", examples=True))
+    click.echo(f"已写出空白台账模板:{path.resolve()}")
+
+
+@click.command()
+@click.argument("ledger")
+@click.argument("out", metavar="输出.xlsx|输出文件夹")
+@as_of_option
+@scenario_option
+@click.option("--state", "as_state", is_flag=True,
+              help="按台账模板的格式写出截至日期的状态(可再作为台账读入),而不是编制收支报表")
+@click.option("--public", is_flag=True, help="公开版:问题清单不含文件位置")
+@click.option("--encoding", type=click.Choice(sorted(ENCODINGS)), default="utf-8", show_default=True,
+              help="写 CSV 时的编码(旧系统可用 gbk)")
+@config_option
+def export(ledger, out, as_of, scenario_paths, as_state, public, encoding, config_path):
+    """把台账导出为格式化的 Excel 工作簿(输出以 .xlsx 结尾)或 CSV 文件夹:机构、乡镇、县、全辖区
+    编制收支,领导职数、编制池、编外与网格、下沉比例、问题清单和公示表。每表有标题、截至日期、
+    冻结表头、筛选、合计行,A4 横向打印,页脚有页码。--state 则按台账模板写出状态,可再读入。"""
+    led = open_ledger(ledger, config_path)
+    result = checked(led, as_of, rules=not as_state, scenario_paths=scenario_paths)
+    if has_errors(result.ledger_findings):  # what is written must not rest on a ledger that failed to read
+        echo_findings(result.ledger_findings, err=True)
+        click.echo(f"台账有错误({summary_line(result.ledger_findings)}),未导出;请先修正以上问题。", err=True)
+        sys.exit(1)
+    day = result.as_of or led.last_date()
+    if as_state:
+        basis = f"{jurisdiction(result.state)}机构编制台账导出(截至 {day})"
+        tables = state_tables(result.state, led.config, day, basis)
+    else:
+        tables = balance_tables(result, public=public)
+    if _is_workbook(out):
+        path = Path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_workbook(path, tables)
+        click.echo(f"已导出工作簿({len([t for t in tables if not t.hidden])} 个工作表):{path.resolve()}")
+    else:
+        try:
+            paths = write_csv_folder(out, tables, ENCODINGS[encoding])
+        except UnicodeEncodeError as exc:
+            bad = exc.object[exc.start:exc.end]
+            click.echo(f"错误:文字“{bad}”无法用 {encoding} 编码保存;请改用 --encoding gb18030 或 utf-8", err=True)
+            sys.exit(EXIT_UNREADABLE)
+        click.echo(f"已导出 {len(paths)} 个 CSV 文件:{Path(out).resolve()}")
