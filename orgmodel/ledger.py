@@ -13,6 +13,7 @@ readers of :mod:`orgmodel.sources`.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import gc
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -20,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from . import tabular  # noqa: F401  (registers the workbook and CSV readers)
 from .config import LEDGER_CONFIG_NAME, Config, load_config
 from .directive import Directive
 from .findings import Finding
 from .ops import OPS
 from .parse import build_directive, sort_key
-from . import tabular  # noqa: F401  (registers the workbook and CSV readers)
 from .sources import READERS, ledger_files, read_file
 from .sources.located import RawItem
 from .state import State
@@ -116,14 +117,16 @@ class Origin(Protocol):
 
 @dataclass
 class FileOrigin:
-    """A folder of ledger files (every readable file under it) or one ledger file."""
+    """A folder of ledger files (every readable file under it) or one ledger file (whose
+    configuration is the orgmodel.yaml beside it, if any)."""
 
     path: Path
     display: str
 
     def __post_init__(self):
         root = self.path
-        self.config_path = root / LEDGER_CONFIG_NAME if root.is_dir() and (root / LEDGER_CONFIG_NAME).exists() else None
+        folder = root if root.is_dir() else root.parent  # a single file uses the config beside it
+        self.config_path = folder / LEDGER_CONFIG_NAME if (folder / LEDGER_CONFIG_NAME).is_file() else None
         paths = ledger_files(root, skip=[LEDGER_CONFIG_NAME])
         kinds = "、".join(READERS)
         if not paths and root.is_file():
@@ -134,7 +137,18 @@ class FileOrigin:
         self.files = [display for _, display in self._files]
 
     def read(self, config: Config) -> tuple[list[Directive], list[Finding]]:
-        return read_directives(self._files, config)
+        patterns = [str(p) for p in (config.get("ignore") or [])]
+        files = [(p, shown) for p, shown in self._files if not _ignored(p, self.path, patterns)]
+        self.files = [shown for _, shown in files]
+        return read_directives(files, config)
+
+
+def _ignored(path: Path, root: Path, patterns: list[str]) -> bool:
+    """True when the config's ``ignore`` patterns (``*.xlsx``, ``备份/*``) match a file of the folder."""
+    if not patterns or root.is_file():
+        return False
+    rel = path.relative_to(root).as_posix()
+    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(path.name, p) for p in patterns)
 
 
 # (claims(path) -> bool, opener(path, display) -> Origin), tried in order before the file origin

@@ -589,7 +589,11 @@ CONFIG = """# 栖澜市规则配置(演示)。未列出的项目沿用内置默�
 rules:
   over-quota: {severity: warning}
   over-posts: {severity: warning}
+# 栖澜市台账.xlsx 是同一台账在 2025-12-31 的状态(Excel 版,由 scripts/make_demo.py 生成),
+# 供从 Excel 起步的单位参考;它不是本文件夹台账的一部分,单独读取:orgmodel check data/demo/栖澜市台账.xlsx
+ignore: [栖澜市台账.xlsx]
 """
+WORKBOOK = "栖澜市台账.xlsx"
 
 
 def build() -> dict[str, str]:
@@ -604,14 +608,32 @@ def build() -> dict[str, str]:
 
 
 def write(out: Path) -> list[Path]:
-    """Write the demo ledger into ``out`` (created if needed); return the files written."""
+    """Write the demo ledger into ``out`` (created if needed), then the same ledger's state on
+    its last day as a workbook in the template's shape; return the files written."""
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, text in build().items():
         path = out / name
         path.write_bytes(text.encode("utf-8"))
         paths.append(path)
+    paths.append(write_workbook(out))
     return paths
+
+
+def write_workbook(out: Path) -> Path:
+    """``out/栖澜市台账.xlsx``: the YAML ledger's state on its last day, byte for byte the same each run."""
+    import datetime as dt
+
+    from orgmodel.checking import check
+    from orgmodel.ledger import load
+    from orgmodel.tabular.state_sheets import state_tables
+    from orgmodel.tabular.workbook import write_workbook as write_tables
+
+    ledger = load(out)
+    day = ledger.last_date()
+    result = check(ledger, day, rules=False)
+    tables = state_tables(result.state, ledger.config, day, f"栖澜市机构编制台账(截至 {day})", "栖澜市委编办(演示)")
+    return write_tables(out / WORKBOOK, tables, created=dt.datetime(day.year, day.month, day.day))
 
 
 if __name__ == "__main__":

@@ -47,9 +47,9 @@ def test_demo_command_writes_every_output(tmp_path):
     assert {"编制类型", "核定", "实有", "空编", "超编", "编制总量"} <= set(total.columns)
     views = json.loads((out / "balance.json").read_text(encoding="utf-8"))["views"]
     assert {"body", "township", "county", "total"} <= set(views)
-    sheets = pd.read_excel(out / "balance.xlsx", sheet_name=None)
-    assert {"机构", "乡镇(街道)", "县(市、区)", "全辖区总量"} <= set(sheets)
-    assert "核定" in sheets["机构"].columns
+    sheets = pd.read_excel(out / "balance.xlsx", sheet_name=None, header=1, engine="calamine")
+    assert {"机构编制", "乡镇(街道)编制", "县(市、区)编制", "全辖区总量", "公示表"} <= set(sheets)
+    assert "核定" in sheets["机构编制"].columns
 
 
 def test_demo_ledger_is_found_from_any_directory(tmp_path):

@@ -107,18 +107,12 @@ def write_findings(run: DemoRun) -> list[tuple[str, Path]]:
 
 
 def write_xlsx(run: DemoRun) -> list[tuple[str, Path]]:
-    """One Excel sheet per view, with Chinese sheet names and headers."""
-    path = run.out / "balance.xlsx"
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        for key, (name, _) in VIEW_NAMES.items():
-            df = chinese(run.view(key))
-            df.to_excel(xl, sheet_name=name, index=False)
-            sheet = xl.sheets[name]
-            sheet.freeze_panes = "A2"
-            for i, col in enumerate(df.columns):
-                width = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)]) * 1.6 + 2
-                sheet.column_dimensions[sheet.cell(row=1, column=i + 1).column_letter].width = min(width, 40)
-    return [("编制收支工作簿(Excel)", path)]
+    """The formatted balance workbook, the same as ``orgmodel export`` writes."""
+    from ..tabular.export import balance_tables
+    from ..tabular.workbook import write_workbook
+
+    path = write_workbook(run.out / "balance.xlsx", balance_tables(run.checked))
+    return [("编制收支工作簿(Excel,可打印)", path)]
 
 
 OUTPUTS = [write_csvs, write_json, write_findings, write_xlsx, write_reports]

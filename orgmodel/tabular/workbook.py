@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PERCENT, COUNT, TEXT, DATE = "percent", "count", "text", "date"
-MAX_WIDTH = 60
+MAX_WIDTH = 30  # wider text wraps: a long name takes two lines rather than half the page
 
 
 @dataclass
@@ -68,7 +68,7 @@ class _Formats:
                            "text_wrap": True})
         self.required = add({**font, "bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center",
                              "text_wrap": True, "font_color": "#C00000"})
-        self.text = add({**font, "border": 1, "num_format": "@"})
+        self.text = add({**font, "border": 1, "num_format": "@", "text_wrap": True})
         self.count = add({**font, "border": 1, "num_format": "#,##0"})
         self.percent = add({**font, "border": 1, "num_format": "0.0%"})
         self.date = add({**font, "border": 1, "num_format": "yyyy-mm-dd"})
@@ -179,14 +179,17 @@ def _escape(text: str) -> str:
     return text.replace("&", "&&")[:200]
 
 
-def write_workbook(path: str | Path, tables: list[Table], signoff: list[str] | None = None) -> Path:
-    """Write ``tables`` as one workbook at ``path`` (through a temporary file, then renamed)."""
+def write_workbook(path: str | Path, tables: list[Table], signoff: list[str] | None = None,
+                   created: dt.datetime | None = None) -> Path:
+    """Write ``tables`` as one workbook at ``path`` (through a temporary file, then renamed).
+    ``created`` fixes the file's creation date, which makes the bytes reproducible."""
     import xlsxwriter
 
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                           "use_zip64": False})
+    book.set_properties({"created": created or dt.datetime.now(), "author": "orgmodel"})
     fmts = _Formats(book)
     for table in tables:
         write_table(book, table, fmts, signoff)
