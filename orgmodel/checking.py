@@ -54,7 +54,19 @@ def check(ledger: Ledger, as_of: dt.date | None = None, rules: bool = True) -> C
     """Replay ``ledger`` as of ``as_of`` (all of it when None) and, with ``rules``, run the rule checks."""
     state = ledger.state(as_of)
     found = run_rules(state, ledger.config) if rules else []
-    return Checked(ledger, state, list(ledger.findings), list(state.findings), found)
+    return Checked(ledger, state, list(ledger.findings), distinct(state.findings), found)
+
+
+def distinct(findings) -> list[Finding]:
+    """The findings without repeats: one table row can stand for several directives (one per
+    quota type), and when all of them are refused for the same reason the user hears it once."""
+    seen, out = set(), []
+    for f in findings:
+        key = (str(f.source), f.rule, f.message, f.severity)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
 
 
 def check_path(path: str | Path, config_path: str | Path | None = None, as_of: dt.date | None = None,

@@ -190,7 +190,7 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
     if kind in ("str", "ref"):
         text = _str(value, key, probs)
         if text is not None and spec.choices and text not in spec.choices:
-            probs.add("bad-value", f"{named(key)}的值“{text}”无效;可选:{'、'.join(spec.choices)}", key)
+            probs.add("bad-value", f"{named(key)}“{text}”无效;应为 {'、'.join(spec.choices)} 之一", key)
             return None
         return text
     if kind in ("refs", "strs"):

@@ -94,7 +94,7 @@ class Resolver(StateCore):
             return self._divisions[codes[0]], None
         if codes:
             return None, Reason(f"区划名称“{ref}”不唯一(代码 {'、'.join(codes)}),请改用区划代码", "unknown-division")
-        return None, Reason(f"未知的区划“{ref}”;请先用 open_division 设立该区划", "unknown-division")
+        return None, Reason(f"未知的区划“{ref}”;请先设立该区划(YAML 中的 open_division 指令,或工作簿“区划”表中的一行)", "unknown-division")
 
     # -- bodies -------------------------------------------------------------------------
     def find_body(self, ref: str, context: str | None = None) -> tuple[Body | None, Reason | None]:

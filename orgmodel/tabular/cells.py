@@ -89,21 +89,21 @@ def code(value) -> tuple[str | None, str | None]:
     """A division code as text: digits kept as written. A number that Excel shows in
     scientific notation has lost digits when it reaches a CSV (``3.30999E+11``): refused."""
     if isinstance(value, bool):
-        return None, f"区划代码应为数字,实为 {value}"
+        return None, f"应为数字,实为 {value}"
     if isinstance(value, int):
         return str(value), None
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value)), None
-        return None, f"区划代码“{value}”不是整数"
+        return None, f"“{value}”不是整数"
     s = unicodedata.normalize("NFKC", str(value)).strip()
     if re.fullmatch(r"\d+(\.\d+)?[eE]\+?\d+", s):
-        return None, (f"区划代码“{s}”是科学计数法,末位数字已丢失;请在 Excel 中把这一列设为“文本”格式,"
+        return None, (f"“{s}”是科学计数法,末位数字已丢失;请在 Excel 中把这一列设为“文本”格式,"
                       f"重新输入完整代码后再保存")
     if re.fullmatch(r"\d+\.0+", s):
         s = s.split(".")[0]
     if not re.fullmatch(r"[0-9A-Za-z_-]+", s):
-        return None, f"区划代码“{s}”应只含数字"
+        return None, f"“{s}”应只含数字"
     return s, None
 
 

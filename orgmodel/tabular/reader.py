@@ -309,7 +309,7 @@ def _pools(b: _Builder, rows: list[Row]) -> None:
 
 
 def _approvals(b: _Builder, r: Row, ref, spots: dict) -> None:
-    for key in [k for k in r.values if k.startswith("quota:")]:
+    for key in [k for k in r.values if k.startswith("quota:") and r.values[k] != 0]:  # 0: nothing to approve
         b.emit(r, "approve", {"body": ref, "type": key.split(":", 1)[1], "amount": r.values[key]},
                {**spots, "type": r.letters[key], "amount": r.letters[key]}, key, doc=True)
 

@@ -136,8 +136,8 @@ def state_tables(state: State | None, config: Config, as_of: dt.date | None, doc
             if values:
                 lists[c.header] = values
                 table.validations.append((i, rows, _list_rule(c.header, values, lists)))
-            elif c.key in NAME_LISTS and sheet.name != NAME_LISTS[c.key][0]:
-                table.validations.append((i, rows, _names_rule(*NAME_LISTS[c.key])))
+            elif (names := _names_source(sheet.name, c.key)) is not None:
+                table.validations.append((i, rows, _names_rule(*names)))
         tables.append(table)
     width = max((len(v) for v in lists.values()), default=0)
     tables.append(Table(LISTS_SHEET, "", [(name, TEXT) for name in lists],
@@ -146,8 +146,19 @@ def state_tables(state: State | None, config: Config, as_of: dt.date | None, doc
     return tables
 
 
-# Columns whose drop-down lists the names entered on another sheet: (sheet, its column letter)
-NAME_LISTS = {"division": ("区划", "B"), "body_name": ("机构", "B")}
+# Columns whose drop-down lists the names entered on another sheet: (sheet, its column letter).
+# The list reads that sheet's name column, so it grows as the clerk adds rows.
+DIVISION_NAMES, BODY_NAMES = ("区划", "B"), ("机构", "B")
+BODY_REFS = ("body_name", "parent", "led_by", "dispatched_from", "lead", "body")
+
+
+def _names_source(sheet: str, key: str) -> tuple[str, str] | None:
+    """Where the drop-down of a reference column takes its names, or None."""
+    if key == "division" or (sheet == "区划" and key == "parent"):
+        return DIVISION_NAMES
+    if key in BODY_REFS and not (sheet == "机构" and key == "body_name"):  # a body is named on 机构 itself
+        return BODY_NAMES
+    return None
 
 
 def _names_rule(sheet: str, letter: str) -> dict:
