@@ -486,3 +486,19 @@ def test_the_export_prints_on_a4_landscape_with_title_header_and_page_numbers(tm
     assert "机构编制收支表(截至 2025-12-31)" in second  # the title, from the page header
     assert "核定" in second and "超编" in second  # the header row, repeated
     assert f"第 2 页 共 {pages} 页" in second
+
+
+def test_docs_list_every_sheet_column_and_alias():
+    from orgmodel.config import load_config
+    from orgmodel.ops import OPS
+    from orgmodel.tabular.layout import SHEETS, columns
+
+    doc = (DEMO.parents[1] / "docs" / "tables.md").read_text(encoding="utf-8")
+    for sheet in SHEETS:
+        assert f"### {sheet.name}" in doc
+        section = doc.split(f"### {sheet.name}\n", 1)[1].split("### ", 1)[0]
+        for col in columns(sheet, load_config()):
+            row = next((ln for ln in section.splitlines() if ln.startswith(f"| {col.header} |")), None)
+            assert row is not None, (sheet.name, col.header)
+            assert all(a in row for a in col.aliases), (sheet.name, col.header)
+    assert all(f"{spec.label}({key})" in doc for key, spec in OPS.items())
