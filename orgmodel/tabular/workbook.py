@@ -49,7 +49,10 @@ def display_width(value) -> int:
     """Columns a value takes on screen: 2 for each wide (CJK) character, 1 for others."""
     if value is None:
         return 0
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
+    text = str(value)
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def sheet_name(name: str) -> str:
@@ -68,10 +71,12 @@ class _Formats:
                            "text_wrap": True})
         self.required = add({**font, "bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center",
                              "text_wrap": True, "font_color": "#C00000"})
-        self.text = add({**font, "border": 1, "num_format": "@", "text_wrap": True})
-        self.count = add({**font, "border": 1, "num_format": "#,##0"})
-        self.percent = add({**font, "border": 1, "num_format": "0.0%"})
-        self.date = add({**font, "border": 1, "num_format": "yyyy-mm-dd"})
+        # Data cells have no borders of their own: the sheet prints its gridlines, which also
+        # frame the blank cells (a province sheet has 200,000 of them; writing each costs time).
+        self.text = add({**font, "num_format": "@", "text_wrap": True})
+        self.count = add({**font, "num_format": "#,##0"})
+        self.percent = add({**font, "num_format": "0.0%"})
+        self.date = add({**font, "num_format": "yyyy-mm-dd"})
         self.total_label = add({**font, "bold": True, "border": 1, "top": 2})
         self.total = add({**font, "bold": True, "border": 1, "top": 2, "num_format": "#,##0"})
         self.alert = add({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
@@ -82,8 +87,8 @@ class _Formats:
 
 def _write_cell(ws, r: int, c: int, value, kind: str, fmts: _Formats) -> None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        ws.write_blank(r, c, None, fmts.of(kind))
-    elif isinstance(value, bool):
+        return
+    if isinstance(value, bool):
         ws.write_string(r, c, "是" if value else "否", fmts.text)
     elif isinstance(value, (int, float)) and kind in (COUNT, PERCENT):
         ws.write_number(r, c, value, fmts.of(kind))
@@ -130,14 +135,21 @@ def write_table(book, table: Table, fmts: _Formats, signoff: list[str] | None = 
     r += 1
     first_data = r
     widths = [display_width(h) + 2 for h, _ in table.columns]
+    caps = [min(MAX_WIDTH, table.widths.get(c, MAX_WIDTH)) for c in range(ncols)]
+    long_cells = []  # (row, column, width) of text wider than its column can be: it wraps
     for row in table.rows:
         for c, value in enumerate(row[:ncols]):
             kind = table.columns[c][1]
             _write_cell(ws, r, c, value, kind, fmts)
-            if kind != PERCENT:
-                widths[c] = max(widths[c], min(display_width(value) + 2, MAX_WIDTH))
+            if kind != PERCENT and value is not None:
+                w = display_width(value) + 2
+                widths[c] = max(widths[c], min(w, MAX_WIDTH))
+                if w > caps[c]:
+                    long_cells.append((r, c, w))
         r += 1
     last_data = r - 1
+    final = [table.widths.get(c, max(w, 6)) for c, w in enumerate(widths)]
+    _fit_rows(ws, long_cells, final)
     if table.totals and table.rows:
         ws.write_string(r, 0, "合计", fmts.total_label)
         for c in range(1, ncols):
@@ -153,8 +165,8 @@ def write_table(book, table: Table, fmts: _Formats, signoff: list[str] | None = 
                                                                  "format": fmts.alert})
     for c, rows, options in table.validations:
         ws.data_validation(first_data, c, first_data + rows - 1, c, options)
-    for c, w in enumerate(widths):
-        ws.set_column(c, c, table.widths.get(c, max(w, 6)))
+    for c, w in enumerate(final):
+        ws.set_column(c, c, w)
     ws.freeze_panes(header_row + 1, 0)
     if table.rows or table.validations:
         ws.autofilter(header_row, 0, max(last_data, header_row), ncols - 1)
@@ -164,6 +176,7 @@ def write_table(book, table: Table, fmts: _Formats, signoff: list[str] | None = 
             ws.write_string(r, 0, line, fmts.note)
             r += 1
     ws.set_landscape()
+    ws.hide_gridlines(0)  # 0: gridlines on screen and on paper
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(first_header, header_row)
@@ -172,6 +185,20 @@ def write_table(book, table: Table, fmts: _Formats, signoff: list[str] | None = 
     ws.set_footer("&C&\"宋体\"&9第 &P 页 共 &N 页")
     if table.hidden:
         ws.hide()
+
+
+LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
+
+
+def _fit_rows(ws, long_cells: list[tuple[int, int, int]], widths: list[int]) -> None:
+    """Give rows with wrapped text the height of their lines: not every spreadsheet program
+    sizes them when it opens the file (LibreOffice keeps the default height and overprints)."""
+    lines: dict[int, int] = {}
+    for r, c, w in long_cells:
+        lines[r] = max(lines.get(r, 1), math.ceil(w / max(widths[c] - 1, 1)))
+    for r, n in lines.items():
+        if n > 1:
+            ws.set_row(r, LINE_HEIGHT * n)
 
 
 def _escape(text: str) -> str:
