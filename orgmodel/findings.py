@@ -47,6 +47,11 @@ class Source:
         """Sort key: file, then position within it."""
         return (self.file, self.line, "")
 
+    @property
+    def place(self) -> tuple:
+        """Where it is within its file, for listing findings in reading order."""
+        return (0, self.line, 0, "")
+
 
 @dataclass(frozen=True, slots=True)
 class CellSource(Source):
@@ -58,6 +63,7 @@ class CellSource(Source):
     sheet: str = ""
     column: str = ""
     seq: int = 0
+    sheet_no: int = 0  # the sheet's place in its workbook
 
     def __str__(self) -> str:
         place = f"{self.column}{self.line}" if self.line else self.column
@@ -74,6 +80,11 @@ class CellSource(Source):
     @property
     def order(self) -> tuple:
         return (self.file, self.seq or self.line, f"{self.sheet}!{self.column}")
+
+    @property
+    def place(self) -> tuple:
+        """Sheet by sheet in workbook order, then row, then column (B before AA)."""
+        return (self.sheet_no, self.line, len(self.column), self.column)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +150,7 @@ def sort_findings(findings) -> list[Finding]:
         findings,
         key=lambda f: (
             f.source.file if f.source else "",
-            f.source.line if f.source else 0,
+            f.source.place if f.source else (0, 0, 0, ""),
             SEVERITY_ORDER.get(f.severity, 9),
             f.rule,
             f.message,

@@ -24,8 +24,9 @@ from typing import Protocol
 from . import tabular  # noqa: F401  (registers the workbook and CSV readers)
 from .config import LEDGER_CONFIG_NAME, Config, load_config
 from .directive import Directive
-from .findings import Finding
+from .findings import Finding, Source
 from .ops import OPS
+from .ops.registry import lookup
 from .parse import build_directive, sort_key
 from .sources import READERS, ledger_files, read_file
 from .sources.located import RawItem
@@ -45,10 +46,11 @@ class Ledger:
     config: Config
     root: str = ""
     files: list[str] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)  # creations refused while reading
 
     def state(self, as_of: dt.date | None = None) -> State:
         """Replay every directive dated on or before ``as_of`` (all when None)."""
-        return replay(self.directives, self.config, as_of)
+        return replay(self.directives, self.config, as_of, self.refused)
 
     def first_date(self) -> dt.date | None:
         return self.directives[0].date if self.directives else None
@@ -59,12 +61,17 @@ class Ledger:
     def with_directives(self, extra: list[Directive]) -> Ledger:
         """A new ledger of these directives plus ``extra``; this one is not changed."""
         merged = sorted([*self.directives, *extra], key=sort_key)
-        return Ledger(merged, list(self.findings), self.config, self.root, list(self.files))
+        return Ledger(merged, list(self.findings), self.config, self.root, list(self.files), list(self.refused))
 
 
-def replay(directives: list[Directive], config: Config, as_of: dt.date | None = None) -> State:
-    """Apply sorted directives one by one through the state's door; each op updates it incrementally."""
+def replay(directives: list[Directive], config: Config, as_of: dt.date | None = None,
+           refused: list[Refused] = ()) -> State:
+    """Apply sorted directives one by one through the state's door; each op updates it
+    incrementally. ``refused`` are the creations that failed to read, so that references to
+    what they would have created point at them."""
     state = State(config)
+    for r in refused:
+        state.note_refused(r.name, r.division, r.source)
     with collector_paused():
         state.replay(directives, OPS, as_of)
     state.finish(as_of or (directives[-1].date if directives else None))
@@ -85,23 +92,52 @@ def collector_paused():
             gc.enable()
 
 
-def validate(items: list[RawItem], config: Config, directives: list[Directive], findings: list[Finding]) -> None:
-    """Validate raw items into ``directives``, adding every problem to ``findings``."""
+@dataclass(frozen=True)
+class Refused:
+    """A directive that would have created ``name`` (in ``division``) but could not be read."""
+
+    name: str
+    division: str | None
+    source: Source
+
+
+CREATING_OPS = {"establish", "open_division", "open_pool"}
+
+
+def validate(items: list[RawItem], config: Config, directives: list[Directive], findings: list[Finding],
+             refused: list[Refused] | None = None) -> None:
+    """Validate raw items into ``directives``, adding every problem to ``findings`` and each
+    refused creation (establish, open_division, open_pool) to ``refused``."""
     for item in items:
         directive, problems = build_directive(item, config)
         findings.extend(problems)
         if directive is not None:
             directives.append(directive)
+        elif refused is not None and (r := _refused_creation(item)) is not None:
+            refused.append(r)
 
 
-def read_directives(files: list[tuple[Path, str]], config: Config) -> tuple[list[Directive], list[Finding]]:
-    """Read and validate every file; return unsorted directives and all findings."""
+def _refused_creation(item: RawItem) -> Refused | None:
+    raw = item.value
+    spec = lookup(raw.get("op")) if isinstance(raw, dict) and raw.get("op") is not None else None
+    if spec is None or spec.name not in CREATING_OPS:
+        return None
+    name, division = raw.get("name"), raw.get("division")
+    if not isinstance(name, str):
+        return None
+    return Refused(name, division if isinstance(division, str) else None, item.source)
+
+
+def read_directives(files: list[tuple[Path, str]], config: Config,
+                    refused: list[Refused] | None = None) -> tuple[list[Directive], list[Finding]]:
+    """Read and validate every file; return unsorted directives and all findings (and add
+    the creations that failed to ``refused``)."""
     directives, findings = [], []
     with collector_paused():
         for path, display in files:
             result = read_file(path, display)
             findings.extend(result.findings)
-            validate(result.items, config, directives, findings)
+            validate(result.items, config, directives, findings, refused)
     return directives, findings
 
 
@@ -140,7 +176,8 @@ class FileOrigin:
         patterns = [str(p) for p in (config.get("ignore") or [])]
         files = [(p, shown) for p, shown in self._files if not _ignored(p, self.path, patterns)]
         self.files = [shown for _, shown in files]
-        return read_directives(files, config)
+        self.refused: list[Refused] = []
+        return read_directives(files, config, self.refused)
 
 
 def _ignored(path: Path, root: Path, patterns: list[str]) -> bool:
@@ -181,4 +218,4 @@ def load(path: str | Path, config_path: str | Path | None = None) -> Ledger:
     config = load_config(config_path if config_path is not None else origin.config_path)
     directives, findings = origin.read(config)
     directives.sort(key=sort_key)
-    return Ledger(directives, findings, config, str(path), list(origin.files))
+    return Ledger(directives, findings, config, str(path), list(origin.files), list(getattr(origin, "refused", [])))

@@ -38,7 +38,7 @@ FIELD_LABELS = {
     "dispatched_from": "派出机构", "signboards": "牌子", "type": "编制类型", "amount": "数量", "actual": "实有",
     "leaders": "实配领导", "posts": "领导职数", "staff": "编外人员", "grids": "网格数", "of_whom": "其中",
     "counts": "统计数", "positions": "岗位", "lead": "牵头机构", "support": "配合机构", "approved_by": "批准文号",
-    "quota": "编制", "quota_from": "编制来源", "purpose": "用途",
+    "quota": "编制", "quota_from": "编制来源", "purpose": "用途", "from": "调出", "to": "调入",
 }
 
 
@@ -254,16 +254,17 @@ def validate_fields(schema: dict[str, Field], raw: dict, probs: Problems, config
     clean: dict[str, Any] = {}
     for key in raw:
         if key not in schema:
-            known = "、".join([*schema, *common]) or "(无)"
+            known = "、".join(named(k).strip() for k in [*schema, *common]) or "(无)"
             if isinstance(key, str) and "：" in key:
                 head = key.split("：", 1)[0]
                 probs.add("unknown-field", f"“{key}”中有全角冒号“：”;请改为半角冒号加空格,例如 {head}: …", key)
                 continue
-            probs.add("unknown-field", f"未知字段“{key}”;此处可用字段:{known}", key)
+            what = f"此指令不用{named(key)}字段" if str(key) in FIELD_LABELS else f"未知字段“{key}”"
+            probs.add("unknown-field", f"{what};此处可用字段:{known}", key)
     for key, spec in schema.items():
         if key not in raw or raw[key] is None:
             if spec.required:
-                probs.add("missing-field", f"缺少必填字段 {key}")
+                probs.add("missing-field", f"缺少必填字段 {named(key).strip()}")
             continue
         value = validate_value(spec, raw[key], key, probs, config)
         if value is not None:

@@ -240,6 +240,62 @@ def test_the_template_keeps_twelve_digit_codes_as_text(tmp_path):
     run_cli("template", tpl)
     ws = openpyxl.load_workbook(tpl)["区划"]
     assert ws["A2"].number_format == "@" and isinstance(ws["A2"].value, str)
+    assert ws.column_dimensions["A"].number_format == "@"  # rows the clerk adds below are text too
+    assert ws.column_dimensions["F"].number_format == "General"  # 人口 is a number
+
+
+def test_rows_that_refer_to_a_refused_body_point_at_its_row(tmp_path):
+    """A body refused for a bad cell is not reported again as missing wherever it is used:
+    those rows say which row to fix (and a misspelt township gets a suggestion)."""
+    bodies = [BODIES[0], ["东镇", "党政办", "党政机关", None, "正科级"], BODIES[2], ["西村", "党政办", "党政机关"]]
+    book = county_book(tmp_path / "台账.xlsx", 机构=bodies)
+    out = run_cli("check", book).output
+    assert "台账.xlsx!编制核定!B2: [unknown-body] 机构“党政办”没有设立成功:设立它的 " in out
+    assert "台账.xlsx!机构!B2 有错误;请先修正那一处" in out
+    assert "台账.xlsx!机构!A4: [unknown-division] 未知的区划“西村”" in out and "是否是“西乡”?" in out
+    assert "找不到" not in out.split("编制核定!B2", 1)[1].splitlines()[0]
+
+
+def test_a_body_refused_during_replay_is_named_where_it_is_used(ledger):
+    root = ledger(COUNTY + """\
+- {date: 2021-02-01, op: establish, name: 综治中心, division: 东镇, category: 事业单位, class: 公益一类, led_by: 无此机构}
+- {date: 2021-03-01, op: approve, body: 东镇/综治中心, type: 事业编制, amount: 3, doc: 青编〔2021〕2号}
+""")
+    out = run_cli("check", root).output
+    assert "ledger.yaml:10: [unknown-body] 机构“综治中心”没有设立成功:设立它的 " in out and "ledger.yaml:9 有错误" in out
+
+
+def test_a_misspelt_township_in_a_reference_is_named_at_its_own_cell(tmp_path):
+    quota = [QUOTA[0], QUOTA[1], QUOTA[2], ["西镇", "党政办", 8, None]]
+    out = run_cli("check", county_book(tmp_path / "台账.xlsx", 编制核定=quota)).output
+    assert "台账.xlsx!编制核定!A4: [unknown-division] 未知的区划“西镇”" in out
+
+
+def test_an_edited_example_row_is_read_with_a_warning(tmp_path):
+    tpl = tmp_path / "模板.xlsx"
+    run_cli("template", tpl)
+    book = openpyxl.load_workbook(tpl)
+    book["说明"]["B2"], book["说明"]["B3"] = "2024-01-01", "青编〔2024〕1号"
+    for row in (["990100", "青山县", "县"], ["990101", "东溪镇", "乡镇", "镇", "青山县"]):
+        book["区划"].append(row)
+    book["机构"]["B2"] = "综治中心"  # the example row, overwritten; its 备注 still says 示例
+    book["机构"]["C2"] = "事业单位"
+    book["机构"]["D2"] = "公益一类"
+    filled = tmp_path / "填好.xlsx"
+    book.save(filled)
+    result = run_cli("check", filled)
+    assert "填好.xlsx!机构!L2: [example-row] 警告:此行的备注仍是模板的“示例行”说明,但内容已改写,已作为数据读入" in result.output
+    bodies = {r["body"] for r in balance_json(filled, "--by", "body")}
+    assert "综治中心" in bodies and "党政办公室" not in bodies
+
+
+def test_findings_are_listed_sheet_by_sheet_in_workbook_order(tmp_path):
+    bodies = [BODIES[0], ["东镇", "党政办", "党政机关", None, "正科级"], BODIES[2], BODIES[3]]
+    quota = [QUOTA[0], QUOTA[1], ["东镇", "便民服务中心", None, "六"], QUOTA[3]]
+    book = county_book(tmp_path / "台账.xlsx", 机构=bodies, 编制核定=quota)
+    located = [ln.split(": [", 1)[0].split("!", 1)[1] for ln in lines(run_cli("check", book)) if ": [" in ln]
+    assert located == sorted(located, key=lambda s: (["机构", "编制核定"].index(s.split("!")[0]),
+                                                     int(s.split("!")[1][1:])))
 
 
 def test_a_missing_required_column_is_named(tmp_path):
@@ -377,6 +433,11 @@ def test_export_writes_a_printable_workbook(county, tmp_path):
     header = [c.value for c in ws[2]]
     last = [c.value for c in ws[ws.max_row]]
     assert last[0] == "合计" and last[header.index("核定")] == 18
+    county_sheet = book["县(市、区)编制"]
+    county_header = [c.value for c in county_sheet[2]]
+    county_total = [c.value for c in county_sheet[county_sheet.max_row]]
+    assert county_total[county_header.index("核定")] == 18
+    assert county_total[county_header.index("机构数")] is None  # a body with two types is in two rows
     over = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[header.index("超编")]]
     assert over and ws.conditional_formatting  # 东镇党政办 is over quota, and it shows red
     sinking = book["下沉比例"]

@@ -27,7 +27,7 @@ import networkx as nx
 
 from ..config import Config
 from ..directive import Directive
-from ..findings import ERROR, Finding
+from ..findings import ERROR, Finding, Source
 from ..kinds import EventKind, Fact
 from .names import NameIndex
 from .records import Body, Division, Duty, Event, Flow, Loan, Mark, Pool, subject_of
@@ -101,6 +101,7 @@ class StateCore:
         self._day_plan: dict = {}        # see _names_made_later
         self._directives: list | None = None
         self._ops: Mapping = {}
+        self._refused: dict[str, list] = {}  # name -> [(division as written or None, where)] of refused creations
         self.as_of: dt.date | None = None
         # read-only views, live
         self.graph = nx.freeze(nx.graphviews.generic_graph_view(self._graph))
@@ -137,10 +138,32 @@ class StateCore:
                 break
             self._seq += 1
             self._at = i
+            found = len(self._findings)
             try:
                 ops[d.op].apply(self, d)
             except Exception as exc:  # noqa: BLE001 - reported as a finding with its location
                 self.error("internal-error", f"处理此指令时发生内部错误({type(exc).__name__}: {exc});请把此行和台账发给维护人员", d)
+            if len(self._findings) > found and getattr(ops[d.op], "creates", None):
+                self._note_if_refused(d, ops[d.op], found)
+
+    def note_refused(self, name: str, division: str | None, source: Source) -> None:
+        """Remember that the directive at ``source``, which would have created ``name`` (in
+        ``division``, a name or code as written), was refused: a later reference to ``name`` is
+        then told to look there, rather than to create what the ledger already tries to create."""
+        self._refused.setdefault(name, []).append((division, source))
+
+    def _note_if_refused(self, d: Directive, op, found: int) -> None:
+        if any(f.severity == ERROR for f in self._findings[found:]):
+            division = d.fields.get("division")
+            for name in op.created_names(d, self.config):
+                self.note_refused(name, division if isinstance(division, str) else None, d.source)
+
+    def refused_at(self, name: str, where: Division | None = None) -> Source | None:
+        """Where a refused directive that would have created ``name`` (in ``where``) is, if any."""
+        for division, source in self._refused.get(name, ()):
+            if where is None or division is None or division in (where.code, where.name):
+                return source
+        return None
 
     def _names_made_later(self, directives: list[Directive], ops: Mapping) -> dict:
         """``{(date, name): [position, …]}``: where in the replay each name is brought into being,
@@ -179,6 +202,9 @@ class StateCore:
         division = division or getattr(message, "division", None)
         if not divisions:
             divisions = (division,) if division else self._divisions_named_by(d)
+        part = getattr(message, "part", None)
+        if part and field and d.spots and f"{field}/{part}" in d.spots:  # a reader placed that part apart
+            field = f"{field}/{part}"
         self._findings.append(Finding(rule, str(message), d.where(field), severity, name, ids, divisions))
 
     def event(self, d: Directive, kind: EventKind, text: str, bodies=(), divisions=()) -> None:

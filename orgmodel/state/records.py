@@ -99,10 +99,11 @@ class Reason(str):
     """A Chinese message saying why a reference resolved to nothing, with the finding's rule
     id and, when known, the division the reference was looked up in."""
 
-    def __new__(cls, text: str, rule: str, division: str | None = None):
+    def __new__(cls, text: str, rule: str, division: str | None = None, part: str | None = None):
         obj = super().__new__(cls, text)
         obj.rule = rule
         obj.division = division
+        obj.part = part  # which part of a ``区划/名称`` reference is wrong ("division"), if known
         return obj
 
 

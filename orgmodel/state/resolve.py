@@ -9,6 +9,8 @@ as a finding there. Every op resolves through these.
 
 from __future__ import annotations
 
+import difflib
+
 from ..directive import Directive
 from .core import StateCore
 from .records import Body, Division, Reason
@@ -94,7 +96,10 @@ class Resolver(StateCore):
             return self._divisions[codes[0]], None
         if codes:
             return None, Reason(f"区划名称“{ref}”不唯一(代码 {'、'.join(codes)}),请改用区划代码", "unknown-division")
-        return None, Reason(f"未知的区划“{ref}”;请先设立该区划(YAML 中的 open_division 指令,或工作簿“区划”表中的一行)", "unknown-division")
+        if (at := self.refused_at(ref)) is not None:
+            return None, Reason(f"区划“{ref}”没有设立成功:设立它的 {at} 有错误;请先修正那一处", "unknown-division")
+        return None, Reason(f"未知的区划“{ref}”;请先设立该区划(YAML 中的 open_division 指令,或工作簿“区划”表中的一行)"
+                            f"{self._did_you_mean(ref, [d.name for d in self._divisions.values()])}", "unknown-division")
 
     # -- bodies -------------------------------------------------------------------------
     def find_body(self, ref: str, context: str | None = None) -> tuple[Body | None, Reason | None]:
@@ -105,7 +110,7 @@ class Resolver(StateCore):
             if div is None:
                 div, why = self.find_division(div_ref)
                 if div is None:
-                    return None, Reason(why, "unknown-body")
+                    return None, Reason(why, "unknown-division", part="division")
             owner = self._names.owner_of((div.code, name))
             if owner is not None:
                 return self._bodies[owner], None
@@ -140,8 +145,17 @@ class Resolver(StateCore):
             when = next((day for day, n in reversed(b.names) if n == b.name), "")
             div = self._divisions[b.division].name
             return Reason(f"“{name}”是{div}“{b.name}”的曾用名({when} 更名),请改用现名“{b.name}”", "unknown-body", code)
+        if (at := self.refused_at(name, where)) is not None:
+            return Reason(f"机构“{name}”没有设立成功:设立它的 {at} 有错误;请先修正那一处", "unknown-body", code)
         scope = f"在{where.name}" if where else ""
-        return Reason(f"{scope}找不到机构或牌子“{name}”;请检查名称,或先用“设立”(establish)指令设立该机构", "unknown-body", code)
+        return Reason(f"{scope}找不到机构或牌子“{name}”;请检查名称,或先设立该机构(“设立”指令,或工作簿“机构”表中的一行)"
+                      f"{self._did_you_mean(name, [b.name for b in self.bodies_in(code) if b.active] if code else ())}", "unknown-body", code)
+
+    @staticmethod
+    def _did_you_mean(name: str, known) -> str:
+        """``;是否是“北坪镇”?`` when one known name is close to a mistyped one."""
+        close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
+        return f";是否是“{close[0]}”?" if close else ""
 
     # -- former names ---------------------------------------------------------------
     def find_by_any_name(self, ref: str):

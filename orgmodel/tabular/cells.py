@@ -73,7 +73,7 @@ def date(value) -> tuple[dt.date | None, str | None]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 1 <= value < 2958466 and float(value).is_integer():  # up to 9999-12-31
             return EXCEL_EPOCH + dt.timedelta(days=int(value)), None
-        return None, f"日期“{value}”无效;应为 2024-03-01 这样的日期"
+        return None, f"“{value}”无效;应为 2024-03-01 这样的日期"
     s = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
     for form in _DATE_FORMS:
         m = form.match(s)
@@ -81,8 +81,8 @@ def date(value) -> tuple[dt.date | None, str | None]:
             try:
                 return dt.date(int(m[1]), int(m[2]), int(m[3])), None
             except ValueError:
-                return None, f"日期“{value}”不存在;请检查年月日"
-    return None, f"日期“{value}”无效;应写成 2024-03-01、2024/3/1 或 2024年3月1日"
+                return None, f"“{value}”不存在;请检查年月日"
+    return None, f"“{value}”无效;应写成 2024-03-01、2024/3/1 或 2024年3月1日"
 
 
 def code(value) -> tuple[str | None, str | None]:

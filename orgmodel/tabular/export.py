@@ -27,6 +27,7 @@ HIDDEN = ("body_id", "county_code", "division_level", "dispatched")
 NO_TOTALS = ("off_quota", "sinking")
 MEASURE_COLUMNS = ("approved", "actual", "vacant", "over", "pools", "total", "amount", "bodies", "bodies_over",
                    "dispatched_approved", "dispatched_actual", "dispatched_vacant", "dispatched_over")
+BODY_COUNTS = ("bodies", "bodies_over")
 ALERT_COLUMNS = ("over", "bodies_over", "dispatched_over")
 SHEET_TITLES = [  # (view, sheet name, title)
     ("body", "机构编制", "机构编制收支表"),
@@ -72,7 +73,10 @@ def frame_table(df: pd.DataFrame, name: str, title: str, totals: bool = True, no
                 v = v.item()
             row.append(v)
         rows.append(row)
-    sums = [i for i, c in enumerate(cols) if totals and c in MEASURE_COLUMNS] if rows else []
+    # With a row per quota type, a body holding two types is in two rows: its count is not summed.
+    per_type = "quota_type" in cols
+    sums = [i for i, c in enumerate(cols) if totals and c in MEASURE_COLUMNS
+            and not (per_type and c in BODY_COUNTS)] if rows else []
     return Table(name, title, [(label(c), k) for c, k in zip(cols, kinds)], rows, totals=sums,
                  alert=[i for i, c in enumerate(cols) if c in ALERT_COLUMNS], note=note)
 

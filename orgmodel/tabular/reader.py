@@ -69,17 +69,19 @@ class _Out:
 
     def __init__(self, display: str):
         self.display, self.items, self.findings, self.seq = display, [], [], 0
+        self.sheet_no: dict[str, int] = {}  # sheet name -> its place in the workbook
 
     def cell(self, sheet: str, row: int, col: int | str, seq: int = 0) -> CellSource:
         letter = col if isinstance(col, str) else column_letter(col)
-        return CellSource(self.display, row, sheet, letter, seq)
+        return CellSource(self.display, row, sheet, letter, seq, self.sheet_no.get(sheet, 0))
 
     def problem(self, rule: str, message: str, sheet: str, row: int, col, severity="error") -> None:
         self.findings.append(Finding(rule, message, self.cell(sheet, row, col), severity))
 
     def add(self, raw: Located, sheet: str, row: int, main: str) -> None:
         self.seq += 1
-        self.items.append(RawItem(raw, CellSource(self.display, row, sheet, main, self.seq)))
+        self.items.append(RawItem(raw, CellSource(self.display, row, sheet, main, self.seq,
+                                                  self.sheet_no.get(sheet, 0))))
 
 
 # -- settings (说明) ----------------------------------------------------------------------
@@ -192,9 +194,22 @@ def data_rows(grid: Grid, sheet: Sheet, out: _Out) -> list[Row]:
             if value in ("", []):
                 continue
             values[col.key], letters[col.key] = value, column_letter(c)
-        if ok and not str(values.get("note", "")).startswith("示例"):  # the template's example row
-            out_rows.append(Row(r + 1, values, letters))
+        if not ok:
+            continue
+        if str(values.get("note", "")).startswith("示例"):  # the template's example row, as it was written
+            if _is_example(values, used):
+                continue
+            out.problem("example-row", "此行的备注仍是模板的“示例行”说明,但内容已改写,已作为数据读入;"
+                        "请删去备注中的示例说明", grid.name, r + 1, letters["note"], severity=WARNING)
+            values.pop("note")
+        out_rows.append(Row(r + 1, values, letters))
     return out_rows
+
+
+def _is_example(values: dict, used: dict[int, Column]) -> bool:
+    """True when every filled cell of the row holds the template's example value."""
+    examples = {col.key: col.example for col in used.values()}
+    return all(k == "note" or (examples.get(k) is not None and str(examples[k]) == str(v)) for k, v in values.items())
 
 
 # -- rows to directives ----------------------------------------------------------------
@@ -240,7 +255,9 @@ class _Builder:
     def ref(self, row: Row) -> tuple[str, dict]:
         division, name = row.values.get("division"), row.values.get("body_name")
         spot = row.letters.get("body_name") or row.letters.get("division")
-        return (f"{division}/{name}" if division else name), {"body": spot}
+        if not division:
+            return name, {"body": spot}
+        return f"{division}/{name}", {"body": spot, "body/division": row.letters.get("division")}
 
 
 def _order_by_dependencies(rows: list[Row], names_of, needs) -> list[Row]:
@@ -436,6 +453,7 @@ def read_grids(grids: list[Grid], display: str, settings_grid: Grid | None = Non
     """Directives and findings from the grids of one workbook (or one CSV file and the
     folder's 说明 file, read from ``settings_display``), in the order they are replayed."""
     out = _Out(display)
+    out.sheet_no = {grid.name: i + 1 for i, grid in enumerate(grids)}
     settings = Settings()
     if settings_grid is not None:
         side = _Out(settings_display or display)

@@ -165,8 +165,8 @@ def write_table(book, table: Table, fmts: _Formats, signoff: list[str] | None = 
                                                                  "format": fmts.alert})
     for c, rows, options in table.validations:
         ws.data_validation(first_data, c, first_data + rows - 1, c, options)
-    for c, w in enumerate(final):
-        ws.set_column(c, c, w)
+    for c, w in enumerate(final):  # text columns stay text where the clerk types more rows (codes!)
+        ws.set_column(c, c, w, fmts.text if table.columns[c][1] == TEXT else None)
     ws.freeze_panes(header_row + 1, 0)
     if table.rows or table.validations:
         ws.autofilter(header_row, 0, max(last_data, header_row), ncols - 1)
