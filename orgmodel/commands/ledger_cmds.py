@@ -21,7 +21,7 @@ from .options import (
     summary_line,
 )
 
-HIDDEN_COLUMNS = {"body": ["county_code", "division_code", "body_id", "division_level"]}
+HIDDEN_COLUMNS = {"body": ["county_code", "division_code", "body_id", "division_level"], "leaders": ["body_id"]}
 
 
 @click.command()
@@ -63,6 +63,9 @@ def balance(ledger, as_of, by, quota_type, scenario_paths, config_path, fmt):
     df = result.tables.view(by, quota_type)
     if fmt == "table":
         df = df.drop(columns=[c for c in HIDDEN_COLUMNS.get(by, []) if c in df.columns])
+        day = result.as_of or led.last_date()
+        if day:
+            click.echo(f"截至 {day}", err=True)  # stderr: stdout stays a plain table
     echo_frame(df, fmt)
     if findings:
         click.echo(f"注意:台账有问题({summary_line(findings)}),结果可能不完整;运行 orgmodel check 查看。", err=True)

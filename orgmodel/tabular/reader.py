@@ -168,14 +168,23 @@ def data_rows(grid: Grid, sheet: Sheet, out: _Out) -> list[Row]:
         return []
     hm, used = found
     out_rows = []
+    blank = cells.blank
+    letter_of = {c: column_letter(c) for c in used}
     for r in range(hm.row + 1, min(len(rows), MAX_ROWS)):
         row = rows[r]
-        filled = {c: row[c] for c in used if c < len(row) and not cells.blank(row[c])}
-        others = [v for c, v in enumerate(row) if c not in used and not cells.blank(v)]
+        filled, others, first = {}, False, None
+        for c, v in enumerate(row):  # each cell looked at once: a province sheet has millions
+            if v is None or v == "" or blank(v):
+                continue
+            if first is None:
+                first = v
+            if c in used:
+                filled[c] = v
+            else:
+                others = True
         if not filled:
             continue  # blank rows, trailing rows, rows with text only in unused columns
-        firsts = [str(v).strip() for v in row if not cells.blank(v)][:1]
-        if firsts and any(firsts[0].replace(" ", "").startswith(w) for w in TOTAL_WORDS):
+        if isinstance(first, str) and first.replace(" ", "").startswith(TOTAL_WORDS):
             continue  # a totals row
         if len(filled) == 1 and not others and len(used) > 1:
             (c, v), = filled.items()
@@ -193,7 +202,7 @@ def data_rows(grid: Grid, sheet: Sheet, out: _Out) -> list[Row]:
                 continue
             if value in ("", []):
                 continue
-            values[col.key], letters[col.key] = value, column_letter(c)
+            values[col.key], letters[col.key] = value, letter_of[c]
         if not ok:
             continue
         if str(values.get("note", "")).startswith("示例"):  # the template's example row, as it was written
