@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from .text import os_error_text
+
 DEFAULTS_PATH = Path(__file__).with_name("defaults.yaml")
 LEDGER_CONFIG_NAME = "orgmodel.yaml"
 
@@ -58,7 +60,7 @@ def load_config(path: str | Path | None = None) -> Config:
         with p.open(encoding="utf-8") as fh:
             user = yaml.safe_load(fh) or {}
     except OSError as exc:
-        raise ConfigError(f"{p}: 无法读取配置文件({exc.strerror})") from exc
+        raise ConfigError(f"{p}: 无法读取配置文件({os_error_text(exc)})") from exc
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
         raise ConfigError(f"{p}:{line}: 配置文件不是合法的 YAML") from exc

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from .text import escape_controls
+
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
@@ -127,7 +129,7 @@ class Finding:
         note's message starts with 警告: or 提示: so it is not mistaken for an error."""
         where = f"{self.source}: " if self.source else ""
         level = "" if self.severity == ERROR else f"{SEVERITY_LABELS.get(self.severity, self.severity)}:"
-        return f"{where}[{self.rule}] {level}{self.message}"
+        return escape_controls(f"{where}[{self.rule}] {level}{self.message}")  # one finding, one line
 
     def to_record(self) -> dict:
         return {

@@ -7,7 +7,7 @@ from .directive import Directive
 from .findings import Finding
 from .ops import OPS, lookup
 from .ops.registry import COMMON_FIELDS
-from .schema import Problems, parse_date, validate_fields
+from .schema import MAX_FIELDS, MAX_NAME, MAX_TEXT, MAX_YEAR, MIN_YEAR, Problems, parse_date, shown, text_problem, validate_fields
 from .sources.located import RawItem, spots_of
 
 
@@ -42,10 +42,18 @@ def build_directive(item: RawItem, config: Config) -> tuple[Directive | None, li
     else:
         date = parse_date(raw["date"])
         if date is None:
-            probs.add("bad-date", f"日期“{raw['date']}”无效;应为真实存在的日期,格式 YYYY-MM-DD", "date")
+            probs.add("bad-date", f"日期“{shown(raw['date'])}”无效;应为 {MIN_YEAR}–{MAX_YEAR} 年间真实存在的日期,"
+                      f"格式 YYYY-MM-DD", "date")
+    if len(raw) > MAX_FIELDS:
+        probs.add("bad-directive", f"此指令有 {len(raw)} 个字段,超过上限 {MAX_FIELDS};请检查是否误把多条指令写在了一起")
+        return None, probs.findings
     doc = raw.get("doc")
-    doc = str(doc).strip() if doc is not None and str(doc).strip() else None
+    doc = str(doc).strip() if doc is not None and not isinstance(doc, (dict, list)) and str(doc).strip() else doc
+    if doc is not None and (problem := _text_field(doc, False, MAX_NAME)):
+        probs.add("bad-value", f"文号(doc){problem}", "doc")
     note = raw.get("note")
+    if note is not None and (problem := _text_field(note, True, MAX_TEXT)):
+        probs.add("bad-value", f"备注(note){problem}", "note")
     if spec is None:
         return None, probs.findings
     body = {k: v for k, v in raw.items() if k not in COMMON_FIELDS}
@@ -58,6 +66,13 @@ def build_directive(item: RawItem, config: Config) -> tuple[Directive | None, li
     directive = Directive(date=date, op=spec.name, fields=fields, source=source, doc=doc,
                           note=None if note is None else str(note), spots=own or None)
     return directive, probs.findings
+
+
+def _text_field(value, multiline: bool, limit: int) -> str | None:
+    """Why a free-text field (doc, note) cannot be kept, or None."""
+    if isinstance(value, (dict, list)):
+        return f"应为文字,实为{shown(value)}"
+    return text_problem(str(value), multiline, limit)
 
 
 def sort_key(d: Directive):

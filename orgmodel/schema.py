@@ -26,6 +26,7 @@ from typing import Any
 
 from .findings import Finding, Source
 from .sources.located import spot_of, spots_of
+from .text import escape_controls
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -47,6 +48,39 @@ def named(key: str) -> str:
     trailing space before the Chinese that follows)."""
     label = FIELD_LABELS.get(str(key).split(".", 1)[0])
     return f"{label}({key})" if label else f"字段 {key} "
+
+
+# Limits that no real ledger comes near; beyond them the value is refused with a finding
+# (see docs/ledger-format.md, 限制). They keep figures inside what sums and dates can hold.
+MAX_COUNT = 1_000_000_000       # a count (quota, people, population)
+MIN_YEAR, MAX_YEAR = 1949, 2100  # a date
+MAX_NAME = 200                   # characters in a name or reference
+MAX_TEXT = 20_000                # characters in a note or other free text
+MAX_FIELDS = 100                 # fields in one directive
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]")
+
+
+def shown(value, limit: int = 40) -> str:
+    """A value as a message may quote it: short, one line, control characters escaped."""
+    if isinstance(value, (dict, list, tuple, set)):
+        kind = "映射" if isinstance(value, dict) else "列表"
+        return f"一个{kind}(共 {len(value)} 项)"
+    text = repr(value) if not isinstance(value, str) else value
+    text = escape_controls(text)
+    return text if len(text) <= limit else text[:limit] + f"…(共 {len(text)} 个字符)"
+
+
+def text_problem(text: str, multiline: bool = False, limit: int = MAX_NAME) -> str | None:
+    """Why ``text`` cannot be kept as a value (a control character, a broken character, too
+    long), or None. Names must be one line; notes may have line breaks."""
+    if _BAD_CHARS.search(text):
+        return "含有控制字符或无效字符(可能是从别处复制时带入的);请删除后重新输入"
+    if not multiline and _LINE_BREAKS.search(text):
+        return "含有换行或制表符;名称须写在一行内"
+    if len(text) > limit:
+        return f"过长({len(text)} 个字符,上限 {limit})"
+    return None
 
 
 @dataclass(frozen=True)
@@ -77,21 +111,22 @@ class Problems:
 def parse_date(value) -> dt.date | None:
     """Parse ``YYYY-MM-DD`` (or a date object); None when it is not a real date."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
-        return value
+        return value if MIN_YEAR <= value.year <= MAX_YEAR else None
     text = str(value).strip()
     if not DATE_RE.match(text):
         return None
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         return None
+    return day if MIN_YEAR <= day.year <= MAX_YEAR else None
 
 
 def _count(value, key, probs: Problems):
     if isinstance(value, bool) or value is None:
-        probs.add("bad-count", f"{named(key)}应为非负整数,实为 {value!r}", key)
+        probs.add("bad-count", f"{named(key)}应为非负整数,实为 {shown(value)}", key)
         return None
     if isinstance(value, float):
         if not value.is_integer():
@@ -100,14 +135,17 @@ def _count(value, key, probs: Problems):
         value = int(value)
     if isinstance(value, str):
         if not re.fullmatch(r"-?\d+", value.strip()):
-            probs.add("bad-count", f"{named(key)}应为非负整数,实为 {value!r}", key)
+            probs.add("bad-count", f"{named(key)}应为非负整数,实为 {shown(value)}", key)
             return None
         value = int(value)
     if not isinstance(value, int):
-        probs.add("bad-count", f"{named(key)}应为非负整数,实为 {value!r}", key)
+        probs.add("bad-count", f"{named(key)}应为非负整数,实为 {shown(value)}", key)
         return None
     if value < 0:
         probs.add("negative-count", f"{named(key)}为负数 {value};数量不能小于 0", key)
+        return None
+    if value > MAX_COUNT:
+        probs.add("bad-count", f"{named(key)}为 {shown(value)},超过上限 {MAX_COUNT:,};请检查是否多写了数字", key)
         return None
     return value
 
@@ -116,7 +154,11 @@ def _str(value, key, probs: Problems):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
-        probs.add("bad-value", f"{named(key)}应为非空文字,实为 {value!r}", key)
+        probs.add("bad-value", f"{named(key)}应为非空文字,实为 {shown(value)}", key)
+        return None
+    problem = text_problem(value.strip())
+    if problem:
+        probs.add("bad-value", f"{named(key)}“{shown(value)}”{problem}", key)
         return None
     return value.strip()
 
@@ -135,7 +177,7 @@ def _qtype(value, key, probs: Problems, quota_types):
 
 def _mapping_of_counts(value, key, probs, allowed=None, what="编制类型"):
     if not isinstance(value, dict):
-        probs.add("bad-value", f"{named(key)}应为“类型: 数量”的映射,实为 {value!r}", key)
+        probs.add("bad-value", f"{named(key)}应为“类型: 数量”的映射,实为 {shown(value)}", key)
         return None
     out = {}
     sub_spots = spots_of(value)
@@ -176,7 +218,7 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         out = []
         for item in items:
             if not isinstance(item, dict):
-                probs.add("bad-value", f"{named(key)}的每一项应为映射,实为 {item!r}", key)
+                probs.add("bad-value", f"{named(key)}的每一项应为映射,实为 {shown(item)}", key)
                 return None
             sub = probs.nested(item, key)
             clean = validate_fields(kind, item, sub, config)
@@ -218,7 +260,7 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         return _mapping_of_counts(value, key, probs)
     if kind == "subcounts":
         if not isinstance(value, dict):
-            probs.add("bad-value", f"{named(key)}应为“类别: {{其中: 数量}}”的映射,例如 网格员: {{党员: 8800}},实为 {value!r}", key)
+            probs.add("bad-value", f"{named(key)}应为“类别: {{其中: 数量}}”的映射,例如 网格员: {{党员: 8800}},实为 {shown(value)}", key)
             return None
         out, ok = {}, True
         for label, inner in value.items():
@@ -232,17 +274,18 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         return out if ok else None
     if kind == "bool":
         if not isinstance(value, bool):
-            probs.add("bad-value", f"{named(key)}应为 true 或 false,实为 {value!r}", key)
+            probs.add("bad-value", f"{named(key)}应为 true 或 false,实为 {shown(value)}", key)
             return None
         return value
     if kind == "date":
         d = parse_date(value)
         if d is None:
-            probs.add("bad-date", f"{named(key)}的日期“{value}”无效;应为真实存在的日期,格式 YYYY-MM-DD", key)
+            probs.add("bad-date", f"{named(key)}的日期“{shown(value)}”无效;应为 {MIN_YEAR}–{MAX_YEAR} 年间真实存在的日期,"
+                      f"格式 YYYY-MM-DD", key)
         return d
     if kind == "map":
         if not isinstance(value, dict):
-            probs.add("bad-value", f"{named(key)}应为映射,实为 {value!r}", key)
+            probs.add("bad-value", f"{named(key)}应为映射,实为 {shown(value)}", key)
             return None
         return dict(value)
     return value

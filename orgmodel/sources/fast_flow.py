@@ -42,10 +42,13 @@ def _resolve_plain(text: str):
     tag = yaml.SafeLoader.resolve(_RESOLVER, yaml.ScalarNode, text, (True, False))
     if tag.endswith(":timestamp") or tag.endswith(":str"):
         return text
+    if tag not in _PLAIN_TAGS:  # ``=`` (value) and ``<<`` (merge): PyYAML decides what they mean
+        raise Decline
     node.tag = tag
     return _CONSTRUCTOR.construct_object(node)
 
 
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null"))
 _RESOLVER = yaml.SafeLoader("")
 _CONSTRUCTOR = yaml.SafeLoader("")
 
@@ -66,8 +69,14 @@ def _scalar(token: str):
     return _resolve_plain(text) if text[0] in _RESOLVER_FIRST else text
 
 
-def _value(tokens: list[str], i: int, line: int):
+MAX_DEPTH = 16  # deeper flow nesting is left to PyYAML, which reports it
+MAX_LINE = 100_000  # characters; a longer line is left to the YAML reader's own limit
+
+
+def _value(tokens: list[str], i: int, line: int, depth: int = 0):
     """Parse the value starting at ``tokens[i]``; return (value, next index)."""
+    if depth > MAX_DEPTH:
+        raise Decline
     tok = tokens[i]
     if tok == "{":
         out = Located()
@@ -82,7 +91,7 @@ def _value(tokens: list[str], i: int, line: int):
             if tokens[i + 2] in (",", "}"):
                 value, i = None, i + 2
             else:
-                value, i = _value(tokens, i + 2, line)
+                value, i = _value(tokens, i + 2, line, depth + 1)
             out[key] = value
             if tokens[i] == ",":
                 i += 1
@@ -93,7 +102,7 @@ def _value(tokens: list[str], i: int, line: int):
         items = []
         i += 1
         while tokens[i] != "]":
-            value, i = _value(tokens, i, line)
+            value, i = _value(tokens, i, line, depth + 1)
             items.append(value)
             if tokens[i] == ",":
                 i += 1
@@ -127,7 +136,7 @@ def parse_lines(text: str):
             stripped = raw.strip()
             if not stripped or stripped.startswith("#"):
                 continue
-            if not raw.startswith("- {") or not stripped.endswith("}"):
+            if not raw.startswith("- {") or not stripped.endswith("}") or len(raw) > MAX_LINE:
                 return None
             items.append(parse_line(raw[2:], number))
     except Decline:

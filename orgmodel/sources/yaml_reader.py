@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from ..findings import Finding, Source
+from ..text import os_error_text
 from .fast_flow import parse_lines
 from .located import Located, RawItem, ReadResult
 
@@ -110,6 +111,20 @@ _PROBLEMS = {
     "did not find expected ',' or ']'": "方括号 [ ] 中的各项之间应以半角逗号“,”分隔,并以“]”结束",
     "found unexpected end of stream": "文件意外结束;括号或引号没有闭合",
     "found undefined alias": "引用了未定义的别名(*);请删除 * 号或改用文字",
+    "found duplicate anchor": "锚点(&)重复定义;请删除 & 号或改用文字",
+    "expected alphabetic or numeric character": "& 或 * 后应是锚点名称;若这是文字,请给整个值加上双引号",
+    "found unknown escape character": "双引号中有无法识别的转义(反斜杠 \\);要写反斜杠本身请写两个 \\\\,或改用单引号",
+    "found character that cannot start any token": "此处的字符(如 @、`、% 或不可见字符)不能作为值的开头;请给这个值加上双引号",
+    "could not determine a constructor": "“=”“<<”或以“!”开头的值在 YAML 中有特殊含义;若这是文字,请加上双引号",
+    "exceeded maximum nesting depth": "括号嵌套过深;一条指令的括号最多嵌套几层",
+    "expected <block end>": "缩进不一致;同一层的各行应左对齐,列表项以“- ”开头",
+    "expected a single document": "文件中有多个以“---”分隔的文档;台账文件只能有一个",
+    "expected the node content": "此处缺少值,或括号、引号没有闭合",
+    "expected URI": "以“!”开头的标签无法识别;若这是文字,请加上双引号",
+    "while scanning a block scalar": "“|”或“>”开头的多行文字写法有误;其后应换行再写内容",
+    "expected a comment or a line break": "此处应换行;值后面多了内容(注释须以“ #”开头,# 前要有空格)",
+    "found unexpected ':'": "此处有多余的冒号;含冒号的值请加双引号",
+    "could not find expected": "缺少应有的符号;请检查冒号、逗号和括号是否成对",
 }
 
 
@@ -133,14 +148,50 @@ def _likely_cause(text: str, line: int, problem: str, unclosed: bool) -> tuple[i
                 if ch in lines[at - 1]:
                     return at, message
     reason = next((cn for en, cn in _PROBLEMS.items() if problem.startswith(en) or en in problem), None)
-    if reason is None:
-        reason = f"{problem};请检查缩进、冒号和引号"
-    if unclosed:
+    if reason is None:  # a problem not in the table: say where, in Chinese, without the parser's English
+        reason = "无法解析此处;请检查缩进、冒号、引号和括号"
+    if unclosed and "nesting depth" not in problem:
         reason = "此行开始的括号或引号没有闭合;" + reason
     return line, reason
 
 
 ENCODING_HINT = "文件不是 UTF-8 编码;请在编辑器中另存为 UTF-8"
+
+# Limits that no real ledger file comes near (docs/ledger-format.md, 限制)
+MAX_FILE = 512 * 1024 * 1024  # bytes in one file (a whole province is about 100 MB)
+MAX_LINE = 100_000            # characters on one line
+MAX_EXPANDED = 10_000         # values in one directive once its aliases (*) are expanded
+_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _text_problem(text: str, display: str) -> Finding | None:
+    """A problem with the file's text as a whole, found before parsing: a raw control
+    character, or a line too long to be a directive. Reported at its own line."""
+    bad = _RAW_CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        return Finding("bad-yaml", f"此行有不可见的控制字符(\\x{ord(bad.group()):02x});请删除它(常见于从网页或其他系统复制的文字)",
+                       Source(display, line))
+    if len(text) > MAX_LINE and max(map(len, text.splitlines())) > MAX_LINE:
+        line = next(i for i, s in enumerate(text.splitlines(), 1) if len(s) > MAX_LINE)
+        return Finding("bad-yaml", f"此行过长(超过 {MAX_LINE:,} 个字符);一条指令应写在一行或几行内",
+                       Source(display, line))
+    return None
+
+
+def _expanded_size(value, budget: int) -> int:
+    """How many values ``value`` holds with every alias expanded, counting up to ``budget``
+    (a few aliases of aliases expand into billions: "billion laughs")."""
+    total, stack = 0, [value]
+    while stack and total <= budget:
+        v = stack.pop()
+        total += 1
+        if isinstance(v, dict):
+            stack.extend(v.values())
+            stack.extend(v.keys())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return total
 
 
 def read(path: Path, display: str) -> ReadResult:
@@ -148,12 +199,19 @@ def read(path: Path, display: str) -> ReadResult:
     contract). A file holds a list of directives, or a mapping with a ``directives`` list
     whose other keys are the file's header."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE:
+            return ReadResult([], [Finding("bad-file", f"文件有 {size / 1e6:,.0f} MB,超过上限 {MAX_FILE // 2**20} MB;"
+                                                       f"请把台账分成几个文件", Source(display, 0))])
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         return ReadResult([], [Finding("bad-encoding", ENCODING_HINT, Source(display, line))])
     except OSError as exc:
-        return ReadResult([], [Finding("unreadable", f"无法读取文件({exc.strerror})", Source(display, 0))])
+        return ReadResult([], [Finding("unreadable", f"无法读取文件({os_error_text(exc)})", Source(display, 0))])
+    problem = _text_problem(text, display)
+    if problem is not None:
+        return ReadResult([], [problem])
     fast = parse_lines(text)
     if fast is not None:
         return ReadResult([RawItem(raw, Source(display, raw.spot)) for raw in fast], [])
@@ -166,5 +224,16 @@ def read(path: Path, display: str) -> ReadResult:
     if not isinstance(items, list):
         return ReadResult([], [Finding("bad-file", "文件应为指令列表,或含 directives 列表的映射", where)], header, where)
     starts = getattr(items, "item_lines", [])
-    return ReadResult([RawItem(raw, Source(display, getattr(raw, "spot", None) or (starts[i] if i < len(starts) else 1)))
-                       for i, raw in enumerate(items)], [], header, where)
+    out, findings = [], []
+    aliased = "&" in text and "*" in text  # only aliases can make a small file expand
+    for i, raw in enumerate(items):
+        source = Source(display, getattr(raw, "spot", None) or (starts[i] if i < len(starts) else 1))
+        if aliased and _expanded_size(raw, MAX_EXPANDED) > MAX_EXPANDED:
+            findings.append(Finding("bad-directive", f"此指令经别名(*)展开后超过 {MAX_EXPANDED:,} 个值,不像是台账内容;"
+                                                     f"请删除别名,直接写出各字段", source))
+            continue
+        out.append(RawItem(raw, source))
+    head = {k: v for k, v in header.items() if k != "directives"} if header is not None else {}
+    if aliased and _expanded_size(head, MAX_EXPANDED) > MAX_EXPANDED:
+        return ReadResult([], [Finding("bad-file", "文件头经别名(*)展开后过大;请删除别名", where)])
+    return ReadResult(out, findings, header, where)

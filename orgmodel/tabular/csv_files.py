@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..findings import CellSource, Finding
 from ..sources.located import ReadResult
+from ..text import os_error_text
 from .headers import normal
 from .layout import SETTINGS_SHEET, sheet_named
 from .reader import Grid, read_grids
@@ -74,7 +75,7 @@ def _grid(path: Path, display: str) -> tuple[Grid | None, Finding | None]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, Finding("bad-file", f"无法读取文件:{exc.strerror or exc}", CellSource(display, 0))
+        return None, Finding("bad-file", f"无法读取文件:{os_error_text(exc)}", CellSource(display, 0))
     text, _ = decode(data)
     if text is None:
         return None, Finding("bad-encoding", f"无法判断文件编码(不是 UTF-8,也不像 GBK/GB18030);{SAVE_AS}", CellSource(display, 0))

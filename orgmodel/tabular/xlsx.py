@@ -7,9 +7,11 @@ the file's size in memory (figures in ``benchmarks/RESULTS.md``).
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from ..findings import CellSource, Finding
+from ..text import os_error_text
 from ..sources.located import ReadResult
 from .headers import normal
 from .layout import SETTINGS_SHEET
@@ -24,10 +26,29 @@ def _grid(sheet) -> Grid:
     return Grid(sheet.name, [list(r) for r in rows], merged)
 
 
+MAX_UNPACKED = 2_000_000_000  # bytes: a province's state is about 100 MB unpacked
+
+
+def _unpacked_size(path: Path) -> str | None:
+    """Why the workbook is refused before it is unpacked (a "zip bomb"), or None."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # not a zip (an old .xls, say): the reader says what it is
+    if total > MAX_UNPACKED:
+        return (f"工作簿解压后有 {total / 1e9:.1f} GB,超过上限 {MAX_UNPACKED / 1e9:.0f} GB;"
+                f"这不像是台账,可能是损坏或恶意的文件")
+    return None
+
+
 def read(path: Path, display: str) -> ReadResult:
     """The workbook's directives: every sheet the layout knows, the 说明 sheet as settings."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
+    too_big = _unpacked_size(path)
+    if too_big:
+        return ReadResult([], [Finding("bad-file", too_big, CellSource(display, 0))])
     try:
         book = CalamineWorkbook.from_path(str(path))
         try:
@@ -35,9 +56,10 @@ def read(path: Path, display: str) -> ReadResult:
             grids = [_grid(book.get_sheet_by_name(n)) for n in names]
         finally:
             book.close()
-    except Exception as exc:  # calamine raises its own error types for every kind of bad file
-        why = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        return ReadResult([], [Finding("bad-file", f"无法读取工作簿:文件损坏、加密或不是 Excel 文件(详情:{why});"
-                                                   f"请用 Excel 或 WPS 打开后另存为 .xlsx", CellSource(display, 0))])
+    except OSError as exc:
+        return ReadResult([], [Finding("unreadable", f"无法读取工作簿({os_error_text(exc)})", CellSource(display, 0))])
+    except Exception:  # noqa: BLE001 - calamine raises its own error types for every kind of bad file
+        return ReadResult([], [Finding("bad-file", "无法读取工作簿:文件损坏、加密或不是 Excel 文件;"
+                                                   "请用 Excel 或 WPS 打开后另存为 .xlsx", CellSource(display, 0))])
     settings = next((g for g in grids if normal(g.name) == normal(SETTINGS_SHEET)), None)
     return read_grids([g for g in grids if g is not settings], display, settings)

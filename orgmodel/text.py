@@ -1,0 +1,35 @@
+"""Text as users see it: control characters made visible, so that a name can never forge a
+line of output or reach a terminal raw."""
+
+from __future__ import annotations
+
+import errno
+import re
+
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with control characters, lone surrogates and direction overrides written as
+    visible escapes (``\\n``, ``\\x07``, ``\\u202e``); other text is unchanged."""
+    def one(m):
+        ch = m.group()
+        return _NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}")
+    return CONTROL_CHARS.sub(one, text)
+
+
+_OS_ERRORS = {
+    errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOENT: "文件或文件夹不存在",
+    errno.EISDIR: "这是一个文件夹,不是文件", errno.ENOTDIR: "路径中有一段不是文件夹", errno.ELOOP: "符号链接形成了循环",
+    errno.ENAMETOOLONG: "文件名或路径过长", errno.ENOSPC: "磁盘空间不足", errno.EROFS: "磁盘只读,不能写入",
+    errno.EEXIST: "文件已存在", errno.EBUSY: "文件正被占用", errno.EMFILE: "打开的文件过多", errno.EIO: "磁盘读写错误",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """An operating-system error in Chinese, with its code kept for whoever looks it up."""
+    code = exc.errno
+    name = errno.errorcode.get(code, "") if code else ""
+    reason = _OS_ERRORS.get(code, "操作系统报告错误")
+    return f"{reason}({name})" if name else reason
