@@ -24,11 +24,11 @@ from typing import Protocol
 from . import tabular  # noqa: F401  (registers the workbook and CSV readers)
 from .config import LEDGER_CONFIG_NAME, Config, load_config
 from .directive import Directive
-from .findings import Finding, Source
+from .findings import ERROR, WARNING, Finding, Source
 from .ops import OPS
 from .ops.registry import lookup
 from .parse import build_directive, sort_key
-from .sources import READERS, ledger_files, read_file
+from .sources import READERS, read_file, scan
 from .sources.located import RawItem
 from .state import State
 
@@ -163,7 +163,7 @@ class FileOrigin:
         root = self.path
         folder = root if root.is_dir() else root.parent  # a single file uses the config beside it
         self.config_path = folder / LEDGER_CONFIG_NAME if (folder / LEDGER_CONFIG_NAME).is_file() else None
-        paths = ledger_files(root, skip=[LEDGER_CONFIG_NAME])
+        paths, self._skipped = scan(root, skip=[LEDGER_CONFIG_NAME])
         kinds = "、".join(READERS)
         if not paths and root.is_file():
             raise LedgerError(f"{self.display}: 不是台账文件;台账须为 {kinds} 文件(暂不支持直接读取 {root.suffix or '无扩展名'} 文件)")
@@ -177,7 +177,12 @@ class FileOrigin:
         files = [(p, shown) for p, shown in self._files if not _ignored(p, self.path, patterns)]
         self.files = [shown for _, shown in files]
         self.refused: list[Refused] = []
-        return read_directives(files, config, self.refused)
+        directives, findings = read_directives(files, config, self.refused)
+        shown = self.display if self.path.is_file() else None
+        for path, why in self._skipped:
+            where = shown or str(Path(self.display) / path.relative_to(self.path))
+            findings.append(Finding("skipped-path", why, Source(where, 0), WARNING))
+        return directives, findings
 
 
 def _ignored(path: Path, root: Path, patterns: list[str]) -> bool:
@@ -218,4 +223,8 @@ def load(path: str | Path, config_path: str | Path | None = None) -> Ledger:
     config = load_config(config_path if config_path is not None else origin.config_path)
     directives, findings = origin.read(config)
     directives.sort(key=sort_key)
+    if not directives and not any(f.severity == ERROR for f in findings):
+        files = "、".join(origin.files[:3]) + ("等" if len(origin.files) > 3 else "")
+        raise LedgerError(f"{path}: 台账中没有任何指令({files} 为空或只有注释);请先写入指令,"
+                          f"或用 orgmodel template 生成工作簿模板填写")
     return Ledger(directives, findings, config, str(path), list(origin.files), list(getattr(origin, "refused", [])))

@@ -157,6 +157,9 @@ def load_scenario(path: str | Path, config: Config) -> Scenario:
                                     where.at(spots.get("as_of"))))
     directives: list[Directive] = []
     validate(result.items, config, directives, findings)
+    if not result.items and not result.findings:
+        findings.append(Finding("bad-file", "方案文件中没有任何指令(文件为空或只有注释);请按台账格式说明第 15 节写出方案的指令",
+                                where))
     return Scenario(str(header.get("name") or p.stem), str(header.get("description") or ""), as_of,
                     directives, findings, display)
 

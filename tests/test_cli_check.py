@@ -280,12 +280,21 @@ def test_unreadable_input_exits_two(tmp_path, make):
         assert "错误" in result.output
 
 
-def test_empty_ledger_file_is_clean(tmp_path):
+def test_an_empty_ledger_is_refused_with_a_message(tmp_path):
+    """A ledger of empty files or comments only is not "未发现问题": exit 2, saying why."""
     root = write_ledger(tmp_path, "# 还没有指令\n")
-    assert _check(root).exit_code == 0
+    for args in (("check", root), ("balance", root), ("report", "balance", root, "--out", tmp_path / "r")):
+        result = run_cli(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "台账中没有任何指令" in result.output and "未发现问题" not in result.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_balance_of_a_day_before_the_ledger_begins_is_empty_not_broken(tmp_path):
+    root = write_ledger(tmp_path, COUNTY)
     for by in ("body", "township", "county", "total", "leaders", "sinking"):
         for fmt in ("table", "csv", "json"):
-            result = run_cli("balance", root, "--by", by, "--format", fmt)
+            result = run_cli("balance", root, "--by", by, "--format", fmt, "--as-of", "2020-01-01")
             assert result.exit_code == 0, (by, fmt, result.output)
 
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import shutil
@@ -398,11 +397,12 @@ def test_the_template_is_a_plain_zip_without_zip64(tmp_path):
         assert all(b"\x01\x00" not in info.extra[:2] for info in z.infolist())
 
 
-def test_the_blank_template_reads_as_an_empty_ledger_without_errors(tmp_path):
+def test_the_blank_template_is_an_empty_ledger(tmp_path):
+    """Its example rows are skipped, so it holds no directive: exit 2, saying what to do."""
     tpl = tmp_path / "模板.xlsx"
     run_cli("template", tpl)
-    result = run_cli("check", tpl, "--format", "json")
-    assert not [f for f in json.loads(result.stdout) if f["severity"] == "error"]
+    result = run_cli("check", tpl)
+    assert result.exit_code == 2 and "台账中没有任何指令" in result.output and "orgmodel template" in result.output
 
 
 # -- export ------------------------------------------------------------------------------

@@ -9,9 +9,12 @@ an origin of :mod:`orgmodel.ledger`.
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ..text import os_error_text
 from . import yaml_reader
 from .located import Located, RawItem, ReadResult
 
@@ -36,14 +39,53 @@ def readable(path: Path) -> bool:
 
 def ledger_files(root: Path, skip: Iterable[str] = ()) -> list[Path]:
     """Every readable ledger file under ``root`` (or ``root`` itself), in a stable order."""
+    return scan(root, skip)[0]
+
+
+def scan(root: Path, skip: Iterable[str] = ()) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """``(files, skipped)``: every readable ledger file under ``root`` (or ``root`` itself) in a
+    stable order, and each path that looks like part of the ledger but is not read, with why
+    (in Chinese). Hidden files and folders (``.git``) and Excel's ``~$`` lock files are passed
+    over without a word; symbolic links to folders are not followed."""
     skip = set(skip)
     if root.is_file():
-        return [root] if readable(root) else []
-    return sorted(
-        p for p in root.rglob("*")
-        if p.is_file() and readable(p) and p.name not in skip and not p.name.startswith("~$")  # Excel's lock files
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+        return ([root] if readable(root) else []), []
+    files, skipped = [], []
+
+    def unreadable(exc: OSError) -> None:
+        skipped.append((Path(exc.filename or root), f"无法读取此文件夹({os_error_text(exc)})"))
+
+    for folder, dirs, names in os.walk(root, onerror=unreadable):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for d in list(dirs):
+            if (here / d).is_symlink():
+                skipped.append((here / d, "是指向文件夹的符号链接,未读取;请把文件放进台账文件夹"))
+                dirs.remove(d)
+        for name in sorted(names):
+            path = here / name
+            if name.startswith(".") or name.startswith("~$") or not readable(path):
+                continue
+            if name in skip:
+                if here != root:
+                    skipped.append((path, f"子文件夹中的 {name} 不作为配置读取;配置文件须放在台账文件夹的最上层"))
+                continue
+            try:
+                path.stat()
+            except OSError as exc:
+                skipped.append((path, f"无法读取({_link_problem(path, exc)})"))
+                continue
+            if not os.access(path, os.R_OK):
+                skipped.append((path, "无法读取(没有读取权限)"))
+                continue
+            files.append(path)
+    return sorted(files), skipped
+
+
+def _link_problem(path: Path, exc: OSError) -> str:
+    if path.is_symlink():
+        return "符号链接形成了循环" if exc.errno == errno.ELOOP else "符号链接指向的文件不存在"
+    return os_error_text(exc)
 
 
 def read_file(path: Path, display: str) -> ReadResult:
@@ -51,4 +93,5 @@ def read_file(path: Path, display: str) -> ReadResult:
     return READERS[path.suffix.lower()](path, display)
 
 
-__all__ = ["READERS", "Located", "RawItem", "ReadResult", "ledger_files", "read_file", "readable", "register_reader"]
+__all__ = ["READERS", "Located", "RawItem", "ReadResult", "ledger_files", "read_file", "readable", "register_reader",
+           "scan"]

@@ -11,8 +11,8 @@ import zipfile
 from pathlib import Path
 
 from ..findings import CellSource, Finding
-from ..text import os_error_text
 from ..sources.located import ReadResult
+from ..text import os_error_text
 from .headers import normal
 from .layout import SETTINGS_SHEET
 from .reader import Grid, read_grids
