@@ -74,7 +74,9 @@ def transfer_runs(draw, overdraw_chance):
         t = draw(st.sampled_from(TYPES))
         held = model[(src, t)]
         overdraw = overdraw_chance and draw(st.integers(0, 99)) < overdraw_chance
-        amount = draw(st.integers(held + 1, held + 10)) if overdraw else draw(st.integers(0, held))
+        if not overdraw and held == 0:
+            continue  # nothing to move: a transfer of 0 is refused as a typo
+        amount = draw(st.integers(held + 1, held + 10)) if overdraw else draw(st.integers(1, held))
         steps.append((_transfer(src, dst, t, amount, step), not overdraw))
         if not overdraw:
             model[(src, t)] -= amount

@@ -23,6 +23,13 @@ def corrupt_retired(state):
     next(b for b in state.bodies.values() if not b.active).approved["事业编制"] = 1
 
 
+def corrupt_cycle(state):
+    """A led_by link closing a cycle (the reclassify that would close it is refused)."""
+    hub = next(b for b in state.active_bodies() if b.name == "便民服务中心")
+    office = next(b for b in state.active_bodies() if b.name == "党政综合办公室")
+    state._graph.add_edge(hub.node, office.node, key="led_by")
+
+
 def corrupt_books(state):
     """Quota that did not come by a flow."""
     next(b for b in state.bodies.values() if b.name == "县委编办").approved["行政编制"] += 1
@@ -42,8 +49,8 @@ CASES = {
     "coordination-quota": ("- {date: 2020-02-01, op: reclassify, body: 便民服务中心, category: 议事协调机构}\n", 1, None, None),
     "township-coordination": ("- {date: 2020-02-01, op: reclassify, body: 便民服务中心, category: 议事协调机构}\n", 1, None, None),
     "unique-names": ("- {date: 2020-02-01, op: rename, body: 便民服务中心, to: 便民中心}\n", 1, None, corrupt_name),
-    "acyclic-hierarchy": ("- {date: 2020-02-01, op: reclassify, body: 党政综合办公室, led_by: 便民服务中心}\n"
-                          "- {date: 2020-02-02, op: reclassify, body: 便民服务中心, led_by: 党政综合办公室}\n", 2, None, None),
+    "acyclic-hierarchy": ("- {date: 2020-02-01, op: reclassify, body: 党政综合办公室, led_by: 便民服务中心}\n", 1, None,
+                          corrupt_cycle),
     "abolished-holds": ("- {date: 2020-02-01, op: establish, name: 综治中心, division: 青山镇, category: 事业单位}\n"
                         f"- {{date: 2020-03-01, op: abolish, body: 便民服务中心, quota_to: 收回, staff_to: 综治中心, {DOC}}}\n",
                         2, None, corrupt_retired),

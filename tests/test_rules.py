@@ -208,14 +208,16 @@ def test_unique_names_reverifies_the_state(tmp_path):
     assert (f.severity, f.body, f.source) == ("error", "便民服务中心", base_at(tmp_path, 6))
 
 
-def test_acyclic_hierarchy_points_at_the_link_that_closed_the_cycle(tmp_path):
+def test_a_led_by_cycle_is_refused_at_the_directive_that_would_close_it(tmp_path):
     loop = """\
 - {date: 2020-02-01, op: reclassify, body: 党政综合办公室, led_by: 便民服务中心}
 - {date: 2020-02-02, op: reclassify, body: 便民服务中心, led_by: 党政综合办公室}
 """
-    f = only(findings(tmp_path, loop), "acyclic-hierarchy")
-    assert (f.severity, f.body, f.source) == ("error", "便民服务中心", at(tmp_path, 2))
-    assert "党政综合办公室" in f.message and "→" in f.message
+    state, _ = run(tmp_path, loop, None, None, base=BASE)
+    (f,) = state.findings  # refused where the cycle would close, so the rule has nothing to find
+    assert (f.rule, f.source) == ("hierarchy-cycle", at(tmp_path, 2))
+    assert "会形成循环" in f.message
+    assert not [r for r in run_rules(state, state.config) if r.rule == "acyclic-hierarchy"]
 
 
 def test_abolished_body_holds_nothing(tmp_path):

@@ -188,7 +188,9 @@ def _program(draw) -> str:
         kind = draw(st.sampled_from(["transfer", "transfer", "merge", "abolish", "rename", "increase", "split"]))
         if kind == "transfer":
             src, dst = draw(st.permutations(sorted(held)))[:2]
-            amount = draw(st.integers(0, held[src]))
+            if held[src] == 0:
+                continue  # a transfer of 0 is refused as a typo
+            amount = draw(st.integers(1, held[src]))
             held[src] -= amount
             held[dst] += amount
             lines.append(f"- {{date: {day}, op: transfer, from: {src}, to: {dst}, type: 事业编制, amount: {amount}, {DOC}}}")

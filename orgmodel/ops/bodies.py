@@ -8,7 +8,7 @@ from ..kinds import EventKind, FlowKind
 from ..schema import Field
 from ..state import BODY, DIVISION, HOLDER, Body, State
 from .fields import ATTRIBUTES, BODY_ATTRS, CATEGORIES, CLASSES, FUNDINGS, LINKS, NONE, QUOTA_SOURCE, plural_quota
-from .planning import draws_available, names_free, resolve_links
+from .planning import draws_available, leads_back, names_free, resolve_links
 from .registry import op
 from .restructure.settlement import apply_settlement, describe, plan_settlement
 
@@ -81,6 +81,10 @@ def _plan_links(state: State, d, body: Body) -> dict | None:
             ok = False
         elif target is not None and kind == "part_of" and target.id in state.below(body):
             state.error("hierarchy-cycle", f"“{state.reference(target)}”是“{state.reference(body)}”的下属机构,不能再作为它的上级(会形成循环)", d, fname, body)
+            ok = False
+        elif target is not None and kind != "part_of" and leads_back(state, target, body, kind):
+            state.error("hierarchy-cycle", f"“{state.reference(target)}”的{label}一路向上会回到“{state.reference(body)}”;"
+                                           f"以它为{label}会形成循环", d, fname, body)
             ok = False
         else:
             out[kind] = (fname, target)

@@ -27,6 +27,10 @@ def open_division(state: State, d) -> None:
         parent = state.require(d, "parent", DIVISION)
         if parent is None:
             return
+        if LEVELS.index(parent.level) >= LEVELS.index(f["level"]):
+            state.error("bad-parent", f"“{f['name']}”是{f['level']}级,上级区划“{parent.name}”是{parent.level}级;"
+                                      f"上级区划的层级须高于本区划({'、'.join(LEVELS)} 由高到低)", d, "parent")
+            return
     state.open_division(d, f["code"], f["name"], f["level"], f.get("kind"), parent,
                         f.get("population"), f.get("households"))
 

@@ -73,7 +73,25 @@ def resolve_links(state: State, d, context: str) -> dict | None:
             target = state.require(d, name, BODY, context)
             ok = ok and target is not None
             links[kind] = target
+    parent = links.get("part_of")
+    if ok and parent is not None and d.fields.get("category") == "内设机构" and parent.division != context:
+        where = state.divisions[parent.division].name
+        state.error("bad-parent", f"内设机构须与所属机构在同一区划:“{state.reference(parent)}”在{where},"
+                                  f"而本机构设在{state.divisions[context].name}", d, "parent")
+        return None
     return links if ok else None
+
+
+def leads_back(state: State, start, body, kind: str) -> bool:
+    """True when following ``kind`` links (led_by, dispatched_from) up from ``start`` reaches
+    ``body``: linking ``body`` to ``start`` would close a cycle."""
+    seen, x = set(), start
+    while x is not None and x.id not in seen:
+        if x.id == body.id:
+            return True
+        seen.add(x.id)
+        x = state.linked(x, kind)
+    return False
 
 
 @dataclass

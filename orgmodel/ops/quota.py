@@ -27,10 +27,23 @@ def approve(state: State, d) -> None:
         state.move_quota(holder, None, t, old - new, d, FlowKind.APPROVE)
 
 
+MAX_TERM_YEARS = 50
+
+
+def _some(state: State, d, label: str) -> bool:
+    """False (with a finding) when the directive moves no quota at all: 0 is a typo, not a change."""
+    if d.fields.get("amount") == 0:
+        state.error("bad-count", f"数量为 0,这条“{label}”不起作用;请写明名额,或删除本条", d, "amount")
+        return False
+    return True
+
+
 @op("increase", "核增", phase="quota", needs_doc=True, fields={
     "to": Field("ref", True), "type": Field("qtype", True), "amount": Field("count", True),
 })
 def increase(state: State, d) -> None:
+    if not _some(state, d, "核增"):
+        return
     holder = state.require(d, "to", HOLDER)
     if holder is not None:
         state.move_quota(None, holder, d.fields["type"], d.fields["amount"], d, FlowKind.INCREASE)
@@ -40,6 +53,8 @@ def increase(state: State, d) -> None:
     "from": Field("ref", True), "type": Field("qtype", True), "amount": Field("count", True),
 })
 def cut(state: State, d) -> None:
+    if not _some(state, d, "核减"):
+        return
     holder = state.require(d, "from", HOLDER)
     if holder is not None:
         state.move_quota(holder, None, d.fields["type"], d.fields["amount"], d, FlowKind.CUT)
@@ -53,6 +68,14 @@ def cut(state: State, d) -> None:
 def transfer(state: State, d) -> None:
     """Move quota between holders; from a turnover pool to a body it is a loan with a due date."""
     f = d.fields
+    if not _some(state, d, "调剂"):
+        return
+    if f.get("term_years") is not None and not 1 <= f["term_years"] <= MAX_TERM_YEARS:
+        state.error("bad-value", f"借用期限 term_years 为 {f['term_years']} 年;应为 1 到 {MAX_TERM_YEARS} 年", d, "term_years")
+        return
+    if f.get("due") is not None and f["due"] <= d.date:
+        state.error("bad-date", f"归还日期 due({f['due']})不晚于调剂日期({d.date});归还须在借出之后", d, "due")
+        return
     src, dst = state.require(d, "from", HOLDER), state.require(d, "to", HOLDER)
     if src is None or dst is None:
         return
