@@ -57,14 +57,33 @@ def load_config(path: str | Path | None = None) -> Config:
         return Config(data)
     p = Path(path)
     try:
-        with p.open(encoding="utf-8") as fh:
-            user = yaml.safe_load(fh) or {}
+        text = p.read_text(encoding="utf-8")
+        user = yaml.safe_load(text) or {}
     except OSError as exc:
         raise ConfigError(f"{p}: 无法读取配置文件({os_error_text(exc)})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{p}: [config] 配置文件不是 UTF-8 编码;请在编辑器中另存为 UTF-8") from exc
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
-        raise ConfigError(f"{p}:{line}: 配置文件不是合法的 YAML") from exc
+        raise ConfigError(f"{p}:{line}: [config] 配置文件不是合法的 YAML;请检查缩进、冒号和引号") from exc
     if not isinstance(user, dict):
-        raise ConfigError(f"{p}:1: 配置文件应为键值映射(mapping)")
+        raise ConfigError(f"{p}:1: [config] 配置文件应为“配置项: 值”的映射")
+    from .config_check import check_config, key_lines  # here: the checker knows the ops and rules
+
     data.update(user)
+    problems = check_config(data, _defaults(), keys=list(user))
+    if problems:
+        lines = key_lines(text)
+        located = sorted((_line_of(lines, key), key, msg) for key, msg in problems)
+        raise ConfigError("\n".join(f"{p}:{line}: [config] {key}: {msg}" for line, key, msg in located)
+                          + f"\n配置有 {len(problems)} 处问题,未使用;请修正后重试(各配置项的含义见 orgmodel/defaults.yaml)")
     return Config(data, str(p))
+
+
+def _line_of(lines: dict[str, int], key: str) -> int:
+    """The line of ``key`` (``a.b[2].c``), else of the nearest enclosing key it is under."""
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key.rsplit(".", 1)[0] if "." in key else key.rsplit("[", 1)[0] if "[" in key else ""
+    return 1

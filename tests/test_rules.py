@@ -242,10 +242,18 @@ def test_severity_override_and_disable(tmp_path):
     assert findings(tmp_path, extra, "rules: {over-quota: {enabled: false}}\n") == []
 
 
-def test_bad_rules_section_is_reported_not_raised(tmp_path):
-    found = findings(tmp_path, config="rules: {no-such-rule: {}, over-quota: {severity: fatal}}\n")
-    assert [(f.rule, f.severity) for f in found] == [("config", "warning")] * 2
-    assert str(found[0].source).endswith("province.yaml")
+def test_a_bad_rules_section_makes_the_config_unusable(tmp_path):
+    import pytest
+
+    from orgmodel.config import ConfigError, load_config
+
+    path = tmp_path / "province.yaml"
+    path.write_text("# 本省\nrules:\n  no-such-rule: {}\n  over-quota: {severity: fatal}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    lines = str(caught.value).splitlines()
+    assert lines[0] == f"{path}:3: [config] rules.no-such-rule: 未知的规则“no-such-rule”;规则见 docs/rules.md"
+    assert lines[1] == f"{path}:4: [config] rules.over-quota.severity: “fatal”无效;应为 error、warning 或 info"
 
 
 def test_defaults_list_every_rule_with_its_default_severity():
