@@ -33,3 +33,20 @@ def os_error_text(exc: OSError) -> str:
     name = errno.errorcode.get(code, "") if code else ""
     reason = _OS_ERRORS.get(code, "操作系统报告错误")
     return f"{reason}({name})" if name else reason
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value) -> str:
+    """A CSV cell that no spreadsheet runs as a formula: text starting with =, +, -, @, a tab
+    or a CR gets a leading apostrophe (numbers are written as numbers by the caller)."""
+    s = "" if value is None else str(value)
+    return "'" + s if s.startswith(FORMULA_START) else s
+
+
+def formula_safe(df):
+    """The DataFrame with every text cell made :func:`safe_text` (numbers left alone)."""
+    text = [c for c in df.columns if df[c].dtype == object or str(df[c].dtype) in ("string", "str")]
+    return df.assign(**{c: df[c].map(lambda v: safe_text(v) if isinstance(v, str) else v) for c in text})

@@ -18,7 +18,9 @@ from ..checking import Checked
 from ..findings import sort_findings
 from ..labels import VALUE_LABELS, label
 from ..report.demo_pages import write_reports
-from .options import checked, exit_for, open_ledger, records, summary_line
+from ..report.publish import PublishError
+from ..text import formula_safe
+from .options import EXIT_UNREADABLE, checked, exit_for, open_ledger, records, summary_line
 
 DEMO_PARTS = ("data", "demo")
 
@@ -84,7 +86,7 @@ def write_csvs(run: DemoRun) -> list[tuple[str, Path]]:
     for key, (name, stem) in VIEW_NAMES.items():
         if stem:
             path = run.out / f"{stem}.csv"
-            chinese(run.view(key)).to_csv(path, index=False, encoding="utf-8-sig")
+            formula_safe(chinese(run.view(key))).to_csv(path, index=False, encoding="utf-8-sig")
             out.append((f"编制收支表({name},CSV)", path))
     return out
 
@@ -119,8 +121,7 @@ OUTPUTS = [write_csvs, write_json, write_findings, write_xlsx, write_reports]
 
 
 @click.command()
-@click.option("--out", "out", type=click.Path(file_okay=False), default="reports/demo", show_default=True,
-              help="输出文件夹")
+@click.option("--out", "out", default="reports/demo", show_default=True, help="输出文件夹")
 def demo(out):
     """演示:检查内置的栖澜市演示台账,写出编制收支表(CSV、JSON、Excel)、问题清单和 HTML 报表(收支、问题、改革方案)。"""
     path = find_demo_ledger()
@@ -128,8 +129,14 @@ def demo(out):
     click.echo(f"演示台账:{path}({len(result.ledger.directives)} 条指令,截至 {result.as_of})")
     click.echo(f"检查结果:{summary_line(result.findings)}")
     run = DemoRun(result, Path(out))
-    run.out.mkdir(parents=True, exist_ok=True)
-    for write in OUTPUTS:
-        for what, written in write(run):
-            click.echo(f"已写出{what}:{written}")
+    try:
+        if run.out.exists() and not run.out.is_dir():
+            raise PublishError(f"{run.out} 是一个文件,不是文件夹;请用 --out 指定一个文件夹")
+        run.out.mkdir(parents=True, exist_ok=True)
+        for write in OUTPUTS:
+            for what, written in write(run):
+                click.echo(f"已写出{what}:{written}")
+    except PublishError as exc:
+        click.echo(f"错误:{exc}", err=True)
+        sys.exit(EXIT_UNREADABLE)
     sys.exit(exit_for(result.findings))

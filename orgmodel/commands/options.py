@@ -18,6 +18,7 @@ from ..labels import VALUE_LABELS, label
 from ..ledger import Ledger, LedgerError, load
 from ..scenario import Scenario, ScenarioError, check_after, load_scenario
 from ..schema import parse_date
+from ..text import formula_safe
 from ..textable import render_table
 
 PERCENT_COLUMNS = ("ratio", "ratio_with_dispatched")  # shares, shown as 45.66% in terminal tables
@@ -135,7 +136,7 @@ def echo_frame(df: pd.DataFrame, fmt: str) -> None:
         click.echo(json.dumps(records(df), ensure_ascii=False, indent=2))
     elif fmt == "csv":  # with a BOM and 是/否, so a redirected file opens right in Excel
         shown = df.assign(**{c: df[c].map(VALUE_LABELS) for c in df.columns if pd.api.types.is_bool_dtype(df[c])})
-        click.echo("\ufeff" + shown.rename(columns=label).to_csv(index=False), nl=False)
+        click.echo("\ufeff" + formula_safe(shown).rename(columns=label).to_csv(index=False), nl=False)
     else:
         numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
         shown = df.assign(**{c: df[c].map(lambda v: f"{v:.2%}") for c in PERCENT_COLUMNS if c in df.columns})

@@ -10,6 +10,7 @@ import click
 from ..findings import has_errors
 from ..scenario import simulate
 from .options import (
+    EXIT_UNREADABLE,
     DateType,
     as_of_option,
     checked,
@@ -29,9 +30,23 @@ def out_option(default: str):
     def wrap(fn):
         fn = click.option("--templates", "templates", type=click.Path(file_okay=False), default=None,
                           help=TEMPLATES_HELP)(fn)
-        return click.option("--out", "out", type=click.Path(file_okay=False), default=default,
-                            show_default=True, help="输出文件夹")(fn)
+        fn = click.option("--force", is_flag=True,
+                          help="输出文件夹中有不是 orgmodel 生成的文件时仍然写入(这些文件保留)")(fn)
+        return click.option("--out", "out", default=default, show_default=True,
+                            help="输出文件夹(整体写入:中途中断时保留原有报表)")(fn)
     return wrap
+
+
+def published(out: str, write, force: bool) -> list[Path]:
+    """Write a site through :func:`~orgmodel.report.publish.publish`; exit 2 with the reason
+    when the folder cannot take it."""
+    from ..report.publish import PublishError, publish
+
+    try:
+        return publish(out, write, force)
+    except PublishError as exc:
+        click.echo(f"错误:{exc}", err=True)
+        sys.exit(EXIT_UNREADABLE)
 
 
 def done(paths: list[Path], what: str) -> None:
@@ -55,7 +70,7 @@ def report():
 @click.option("--public", is_flag=True, help="公开版:不含内部备注、来源文件路径和任何个人信息")
 @config_option
 @out_option("reports/balance")
-def balance_report(ledger, as_of, since, public, config_path, out, templates):
+def balance_report(ledger, as_of, since, public, config_path, out, templates, force):
     """编制收支报表:辖区总览 index.html、县级机构页和每个乡镇(街道)一页。"""
     from ..report import write_balance_report
 
@@ -65,7 +80,8 @@ def balance_report(ledger, as_of, since, public, config_path, out, templates):
         echo_findings(findings, err=True)
         click.echo(f"台账有错误({summary_line(findings)}),未生成报表;请先修正以上问题。", err=True)
         sys.exit(exit_for(findings))
-    paths = write_balance_report(result, out, public=public, since=since, templates=templates)
+    paths = published(out, lambda stage: write_balance_report(result, stage, public=public, since=since,
+                                                              templates=templates), force)
     done(paths, "编制收支报表")
     if findings:
         click.echo(f"注意:台账有问题({summary_line(findings)});运行 orgmodel report audit 查看。", err=True)
@@ -76,11 +92,19 @@ def balance_report(ledger, as_of, since, public, config_path, out, templates):
 @as_of_option
 @config_option
 @out_option("reports/audit")
-def audit_report(ledger, as_of, config_path, out, templates):
+def audit_report(ledger, as_of, config_path, out, templates, force):
     """问题清单:按规则和级别分组列出全部问题,链接到所在乡镇页面(写在 balance/ 子文件夹)。"""
     from ..report import write_audit_report
 
-    paths, findings = write_audit_report(checked(open_ledger(ledger, config_path), as_of), out, templates=templates)
+    result, found = checked(open_ledger(ledger, config_path), as_of), []
+
+    def write(stage):
+        paths, findings = write_audit_report(result, stage, templates=templates)
+        found.extend(findings)
+        return paths
+
+    paths = published(out, write, force)
+    findings = found
     done(paths, "问题清单")
     click.echo(summary_line(findings))
     sys.exit(exit_for(findings))
@@ -92,7 +116,7 @@ def audit_report(ledger, as_of, config_path, out, templates):
 @as_of_option
 @config_option
 @out_option("reports/scenario")
-def scenario_report(ledger, scenario, as_of, config_path, out, templates):
+def scenario_report(ledger, scenario, as_of, config_path, out, templates, force):
     """改革方案报表:改革前后对比、机构变动、问题、编制流向图和组织结构变化。"""
     from ..report import write_scenario_report
 
@@ -100,7 +124,15 @@ def scenario_report(ledger, scenario, as_of, config_path, out, templates):
     plan = open_scenario(scenario, led.config)
     with long_lived():
         sim = simulate(led, plan, as_of)
-    paths, findings = write_scenario_report(sim, out, templates=templates)
+    found = []
+
+    def write(stage):
+        paths, findings = write_scenario_report(sim, stage, templates=templates)
+        found.extend(findings)
+        return paths
+
+    paths = published(out, write, force)
+    findings = found
     done(paths, "改革方案报表")
     click.echo(summary_line(findings))
     sys.exit(exit_for(findings))

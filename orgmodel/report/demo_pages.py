@@ -12,6 +12,7 @@ from ..ledger import load
 from ..scenario import load_scenario, simulate
 from .audit_report import write_audit_report
 from .balance_report import write_balance_report
+from .publish import publish
 from .scenario_report import write_scenario_report
 
 PREFERRED_SCENARIOS = ("qilan-2026", "demo", "tengzhou", "zhucheng", "neijiang", "daiyue", "binzhou")
@@ -38,15 +39,15 @@ def write_reports(run) -> list[tuple[str, Path]]:
     """Write ``OUT/balance``, ``OUT/audit`` and ``OUT/scenario``; return their index pages."""
     out = Path(run.out)
     written = []
-    pages = write_balance_report(run.checked, out / "balance")
+    pages = publish(out / "balance", lambda stage: write_balance_report(run.checked, stage), force=True)
     written.append(("编制收支报表(HTML,可离线打开、打印)", pages[0]))
-    pages, _ = write_audit_report(run.checked, out / "audit")
+    pages = publish(out / "audit", lambda stage: write_audit_report(run.checked, stage)[0], force=True)
     written.append(("问题清单(HTML)", pages[0]))
     picked = demo_scenario(Path(run.ledger.root))
     if picked is not None:
         base, scenario = picked
         ledger = run.ledger if base == Path(run.ledger.root) else load(base)
         sim = simulate(ledger, load_scenario(scenario, ledger.config))
-        pages, _ = write_scenario_report(sim, out / "scenario")
+        pages = publish(out / "scenario", lambda stage: write_scenario_report(sim, stage)[0], force=True)
         written.append((f"改革方案报表(HTML,{scenario.parent.name})", pages[0]))
     return written

@@ -7,6 +7,7 @@ state); pages only select and arrange them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,14 +21,25 @@ INDEX_FILE = "index.html"
 PAGE_LEVELS = ("省", "市", COUNTY)  # levels whose own bodies get a page of their own
 
 
+def page_stem(code: str) -> str:
+    """A division code as part of a file name, one to one: letters, digits and ``-`` stay, any
+    other character becomes ``_`` and its hex code (``99/01`` → ``99_2f01``, ``99_01`` →
+    ``99_5f01``), so two codes never share a page. A long code keeps its first 40 characters
+    and a digest of the whole, so the name stays within every file system's limit."""
+    stem = re.sub(r"[^A-Za-z0-9-]", lambda m: "".join(f"_{b:02x}" for b in m.group().encode("utf-8")), code)
+    if len(stem) > 80:
+        stem = stem[:40] + "-" + hashlib.sha1(code.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return stem
+
+
 def town_file(code: str) -> str:
-    """The file name of a township's page (the division code, made safe for file systems)."""
-    return "town-" + re.sub(r"[^\w-]", "_", code) + ".html"
+    """The file name of a township's page."""
+    return f"town-{page_stem(code)}.html"
 
 
 def county_file(code: str) -> str:
     """The file name of a county-, city- or province-level division's page."""
-    return "county-" + re.sub(r"[^\w-]", "_", code) + ".html"
+    return f"county-{page_stem(code)}.html"
 
 
 @dataclass

@@ -20,6 +20,7 @@ from ..balance import tables_of
 from ..findings import SEVERITY_LABELS, Finding, sort_findings
 from ..labels import VALUE_LABELS, label
 from ..state import INTERNAL, State
+from ..text import safe_text
 from .workbook import COUNT, PERCENT, TEXT, Table, sheet_name
 
 RATIO_COLUMNS = ("ratio", "ratio_with_dispatched")
@@ -39,7 +40,6 @@ SHEET_TITLES = [  # (view, sheet name, title)
     ("off_quota", "编外与网格", "编外人员与网格统计表"),
     ("sinking", "下沉比例", "编制下沉比例表"),
 ]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def jurisdiction(state: State) -> str:
@@ -136,13 +136,6 @@ def balance_tables(checked, public: bool = False) -> list[Table]:
     out.append(findings_table(checked.findings, f"{place}问题清单{when}", public))
     out.append(public_listing(state, f"{place}机构编制公示表{when}"))
     return out
-
-
-def safe_text(value) -> str:
-    """A CSV cell that no spreadsheet runs as a formula: text starting with =, +, -, @, a tab
-    or a CR gets a leading apostrophe (numbers are written as numbers)."""
-    s = "" if value is None else str(value)
-    return "'" + s if s.startswith(FORMULA_START) else s
 
 
 def table_csv(table: Table) -> str:
