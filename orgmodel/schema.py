@@ -39,7 +39,7 @@ FIELD_LABELS = {
     "dispatched_from": "派出机构", "signboards": "牌子", "type": "编制类型", "amount": "数量", "actual": "实有",
     "leaders": "实配领导", "posts": "领导职数", "staff": "编外人员", "grids": "网格数", "of_whom": "其中",
     "counts": "统计数", "positions": "岗位", "lead": "牵头机构", "support": "配合机构", "approved_by": "批准文号",
-    "quota": "编制", "quota_from": "编制来源", "purpose": "用途", "from": "调出", "to": "调入",
+    "quota": "编制", "quota_from": "编制来源", "purpose": "用途", "from": "调出", "to": "调入", "field": "断言项", "due": "归还日期", "term_years": "借用期限",
 }
 
 
@@ -126,7 +126,7 @@ def parse_date(value) -> dt.date | None:
 
 def _count(value, key, probs: Problems):
     if isinstance(value, bool) or value is None:
-        probs.add("bad-count", f"{named(key)}应为非负整数,实为 {shown(value)}", key)
+        probs.add("bad-count", f"{named(key)}应为非负整数,实为“{shown(value)}”", key)
         return None
     if isinstance(value, float):
         if not value.is_integer():
@@ -135,11 +135,11 @@ def _count(value, key, probs: Problems):
         value = int(value)
     if isinstance(value, str):
         if not re.fullmatch(r"-?\d+", value.strip()):
-            probs.add("bad-count", f"{named(key)}应为非负整数,实为 {shown(value)}", key)
+            probs.add("bad-count", f"{named(key)}应为非负整数,实为“{shown(value)}”", key)
             return None
         value = int(value)
     if not isinstance(value, int):
-        probs.add("bad-count", f"{named(key)}应为非负整数,实为 {shown(value)}", key)
+        probs.add("bad-count", f"{named(key)}应为非负整数,实为“{shown(value)}”", key)
         return None
     if value < 0:
         probs.add("negative-count", f"{named(key)}为负数 {value};数量不能小于 0", key)
@@ -154,7 +154,7 @@ def _str(value, key, probs: Problems):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
-        probs.add("bad-value", f"{named(key)}应为非空文字,实为 {shown(value)}", key)
+        probs.add("bad-value", f"{named(key)}应为非空文字,实为“{shown(value)}”", key)
         return None
     problem = text_problem(value.strip())
     if problem:
@@ -177,7 +177,7 @@ def _qtype(value, key, probs: Problems, quota_types):
 
 def _mapping_of_counts(value, key, probs, allowed=None, what="编制类型"):
     if not isinstance(value, dict):
-        probs.add("bad-value", f"{named(key)}应为“类型: 数量”的映射,实为 {shown(value)}", key)
+        probs.add("bad-value", f"{named(key)}应为“类型: 数量”的映射,实为“{shown(value)}”", key)
         return None
     out = {}
     sub_spots = spots_of(value)
@@ -218,7 +218,7 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         out = []
         for item in items:
             if not isinstance(item, dict):
-                probs.add("bad-value", f"{named(key)}的每一项应为映射,实为 {shown(item)}", key)
+                probs.add("bad-value", f"{named(key)}的每一项应为映射,实为“{shown(item)}”", key)
                 return None
             sub = probs.nested(item, key)
             clean = validate_fields(kind, item, sub, config)
@@ -260,7 +260,7 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         return _mapping_of_counts(value, key, probs)
     if kind == "subcounts":
         if not isinstance(value, dict):
-            probs.add("bad-value", f"{named(key)}应为“类别: {{其中: 数量}}”的映射,例如 网格员: {{党员: 8800}},实为 {shown(value)}", key)
+            probs.add("bad-value", f"{named(key)}应为“类别: {{其中: 数量}}”的映射,例如 网格员: {{党员: 8800}},实为“{shown(value)}”", key)
             return None
         out, ok = {}, True
         for label, inner in value.items():
@@ -274,7 +274,7 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         return out if ok else None
     if kind == "bool":
         if not isinstance(value, bool):
-            probs.add("bad-value", f"{named(key)}应为 true 或 false,实为 {shown(value)}", key)
+            probs.add("bad-value", f"{named(key)}应为 true 或 false,实为“{shown(value)}”", key)
             return None
         return value
     if kind == "date":
@@ -285,7 +285,7 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         return d
     if kind == "map":
         if not isinstance(value, dict):
-            probs.add("bad-value", f"{named(key)}应为映射,实为 {shown(value)}", key)
+            probs.add("bad-value", f"{named(key)}应为映射,实为“{shown(value)}”", key)
             return None
         return dict(value)
     return value

@@ -29,6 +29,7 @@ _RESOLVER_FIRST = frozenset(k for k in yaml.SafeLoader.yaml_implicit_resolvers i
 
 
 _STRUCTURE = frozenset("{}[],:")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufffe\uffff\u2028\u2029]")  # PyYAML refuses or reads them its own way
 
 
 class Decline(Exception):
@@ -136,7 +137,7 @@ def parse_lines(text: str):
             stripped = raw.strip()
             if not stripped or stripped.startswith("#"):
                 continue
-            if not raw.startswith("- {") or not stripped.endswith("}") or len(raw) > MAX_LINE:
+            if not raw.startswith("- {") or not stripped.endswith("}") or len(raw) > MAX_LINE or _CONTROL.search(raw):
                 return None
             items.append(parse_line(raw[2:], number))
     except Decline:

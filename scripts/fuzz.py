@@ -1,0 +1,276 @@
+"""Fuzz orgmodel with mutated ledgers and hostile inputs; every case must end in a clear answer.
+
+Usage::
+
+    python scripts/fuzz.py --cases 1500 --seed 1           # child processes: 30 s and 1 GB per case
+    python scripts/fuzz.py --cases 300 --in-process         # fast, no limits (the test suite's run)
+
+Each case writes a small ledger (the worked example of docs/ledger-format.md, mutated), and
+sometimes a config beside it, then runs ``orgmodel check`` and ``orgmodel balance --by total``
+on it. A case passes when every outcome is one of:
+
+- exit 0 or 1 with every printed line a located finding (``file:line: [rule] …`` or
+  ``file!sheet!C3: [rule] …``) or a summary line, and no ``internal-error`` finding;
+- exit 2 with a message in Chinese;
+- for ``balance``: the same, and no figure below zero or above the count ceiling.
+
+Anything else (exit 3, a traceback, a hang over the time limit, more memory than the limit,
+English words in a message, a figure out of range) is a failure, printed with the case so
+that it can be replayed with ``--only N``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SEED_LEDGER = ROOT / "docs" / "example-ledger" / "ledger.yaml"
+HOSTILE_CHARS = ["\x00", "\x07", "\x1b[31m", "\t", "\r", "\n", "\u202e", "\ufeff", "\u2028", '"', "'", "{", "}", "[", "]",
+                 ",", ":", "#", "&", "*", "!", "|", ">", "%", "@", "=", "<", "`", "\\", "：", "，", "　", "\\ud800", "~"]
+HOSTILE_VALUES = ["9223372036854775808", "1" + "0" * 30, "-5", "0", "2.5", "1e9", "9999-12-31", "0001-01-01",
+                  "2021-02-30", "=WEBSERVICE(\"x\")", "+1", "@SUM(A1)", '"a\\nb: [fake-rule] x"', "<<", "=", "!!python/object:os.system",
+                  "&a x", "*nope", "[[[[[[[[[[]]]]]]]]]]", "{a: {b: {c: {d: 1}}}}", "~", "null", "true", "''", '""',
+                  "x" * 5000, "牌\\ud800", '"\\0"', "../../etc/passwd", "县/镇/村/组", "\\x07"]
+BOMB = ("- &a [x, x, x, x, x, x, x, x, x]\n- &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n- &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+        "- &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n- &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+        "- {date: 2021-01-01, op: establish, name: *e, division: 青山县, category: 党政机关}\n")
+CONFIG_VALUES = ["quota_types: 5", "township_limits: {镇: 5}", "loan_term_years: abc", "rules: [1, 2]",
+                 "quota_bands: {a: 1}", "rank_order: []", "grid_size: {households: {min: 9, max: 1}}",
+                 "type_purity: {党政机关: 事业编制}", "nonsense: 1", "rules: {over-quota: {severity: fatal}}",
+                 "quota_types: [行政编制, 行政编制]", "templates: {x: 5}", "ignore: 3"]
+
+
+def mutate(text: str, rng: random.Random) -> tuple[str, str]:
+    """One mutation of the ledger text: (new text, what was done)."""
+    lines = text.splitlines(keepends=True)
+    if not lines:
+        return text + BOMB, "alias bomb (on an empty text)"
+    kind = rng.choice(["char", "char", "value", "value", "line", "swap", "truncate", "bomb", "deep", "long", "op",
+                       "field", "indent", "empty"])
+    i = rng.randrange(len(lines))
+    if kind == "char":
+        pos = rng.randrange(len(text))
+        ch = rng.choice(HOSTILE_CHARS)
+        return text[:pos] + ch + text[pos + rng.choice([0, 1]):], f"char {ch!r} at {pos}"
+    if kind == "value":
+        values = list(re.finditer(r"(?<=: )[^,}\n]+", text))
+        if not values:
+            return text, "value (none)"
+        m = rng.choice(values)
+        new = rng.choice(HOSTILE_VALUES)
+        return text[:m.start()] + new + text[m.end():], f"value {m.group()!r} -> {new[:40]!r}"
+    if kind == "line":
+        return "".join(lines[:i] + [lines[i]] * rng.randint(2, 3) + lines[i + 1:]), f"repeat line {i + 1}"
+    if kind == "swap":
+        j = rng.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+        return "".join(lines), f"swap lines {i + 1}, {j + 1}"
+    if kind == "truncate":
+        pos = rng.randrange(len(text))
+        return text[:pos], f"truncate at {pos}"
+    if kind == "bomb":
+        return text + BOMB, "alias bomb"
+    if kind == "deep":
+        n = rng.choice([50, 500, 5000])
+        return text + f"- {{date: 2021-01-01, op: establish, name: {'[' * n}{']' * n}}}\n", f"nesting {n}"
+    if kind == "long":
+        n = rng.choice([10_000, 200_000, 2_000_000])
+        return text + f'- {{date: 2021-01-01, op: establish, name: x, division: 青山县, category: 党政机关, note: "{"长" * n}"}}\n', \
+            f"long note {n}"
+    if kind == "op":
+        new = rng.choice(["establish", "abolish", "merge", "split", "transfer", "assert", "设立", "调剂", "bogus", "", "[1]"])
+        return re.sub(r"op: \w+", f"op: {new}", text, count=rng.randint(1, 3)), f"op -> {new!r}"
+    if kind == "field":
+        new = rng.choice(["body", "to", "from", "name", "division", "amount", "type", "quota", "sources", "into",
+                          "led_by", "parent", "due", "term_years", "<<", "op", "date"])
+        return re.sub(r"\b(body|to|from|name|amount|type)(?=: )", new, text, count=rng.randint(1, 5)), f"field -> {new}"
+    if kind == "indent":
+        lines[i] = rng.choice(["  ", "\t", "", "    - "]) + lines[i].lstrip()
+        return "".join(lines), f"indent line {i + 1}"
+    return "", "empty"
+
+
+def make_case(n: int, seed: int, folder: Path) -> str:
+    """Write case ``n`` into ``folder``; return what it is."""
+    rng = random.Random(seed * 1_000_003 + n)
+    text = SEED_LEDGER.read_text(encoding="utf-8")
+    done = []
+    for _ in range(rng.choice([1, 1, 2, 3])):
+        text, what = mutate(text, rng)
+        done.append(what)
+    encoding = rng.choice(["utf-8"] * 8 + ["gbk", "utf-8-sig"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ledger.yaml").write_bytes(text.encode(encoding, "surrogatepass" if encoding.startswith("utf") else "replace"))
+    if encoding != "utf-8":
+        done.append(encoding)
+    if rng.random() < 0.15:
+        cfg = rng.choice(CONFIG_VALUES)
+        (folder / "orgmodel.yaml").write_text(cfg + "\n", encoding="utf-8")
+        done.append(f"config {cfg!r}")
+    return "; ".join(done)
+
+
+LOCATED = re.compile(r"^\S.*?(:\d+|![A-Z]+\d*|!\S+)?: \[[a-z0-9-]+\] ")
+SUMMARY = re.compile(r"^(共 \d+ 个错误|未发现问题|注意:|截至 )")
+ALLOWED_WORDS = {"YAML", "JSON", "CSV", "UTF", "GBK", "Excel", "WPS", "orgmodel", "Tab", "null", "true", "false", "doc",
+                 "note", "docs", "md", "yaml", "xlsx", "csv", "open_division", "rank_order", "quota_types", "YYYY-MM-DD",
+                 "offices", "centres", "max_population", "households", "population", "min", "max", "severity",
+                 "enabled", "error", "warning", "info", "kind", "bodies", "generator",
+                 "check", "balance", "simulate", "compare", "trace", "report", "export", "template", "demo", "audit"}
+
+
+def _identifiers() -> set[str]:
+    from orgmodel.config import _defaults
+    from orgmodel.ops import OPS
+    from orgmodel.rules import RULES
+    from orgmodel.schema import FIELD_LABELS
+
+    words = set(FIELD_LABELS) | set(OPS) | set(RULES) | set(_defaults())
+    for spec in OPS.values():
+        words |= set(spec.fields)
+        words |= {str(c) for f in spec.fields.values() for c in getattr(f, "choices", ())}
+    return words | ALLOWED_WORDS
+
+
+def english(text: str, allowed: set[str]) -> list[str]:
+    """ASCII words in ``text`` outside file paths, [rule] ids, “quoted user text” and identifiers."""
+    out = []
+    for line in text.splitlines():
+        line = re.sub(r"^错误:", "", line)
+        line = re.sub(r"^\S*?(:\d+|![A-Z]+\d*)?: ", "", line)  # the location
+        line = re.sub(r"^\[config\] [\w.\[\]-]+: ", "", line)  # a config key's path
+        line = re.sub(r"“[^”]*”|\[[a-z0-9-]+\]|\([^)]*\)|(/|\\)\S+|\S+\.(yaml|yml|xlsx|csv|md)\b", " ", line)
+        out += [w for w in re.findall(r"[A-Za-z_][A-Za-z_.-]{3,}", line) if w.strip("._-") not in allowed]
+    return out
+
+
+def classify(command: str, rc: int | None, out: str, allowed: set[str], timed_out: bool = False,
+             rss_mb: float = 0, limit_mb: float = 1024) -> str | None:
+    """None when the outcome is a clear answer, else what is wrong with it."""
+    if timed_out:
+        return "hang"
+    if rss_mb > limit_mb:
+        return f"memory {rss_mb:.0f} MB"
+    if rc not in (0, 1, 2):
+        return f"exit {rc}"
+    if "Traceback" in out or "[internal-error]" in out or "内部错误" in out:
+        return "internal error"
+    prose = out
+    if command == "balance" and rc != 2 and "[" in out:  # the JSON table itself is data, not a message
+        prose = out[:out.index("[")] + out[out.rindex("]") + 1:]
+    words = english(prose, allowed)
+    if words:
+        return f"English: {' '.join(sorted(set(words))[:5])}"
+    lines = [ln for ln in out.splitlines() if ln.strip()]
+    if rc == 2:
+        return None if lines and re.search(r"[\u4e00-\u9fff]", out) else "exit 2 without a Chinese message"
+    if command == "check":
+        stray = [ln for ln in lines if not LOCATED.match(ln) and not SUMMARY.match(ln)]
+        return f"unlocated line: {stray[0][:80]!r}" if stray else None
+    if command == "balance":
+        try:
+            rows = json.loads(out[out.index("["):out.rindex("]") + 1]) if "[" in out else []
+        except ValueError:
+            return "balance JSON unreadable"
+        for r in rows:
+            for k in ("approved", "actual", "vacant", "over", "total"):
+                v = r.get(k)
+                if isinstance(v, (int, float)) and not 0 <= v <= 10 ** 12:
+                    return f"figure out of range: {k}={v}"
+    return None
+
+
+def run_child(args: list[str], limit_s: float, limit_mb: int) -> tuple[int | None, str, bool, float]:
+    """Run orgmodel in a child with a memory cap; (exit code, output, timed out, peak MB)."""
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (limit_mb * 3 * 2**20, limit_mb * 3 * 2**20))  # address space, not RSS
+
+    with tempfile.TemporaryFile() as buf:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args], stdout=buf, stderr=subprocess.STDOUT,
+                                preexec_fn=cap, env={**os.environ, "PYTHONHASHSEED": "0"})
+        start, timed_out, usage = time.monotonic(), False, None
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                rc = os.waitstatus_to_exitcode(status)
+                break
+            if time.monotonic() - start > limit_s:
+                proc.kill()
+                _, status, usage = os.wait4(proc.pid, 0)
+                rc, timed_out = None, True
+                break
+            time.sleep(0.02)
+        buf.seek(0)
+        return rc, buf.read().decode("utf-8", "replace"), timed_out, usage.ru_maxrss / 1024
+
+
+def run_in_process(args: list[str]) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from cli import main
+
+    result = CliRunner().invoke(main, args)
+    out = result.output
+    if result.exception and not isinstance(result.exception, SystemExit):
+        out += "\nTraceback: " + repr(result.exception)
+    return result.exit_code, out
+
+
+def fuzz(cases: int, seed: int, in_process: bool, limit_s: float = 30, limit_mb: int = 1024, only: int | None = None,
+         work: Path | None = None) -> tuple[Counter, list[str]]:
+    """Run the cases; return (outcome counts, failures as printable lines)."""
+    allowed = _identifiers()
+    counts, failures = Counter(), []
+    base = Path(work or tempfile.mkdtemp(prefix="orgmodel-fuzz-"))
+    for n in ([only] if only is not None else range(cases)):
+        folder = base / f"case-{n}"
+        what = make_case(n, seed, folder)
+        for command, args in (("check", ["check", str(folder)]),
+                              ("balance", ["balance", str(folder), "--by", "total", "--format", "json"])):
+            if in_process:
+                rc, out = run_in_process(args)
+                problem = classify(command, rc, out, allowed)
+            else:
+                rc, out, timed_out, rss = run_child(args, limit_s, limit_mb)
+                problem = classify(command, rc, out, allowed, timed_out, rss, limit_mb)
+            if problem:
+                counts["failure"] += 1
+                failures.append(f"case {n} ({what}) {command}: {problem}")
+            else:
+                counts[{0: "clean", 1: "located findings", 2: "refused (exit 2)"}[rc]] += 1
+    return counts, failures
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cases", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--in-process", action="store_true", help="run in this process (fast; no time or memory limits)")
+    ap.add_argument("--only", type=int, default=None, help="run one case again")
+    ap.add_argument("--work", type=Path, default=None, help="folder for the cases (kept)")
+    args = ap.parse_args()
+    start = time.perf_counter()
+    counts, failures = fuzz(args.cases, args.seed, args.in_process, only=args.only, work=args.work)
+    for line in failures:
+        print(line)
+    total = sum(counts.values())
+    print(f"{total} runs ({args.cases if args.only is None else 1} cases × 2 commands) in {time.perf_counter() - start:.0f} s: "
+          + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
