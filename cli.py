@@ -8,12 +8,16 @@ import sys
 
 import click
 
-from orgmodel import __version__
-from orgmodel.commands.demo import demo
-from orgmodel.commands.ledger_cmds import balance, check, duties
-from orgmodel.commands.report_cmds import report
-from orgmodel.commands.simulate_cmds import compare, simulate, trace
-from orgmodel.commands.table_cmds import export, template
+from orgmodel.cli_text import install
+
+install()  # click's own words (Usage:, Options, its error messages) in Chinese; before the commands are built
+
+from orgmodel import __version__  # noqa: E402
+from orgmodel.commands.demo import demo  # noqa: E402
+from orgmodel.commands.ledger_cmds import balance, check, duties  # noqa: E402
+from orgmodel.commands.report_cmds import report  # noqa: E402
+from orgmodel.commands.simulate_cmds import compare, simulate, trace  # noqa: E402
+from orgmodel.commands.table_cmds import export, template  # noqa: E402
 
 EXIT_INTERNAL = 3
 
@@ -46,7 +50,7 @@ class Boundary(click.Group):
             gc.unfreeze()  # commands freeze what they build (commands.options.long_lived); hand it back
 
 
-@click.group(cls=Boundary, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("orgmodel", cls=Boundary, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="orgmodel")
 def main():
     """orgmodel:机构编制台账、改革模拟与编制报表。"""
@@ -54,6 +58,18 @@ def main():
 
 for command in (check, balance, duties, simulate, compare, trace, report, export, template, demo):
     main.add_command(command)
+
+
+def _chinese_usage(command: click.Command) -> None:
+    """The usage line's own words (``[OPTIONS]``, ``COMMAND [ARGS]...``) in Chinese, on every command."""
+    command.options_metavar = "[选项]"
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = "命令 [参数]..."
+        for sub in command.commands.values():
+            _chinese_usage(sub)
+
+
+_chinese_usage(main)
 
 
 if __name__ == "__main__":

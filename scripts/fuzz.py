@@ -171,6 +171,8 @@ def classify(command: str, rc: int | None, out: str, allowed: set[str], timed_ou
     prose = out
     if command == "balance" and rc != 2 and "[" in out:  # the JSON table itself is data, not a message
         prose = out[:out.index("[")] + out[out.rindex("]") + 1:]
+    if rc == 2:  # with --format json the reason also comes as {"error": …, "exit_code": 2}
+        prose = "\n".join(ln for ln in out.splitlines() if not ln.startswith('{"error"'))
     words = english(prose, allowed)
     if words:
         return f"English: {' '.join(sorted(set(words))[:5])}"

@@ -221,7 +221,7 @@ directives:
 """, "d.yaml")
     (tmp_path / "e.yaml").write_bytes(b"- {date: 2021-01-01, op: staff}\n" + "- 名称: 乱码\n".encode("gbk"))
     result = _check(tmp_path)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # e.yaml could not be read as text (and the rest is still checked)
     expected = [
         "b.yaml:1: [unknown-quota-type]",
         "c.yml:1: [bad-yaml]",
@@ -237,7 +237,7 @@ directives:
 def test_non_utf8_file_is_a_finding(tmp_path):
     (tmp_path / "gbk.yaml").write_bytes("- {date: 2021-01-01, op: open_division, code: '1', name: 青山县, level: 县}\n".encode("gbk"))
     result = _check(tmp_path)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a file that cannot be read: exit code 2 (README, 退出码)
     assert "gbk.yaml:1: [bad-encoding]" in result.output
 
 

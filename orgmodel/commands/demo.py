@@ -121,7 +121,7 @@ OUTPUTS = [write_csvs, write_json, write_findings, write_xlsx, write_reports]
 
 
 @click.command()
-@click.option("--out", "out", default="reports/demo", show_default=True, help="输出文件夹")
+@click.option("--out", "out", metavar="文件夹", default="reports/demo", show_default=True, help="输出文件夹")
 def demo(out):
     """演示:检查内置的栖澜市演示台账,写出编制收支表(CSV、JSON、Excel)、问题清单和 HTML 报表(收支、问题、改革方案)。"""
     path = find_demo_ledger()

@@ -9,6 +9,7 @@ import click
 from ..balance import VIEWS
 from .options import (
     EXIT_UNREADABLE,
+    Words,
     as_of_option,
     checked,
     config_option,
@@ -21,6 +22,11 @@ from .options import (
     summary_line,
 )
 
+# --by: the English view names of orgmodel.balance.VIEWS and the words users say
+BY_WORDS = {"body": ("机构",), "township": ("乡镇", "街道"), "county": ("县", "县级"), "total": ("全辖区", "总量"),
+            "leaders": ("领导职数", "职数"), "sinking": ("下沉比例", "下沉"), "off_quota": ("编外", "编外人员")}
+assert set(BY_WORDS) == set(VIEWS)
+
 HIDDEN_COLUMNS = {"body": ["county_code", "division_code", "body_id", "division_level"], "leaders": ["body_id"]}
 
 
@@ -29,7 +35,7 @@ HIDDEN_COLUMNS = {"body": ["county_code", "division_code", "body_id", "division_
 @as_of_option
 @scenario_option
 @config_option
-@format_option("text", "json", default="text")
+@format_option("text", "json", "csv")
 def check(ledger, as_of, scenario_paths, config_path, fmt):
     """检查台账:列出所有问题(文件:行号: [规则] 说明)。无错误退出码 0,有错误 1,无法读取 2。
 
@@ -44,12 +50,12 @@ def check(ledger, as_of, scenario_paths, config_path, fmt):
 @click.command()
 @click.argument("ledger")
 @as_of_option
-@click.option("--by", type=click.Choice(list(VIEWS)), default="body", show_default=True,
+@click.option("--by", type=Words(BY_WORDS), default="body", show_default=True,
               help="汇总口径:机构、乡镇、县(市、区)、全辖区总量、领导职数、下沉比例、编外人员和网格(各级区划,含下级合计)")
-@click.option("--type", "quota_type", default=None, help="只看一种编制类型,例如 事业编制")
+@click.option("--type", "quota_type", metavar="编制类型", default=None, help="只看一种编制类型,例如 事业编制")
 @scenario_option
 @config_option
-@format_option("table", "csv", "json")
+@format_option("text", "csv", "json")
 def balance(ledger, as_of, by, quota_type, scenario_paths, config_path, fmt):
     """编制收支表:截至某日的核定、实有、空编、超编;加 --scenario 时为方案实施后的数字。"""
     led = open_ledger(ledger, config_path)
@@ -61,7 +67,7 @@ def balance(ledger, as_of, by, quota_type, scenario_paths, config_path, fmt):
         click.echo(f"注意:截至日期 {as_of} 早于台账第一条指令的日期 {led.first_date()},此时尚无任何机构。", err=True)
     findings = result.findings
     df = result.tables.view(by, quota_type)
-    if fmt == "table":
+    if fmt == "text":
         df = df.drop(columns=[c for c in HIDDEN_COLUMNS.get(by, []) if c in df.columns])
         day = result.as_of or led.last_date()
         if day:
@@ -78,7 +84,7 @@ def balance(ledger, as_of, by, quota_type, scenario_paths, config_path, fmt):
 @click.option("--body", "body_ref", default=None, metavar="机构", help="只列此机构牵头或配合的事项(名称或“区划/名称”)")
 @scenario_option
 @config_option
-@format_option("table", "csv", "json")
+@format_option("text", "csv", "json")
 def duties(ledger, as_of, body_ref, scenario_paths, config_path, fmt):
     """责任事项清单:每项的区划、类别、牵头(主体责任)机构和配合机构。"""
     result = checked(open_ledger(ledger, config_path), as_of, rules=False, scenario_paths=scenario_paths)
@@ -91,7 +97,7 @@ def duties(ledger, as_of, body_ref, scenario_paths, config_path, fmt):
         keys = result.state.duties_of(body)
         mine = {(result.state.duties[k].name, result.state.bodies[result.state.duties[k].lead].division) for k in keys}
         df = df[[(i, c) in mine for i, c in zip(df["item"], df["division_code"])]].reset_index(drop=True)
-    echo_frame(df.drop(columns="division_code") if fmt == "table" else df, fmt)
+    echo_frame(df.drop(columns="division_code") if fmt == "text" else df, fmt)
     findings = result.findings
     if findings:
         click.echo(f"注意:台账有问题({summary_line(findings)}),结果可能不完整;运行 orgmodel check 查看。", err=True)

@@ -13,17 +13,46 @@ import pandas as pd
 
 from ..checking import Checked, check
 from ..config import ConfigError
-from ..findings import Finding, has_errors, sort_findings
+from ..findings import SEVERITY_LABELS, Finding, has_errors, sort_findings
 from ..labels import VALUE_LABELS, label
 from ..ledger import Ledger, LedgerError, load
 from ..scenario import Scenario, ScenarioError, check_after, load_scenario
 from ..schema import parse_date
-from ..text import formula_safe
+from ..text import escape_controls, formula_safe
 from ..textable import render_table
 
 PERCENT_COLUMNS = ("ratio", "ratio_with_dispatched")  # shares, shown as 45.66% in terminal tables
 EXIT_ERRORS = 1
 EXIT_UNREADABLE = 2
+
+
+class Words(click.ParamType):
+    """A choice that takes the Chinese word as well as the English one (``--by 乡镇`` is
+    ``--by township``) and gives the English; ``--help`` shows both."""
+
+    name = "choice"
+
+    def __init__(self, words: dict[str, tuple[str, ...]]):
+        self.words = words
+        self.lookup = {w: key for key, more in words.items() for w in (key, *more)}
+
+    def get_metavar(self, param, *args, **kwargs) -> str:
+        return "[" + "|".join(w for key, more in self.words.items() for w in (key, *more)) + "]"
+
+    def convert(self, value, param, ctx):
+        key = self.lookup.get(str(value).strip()) or self.lookup.get(str(value).strip().lower())
+        if key is None:
+            shown = "、".join(f"{k}({'、'.join(more)})" if more else k for k, more in self.words.items())
+            self.fail(f"“{value}”无效;可选:{shown}", param, ctx)
+        return key
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+        return [CompletionItem(w) for w in self.lookup if w.startswith(incomplete)]
+
+
+# Output formats, one set for every command: text (a table or lines), json, csv, and xlsx where a workbook is written
+FORMAT_WORDS = {"text": ("文本", "表格", "table"), "json": (), "csv": (), "xlsx": ("工作簿",)}
 
 
 class DateType(click.ParamType):
@@ -44,14 +73,17 @@ def as_of_option(fn):
 
 
 def config_option(fn):
-    return click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+    return click.option("--config", "config_path", metavar="配置文件", default=None,
                         help="省级规则配置文件(YAML),默认用台账文件夹中的 orgmodel.yaml 或内置默认值")(fn)
 
 
-def format_option(*choices: str, default: str = "table"):
+def format_option(*choices: str, default: str = "text"):
+    """``--format`` with the given formats (of text, json, csv, xlsx); ``table`` and the Chinese
+    words are accepted for text. The command gets the English name."""
     def wrap(fn):
-        return click.option("--format", "fmt", type=click.Choice(choices), default=default,
-                            show_default=True, help="输出格式")(fn)
+        words = {k: FORMAT_WORDS[k] for k in choices}
+        return click.option("--format", "fmt", type=Words(words), default=default, show_default=True,
+                            help="输出格式:text(文本表格)、json、csv")(fn)
     return wrap
 
 
@@ -77,8 +109,7 @@ def open_ledger(path: str, config_path: str | None = None) -> Ledger:
         with long_lived():
             return load(path, config_path)
     except (LedgerError, ConfigError) as exc:
-        click.echo(f"错误:{exc}", err=True)
-        sys.exit(EXIT_UNREADABLE)
+        fail(str(exc))
 
 
 def open_scenario(path: str, config) -> Scenario:
@@ -86,8 +117,17 @@ def open_scenario(path: str, config) -> Scenario:
     try:
         return load_scenario(path, config)
     except ScenarioError as exc:
-        click.echo(f"错误:{exc}", err=True)
-        sys.exit(EXIT_UNREADABLE)
+        fail(str(exc))
+
+
+def fail(message: str, code: int = EXIT_UNREADABLE):
+    """Stop with ``message``: on stderr, and also as JSON on stdout when the command was
+    asked for ``--format json`` (so a program reading stdout learns why there is no table)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.params.get("fmt") == "json":
+        click.echo(json.dumps({"error": message, "exit_code": code}, ensure_ascii=False))
+    click.echo(f"错误:{message}", err=True)
+    sys.exit(code)
 
 
 def scenario_option(fn):
@@ -104,10 +144,17 @@ def checked(ledger: Ledger, as_of: dt.date | None = None, rules: bool = True, sc
 
 
 def echo_findings(findings: list[Finding], fmt: str = "text", err: bool = False) -> None:
-    """Print findings as ``file:line: [rule] message`` lines, or as JSON records."""
+    """Print findings as ``file:line: [rule] message`` lines, as JSON records, or as CSV
+    (位置, 规则, 级别, 说明; with a BOM, text never a formula)."""
     ordered = sort_findings(findings)
     if fmt == "json":
         click.echo(json.dumps([f.to_record() for f in ordered], ensure_ascii=False, indent=2), err=err)
+        return
+    if fmt == "csv":
+        rows = [{"位置": str(f.source or ""), "规则": f.rule, "级别": SEVERITY_LABELS.get(f.severity, f.severity),
+                 "说明": escape_controls(f.message)} for f in ordered]
+        frame = pd.DataFrame(rows, columns=["位置", "规则", "级别", "说明"])
+        click.echo("\ufeff" + formula_safe(frame).to_csv(index=False), nl=False, err=err)
         return
     for f in ordered:
         click.echo(f.format(), err=err)
@@ -121,7 +168,14 @@ def summary_line(findings: list[Finding]) -> str:
     return f"共 {errors} 个错误,{warnings} 个警告{tail}" if findings else "未发现问题"
 
 
+# A file whose bytes could not be read as text at all: the input "cannot be read" (exit 2)
+UNREADABLE_RULES = frozenset({"bad-encoding", "unreadable"})
+
+
 def exit_for(findings: list[Finding]) -> int:
+    """The exit code (README, 退出码): 0 no errors, 1 errors found, 2 some input could not be read."""
+    if any(f.rule in UNREADABLE_RULES and f.severity == "error" for f in findings):
+        return EXIT_UNREADABLE
     return EXIT_ERRORS if has_errors(findings) else 0
 
 

@@ -28,11 +28,11 @@ TEMPLATES_HELP = "自定义模板文件夹(同名模板优先于内置模板)"
 
 def out_option(default: str):
     def wrap(fn):
-        fn = click.option("--templates", "templates", type=click.Path(file_okay=False), default=None,
+        fn = click.option("--templates", "templates", metavar="模板文件夹", default=None,
                           help=TEMPLATES_HELP)(fn)
         fn = click.option("--force", is_flag=True,
                           help="输出文件夹中有不是 orgmodel 生成的文件时仍然写入(这些文件保留)")(fn)
-        return click.option("--out", "out", default=default, show_default=True,
+        return click.option("--out", "out", metavar="文件夹", default=default, show_default=True,
                             help="输出文件夹(整体写入:中途中断时保留原有报表)")(fn)
     return wrap
 
@@ -112,7 +112,7 @@ def audit_report(ledger, as_of, config_path, out, templates, force):
 
 @report.command("scenario")
 @click.argument("ledger")
-@click.argument("scenario")
+@click.argument("scenario", metavar="方案文件")
 @as_of_option
 @config_option
 @out_option("reports/scenario")

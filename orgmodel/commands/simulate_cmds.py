@@ -31,10 +31,10 @@ from .simulate_render import echo_comparison, echo_simulation, simulation_json, 
 
 @click.command()
 @click.argument("ledger")
-@click.argument("scenario")
+@click.argument("scenario", metavar="方案文件")
 @as_of_option
 @config_option
-@format_option("table", "json")
+@format_option("text", "json")
 def simulate(ledger, scenario, as_of, config_path, fmt):
     """模拟改革方案:台账 + 方案指令,列出变化和方案引起的问题,不改动台账。
 
@@ -57,10 +57,10 @@ def column_names(names: list[str], paths: list[str]) -> list[str]:
 
 @click.command()
 @click.argument("ledger")
-@click.argument("scenarios", nargs=-1, required=True)
+@click.argument("scenarios", metavar="方案文件...", nargs=-1, required=True)
 @as_of_option
 @config_option
-@format_option("table", "csv", "json")
+@format_option("text", "csv", "json")
 def compare(ledger, scenarios, as_of, config_path, fmt):
     """比较多个方案:现状与各方案的全辖区总量、各乡镇编制和有变化的机构并列显示,并列出各方案的问题。"""
     led = open_ledger(ledger, config_path)
@@ -78,11 +78,11 @@ def compare(ledger, scenarios, as_of, config_path, fmt):
 
 @click.command()
 @click.argument("ledger")
-@click.argument("body")
+@click.argument("body", metavar="机构")
 @scenario_option
 @as_of_option
 @config_option
-@format_option("table", "json")
+@format_option("text", "json")
 def trace(ledger, body, scenario_paths, as_of, config_path, fmt):
     """追溯编制来源:某机构(或编制池)现有核定编制经哪些调剂、合并、编制池和文件而来。"""
     led = open_ledger(ledger, config_path)

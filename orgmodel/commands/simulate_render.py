@@ -177,7 +177,7 @@ def echo_comparison(names: list[str], sims: list, totals: pd.DataFrame, towns: p
                                  ("有变化的机构", bodies, "(无变化)")):
             click.echo(title)
             if len(df):
-                echo_frame(chinese(df), "table")
+                echo_frame(chinese(df), "text")
             else:
                 click.echo(f"  {empty}")
             click.echo("")

@@ -13,6 +13,7 @@ from ..tabular.state_sheets import state_tables
 from ..tabular.workbook import write_workbook
 from .options import (
     EXIT_UNREADABLE,
+    Words,
     as_of_option,
     checked,
     config_option,
@@ -56,7 +57,8 @@ def template(out, config_path):
 @click.option("--state", "as_state", is_flag=True,
               help="按台账模板的格式写出截至日期的状态(可再作为台账读入),而不是编制收支报表")
 @click.option("--public", is_flag=True, help="公开版:问题清单不含文件位置")
-@click.option("--encoding", type=click.Choice(sorted(ENCODINGS)), default="utf-8", show_default=True,
+@click.option("--encoding", type=Words({"utf-8": ("utf8", "UTF-8"), "gbk": ("GBK",), "gb18030": ("GB18030",)}),
+              default="utf-8", show_default=True,
               help="写 CSV 时的编码(旧系统可用 gbk)")
 @config_option
 def export(ledger, out, as_of, scenario_paths, as_state, public, encoding, config_path):

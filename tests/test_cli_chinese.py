@@ -1,0 +1,111 @@
+"""Everything the CLI itself says is Chinese: help, usage, defaults and click's own errors;
+choices take the Chinese words; --format is one set; JSON errors reach stdout."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import click
+import pytest
+from conftest import COUNTY, run_cli, write_ledger
+
+from cli import main
+from orgmodel.cli_text import CLICK_ZH, DOMAIN, LOCALE_DIR, mo_bytes
+
+# Words that may stay: names the user types (commands, option values, file kinds) and LEDGER
+ALLOWED = {"LEDGER", "JSON", "CSV", "YAML", "HTML", "Excel", "WPS", "UTF", "GBK", "YYYY", "xlsx", "orgmodel", "yaml",
+           "json", "csv", "html", "text", "table", "gbk", "utf", "index", "reports"}
+
+
+def commands(cmd: click.Command = main, path: tuple = ()):
+    yield path, cmd
+    if isinstance(cmd, click.Group):
+        for name, sub in cmd.commands.items():
+            yield from commands(sub, (*path, name))
+
+
+def typed_words() -> set[str]:
+    """Command names, option names and choice values: what a user types, not prose."""
+    out = set()
+    for path, cmd in commands():
+        out |= set(path)
+        for p in cmd.params:
+            out |= {o.lstrip("-") for o in p.opts} | {part for o in p.opts for part in o.lstrip("-").split("-")}
+            for word in getattr(p.type, "lookup", {}):
+                out |= set(re.split(r"[^A-Za-z]+", word)) | {word}
+            if isinstance(p.default, str):
+                out |= set(re.findall(r"[A-Za-z_]+", p.default))
+    return out
+
+
+def english_words(text: str, allowed: set[str]) -> list[str]:
+    text = re.sub(r"--?[\w-]+", " ", text)  # option names
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z']{2,}", text) if w not in allowed and w.strip("'") not in allowed]
+
+
+@pytest.fixture(scope="module")
+def allowed():
+    return ALLOWED | typed_words()
+
+
+def test_every_help_page_is_chinese(allowed):
+    for path, _ in commands():
+        result = run_cli(*path, "--help")
+        assert result.exit_code == 0, path
+        assert english_words(result.output, allowed) == [], (path, result.output)
+        assert "用法: orgmodel" in result.output and "选项" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ("bogus",), ("check",), ("balance", "x", "--by", "nonsense"), ("check", "x", "--nonsense"),
+    ("check", "a", "b", "c"), ("check", "x", "--as-of", "2021-13-01"), ("report",), ("simulate", "x"),
+    ("balance", "x", "--format"), ("export", "x", "y.xlsx", "--encoding", "latin-1"),
+])
+def test_usage_errors_are_chinese(args, allowed):
+    result = run_cli(*args)
+    assert result.exit_code == 2, result.output
+    assert english_words(result.output, allowed | {"bogus", "nonsense", "latin"}) == [], result.output
+    assert "错误" in result.output or "用法" in result.output
+
+
+def test_choices_take_the_chinese_words(tmp_path):
+    root = write_ledger(tmp_path, COUNTY)
+    assert run_cli("balance", root, "--by", "乡镇").stdout == run_cli("balance", root, "--by", "township").stdout
+    assert run_cli("balance", root, "--format", "表格").stdout == run_cli("balance", root, "--format", "text").stdout
+    assert run_cli("balance", root, "--format", "table").exit_code == 0  # the old name still works
+    assert "[body|机构|township|乡镇" in run_cli("balance", "--help").output
+
+
+def test_format_is_one_set_everywhere():
+    for path, cmd in commands():
+        for p in cmd.params:
+            if "--format" in p.opts:
+                words = set(p.type.words)
+                assert words <= {"text", "json", "csv", "xlsx"} and {"text", "json"} <= words, (path, words)
+
+
+def test_json_errors_go_to_stdout_with_the_exit_code(tmp_path):
+    result = run_cli("check", tmp_path / "nowhere", "--format", "json")
+    assert result.exit_code == 2
+    record = json.loads(result.stdout)
+    assert record["exit_code"] == 2 and "找不到台账" in record["error"]
+
+
+def test_check_writes_findings_as_csv(tmp_path):
+    root = write_ledger(tmp_path, COUNTY + "- {date: 2021-02-01, op: staff, body: 无此机构, actual: {行政编制: 1}}\n")
+    out = run_cli("check", root, "--format", "csv").stdout
+    assert out.startswith("\ufeff位置,规则,级别,说明") and "unknown-body,错误," in out
+
+
+def test_an_unreadable_ledger_file_exits_2(tmp_path):
+    root = write_ledger(tmp_path, COUNTY)
+    (root / "gbk.yaml").write_bytes("- {date: 2021-01-01, op: establish, name: 站, division: 东镇, category: 党政机关}\n"
+                                    .encode("gbk"))
+    result = run_cli("check", root)
+    assert result.exit_code == 2 and "[bad-encoding]" in result.output
+
+
+def test_the_shipped_catalogue_is_built_from_the_table():
+    shipped = (LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.mo").read_bytes()
+    assert shipped == mo_bytes(CLICK_ZH), "run python scripts/build_locale.py"
