@@ -94,6 +94,10 @@ def check_config(data: dict, known: dict, keys=None) -> list[Problem]:
         "grid_size": _grid_size,
         "rules": _rules,
         "templates": _templates,
+        "signoff": lambda k, v: _mapping(k, v, "{unit: 青山县委编办, preparer: 张三}") or [
+            (f"{k}.{f}", "未知的签字栏项目;可用 unit(填报单位)、preparer(制表人)、reviewer(审核人)、date(填报日期)")
+            for f in v if f not in ("unit", "preparer", "reviewer", "date")] + [
+            (f"{k}.{f}", "应为文字") for f, x in v.items() if isinstance(x, (dict, list))],
     }
     out: list[Problem] = []
     for key in (data if keys is None else keys):

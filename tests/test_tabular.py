@@ -431,11 +431,12 @@ def test_export_writes_a_printable_workbook(county, tmp_path):
     assert ws.print_title_rows == "$2:$2"  # the header row repeats; the title is in the page header
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
     header = [c.value for c in ws[2]]
-    last = [c.value for c in ws[ws.max_row]]
-    assert last[0] == "合计" and last[header.index("核定")] == 18
+    last = next([c.value for c in row] for row in ws.iter_rows() if row[0].value == "合计")
+    assert last[header.index("核定")] == 18
+    assert ws.cell(row=ws.max_row, column=1).value.startswith("填报单位:")  # the sign-off line ends the sheet
     county_sheet = book["县(市、区)编制"]
     county_header = [c.value for c in county_sheet[2]]
-    county_total = [c.value for c in county_sheet[county_sheet.max_row]]
+    county_total = next([c.value for c in row] for row in county_sheet.iter_rows() if row[0].value == "合计")
     assert county_total[county_header.index("核定")] == 18
     assert county_total[county_header.index("机构数")] is None  # a body with two types is in two rows
     over = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[header.index("超编")]]

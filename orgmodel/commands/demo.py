@@ -110,10 +110,12 @@ def write_findings(run: DemoRun) -> list[tuple[str, Path]]:
 
 def write_xlsx(run: DemoRun) -> list[tuple[str, Path]]:
     """The formatted balance workbook, the same as ``orgmodel export`` writes."""
+    from ..signoff import signoff_line
     from ..tabular.export import balance_tables
     from ..tabular.workbook import write_workbook
 
-    path = write_workbook(run.out / "balance.xlsx", balance_tables(run.checked))
+    path = write_workbook(run.out / "balance.xlsx", balance_tables(run.checked),
+                          signoff=[signoff_line(run.checked.ledger.config)])
     return [("编制收支工作簿(Excel,可打印)", path)]
 
 

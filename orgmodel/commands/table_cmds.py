@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..findings import has_errors
+from ..signoff import signoff_line
 from ..tabular.export import balance_tables, jurisdiction, write_csv_folder
 from ..tabular.state_sheets import state_tables
 from ..tabular.workbook import write_workbook
@@ -80,7 +81,8 @@ def export(ledger, out, as_of, scenario_paths, as_state, public, encoding, confi
     if _is_workbook(out):
         path = Path(out)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_workbook(path, tables)
+        # a balance workbook is printed and signed; a state workbook is data that is read back
+        write_workbook(path, tables, signoff=None if as_state else [signoff_line(led.config)])
         click.echo(f"已导出工作簿({len([t for t in tables if not t.hidden])} 个工作表):{path.resolve()}")
     else:
         try:

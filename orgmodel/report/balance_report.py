@@ -203,7 +203,7 @@ def write_balance_report(checked: Checked, out: str | Path, public: bool = False
     """
     state, tables = checked.state, checked.tables
     looks = Lookups.of(tables)
-    env, out = environment(templates), Path(out)
+    env, out = environment(templates, state.config), Path(out)
     all_entries = entries(state, {} if public else directive_notes(checked.ledger), public)
     codes = county_codes(state)
     duties = duty_rows(state, {code: township_of(state, code) for code in state.divisions})

@@ -13,6 +13,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from ..signoff import signoff_fields
+
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FONT_STACK = '"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC","SimSun",sans-serif'
 
@@ -41,8 +43,16 @@ def script_json(value) -> Markup:
     return Markup(text)
 
 
-def environment(user_dir: str | Path | None = None) -> jinja2.Environment:
-    """A jinja2 environment: the user's templates (if any) override the package's."""
+def css_string(value) -> Markup:
+    """Text as a CSS string literal (for @page margin boxes): quotes, backslashes and line
+    breaks escaped, and nothing that could close the style element."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
+    return Markup(f'"{text}"')
+
+
+def environment(user_dir: str | Path | None = None, config=None) -> jinja2.Environment:
+    """A jinja2 environment: the user's templates (if any) override the package's. ``config``
+    gives the sign-off block every page ends with."""
     loaders = [jinja2.FileSystemLoader(str(user_dir))] if user_dir else []
     loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
     env = jinja2.Environment(
@@ -55,7 +65,9 @@ def environment(user_dir: str | Path | None = None) -> jinja2.Environment:
     env.filters["num"] = number
     env.filters["pct"] = percent
     env.filters["script_json"] = script_json
+    env.filters["css_string"] = css_string
     env.globals["font_stack"] = FONT_STACK
+    env.globals["signoff"] = signoff_fields(config)
     return env
 
 

@@ -115,7 +115,7 @@ def write_scenario_report(sim: Simulation, out: str | Path,
     root = jurisdiction_name(sim.after)
     towns = [{"file": f"{AFTER_DIR}/{town_file(c)}", "name": d.name}
              for c, d in sorted(sim.after.divisions.items()) if d.level == "乡镇"]
-    page = write_page(environment(templates), "scenario.html", out / INDEX_FILE, page="scenario",
+    page = write_page(environment(templates, sim.after.config), "scenario.html", out / INDEX_FILE, page="scenario",
                       jurisdiction=root, as_of=sim.as_of, public=False, towns=towns,
                       search=linked_index(sim.after, AFTER_DIR),
                       index_file=f"{AFTER_DIR}/{INDEX_FILE}", county_file=counties_link(county_codes(sim.after), f"{AFTER_DIR}/"),
