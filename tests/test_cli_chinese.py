@@ -109,3 +109,14 @@ def test_an_unreadable_ledger_file_exits_2(tmp_path):
 def test_the_shipped_catalogue_is_built_from_the_table():
     shipped = (LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.mo").read_bytes()
     assert shipped == mo_bytes(CLICK_ZH), "run python scripts/build_locale.py"
+
+
+def test_shell_completion_offers_commands_and_chinese_values(monkeypatch):
+    from click.testing import CliRunner
+
+    def complete(words: str, cword: int) -> str:
+        env = {"_ORGMODEL_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+        return CliRunner().invoke(main, [], env=env, prog_name="orgmodel").output
+
+    assert "plain,balance" in complete("orgmodel bal", 1)
+    assert "plain,乡镇" in complete("orgmodel balance x --by 乡", 4)
