@@ -17,6 +17,7 @@ from orgmodel.commands.demo import demo  # noqa: E402
 from orgmodel.commands.ledger_cmds import balance, check, duties  # noqa: E402
 from orgmodel.commands.report_cmds import report  # noqa: E402
 from orgmodel.commands.simulate_cmds import compare, simulate, trace  # noqa: E402
+from orgmodel.commands.store_cmds import STORE_COMMANDS  # noqa: E402
 from orgmodel.commands.table_cmds import export, template  # noqa: E402
 
 EXIT_INTERNAL = 3
@@ -56,7 +57,7 @@ def main():
     """orgmodel:机构编制台账、改革模拟与编制报表。"""
 
 
-for command in (check, balance, duties, simulate, compare, trace, report, export, template, demo):
+for command in (check, balance, duties, simulate, compare, trace, report, export, template, demo, *STORE_COMMANDS):
     main.add_command(command)
 
 

@@ -58,11 +58,18 @@ def load_config(path: str | Path | None = None) -> Config:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
-        user = yaml.safe_load(text) or {}
     except OSError as exc:
         raise ConfigError(f"{p}: 无法读取配置文件({os_error_text(exc)})") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{p}: [config] 配置文件不是 UTF-8 编码;请在编辑器中另存为 UTF-8") from exc
+    return load_config_text(text, str(p))
+
+
+def load_config_text(text: str, p: str) -> Config:
+    """The defaults overridden by the YAML ``text`` (named ``p`` in messages); see :func:`load_config`."""
+    data = copy.deepcopy(_defaults())
+    try:
+        user = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
         raise ConfigError(f"{p}:{line}: [config] 配置文件不是合法的 YAML;请检查缩进、冒号和引号") from exc

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from . import tabular  # noqa: F401  (registers the workbook and CSV readers)
-from .config import LEDGER_CONFIG_NAME, Config, load_config
+from .config import LEDGER_CONFIG_NAME, Config, load_config, load_config_text
 from .directive import Directive
 from .findings import ERROR, WARNING, Finding, Source
 from .ops import OPS
@@ -141,6 +141,15 @@ def read_directives(files: list[tuple[Path, str]], config: Config,
     return directives, findings
 
 
+def read_records(items: list[RawItem], config: Config, refused: list[Refused] | None = None
+                 ) -> tuple[list[Directive], list[Finding]]:
+    """Validate items that an origin (a store) read; return unsorted directives and findings."""
+    directives, findings = [], []
+    with collector_paused():
+        validate(items, config, directives, findings, refused)
+    return directives, findings
+
+
 class Origin(Protocol):
     """Where a ledger comes from. ``read`` gives its directives (unsorted) and findings;
     ``config_path`` is its own configuration file, if it has one; ``files`` names what was read."""
@@ -220,7 +229,11 @@ def load(path: str | Path, config_path: str | Path | None = None) -> Ledger:
     in the folder) if present, else the shipped defaults.
     """
     origin = open_origin(path)
-    config = load_config(config_path if config_path is not None else origin.config_path)
+    text = getattr(origin, "config_text", None)  # a store keeps the ledger's config inside it
+    if config_path is None and text is not None:
+        config = load_config_text(text, f"{path}(配置)")
+    else:
+        config = load_config(config_path if config_path is not None else origin.config_path)
     directives, findings = origin.read(config)
     directives.sort(key=sort_key)
     if not directives and not any(f.severity == ERROR for f in findings):
@@ -228,3 +241,7 @@ def load(path: str | Path, config_path: str | Path | None = None) -> Ledger:
         raise LedgerError(f"{path}: 台账中没有任何指令({files} 为空或只有注释);请先写入指令,"
                           f"或用 orgmodel template 生成工作簿模板填写")
     return Ledger(directives, findings, config, str(path), list(origin.files), list(getattr(origin, "refused", [])))
+
+
+# The ledger database plugs in as an origin (it needs the loader above, hence at the end).
+from .store import origin as _store_origin  # noqa: E402,F401

@@ -14,7 +14,7 @@ from cli import main
 from orgmodel.cli_text import CLICK_ZH, DOMAIN, LOCALE_DIR, mo_bytes
 
 # Words that may stay: names the user types (commands, option values, file kinds) and LEDGER
-ALLOWED = {"LEDGER", "JSON", "CSV", "YAML", "HTML", "Excel", "WPS", "UTF", "GBK", "YYYY", "xlsx", "orgmodel", "yaml",
+ALLOWED = {"LEDGER", "SQLite", "git", "JSON", "CSV", "YAML", "HTML", "Excel", "WPS", "UTF", "GBK", "YYYY", "xlsx", "orgmodel", "yaml",
            "json", "csv", "html", "text", "table", "gbk", "utf", "index", "reports"}
 
 

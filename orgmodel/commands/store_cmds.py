@@ -1,0 +1,203 @@
+"""The office's ledger database: ``init``, ``import``, ``commit``, ``correct``, ``log``,
+``dump`` and ``verify`` (every other command reads a database as a LEDGER)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..findings import has_errors
+from ..store import REVERSE_OP, Store, StoreError, raw_of
+from ..store.origin import CONFIG_SETTING
+from ..store.yaml_dump import write_yaml_ledger
+from .options import (
+    EXIT_UNREADABLE,
+    DateType,
+    checked,
+    echo_findings,
+    echo_frame,
+    fail,
+    format_option,
+    long_lived,
+    open_ledger,
+    open_scenario,
+    summary_line,
+)
+
+
+def _store(path: str, create: bool = False) -> Store:
+    try:
+        return Store(path, create=create)
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def _who(by: str | None) -> str:
+    if by and by.strip():
+        return by.strip()
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name on this system
+        return "(未署名)"
+
+
+@click.command("init")
+@click.argument("db", metavar="数据库")
+def init_db(db):
+    """新建台账数据库(SQLite 文件,无需服务器)。之后用 orgmodel import 导入台账。"""
+    with _store(db, create=True) as store:
+        click.echo(f"已新建台账数据库:{Path(db).resolve()}(数据库架构第 {store.version()} 版)")
+
+
+@click.command("import")
+@click.argument("db", metavar="数据库")
+@click.argument("source", metavar="台账")
+@click.option("--by", "by", metavar="姓名", default=None, help="记录人(默认:本机用户名)")
+@click.option("--allow-rule-errors", is_flag=True,
+              help="台账读入无误、只有规则检查的错误(如超编)时也导入:这些是台账如实记录的情况")
+def import_ledger(db, source, by, allow_rule_errors):
+    """把台账(YAML 文件夹、工作簿或 CSV 文件夹)导入数据库,作为一批记录。台账有错误时不导入,什么也不写。"""
+    led = open_ledger(source)
+    with long_lived():
+        result = checked(led)
+    blocking = result.ledger_findings if allow_rule_errors else result.findings
+    if has_errors(blocking):
+        echo_findings(blocking, err=True)
+        click.echo(f"台账有错误({summary_line(blocking)}),未导入;请先修正以上问题"
+                   + ("" if allow_rule_errors else "(只有超编等规则问题时可加 --allow-rule-errors)"), err=True)
+        sys.exit(1)
+    settings = {}
+    if led.config.path:
+        settings[CONFIG_SETTING] = Path(led.config.path).read_text(encoding="utf-8")
+    with _store(db) as store:
+        try:
+            batch = store.append("import", _who(by), str(source), led.directives, settings)
+        except StoreError as exc:
+            fail(str(exc))
+    click.echo(f"已导入 {batch.count} 条记录(第 {batch.first}–{batch.last} 号,批次 {batch.id}):{source}")
+
+
+@click.command("commit")
+@click.argument("db", metavar="数据库")
+@click.argument("scenario", metavar="方案文件")
+@click.option("--by", "by", metavar="姓名", required=True, help="记录人")
+def commit(db, scenario, by):
+    """把已批准的方案(方案文件中的指令)追加进数据库;方案引起错误时不写入。"""
+    from ..scenario import simulate
+
+    led = open_ledger(db)
+    plan = open_scenario(scenario, led.config)
+    with long_lived():
+        sim = simulate(led, plan)
+    if has_errors(sim.findings):
+        echo_findings(sim.findings, err=True)
+        click.echo(f"方案引起错误({summary_line(sim.findings)}),未写入;请先修正方案", err=True)
+        sys.exit(1)
+    if not plan.directives:
+        fail(f"{scenario}: 方案中没有指令,未写入")
+    with _store(db) as store:
+        try:
+            batch = store.append("commit", _who(by), str(scenario), sorted(plan.directives, key=_order))
+        except StoreError as exc:
+            fail(str(exc))
+    click.echo(f"已写入 {batch.count} 条记录(第 {batch.first}–{batch.last} 号,批次 {batch.id}),记录人 {by}")
+
+
+def _order(d):
+    from ..parse import sort_key
+    return sort_key(d)
+
+
+@click.command("correct")
+@click.argument("db", metavar="数据库")
+@click.argument("record", type=int, metavar="记录号")
+@click.option("--by", "by", metavar="姓名", required=True, help="记录人")
+@click.option("--doc", "doc", metavar="文号", required=True, help="冲正依据的文号")
+@click.option("--reason", metavar="原因", default=None, help="冲正原因")
+def correct(db, record, by, doc, reason):
+    """冲正:追加一条记录,把第 N 号记录从台账中去掉(原记录保留,orgmodel log 中两条都可见)。"""
+    with _store(db) as store:
+        try:
+            batch = store.reverse(record, _who(by), doc, reason)
+        except StoreError as exc:
+            fail(str(exc))
+    click.echo(f"已冲正第 {record} 号记录(冲正记录为第 {batch.first} 号)")
+
+
+@click.command("log")
+@click.argument("db", metavar="数据库")
+@click.option("--body", metavar="机构", default=None, help="只列涉及此机构(名称或“区划/名称”)的记录")
+@click.option("--since", type=DateType(), default=None, help="只列此日期及以后的记录")
+@click.option("--doc", "doc", metavar="文号", default=None, help="只列此文号的记录")
+@format_option("text", "json", "csv")
+def log(db, body, since, doc, fmt):
+    """台账记录的历史:记录号、日期、指令、文号、记录人、记录时间,以及冲正关系。"""
+    import pandas as pd
+
+    from ..ops import OPS
+
+    with _store(db) as store:
+        rows = store.history()
+    out = []
+    for r in rows:
+        text = r["body"]
+        if since and r["date"] < since.isoformat():
+            continue
+        if doc and (r["doc"] or "") != doc:
+            continue
+        if body and body not in json.dumps(json.loads(text).get("fields", {}), ensure_ascii=False):
+            continue
+        label = REVERSE_OP if r["op"] == REVERSE_OP else (OPS[r["op"]].label if r["op"] in OPS else r["op"])
+        what = _summary(r["op"], text)
+        status = f"冲正第 {r['reverses']} 号" if r["reverses"] else (f"已被第 {r['reversed_by']} 号冲正" if r["reversed_by"] else "")
+        out.append({"记录号": r["id"], "日期": r["date"], "指令": label, "内容": what, "文号": r["doc"] or "",
+                    "记录人": r["recorded_by"], "记录时间": r["recorded_at"], "状态": status})
+    frame = pd.DataFrame(out, columns=["记录号", "日期", "指令", "内容", "文号", "记录人", "记录时间", "状态"])
+    echo_frame(frame, fmt)
+
+
+def _summary(op: str, body: str) -> str:
+    if op == REVERSE_OP:
+        data = json.loads(body)
+        return data.get("reason") or ""
+    raw = raw_of(body)
+    parts = [f"{k}: {v}" for k, v in raw.items() if k not in ("date", "op", "doc", "note")]
+    text = ", ".join(parts)
+    return text if len(text) <= 80 else text[:80] + "…"
+
+
+@click.command("dump")
+@click.argument("db", metavar="数据库")
+@click.argument("out", metavar="输出文件夹")
+def dump(db, out):
+    """把数据库中的台账写成 YAML 文件夹(可读、可比较,用于备份或放进 git);它作为台账读入时结果与数据库相同。"""
+    with _store(db) as store:
+        rows = list(store.effective())
+        config_text = store.settings().get(CONFIG_SETTING)
+    folder = Path(out)
+    if folder.exists() and any(folder.iterdir()):
+        fail(f"{folder} 不是空文件夹;请指定一个新的或空的文件夹")
+    paths = write_yaml_ledger(folder, [(r["id"], raw_of(r["body"])) for r in rows], config_text)
+    click.echo(f"已写出 {len(rows)} 条记录到 {len(paths)} 个文件:{folder.resolve()}")
+
+
+@click.command("verify")
+@click.argument("db", metavar="数据库")
+def verify(db):
+    """核对记录的哈希链:每条记录与上一条相连,任何事后改动都会显示出来。"""
+    with _store(db) as store:
+        count, problems = store.verify()
+    for p in problems:
+        click.echo(f"{db}: [chain-broken] {p}")
+    if problems:
+        click.echo(f"哈希链在 {len(problems)} 处不符(共 {count} 条记录);数据库可能被绕过 orgmodel 改动过")
+        sys.exit(1)
+    click.echo(f"哈希链完好:共 {count} 条记录")
+
+
+STORE_COMMANDS = [init_db, import_ledger, commit, correct, log, dump, verify]
+__all__ = ["EXIT_UNREADABLE", "STORE_COMMANDS"]

@@ -1,0 +1,315 @@
+"""The office's ledger of record: a SQLite database that keeps every change.
+
+Records are only ever appended, in batches (an import, a commit of a scenario, a
+correction) that say who recorded them, when, and from where. A correction (冲正) is a
+record that reverses an earlier one by number; replay leaves both out. Each record carries
+a SHA-256 hash chained to the record before it (over its canonical form, its batch's who
+and when, and the previous hash), so any change made behind orgmodel's back shows in
+:meth:`Store.verify`. Writes take SQLite's write lock for the whole batch (``BEGIN
+IMMEDIATE``), so a batch lands whole or not at all, and two clerks committing at once land
+one after the other, or the second is told the database is busy after a bounded wait.
+
+:mod:`orgmodel.store.origin` plugs the store into the ledger loader, so every command that
+takes a LEDGER takes a database file too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..directive import Directive
+from ..findings import CellSource, RecordSource, Source
+from .schema import MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# how long a writer waits for another clerk's write to finish (ORGMODEL_BUSY_SECONDS overrides it)
+BUSY_SECONDS = float(os.environ.get("ORGMODEL_BUSY_SECONDS", "10"))
+GENESIS = "0" * 64
+REVERSE_OP = "冲正"
+
+
+class StoreError(Exception):
+    """The database cannot be used (a Chinese message says why and what to do)."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the write lock longer than :data:`BUSY_SECONDS`."""
+
+
+def is_store(path: Path) -> bool:
+    """True when ``path`` is an SQLite database file (by its first bytes)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+# -- the canonical form ------------------------------------------------------------------
+def _plain(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def canonical_body(d: Directive) -> str:
+    """A directive as compact JSON (fields in the order written): what is stored, hashed and read back."""
+    body = {"date": d.date.isoformat(), "op": d.op, "fields": _plain(d.fields)}
+    if d.doc is not None:
+        body["doc"] = d.doc
+    if d.note is not None:
+        body["note"] = d.note
+    # keys keep the order they were written in: it is the order lists and breakdowns are shown in
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def raw_of(body: str) -> dict:
+    """The stored body as the raw mapping the validator reads (as a reader would give it)."""
+    data = json.loads(body)
+    raw = {"date": data["date"], "op": data["op"], **data.get("fields", {})}
+    for key in ("doc", "note"):
+        if key in data:
+            raw[key] = data[key]
+    return raw
+
+
+def _origin_columns(source: Source) -> tuple:
+    if isinstance(source, RecordSource):
+        source = source.origin or Source(source.file, 0)
+    if isinstance(source, CellSource):
+        return source.file, source.line, source.sheet, source.column
+    return source.file, source.line, None, None
+
+
+def origin_of(row) -> Source | None:
+    """Where a stored record was first read from."""
+    file, line, sheet, column = row["origin_file"], row["origin_line"], row["origin_sheet"], row["origin_column"]
+    if file is None:
+        return None
+    if sheet is not None or column is not None:
+        return CellSource(file, line or 0, sheet or "", column or "")
+    return Source(file, line or 0)
+
+
+def chain_hash(prev: str, row: dict) -> str:
+    """The hash of one record: SHA-256 over the previous hash and the record's canonical form."""
+    keys = ("id", "batch", "date", "op", "doc", "body", "origin_file", "origin_line", "origin_sheet", "origin_column",
+            "reverses", "recorded_by", "recorded_at", "kind")
+    text = json.dumps([row.get(k) for k in keys], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{prev}\n{text}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one write added: its batch number and its first and last record numbers."""
+
+    id: int
+    first: int
+    last: int
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1 if self.last >= self.first else 0
+
+
+class Store:
+    """One ledger database (see the module docstring)."""
+
+    def __init__(self, path: str | Path, create: bool = False):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"{path}: 找不到数据库文件;新建请用 orgmodel init")
+        if create and self.path.exists() and self.path.stat().st_size > 0:
+            raise StoreError(f"{path}: 文件已存在;请换一个文件名,或直接使用它")
+        if not create and not is_store(self.path):
+            raise StoreError(f"{path}: 不是 orgmodel 数据库(不是 SQLite 文件)")
+        try:
+            self.db = sqlite3.connect(str(self.path), timeout=BUSY_SECONDS, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise _store_error(exc, self.path) from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- schema ----------------------------------------------------------------------
+    def version(self) -> int:
+        row = self.db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return row[0] or 0
+
+    def _migrate(self) -> None:
+        self.db.execute(MIGRATIONS_TABLE)
+        have = self.version()
+        if have > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: 此数据库由较新版本的 orgmodel 建立(数据库架构第 {have} 版,本程序只支持到第 "
+                             f"{SCHEMA_VERSION} 版);请升级 orgmodel 后再用,数据库未作任何改动")
+        for number, description, statements in MIGRATIONS:
+            if number <= have:
+                continue
+            with self._writing():
+                for sql in statements:
+                    self.db.execute(sql)
+                self.db.execute("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+                                (number, description, _now()))
+
+    # -- writing ---------------------------------------------------------------------
+    def _writing(self):
+        return _Transaction(self)
+
+    def append(self, kind: str, by: str, source: str, directives: list[Directive], settings: dict | None = None,
+               note: str | None = None) -> Batch:
+        """Append ``directives`` as one batch (all or nothing); ``settings`` (the ledger's config
+        text, say) are stored with it."""
+        with self._writing():
+            batch, at = self._new_batch(kind, by, source, note)
+            prev, first = self._last_hash(), self._next_id()
+            rows = []
+            for n, d in enumerate(directives):
+                row = {"id": first + n, "batch": batch, "date": d.date.isoformat(), "op": d.op, "doc": d.doc,
+                       "body": canonical_body(d), "reverses": None, "recorded_by": by, "recorded_at": at, "kind": kind}
+                row["origin_file"], row["origin_line"], row["origin_sheet"], row["origin_column"] = _origin_columns(d.source)
+                row["prev_hash"], row["hash"] = prev, chain_hash(prev, row)
+                prev = row["hash"]
+                rows.append(row)
+            self.db.executemany(INSERT, rows)
+            for name, value in (settings or {}).items():
+                self.db.execute("INSERT INTO settings (batch, name, value) VALUES (?, ?, ?)", (batch, name, value))
+        return Batch(batch, first, first + len(rows) - 1)
+
+    def reverse(self, record: int, by: str, doc: str, reason: str | None = None) -> Batch:
+        """Append a correction (冲正) that takes record ``record`` out of the ledger."""
+        with self._writing():
+            target = self.db.execute("SELECT id, op, reverses FROM directives WHERE id = ?", (record,)).fetchone()
+            if target is None:
+                raise StoreError(f"没有第 {record} 号记录;请用 orgmodel log 查看记录号")
+            if target["reverses"] is not None:
+                raise StoreError(f"第 {record} 号记录本身是冲正记录,不能再冲正")
+            done = self.db.execute("SELECT id FROM directives WHERE reverses = ?", (record,)).fetchone()
+            if done is not None:
+                raise StoreError(f"第 {record} 号记录已由第 {done['id']} 号记录冲正")
+            batch, at = self._new_batch("correct", by, f"冲正第 {record} 号记录", reason)
+            body = json.dumps({"reverses": record, "reason": reason or ""}, ensure_ascii=False, sort_keys=True,
+                              separators=(",", ":"))
+            row = {"id": self._next_id(), "batch": batch, "date": at[:10], "op": REVERSE_OP, "doc": doc, "body": body,
+                   "reverses": record, "origin_file": None, "origin_line": None, "origin_sheet": None,
+                   "origin_column": None, "recorded_by": by, "recorded_at": at, "kind": "correct"}
+            prev = self._last_hash()
+            row["prev_hash"], row["hash"] = prev, chain_hash(prev, row)
+            self.db.execute(INSERT, row)
+        return Batch(batch, row["id"], row["id"])
+
+    def _new_batch(self, kind: str, by: str, source: str, note: str | None) -> tuple[int, str]:
+        at = _now()
+        cur = self.db.execute("INSERT INTO batches (kind, recorded_by, recorded_at, source, note) VALUES (?, ?, ?, ?, ?)",
+                              (kind, by, at, source, note))
+        return cur.lastrowid, at
+
+    def _last_hash(self) -> str:
+        row = self.db.execute("SELECT hash FROM directives ORDER BY id DESC LIMIT 1").fetchone()
+        return row["hash"] if row else GENESIS
+
+    def _next_id(self) -> int:
+        return self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM directives").fetchone()[0]
+
+    # -- reading ---------------------------------------------------------------------
+    def settings(self) -> dict[str, str]:
+        """The latest value of each setting."""
+        rows = self.db.execute("SELECT name, value FROM settings ORDER BY id").fetchall()
+        return {r["name"]: r["value"] for r in rows}
+
+    def effective(self) -> Iterator[sqlite3.Row]:
+        """The records replay uses, in record order: not corrections, not reversed."""
+        return self.db.execute("""SELECT d.* FROM directives d
+                                  WHERE d.reverses IS NULL
+                                  AND NOT EXISTS (SELECT 1 FROM directives c WHERE c.reverses = d.id)
+                                  ORDER BY d.id""")
+
+    def history(self) -> list[sqlite3.Row]:
+        """Every record with its batch's who, when and source, in record order."""
+        return self.db.execute("""SELECT d.*, b.recorded_by, b.recorded_at, b.kind, b.source,
+                                  (SELECT c.id FROM directives c WHERE c.reverses = d.id) AS reversed_by
+                                  FROM directives d JOIN batches b ON b.id = d.batch ORDER BY d.id""").fetchall()
+
+    def verify(self) -> tuple[int, list[str]]:
+        """``(records checked, problems)``: every record's hash recomputed along the chain."""
+        problems, prev, count = [], GENESIS, 0
+        for row in self.history():
+            count += 1
+            data = dict(row)
+            if data["prev_hash"] != prev:
+                problems.append(f"第 {data['id']} 号记录:链接的上一条哈希不符(记录被删除、插入或改动过)")
+            if chain_hash(data["prev_hash"], data) != data["hash"]:
+                problems.append(f"第 {data['id']} 号记录:内容与其哈希不符(记录或其批次信息被改动过)")
+            prev = data["hash"]
+        return count, problems
+
+
+INSERT = """INSERT INTO directives (id, batch, date, op, doc, body, origin_file, origin_line, origin_sheet, origin_column,
+            reverses, prev_hash, hash) VALUES (:id, :batch, :date, :op, :doc, :body, :origin_file, :origin_line,
+            :origin_sheet, :origin_column, :reverses, :prev_hash, :hash)"""
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any error: a batch is whole or absent."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def __enter__(self):
+        try:
+            self.store.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _store_error(exc, self.store.path) from exc
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if kind is None:
+            try:
+                self.store.db.execute("COMMIT")
+                return False
+            except sqlite3.OperationalError as commit_exc:
+                self.store.db.execute("ROLLBACK")
+                raise _store_error(commit_exc, self.store.path) from commit_exc
+        self.store.db.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise _store_error(exc, self.store.path) from exc
+        return False
+
+
+def _store_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return StoreBusy(f"{path}: 数据库正忙(另一位同事正在写入,已等待 {BUSY_SECONDS} 秒);请稍后再试,本次没有写入任何内容")
+    if "not a database" in text or "malformed" in text:
+        return StoreError(f"{path}: 数据库文件已损坏或不是 orgmodel 数据库;请用备份(orgmodel dump 的结果)恢复")
+    if "只能追加" in text:
+        return StoreError(f"{path}: 台账记录只能追加,不能修改或删除;更正请用 orgmodel correct")
+    return StoreError(f"{path}: 数据库操作失败({type(exc).__name__});本次没有写入任何内容")
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+__all__ = ["Batch", "REVERSE_OP", "Store", "StoreBusy", "StoreError", "canonical_body", "is_store", "origin_of",
+           "raw_of"]

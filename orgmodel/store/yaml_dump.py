@@ -1,0 +1,58 @@
+"""Write a ledger's directives as a folder of YAML files that reads back the same.
+
+One file per year (``2021.yaml`` …), one flow-style line per directive in record order, so
+the files diff line by line and load on the fast path; every text is double-quoted (JSON
+escapes are YAML's too), so no value changes type on the way back.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def flow(value) -> str:
+    """``value`` as a YAML flow scalar or collection that YAML reads back as the same value."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{flow(str(k))}: {flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(flow(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def line_of(raw: dict) -> str:
+    first = {k: raw[k] for k in ("date", "op") if k in raw}
+    rest = {k: v for k, v in raw.items() if k not in first}
+    items = [f"date: {first['date']}", f"op: {first['op']}"] + [f"{flow(str(k))}: {flow(v)}" for k, v in rest.items()]
+    return "- {" + ", ".join(items) + "}"
+
+
+def write_yaml_ledger(folder: Path, records: list[tuple[int, dict]], config_text: str | None) -> list[Path]:
+    """Write ``records`` ([(record number, raw directive)]) under ``folder``; return the files written.
+    A ``records.tsv`` beside them maps each file line to its record number."""
+    folder.mkdir(parents=True, exist_ok=True)
+    by_year: dict[str, list[tuple[int, str]]] = {}
+    for number, raw in records:
+        by_year.setdefault(str(raw["date"])[:4], []).append((number, line_of(raw)))
+    written = []
+    index = ["文件\t行\t记录号"]
+    for year, lines in sorted(by_year.items()):
+        path = folder / f"{year}.yaml"
+        path.write_text("".join(f"{text}\n" for _, text in lines), encoding="utf-8")
+        index += [f"{path.name}\t{i}\t{n}" for i, (n, _) in enumerate(lines, 1)]
+        written.append(path)
+    (folder / "records.tsv").write_text("\n".join(index) + "\n", encoding="utf-8")
+    if config_text:
+        (folder / "orgmodel.yaml").write_text(config_text, encoding="utf-8")
+        written.append(folder / "orgmodel.yaml")
+    return written

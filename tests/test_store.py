@@ -1,0 +1,169 @@
+"""The ledger database: it replays exactly what its sources give, keeps every change with who
+and when, never half-writes or silently loses one, and shows any change made behind its back."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import COUNTY, balance_json, run_cli, write_ledger
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "demo"
+DOC = "doc: 青编〔2021〕1号"
+LEDGER = COUNTY + f"""\
+- {{date: 2021-01-01, op: approve, body: 东镇/党政办, type: 行政编制, amount: 10, {DOC}}}
+- {{date: 2021-01-01, op: approve, body: 县委办, type: 行政编制, amount: 20, {DOC}}}
+"""
+PLAN = f"""\
+name: 调剂方案
+directives:
+  - {{date: 2022-01-01, op: transfer, from: 县委办, to: 东镇/党政办, type: 行政编制, amount: 2, {DOC}}}
+"""
+
+
+def records(db: Path) -> int:
+    with sqlite3.connect(db) as con:
+        return con.execute("SELECT COUNT(*) FROM directives").fetchone()[0]
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "台账.db"
+    assert run_cli("init", path).exit_code == 0
+    led = write_ledger(tmp_path / "led", LEDGER)
+    assert run_cli("import", path, led, "--by", "张三").exit_code == 0
+    return path
+
+
+def test_the_demo_replays_from_the_store_exactly_as_from_its_files(tmp_path):
+    path = tmp_path / "office.db"
+    run_cli("init", path)
+    result = run_cli("import", path, DEMO, "--by", "张三")
+    assert result.exit_code == 0 and "已导入 2253 条记录" in result.output
+    for view in ("body", "township", "county", "total", "leaders", "sinking", "off_quota"):
+        assert balance_json(path, "--by", view) == balance_json(DEMO, "--by", view), view
+    from_files = json.loads(run_cli("check", DEMO, "--format", "json").stdout)
+    from_store = json.loads(run_cli("check", path, "--format", "json").stdout)
+    assert [(f["rule"], f["message"]) for f in from_store] == [(f["rule"], f["message"]) for f in from_files]
+    # each finding names the original line and the record
+    assert all(f["source"].endswith(")") and "(记录 " in f["source"] and ".yaml:" in f["source"] for f in from_store)
+
+
+def test_a_workbook_import_keeps_the_cell_each_record_came_from(tmp_path):
+    path = tmp_path / "office.db"
+    run_cli("init", path)
+    assert run_cli("import", path, DEMO / "栖澜市台账.xlsx", "--by", "张三").exit_code == 0
+    found = json.loads(run_cli("check", path, "--format", "json").stdout)
+    assert any("栖澜市台账.xlsx!" in f["source"] and "(记录 " in f["source"] for f in found)
+
+
+def test_import_refuses_a_ledger_with_errors_and_writes_nothing(tmp_path):
+    path = tmp_path / "office.db"
+    run_cli("init", path)
+    bad = write_ledger(tmp_path / "bad", LEDGER + "- {date: 2021-02-01, op: staff, body: 无此机构, actual: {行政编制: 1}}\n")
+    result = run_cli("import", path, bad)
+    assert result.exit_code == 1 and "未导入" in result.output and "[unknown-body]" in result.output
+    assert records(path) == 0
+
+
+def test_commit_appends_an_approved_plan_and_refuses_one_with_errors(db, tmp_path):
+    plan = tmp_path / "方案.yaml"
+    plan.write_text(PLAN, encoding="utf-8")
+    result = run_cli("commit", db, plan, "--by", "李四")
+    assert result.exit_code == 0 and "已写入 1 条记录" in result.output
+    assert {r["body"]: r["approved"] for r in balance_json(db, "--by", "body") if r["approved"]}["党政办"] == 12
+    bad = tmp_path / "坏方案.yaml"
+    bad.write_text(PLAN.replace("amount: 2", "amount: 200"), encoding="utf-8")
+    before = records(db)
+    result = run_cli("commit", db, bad, "--by", "李四")
+    assert result.exit_code == 1 and "未写入" in result.output and records(db) == before
+
+
+def test_a_correction_reverses_a_record_and_the_log_shows_both(db, tmp_path):
+    plan = tmp_path / "方案.yaml"
+    plan.write_text(PLAN, encoding="utf-8")
+    run_cli("commit", db, plan, "--by", "李四")
+    last = records(db)
+    result = run_cli("correct", db, last, "--by", "王五", "--doc", "青编〔2022〕9号", "--reason", "录入错误")
+    assert result.exit_code == 0
+    assert {r["body"]: r["approved"] for r in balance_json(db, "--by", "body") if r["approved"]}["党政办"] == 10
+    log = json.loads(run_cli("log", db, "--format", "json").stdout)
+    assert log[-2]["状态"] == f"已被第 {last + 1} 号冲正" and log[-1]["状态"] == f"冲正第 {last} 号"
+    assert log[-1]["记录人"] == "王五" and log[-1]["文号"] == "青编〔2022〕9号" and log[-2]["记录人"] == "李四"
+    again = run_cli("correct", db, last, "--by", "王五", "--doc", "x")
+    assert again.exit_code == 2 and "已由第" in again.output
+    assert run_cli("correct", db, 9999, "--by", "王五", "--doc", "x").exit_code == 2
+
+
+def test_log_filters_by_body_date_and_document(db, tmp_path):
+    plan = tmp_path / "方案.yaml"
+    plan.write_text(PLAN.replace("青编〔2021〕1号", "青编〔2022〕3号"), encoding="utf-8")
+    run_cli("commit", db, plan, "--by", "李四")
+    by_doc = json.loads(run_cli("log", db, "--doc", "青编〔2022〕3号", "--format", "json").stdout)
+    assert [r["指令"] for r in by_doc] == ["调剂"]
+    assert len(json.loads(run_cli("log", db, "--since", "2022-01-01", "--format", "json").stdout)) == 1
+    assert all("县委办" in r["内容"] for r in json.loads(run_cli("log", db, "--body", "县委办", "--format", "json").stdout))
+
+
+def test_records_cannot_be_changed_and_a_change_behind_orgmodels_back_shows(db):
+    with sqlite3.connect(db) as con, pytest.raises(sqlite3.DatabaseError, match="只能追加"):
+        con.execute("UPDATE directives SET doc = 'x' WHERE id = 3")
+    assert run_cli("verify", db).exit_code == 0
+    with sqlite3.connect(db) as con:  # someone drops the guard and edits a record
+        con.execute("DROP TRIGGER directives_no_update")
+        con.execute("UPDATE directives SET body = replace(body, '10', '99') WHERE id = 9")
+    result = run_cli("verify", db)
+    assert result.exit_code == 1 and "第 9 号记录:内容与其哈希不符" in result.output
+
+
+def test_a_database_from_a_newer_orgmodel_is_refused_unchanged(db):
+    with sqlite3.connect(db) as con:
+        con.execute("INSERT INTO schema_migrations VALUES (99, 'future', 'x')")
+    before = db.read_bytes()
+    result = run_cli("check", db)
+    assert result.exit_code == 2 and "较新版本的 orgmodel" in result.output
+    assert db.read_bytes() == before
+
+
+def test_dump_writes_yaml_that_replays_the_same(db, tmp_path):
+    out = tmp_path / "备份"
+    assert run_cli("dump", db, out).exit_code == 0
+    assert balance_json(out, "--by", "body") == balance_json(db, "--by", "body")
+    assert run_cli("dump", db, out).exit_code == 2  # not into a folder that has files
+
+
+def test_a_busy_database_is_told_and_nothing_is_written(db, tmp_path):
+    plan = tmp_path / "方案.yaml"
+    plan.write_text(PLAN, encoding="utf-8")
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another clerk is in the middle of a write
+    try:
+        env = {**os.environ, "ORGMODEL_BUSY_SECONDS": "0.5"}
+        result = subprocess.run([sys.executable, str(ROOT / "cli.py"), "commit", str(db), str(plan), "--by", "李四"],
+                                capture_output=True, text=True, env=env, timeout=120)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 2 and "数据库正忙" in result.stderr
+    assert records(db) == LEDGER.count("\n")
+
+
+def test_two_clerks_committing_at_once_both_land_whole(db, tmp_path):
+    procs = []
+    for n in range(2):
+        plan = tmp_path / f"方案{n}.yaml"
+        plan.write_text(PLAN.replace("amount: 2", f"amount: {n + 1}"), encoding="utf-8")
+        procs.append(subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "commit", str(db), str(plan),
+                                       "--by", f"科员{n}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    outcomes = [p.wait(timeout=120) for p in procs]
+    assert outcomes == [0, 0], [p.stderr.read() for p in procs]
+    assert run_cli("verify", db).exit_code == 0
+    log = json.loads(run_cli("log", db, "--format", "json").stdout)
+    assert sorted(r["记录人"] for r in log[-2:]) == ["科员0", "科员1"]
+    assert {r["body"]: r["approved"] for r in balance_json(db, "--by", "body") if r["approved"]}["党政办"] == 13
