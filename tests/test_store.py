@@ -167,3 +167,22 @@ def test_two_clerks_committing_at_once_both_land_whole(db, tmp_path):
     log = json.loads(run_cli("log", db, "--format", "json").stdout)
     assert sorted(r["记录人"] for r in log[-2:]) == ["科员0", "科员1"]
     assert {r["body"]: r["approved"] for r in balance_json(db, "--by", "body") if r["approved"]}["党政办"] == 13
+
+
+def test_records_read_back_as_the_very_directives_that_were_stored(tmp_path):
+    """Read under the stored config the records are rebuilt without validating again; they are
+    the same directives (dates, nested entries and all) that validation gives."""
+    from orgmodel.config import load_config
+    from orgmodel.ledger import load
+    from orgmodel.store.origin import StoreOrigin
+
+    path = tmp_path / "office.db"
+    run_cli("init", path)
+    run_cli("import", path, DEMO, "--by", "张三")
+    origin = StoreOrigin(path, str(path))
+    config = load(DEMO).config
+    fast, _ = origin.read(config)
+    slow, _ = origin.read(load_config())  # another config: validated again
+    key = lambda d: (d.date, d.op, d.fields, d.doc, d.note, str(d.source))  # noqa: E731
+    assert [key(d) for d in fast] == [key(d) for d in slow]
+    assert [key(d)[:5] for d in fast] == [key(d)[:5] for d in load(DEMO).directives]

@@ -8,12 +8,16 @@ the source files gave. Its location is the record, with the place it was first r
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
 from ..config import Config
 from ..directive import Directive
 from ..findings import Finding, RecordSource
-from ..ledger import read_records, register_origin
+from ..ledger import collector_paused, read_records, register_origin
+from ..ops import OPS
+from ..schema import ALLOC
 from ..sources.located import RawItem
 from . import Store, StoreError, is_store, origin_of, raw_of
 
@@ -37,10 +41,52 @@ class StoreOrigin:
         self.refused = []
 
     def read(self, config: Config) -> tuple[list[Directive], list[Finding]]:
-        with Store(self.path) as store:
-            items = [RawItem(raw_of(row["body"]), RecordSource(self.display, row["id"], origin_of(row)))
-                     for row in store.effective()]
+        """The effective records as directives. Records were validated when they were recorded,
+        under the configuration stored with them; read under that same configuration they are
+        rebuilt directly, otherwise (``--config`` with other quota types, say) validated again."""
+        with Store(self.path) as store, collector_paused():
+            rows = store.effective()
+            if self._same_config(config):
+                return [self._rebuilt(row) for row in rows], []
+            items = [RawItem(raw_of(row["body"]), RecordSource(self.display, row["id"], origin_of(row))) for row in rows]
         return read_records(items, config, self.refused)
+
+    def _same_config(self, config: Config) -> bool:
+        from ..config import load_config_text
+
+        stored = load_config_text(self.config_text, self.display) if self.config_text else None
+        return (stored.data if stored is not None else _defaults()) == config.data
+
+    def _rebuilt(self, row) -> Directive:
+        data = json.loads(row["body"])
+        spec = OPS[data["op"]]
+        return Directive(date=dt.date.fromisoformat(data["date"]), op=data["op"],
+                         fields=typed(data.get("fields", {}), spec.fields),
+                         source=RecordSource(self.display, row["id"], origin_of(row)),
+                         doc=data.get("doc"), note=data.get("note"))
+
+
+def _defaults() -> dict:
+    from ..config import load_config
+
+    return load_config().data
+
+
+def typed(fields: dict, schema: dict) -> dict:
+    """Stored (JSON) field values back in the types validation gave them: dates as dates,
+    nested entries (allocations, template bodies, quota sources) field by field."""
+    out = {}
+    for key, value in fields.items():
+        spec = schema.get(key)
+        kind = spec.kind if spec is not None else None
+        if kind == "alloc":
+            kind = ALLOC
+        if kind == "date" and isinstance(value, str):
+            value = dt.date.fromisoformat(value)
+        elif isinstance(kind, dict) and isinstance(value, list):
+            value = [typed(v, kind) if isinstance(v, dict) else v for v in value]
+        out[key] = value
+    return out
 
 
 register_origin(lambda p: p.is_file() and is_store(p), StoreOrigin)
