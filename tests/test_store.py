@@ -186,3 +186,72 @@ def test_records_read_back_as_the_very_directives_that_were_stored(tmp_path):
     key = lambda d: (d.date, d.op, d.fields, d.doc, d.note, str(d.source))  # noqa: E731
     assert [key(d) for d in fast] == [key(d) for d in slow]
     assert [key(d)[:5] for d in fast] == [key(d)[:5] for d in load(DEMO).directives]
+
+
+def test_someone_elses_sqlite_file_and_a_corrupt_one_are_refused_untouched(tmp_path):
+    other = tmp_path / "别的.db"
+    with sqlite3.connect(other) as con:
+        con.execute("CREATE TABLE people (name TEXT)")
+    before = other.read_bytes()
+    result = run_cli("log", other)
+    assert result.exit_code == 2 and "不是 orgmodel 的台账数据库" in result.output and other.read_bytes() == before
+    broken = tmp_path / "坏.db"
+    broken.write_bytes(b"SQLite format 3\x00" + b"\x07" * 500)
+    result = run_cli("check", broken)
+    assert result.exit_code == 2 and "已损坏" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("tamper, row", [
+    ("DELETE FROM directives WHERE id = 5", "第 6 号记录"),
+    ("UPDATE directives SET id = -id WHERE id IN (4, 5); UPDATE directives SET id = 5 WHERE id = -4; "
+     "UPDATE directives SET id = 4 WHERE id = -5", "第 4 号记录"),
+    ("UPDATE batches SET recorded_by = '别人' WHERE id = 1", "第 1 号记录"),
+])
+def test_deleting_reordering_or_reattributing_a_row_is_found(db, tamper, row):
+    with sqlite3.connect(db) as con:
+        for t in ("directives_no_update", "directives_no_delete", "batches_no_update"):
+            con.execute(f"DROP TRIGGER {t}")
+        con.executescript(tamper)
+    result = run_cli("verify", db)
+    assert result.exit_code == 1 and row in result.output, result.output
+
+
+def test_dump_then_import_gives_the_same_chain_of_directives(db, tmp_path):
+    out = tmp_path / "备份"
+    run_cli("dump", db, out)
+    again = tmp_path / "again.db"
+    run_cli("init", again)
+    assert run_cli("import", again, out, "--by", "张三").exit_code == 0
+    with sqlite3.connect(db) as a, sqlite3.connect(again) as b:
+        assert [r for r in a.execute("SELECT date, op, doc, body FROM directives ORDER BY id")] == \
+               [r for r in b.execute("SELECT date, op, doc, body FROM directives ORDER BY id")]
+
+
+def test_killing_commits_leaves_each_one_whole_or_absent(db, tmp_path):
+    """50 commits killed at random moments: after each, the chain verifies and the plan's
+    transfer is there exactly 0 or 1 times."""
+    import random
+    import signal
+    import time
+
+    plan = tmp_path / "方案.yaml"
+    plan.write_text(PLAN.replace("amount: 2", "amount: 1"), encoding="utf-8")
+    rng, landed = random.Random(3), 0
+    start = time.monotonic()
+    assert subprocess.run([sys.executable, str(ROOT / "cli.py"), "commit", str(db), str(plan), "--by", "测"],
+                          capture_output=True, timeout=120).returncode == 0
+    duration, landed = time.monotonic() - start, 1
+    for _ in range(50):
+        proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "commit", str(db), str(plan), "--by", "测"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0, duration * 1.2))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        with sqlite3.connect(db) as con:
+            commits = con.execute("SELECT COUNT(*) FROM batches WHERE kind = 'commit'").fetchone()[0]
+            transfers = con.execute("SELECT COUNT(*) FROM directives WHERE op = 'transfer'").fetchone()[0]
+        assert commits == transfers  # a batch without its record, or a record without its batch, never
+        landed = commits
+    assert run_cli("verify", db).exit_code == 0
+    held = {r["body"]: r["approved"] for r in balance_json(db, "--by", "body") if r["approved"]}
+    assert held["党政办"] == 10 + landed and held.get("县委办", 0) == 20 - landed

@@ -88,22 +88,31 @@ def import_ledger(db, source, by, allow_rule_errors):
 def commit(db, scenario, by):
     """把已批准的方案(方案文件中的指令)追加进数据库;方案引起错误时不写入。"""
     from ..scenario import simulate
+    from ..store import StoreChanged
 
-    led = open_ledger(db)
-    plan = open_scenario(scenario, led.config)
-    with long_lived():
-        sim = simulate(led, plan)
-    if has_errors(sim.findings):
-        echo_findings(sim.findings, err=True)
-        click.echo(f"方案引起错误({summary_line(sim.findings)}),未写入;请先修正方案", err=True)
-        sys.exit(1)
-    if not plan.directives:
-        fail(f"{scenario}: 方案中没有指令,未写入")
-    with _store(db) as store:
-        try:
-            batch = store.append("commit", _who(by), str(scenario), sorted(plan.directives, key=_order))
-        except StoreError as exc:
-            fail(str(exc))
+    for attempt in range(3):  # the plan is checked against the ledger as it is when it is written
+        with _store(db) as store:
+            seen = store.last_record()
+        led = open_ledger(db)
+        plan = open_scenario(scenario, led.config)
+        with long_lived():
+            sim = simulate(led, plan)
+        if has_errors(sim.findings):
+            echo_findings(sim.findings, err=True)
+            click.echo(f"方案引起错误({summary_line(sim.findings)}),未写入;请先修正方案", err=True)
+            sys.exit(1)
+        if not plan.directives:
+            fail(f"{scenario}: 方案中没有指令,未写入")
+        with _store(db) as store:
+            try:
+                batch = store.append("commit", _who(by), str(scenario), sorted(plan.directives, key=_order),
+                                     checked_at=seen)
+                break
+            except StoreChanged:
+                if attempt == 2:
+                    fail("台账在检查期间多次有新的记录写入;请稍后再试,本次没有写入任何内容")
+            except StoreError as exc:
+                fail(str(exc))
     click.echo(f"已写入 {batch.count} 条记录(第 {batch.first}–{batch.last} 号,批次 {batch.id}),记录人 {by}")
 
 

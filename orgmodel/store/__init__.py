@@ -43,6 +43,10 @@ class StoreBusy(StoreError):
     """Another process holds the write lock longer than :data:`BUSY_SECONDS`."""
 
 
+class StoreChanged(StoreError):
+    """Records were added after the caller checked its batch against the ledger."""
+
+
 def is_store(path: Path) -> bool:
     """True when ``path`` is an SQLite database file (by its first bytes)."""
     try:
@@ -137,6 +141,7 @@ class Store:
         try:
             self.db = sqlite3.connect(str(self.path), timeout=BUSY_SECONDS, isolation_level=None)
             self.db.row_factory = sqlite3.Row
+            self._refuse_foreign()
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
@@ -157,6 +162,13 @@ class Store:
         row = self.db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
         return row[0] or 0
 
+    def _refuse_foreign(self) -> None:
+        """Someone else's SQLite file is never added to (nor switched to WAL)."""
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "schema_migrations" not in tables:
+            self.db.close()
+            raise StoreError(f"{self.path}: 这是一个 SQLite 数据库,但不是 orgmodel 的台账数据库;未作任何改动")
+
     def _migrate(self) -> None:
         self.db.execute(MIGRATIONS_TABLE)
         have = self.version()
@@ -176,11 +188,18 @@ class Store:
     def _writing(self):
         return _Transaction(self)
 
+    def last_record(self) -> int:
+        """The number of the newest record (0 when there is none)."""
+        return self._next_id() - 1
+
     def append(self, kind: str, by: str, source: str, directives: list[Directive], settings: dict | None = None,
-               note: str | None = None) -> Batch:
+               note: str | None = None, checked_at: int | None = None) -> Batch:
         """Append ``directives`` as one batch (all or nothing); ``settings`` (the ledger's config
-        text, say) are stored with it."""
+        text, say) are stored with it. With ``checked_at`` (the newest record when the caller
+        checked the batch against the ledger), refuse with StoreChanged if records came since."""
         with self._writing():
+            if checked_at is not None and self.last_record() != checked_at:
+                raise StoreChanged(f"{self.path}: 检查期间有同事写入了新的记录(第 {checked_at + 1} 号起)")
             batch, at = self._new_batch(kind, by, source, note)
             prev, first = self._last_hash(), self._next_id()
             rows = []
@@ -302,6 +321,10 @@ def _store_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
         return StoreBusy(f"{path}: 数据库正忙(另一位同事正在写入,已等待 {BUSY_SECONDS} 秒);请稍后再试,本次没有写入任何内容")
     if "not a database" in text or "malformed" in text:
         return StoreError(f"{path}: 数据库文件已损坏或不是 orgmodel 数据库;请用备份(orgmodel dump 的结果)恢复")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"{path}: 数据库文件是只读的(或所在文件夹不能写入);请检查文件权限,本次没有写入任何内容")
+    if "disk is full" in text:
+        return StoreError(f"{path}: 磁盘已满,无法写入;请清理磁盘后重试,本次没有写入任何内容")
     if "只能追加" in text:
         return StoreError(f"{path}: 台账记录只能追加,不能修改或删除;更正请用 orgmodel correct")
     return StoreError(f"{path}: 数据库操作失败({type(exc).__name__});本次没有写入任何内容")
