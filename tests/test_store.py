@@ -255,3 +255,39 @@ def test_killing_commits_leaves_each_one_whole_or_absent(db, tmp_path):
     assert run_cli("verify", db).exit_code == 0
     held = {r["body"]: r["approved"] for r in balance_json(db, "--by", "body") if r["approved"]}
     assert held["党政办"] == 10 + landed and held.get("县委办", 0) == 20 - landed
+
+
+@pytest.mark.parametrize("ledger", ["tengzhou", "zhucheng", "neijiang", "daiyue", "binzhou", "synthetic"])
+def test_case_studies_and_a_synthetic_ledger_replay_the_same_from_the_store(tmp_path, ledger):
+    if ledger == "synthetic":
+        from orgmodel.synthetic import Params, generate
+
+        source = tmp_path / "synthetic"
+        generate(source, Params(townships=12))
+    else:
+        source = ROOT / "data" / "scenarios" / ledger / "base"
+    path = tmp_path / "office.db"
+    run_cli("init", path)
+    result = run_cli("import", path, source, "--by", "张三", "--allow-rule-errors")
+    assert result.exit_code == 0, result.output
+    for view in ("body", "township", "total"):
+        assert balance_json(path, "--by", view) == balance_json(source, "--by", view), view
+
+
+def test_many_concurrent_commits_each_land_exactly_once(db, tmp_path):
+    for round_ in range(4):
+        procs = []
+        for n in range(3):
+            plan = tmp_path / f"方案{round_}-{n}.yaml"
+            plan.write_text(PLAN.replace("amount: 2", "amount: 1").replace("2022-01-01", f"2022-0{n + 1}-0{round_ + 1}"),
+                            encoding="utf-8")
+            procs.append(subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "commit", str(db), str(plan),
+                                           "--by", f"科员{round_}{n}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+        assert [p.wait(timeout=120) for p in procs] == [0, 0, 0], [p.stderr.read().decode() for p in procs]
+    with sqlite3.connect(db) as con:
+        batches = con.execute("SELECT recorded_by, COUNT(*) FROM batches b JOIN directives d ON d.batch = b.id "
+                              "WHERE kind = 'commit' GROUP BY b.id").fetchall()
+    assert sorted(who for who, _ in batches) == sorted(f"科员{r}{n}" for r in range(4) for n in range(3))
+    assert all(count == 1 for _, count in batches)
+    assert run_cli("verify", db).exit_code == 0
+    assert {r["body"]: r["approved"] for r in balance_json(db, "--by", "body") if r["approved"]}["党政办"] == 22
