@@ -53,7 +53,8 @@ class Boundary(click.Group):
 
 @click.group("orgmodel", cls=Boundary, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="orgmodel")
-def main():
+@click.option("--quiet", "-q", is_flag=True, help="不显示进度(输出到终端时,较长的命令会在标准错误上显示进度)")
+def main(quiet):
     """orgmodel:机构编制台账、改革模拟与编制报表。"""
 
 

@@ -120,3 +120,18 @@ def test_shell_completion_offers_commands_and_chinese_values(monkeypatch):
 
     assert "plain,balance" in complete("orgmodel bal", 1)
     assert "plain,乡镇" in complete("orgmodel balance x --by 乡", 4)
+
+
+def test_progress_shows_on_a_terminal_and_not_in_pipes_or_with_quiet(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from orgmodel.commands import options
+
+    root = write_ledger(tmp_path, COUNTY)
+    assert "正在读取台账" not in run_cli("check", root).output  # not a terminal: quiet
+
+    monkeypatch.setattr(options, "stderr_is_terminal", lambda: True)
+    watched = CliRunner().invoke(main, ["check", str(root)])
+    assert "…正在读取台账" in watched.output and "…重放和检查完成" in watched.output
+    quiet = CliRunner().invoke(main, ["--quiet", "check", str(root)])
+    assert "正在读取台账" not in quiet.output and quiet.exit_code == 0

@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import json
 import sys
+import time
 from contextlib import contextmanager
 
 import click
@@ -103,13 +104,30 @@ def long_lived():
             gc.enable()
 
 
+def progress(message: str) -> None:
+    """A progress line on stderr for a person watching a long command: only when stderr is a
+    terminal and ``--quiet`` was not given (never in pipes, files or tests)."""
+    ctx = click.get_current_context(silent=True)
+    quiet = ctx is not None and ctx.find_root().params.get("quiet")
+    if not quiet and stderr_is_terminal():
+        click.echo(f"…{message}", err=True)
+
+
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
 def open_ledger(path: str, config_path: str | None = None) -> Ledger:
     """Load a ledger, turning unreadable input into exit code 2 with a Chinese message."""
+    start = time.perf_counter()
+    progress(f"正在读取台账 {path}")
     try:
         with long_lived():
-            return load(path, config_path)
+            led = load(path, config_path)
     except (LedgerError, ConfigError) as exc:
         fail(str(exc))
+    progress(f"已读入 {len(led.directives):,} 条指令(用时 {time.perf_counter() - start:.1f} 秒)")
+    return led
 
 
 def open_scenario(path: str, config) -> Scenario:
@@ -139,8 +157,12 @@ def checked(ledger: Ledger, as_of: dt.date | None = None, rules: bool = True, sc
     """:func:`orgmodel.checking.check` for a command; with scenarios, the state after them
     (:func:`orgmodel.scenario.check_after`)."""
     plans = [open_scenario(p, ledger.config) for p in scenario_paths]
+    start = time.perf_counter()
+    progress("正在重放台账" + ("并检查规则" if rules else ""))
     with long_lived():
-        return check_after(ledger, plans, as_of, rules) if plans else check(ledger, as_of, rules)
+        result = check_after(ledger, plans, as_of, rules) if plans else check(ledger, as_of, rules)
+    progress(f"重放{'和检查' if rules else ''}完成(用时 {time.perf_counter() - start:.1f} 秒)")
+    return result
 
 
 def echo_findings(findings: list[Finding], fmt: str = "text", err: bool = False) -> None:

@@ -20,6 +20,7 @@ from .options import (
     long_lived,
     open_ledger,
     open_scenario,
+    progress,
     summary_line,
 )
 
@@ -42,6 +43,7 @@ def published(out: str, write, force: bool) -> list[Path]:
     when the folder cannot take it."""
     from ..report.publish import PublishError, publish
 
+    progress(f"正在写出报表到 {out}")
     try:
         return publish(out, write, force)
     except PublishError as exc:
