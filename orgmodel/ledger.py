@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import tabular  # noqa: F401  (registers the workbook and CSV readers)
+from . import (
+    parse_cache,
+    tabular,  # noqa: F401  (registers the workbook and CSV readers)
+)
 from .config import LEDGER_CONFIG_NAME, Config, load_config, load_config_text
 from .directive import Directive
 from .findings import ERROR, WARNING, Finding, Source
@@ -133,12 +136,34 @@ def read_directives(files: list[tuple[Path, str]], config: Config,
     """Read and validate every file; return unsorted directives and all findings (and add
     the creations that failed to ``refused``)."""
     directives, findings = [], []
+    fingerprint = parse_cache.config_fingerprint(config) if parse_cache.cache_dir() is not None else ""
     with collector_paused():
         for path, display in files:
-            result = read_file(path, display)
-            findings.extend(result.findings)
-            validate(result.items, config, directives, findings, refused)
+            key = _cache_key(path, display, fingerprint)
+            cached = parse_cache.get(key) if key else None
+            if cached is None:
+                result = read_file(path, display)
+                mine_d, mine_f, mine_r = [], list(result.findings), []
+                validate(result.items, config, mine_d, mine_f, mine_r)
+                cached = (mine_d, mine_f, mine_r)
+                if key:
+                    parse_cache.put(key, cached)
+            directives.extend(cached[0])
+            findings.extend(cached[1])
+            if refused is not None:
+                refused.extend(cached[2])
     return directives, findings
+
+
+def _cache_key(path: Path, display: str, fingerprint: str) -> str | None:
+    """The cache key of one file's validated directives (None: do not cache it)."""
+    if not fingerprint:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None  # the reader reports it
+    return parse_cache.key_of(data, display, fingerprint)
 
 
 def read_records(items: list[RawItem], config: Config, refused: list[Refused] | None = None

@@ -6,6 +6,8 @@ Use from a test module with ``from conftest import write_ledger, run_cli, COUNTY
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -27,6 +29,9 @@ COUNTY = """\
 - {date: 2021-01-01, op: establish, name: 党政办, division: 西乡, category: 党政机关}
 """
 
+
+# The parse cache writes to a folder of the test session's own, never the user's cache.
+os.environ.setdefault("ORGMODEL_CACHE_DIR", tempfile.mkdtemp(prefix="orgmodel-test-cache-"))
 
 # Property tests explore the same examples on every run (deterministic CI) and write no database.
 settings.register_profile("orgmodel", derandomize=True, database=None, deadline=None)

@@ -1,0 +1,76 @@
+"""A cache of validated directives per ledger file, so that a YAML ledger kept in git does
+not pay the parse on every command: only files whose bytes changed are read again.
+
+An entry is keyed by the file's content hash, the name it is shown by, the configuration
+and orgmodel's version, and lives in the user's cache folder (never inside the ledger):
+``$ORGMODEL_CACHE_DIR``, else ``%LOCALAPPDATA%\\orgmodel\\cache`` on Windows, else
+``$XDG_CACHE_HOME/orgmodel`` or ``~/.cache/orgmodel``. It is an optimisation only: an entry
+that cannot be read is ignored (and replaced), a folder that cannot be written is not used,
+and ``ORGMODEL_CACHE=0`` turns it off. Results are the same with or without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .config import Config
+
+FORMAT = 1  # bump when what is cached changes shape
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when caching is off."""
+    if os.environ.get("ORGMODEL_CACHE", "1") == "0":
+        return None
+    if os.environ.get("ORGMODEL_CACHE_DIR"):
+        return Path(os.environ["ORGMODEL_CACHE_DIR"])
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "orgmodel" / "cache"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "orgmodel"
+
+
+def config_fingerprint(config: Config) -> str:
+    return hashlib.sha256(json.dumps(config.data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def key_of(data: bytes, display: str, fingerprint: str) -> str:
+    h = hashlib.sha256()
+    for part in (str(FORMAT), __version__, display, fingerprint):
+        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    h.update(data)
+    return h.hexdigest()
+
+
+def get(key: str):
+    """The cached value for ``key``, or None (missing, unreadable or corrupt: all the same)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        with open(folder / key[:2] / f"{key}.pickle", "rb") as fh:
+            return pickle.load(fh)  # noqa: S301 - our own files, in the user's own cache folder
+    except Exception:  # noqa: BLE001 - a bad entry is a miss
+        return None
+
+
+def put(key: str, value) -> None:
+    """Store ``value`` (written to a temporary file, then renamed); failures are ignored."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        target = folder / key[:2]
+        target.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target / f"{key}.pickle")
+    except Exception:  # noqa: BLE001 - the cache is an optimisation only
+        pass
