@@ -300,7 +300,7 @@ def validate_fields(schema: dict[str, Field], raw: dict, probs: Problems, config
             known = "、".join(named(k).strip() for k in [*schema, *common]) or "(无)"
             if isinstance(key, str) and "：" in key:
                 head = key.split("：", 1)[0]
-                probs.add("unknown-field", f"“{key}”中有全角冒号“：”;请改为半角冒号加空格,例如 {head}: …", key)
+                probs.add("unknown-field", f"“{key}”中有全角冒号“：”;请改为半角冒号加空格,例如“{head}: …”", key)
                 continue
             what = f"此指令不用{named(key)}字段" if str(key) in FIELD_LABELS else f"未知字段“{key}”"
             probs.add("unknown-field", f"{what};此处可用字段:{known}", key)
