@@ -135,6 +135,8 @@ def load_scenario(path: str | Path, config: Config) -> Scenario:
     """Read a scenario file with the reader for its file type; every problem is a finding,
     an unreadable path raises ScenarioError."""
     p = Path(path)
+    if p.is_dir():
+        raise ScenarioError(f"{path}: 是文件夹;方案须为单个文件(如 方案.yaml)")
     if not p.is_file():
         raise ScenarioError(f"{path}: 找不到方案文件")
     if not readable(p):

@@ -291,3 +291,70 @@ def test_many_concurrent_commits_each_land_exactly_once(db, tmp_path):
     assert all(count == 1 for _, count in batches)
     assert run_cli("verify", db).exit_code == 0
     assert {r["body"]: r["approved"] for r in balance_json(db, "--by", "body") if r["approved"]}["党政办"] == 22
+
+
+def test_import_only_into_a_new_database(db, tmp_path):
+    result = run_cli("import", db, write_ledger(tmp_path / "again", LEDGER))
+    assert result.exit_code == 2 and "中已有台账" in result.output and "orgmodel commit" in result.output
+
+
+def test_verify_with_a_noted_head_finds_records_removed_from_the_end(db, tmp_path):
+    plan = tmp_path / "方案.yaml"
+    plan.write_text(PLAN, encoding="utf-8")
+    run_cli("commit", db, plan, "--by", "李四")
+    shown = run_cli("verify", db).output
+    head = shown.split("--head ", 1)[1].split(" ", 1)[0].strip(")")
+    with sqlite3.connect(db) as con:
+        con.execute("DROP TRIGGER directives_no_delete")
+        con.execute("DELETE FROM directives WHERE id = (SELECT MAX(id) FROM directives)")
+    assert run_cli("verify", db).exit_code == 0  # a chain cut at its end still links up …
+    result = run_cli("verify", db, "--head", head)
+    assert result.exit_code == 1 and f"没有找到哈希为 {head} 的记录" in result.output  # … but not to the noted head
+
+
+def test_changing_the_stored_config_breaks_the_chain(tmp_path):
+    path = tmp_path / "office.db"
+    run_cli("init", path)
+    led = write_ledger(tmp_path / "led", LEDGER)
+    (led / "orgmodel.yaml").write_text("loan_term_years: 3\n", encoding="utf-8")
+    run_cli("import", path, led, "--by", "张三")
+    with sqlite3.connect(path) as con:
+        con.execute("DROP TRIGGER settings_no_update")
+        con.execute("UPDATE settings SET value = 'loan_term_years: 9\n'")
+    result = run_cli("verify", path)
+    assert result.exit_code == 1 and "第 1 号记录:内容与其哈希不符" in result.output
+
+
+def test_a_correction_that_would_break_later_records_is_refused(db, tmp_path):
+    plan = tmp_path / "方案.yaml"
+    plan.write_text(PLAN + f"  - {{date: 2022-02-01, op: transfer, from: 东镇/党政办, to: 县委办, type: 行政编制, amount: 12, {DOC}}}\n",
+                    encoding="utf-8")
+    assert run_cli("commit", db, plan, "--by", "李四").exit_code == 0
+    first = records(db) - 1  # the first transfer; the second needs what it brought
+    result = run_cli("correct", db, first, "--by", "王五", "--doc", "x")
+    assert result.exit_code == 1 and "会使台账出现" in result.output and "[insufficient-quota]" in result.output
+    assert records(db) == first + 1
+    assert run_cli("correct", db, first, "--by", "王五", "--doc", "x", "--force").exit_code == 0
+
+
+def test_log_finds_a_body_by_either_name_with_its_corrections(db, tmp_path):
+    plan = tmp_path / "方案.yaml"
+    plan.write_text(PLAN, encoding="utf-8")
+    run_cli("commit", db, plan, "--by", "李四")
+    n = records(db)
+    run_cli("correct", db, n, "--by", "王五", "--doc", "x")
+    bare = json.loads(run_cli("log", db, "--body", "党政办", "--format", "json").stdout)
+    qualified = json.loads(run_cli("log", db, "--body", "东镇/党政办", "--format", "json").stdout)
+    assert [r["记录号"] for r in qualified] == [r["记录号"] for r in bare]
+    assert {"设立", "调剂", "冲正"} <= {r["指令"] for r in qualified}
+    assert "调出 县委办;调入 东镇/党政办" in next(r["内容"] for r in qualified if r["指令"] == "调剂")
+    assert "没有符合条件的记录" in run_cli("log", db, "--body", "无此机构").output
+
+
+def test_a_blank_recorder_and_a_bad_record_number_are_refused_in_chinese(db, tmp_path):
+    plan = tmp_path / "方案.yaml"
+    plan.write_text(PLAN, encoding="utf-8")
+    result = run_cli("commit", db, plan, "--by", " ")
+    assert result.exit_code == 2 and "记录人(--by)不能为空" in result.output
+    result = run_cli("correct", db, "abc", "--by", "王五", "--doc", "x")
+    assert result.exit_code == 2 and "记录号应为正整数" in result.output and "integer" not in result.output

@@ -36,13 +36,30 @@ def _store(path: str, create: bool = False) -> Store:
         fail(str(exc))
 
 
-def _who(by: str | None) -> str:
-    if by and by.strip():
+def _who(by: str | None, required: bool = False) -> str:
+    if by is not None and not by.strip():
+        fail("记录人(--by)不能为空;请写明姓名")
+    if by:
         return by.strip()
+    if required:
+        fail("请用 --by 写明记录人")
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name on this system
         return "(未署名)"
+
+
+class RecordNumber(click.ParamType):
+    name = "记录号"
+
+    def convert(self, value, param, ctx):
+        try:
+            n = int(str(value).strip())
+        except ValueError:
+            self.fail(f"记录号应为正整数,实为“{value}”;记录号见 orgmodel log", param, ctx)
+        if n < 1:
+            self.fail(f"记录号应为正整数,实为“{value}”", param, ctx)
+        return n
 
 
 @click.command("init")
@@ -74,6 +91,9 @@ def import_ledger(db, source, by, allow_rule_errors):
     if led.config.path:
         settings[CONFIG_SETTING] = Path(led.config.path).read_text(encoding="utf-8")
     with _store(db) as store:
+        if store.last_record():
+            fail(f"{db} 中已有台账(共 {store.last_record()} 条记录),未导入;导入只用于新建的数据库。"
+                 f"追加已批准的变动请用 orgmodel commit")
         try:
             batch = store.append("import", _who(by), str(source), led.directives, settings)
         except StoreError as exc:
@@ -86,6 +106,7 @@ def import_ledger(db, source, by, allow_rule_errors):
 @click.argument("scenario", metavar="方案文件")
 @click.option("--by", "by", metavar="姓名", required=True, help="记录人")
 def commit(db, scenario, by):
+    by = _who(by, required=True)
     """把已批准的方案(方案文件中的指令)追加进数据库;方案引起错误时不写入。"""
     from ..scenario import simulate
     from ..store import StoreChanged
@@ -123,18 +144,44 @@ def _order(d):
 
 @click.command("correct")
 @click.argument("db", metavar="数据库")
-@click.argument("record", type=int, metavar="记录号")
+@click.argument("record", type=RecordNumber(), metavar="记录号")
 @click.option("--by", "by", metavar="姓名", required=True, help="记录人")
 @click.option("--doc", "doc", metavar="文号", required=True, help="冲正依据的文号")
 @click.option("--reason", metavar="原因", default=None, help="冲正原因")
-def correct(db, record, by, doc, reason):
-    """冲正:追加一条记录,把第 N 号记录从台账中去掉(原记录保留,orgmodel log 中两条都可见)。"""
+@click.option("--force", is_flag=True, help="冲正后台账出现新的错误时仍然冲正")
+def correct(db, record, by, doc, reason, force):
+    """冲正:追加一条记录,把第 N 号记录从台账中去掉(原记录保留,orgmodel log 中两条都可见)。
+    冲正会使台账出现新的错误(如后面的指令依赖这条记录)时不冲正,并列出这些错误。"""
+    who = _who(by, required=True)
+    if not force:
+        _check_correction(db, record)
     with _store(db) as store:
         try:
-            batch = store.reverse(record, _who(by), doc, reason)
+            batch = store.reverse(record, who, doc, reason)
         except StoreError as exc:
             fail(str(exc))
     click.echo(f"已冲正第 {record} 号记录(冲正记录为第 {batch.first} 号)")
+
+
+def _check_correction(db: str, record: int) -> None:
+    """Stop when taking record ``record`` out would add error findings to the ledger."""
+    from ..checking import check
+    from ..findings import RecordSource
+
+    led = open_ledger(db)
+    with long_lived():
+        before = check(led)
+        kept = [d for d in led.directives if not (isinstance(d.source, RecordSource) and d.source.line == record)]
+        if len(kept) == len(led.directives):
+            return  # not an effective record: the store says why
+        after = check(type(led)(kept, list(led.findings), led.config, led.root, list(led.files), list(led.refused)))
+    old = {(f.rule, f.message) for f in before.findings if f.severity == "error"}
+    new = [f for f in after.findings if f.severity == "error" and (f.rule, f.message) not in old]
+    if new:
+        echo_findings(new, err=True)
+        click.echo(f"冲正第 {record} 号记录会使台账出现 {len(new)} 个新的错误(见上),未冲正;"
+                   f"请先冲正依赖它的记录,或确认后加 --force", err=True)
+        sys.exit(1)
 
 
 @click.command("log")
@@ -148,35 +195,65 @@ def log(db, body, since, doc, fmt):
     import pandas as pd
 
     from ..ops import OPS
+    from ..store import origin_of
 
     with _store(db) as store:
         rows = store.history()
+    about = {r["id"] for r in rows if body and r["op"] != REVERSE_OP and _mentions(json.loads(r["body"]).get("fields", {}), body)}
     out = []
     for r in rows:
-        text = r["body"]
         if since and r["date"] < since.isoformat():
             continue
         if doc and (r["doc"] or "") != doc:
             continue
-        if body and body not in json.dumps(json.loads(text).get("fields", {}), ensure_ascii=False):
+        if body and r["id"] not in about and r["reverses"] not in about:
             continue
         label = REVERSE_OP if r["op"] == REVERSE_OP else (OPS[r["op"]].label if r["op"] in OPS else r["op"])
-        what = _summary(r["op"], text)
         status = f"冲正第 {r['reverses']} 号" if r["reverses"] else (f"已被第 {r['reversed_by']} 号冲正" if r["reversed_by"] else "")
-        out.append({"记录号": r["id"], "日期": r["date"], "指令": label, "内容": what, "文号": r["doc"] or "",
-                    "记录人": r["recorded_by"], "记录时间": r["recorded_at"], "状态": status})
-    frame = pd.DataFrame(out, columns=["记录号", "日期", "指令", "内容", "文号", "记录人", "记录时间", "状态"])
+        where = origin_of(r)
+        out.append({"记录号": r["id"], "日期": r["date"], "指令": label, "内容": _summary(r["op"], r["body"]),
+                    "文号": r["doc"] or "", "记录人": r["recorded_by"], "记录时间": r["recorded_at"], "状态": status,
+                    "来源": str(where) if where else r["source"]})
+    frame = pd.DataFrame(out, columns=["记录号", "日期", "指令", "内容", "文号", "记录人", "记录时间", "状态", "来源"])
+    if frame.empty and fmt == "text":
+        click.echo("没有符合条件的记录" + (f"(没有记录涉及“{body}”;名称可写“区划/名称”或只写名称)" if body else ""), err=True)
+        return
     echo_frame(frame, fmt)
+
+
+def _mentions(value, ref: str) -> bool:
+    """True when a stored value names ``ref``: the same text, or the same bare name (``东镇/党政办``
+    and ``党政办`` name each other)."""
+    bare = ref.rsplit("/", 1)[-1]
+    if isinstance(value, str):
+        return value == ref or value == bare or value.rsplit("/", 1)[-1] == bare
+    if isinstance(value, dict):
+        return any(_mentions(v, ref) for v in value.values())
+    if isinstance(value, list):
+        return any(_mentions(v, ref) for v in value)
+    return False
 
 
 def _summary(op: str, body: str) -> str:
     if op == REVERSE_OP:
         data = json.loads(body)
         return data.get("reason") or ""
+    from ..schema import FIELD_LABELS
+
     raw = raw_of(body)
-    parts = [f"{k}: {v}" for k, v in raw.items() if k not in ("date", "op", "doc", "note")]
-    text = ", ".join(parts)
+    parts = [f"{FIELD_LABELS.get(k, k)} {_shown(v)}" for k, v in raw.items() if k not in ("date", "op", "doc", "note")]
+    text = ";".join(parts)
     return text if len(text) <= 80 else text[:80] + "…"
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        return "、".join(f"{k} {_shown(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "、".join(_shown(v) for v in value)
+    return str(value)
 
 
 @click.command("dump")
@@ -190,22 +267,29 @@ def dump(db, out):
     folder = Path(out)
     if folder.exists() and any(folder.iterdir()):
         fail(f"{folder} 不是空文件夹;请指定一个新的或空的文件夹")
-    paths = write_yaml_ledger(folder, [(r["id"], raw_of(r["body"])) for r in rows], config_text)
+    with _store(db) as store:
+        who = {r["id"]: (r["recorded_by"], r["recorded_at"], r["batch"]) for r in store.history()}
+    paths = write_yaml_ledger(folder, [(r["id"], raw_of(r["body"]), who[r["id"]]) for r in rows], config_text)
     click.echo(f"已写出 {len(rows)} 条记录到 {len(paths)} 个文件:{folder.resolve()}")
 
 
 @click.command("verify")
 @click.argument("db", metavar="数据库")
-def verify(db):
-    """核对记录的哈希链:每条记录与上一条相连,任何事后改动都会显示出来。"""
+@click.option("--head", metavar="哈希", default=None,
+              help="以前记下的最后一条记录的哈希(前 12 位即可):确认那之前的记录一条也没有被删除")
+def verify(db, head):
+    """核对记录的哈希链:每条记录与上一条相连,事后改动、插入、删除或调换记录都会显示出来。
+
+    删去最后几条记录时,剩下的链仍然完整;所以每次核对后请把显示的最后哈希记在纸面或签发的文件中,
+    下次用 --head 核对。"""
     with _store(db) as store:
-        count, problems = store.verify()
+        count, last, problems = store.verify(head)
     for p in problems:
         click.echo(f"{db}: [chain-broken] {p}")
     if problems:
         click.echo(f"哈希链在 {len(problems)} 处不符(共 {count} 条记录);数据库可能被绕过 orgmodel 改动过")
         sys.exit(1)
-    click.echo(f"哈希链完好:共 {count} 条记录")
+    click.echo(f"哈希链完好:共 {count} 条记录;最后一条的哈希 {last[:12]}(请记下,日后用 --head {last[:12]} 核对)")
 
 
 STORE_COMMANDS = [init_db, import_ledger, commit, correct, log, dump, verify]

@@ -106,10 +106,18 @@ def origin_of(row) -> Source | None:
     return Source(file, line or 0)
 
 
+def settings_digest(settings: dict[str, str]) -> str | None:
+    """A digest of the settings stored with a batch (its config), chained with its first record."""
+    if not settings:
+        return None
+    return hashlib.sha256(json.dumps(sorted(settings.items()), ensure_ascii=False).encode()).hexdigest()
+
+
 def chain_hash(prev: str, row: dict) -> str:
-    """The hash of one record: SHA-256 over the previous hash and the record's canonical form."""
+    """The hash of one record: SHA-256 over the previous hash and the record's canonical form
+    (with its batch's who, when and kind, and, on a batch's first record, its settings)."""
     keys = ("id", "batch", "date", "op", "doc", "body", "origin_file", "origin_line", "origin_sheet", "origin_column",
-            "reverses", "recorded_by", "recorded_at", "kind")
+            "reverses", "recorded_by", "recorded_at", "kind", "settings")
     text = json.dumps([row.get(k) for k in keys], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(f"{prev}\n{text}".encode()).hexdigest()
 
@@ -203,9 +211,11 @@ class Store:
             batch, at = self._new_batch(kind, by, source, note)
             prev, first = self._last_hash(), self._next_id()
             rows = []
+            digest = settings_digest(settings or {})
             for n, d in enumerate(directives):
                 row = {"id": first + n, "batch": batch, "date": d.date.isoformat(), "op": d.op, "doc": d.doc,
-                       "body": canonical_body(d), "reverses": None, "recorded_by": by, "recorded_at": at, "kind": kind}
+                       "body": canonical_body(d), "reverses": None, "recorded_by": by, "recorded_at": at, "kind": kind,
+                       "settings": digest if n == 0 else None}
                 row["origin_file"], row["origin_line"], row["origin_sheet"], row["origin_column"] = _origin_columns(d.source)
                 row["prev_hash"], row["hash"] = prev, chain_hash(prev, row)
                 prev = row["hash"]
@@ -269,18 +279,29 @@ class Store:
                                   (SELECT c.id FROM directives c WHERE c.reverses = d.id) AS reversed_by
                                   FROM directives d JOIN batches b ON b.id = d.batch ORDER BY d.id""").fetchall()
 
-    def verify(self) -> tuple[int, list[str]]:
-        """``(records checked, problems)``: every record's hash recomputed along the chain."""
-        problems, prev, count = [], GENESIS, 0
+    def verify(self, head: str | None = None) -> tuple[int, str, list[str]]:
+        """``(records checked, the last record's hash, problems)``: every record's hash recomputed
+        along the chain. A chain cut short at its end still links up, so ``head`` (a hash noted
+        earlier, on paper) must be found in it: then nothing up to that record was removed."""
+        settings: dict[int, dict[str, str]] = {}
+        for r in self.db.execute("SELECT batch, name, value FROM settings ORDER BY id"):
+            settings.setdefault(r["batch"], {})[r["name"]] = r["value"]
+        problems, prev, count, seen_batches, found_head = [], GENESIS, 0, set(), head is None
         for row in self.history():
             count += 1
             data = dict(row)
+            first_of_batch = data["batch"] not in seen_batches
+            seen_batches.add(data["batch"])
+            data["settings"] = settings_digest(settings.get(data["batch"], {})) if first_of_batch else None
+            found_head = found_head or data["hash"].startswith(head or "")
             if data["prev_hash"] != prev:
                 problems.append(f"第 {data['id']} 号记录:链接的上一条哈希不符(记录被删除、插入或改动过)")
             if chain_hash(data["prev_hash"], data) != data["hash"]:
                 problems.append(f"第 {data['id']} 号记录:内容与其哈希不符(记录或其批次信息被改动过)")
             prev = data["hash"]
-        return count, problems
+        if not found_head:
+            problems.append(f"没有找到哈希为 {head} 的记录:记下它之后,有记录被删除了(或记下的哈希有误)")
+        return count, prev, problems
 
 
 INSERT = """INSERT INTO directives (id, batch, date, op, doc, body, origin_file, origin_line, origin_sheet, origin_column,
@@ -321,6 +342,8 @@ def _store_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
         return StoreBusy(f"{path}: 数据库正忙(另一位同事正在写入,已等待 {BUSY_SECONDS} 秒);请稍后再试,本次没有写入任何内容")
     if "not a database" in text or "malformed" in text:
         return StoreError(f"{path}: 数据库文件已损坏或不是 orgmodel 数据库;请用备份(orgmodel dump 的结果)恢复")
+    if "unable to open" in text:
+        return StoreError(f"{path}: 无法打开或新建数据库文件(所在文件夹不存在,或没有权限)")
     if "readonly" in text or "read-only" in text:
         return StoreError(f"{path}: 数据库文件是只读的(或所在文件夹不能写入);请检查文件权限,本次没有写入任何内容")
     if "disk is full" in text:

@@ -37,19 +37,20 @@ def line_of(raw: dict) -> str:
     return "- {" + ", ".join(items) + "}"
 
 
-def write_yaml_ledger(folder: Path, records: list[tuple[int, dict]], config_text: str | None) -> list[Path]:
-    """Write ``records`` ([(record number, raw directive)]) under ``folder``; return the files written.
-    A ``records.tsv`` beside them maps each file line to its record number."""
+def write_yaml_ledger(folder: Path, records: list[tuple], config_text: str | None) -> list[Path]:
+    """Write ``records`` ([(record number, raw directive, (recorded by, at, batch))]) under
+    ``folder``; return the files written. A ``records.tsv`` beside them gives, for each file
+    line, its record number in the database, who recorded it, when, and in which batch."""
     folder.mkdir(parents=True, exist_ok=True)
-    by_year: dict[str, list[tuple[int, str]]] = {}
-    for number, raw in records:
-        by_year.setdefault(str(raw["date"])[:4], []).append((number, line_of(raw)))
+    by_year: dict[str, list[tuple]] = {}
+    for number, raw, who in records:
+        by_year.setdefault(str(raw["date"])[:4], []).append((number, line_of(raw), who))
     written = []
-    index = ["文件\t行\t记录号"]
+    index = ["文件\t行\t记录号\t记录人\t记录时间\t批次"]
     for year, lines in sorted(by_year.items()):
         path = folder / f"{year}.yaml"
-        path.write_text("".join(f"{text}\n" for _, text in lines), encoding="utf-8")
-        index += [f"{path.name}\t{i}\t{n}" for i, (n, _) in enumerate(lines, 1)]
+        path.write_text("".join(f"{text}\n" for _, text, _ in lines), encoding="utf-8")
+        index += [f"{path.name}\t{i}\t{n}\t{w[0]}\t{w[1]}\t{w[2]}" for i, (n, _, w) in enumerate(lines, 1)]
         written.append(path)
     (folder / "records.tsv").write_text("\n".join(index) + "\n", encoding="utf-8")
     if config_text:
