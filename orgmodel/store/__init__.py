@@ -253,6 +253,10 @@ class Store:
                               (kind, by, at, source, note))
         return cur.lastrowid, at
 
+    def head(self) -> str:
+        """The newest record's hash (the chain's head), or the genesis value of an empty store."""
+        return self._last_hash()
+
     def _last_hash(self) -> str:
         row = self.db.execute("SELECT hash FROM directives ORDER BY id DESC LIMIT 1").fetchone()
         return row["hash"] if row else GENESIS

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from .. import parse_cache
 from ..config import Config
 from ..directive import Directive
 from ..findings import Finding, RecordSource
@@ -45,9 +46,16 @@ class StoreOrigin:
         under the configuration stored with them; read under that same configuration they are
         rebuilt directly, otherwise (``--config`` with other quota types, say) validated again."""
         with Store(self.path) as store, collector_paused():
-            rows = store.effective()
             if self._same_config(config):
-                return [self._rebuilt(row) for row in rows], []
+                # the records up to the newest one never change: the rebuilt list is cached by its hash
+                key = parse_cache.key_of((store.head() + "|effective").encode(), self.display,
+                                         parse_cache.config_fingerprint(config))
+                cached = parse_cache.get(key)
+                if cached is None:
+                    cached = [self._rebuilt(row) for row in store.effective()]
+                    parse_cache.put(key, cached)
+                return cached, []
+            rows = store.effective()
             items = [RawItem(raw_of(row["body"]), RecordSource(self.display, row["id"], origin_of(row))) for row in rows]
         return read_records(items, config, self.refused)
 
