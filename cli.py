@@ -9,6 +9,7 @@ import sys
 import click
 
 from orgmodel.cli_text import install
+from orgmodel.text import os_error_text
 
 install()  # click's own words (Usage:, Options, its error messages) in Chinese; before the commands are built
 
@@ -39,7 +40,7 @@ class Boundary(click.Group):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python's exit flush from failing again
             sys.exit(0)
         except OSError as exc:
-            click.echo(f"错误:无法读写文件 {exc.filename or ''}({exc.strerror or exc})", err=True)
+            click.echo(f"错误:无法读写文件 {exc.filename or ''}({os_error_text(exc)})", err=True)
             sys.exit(2)
         except Exception as exc:  # noqa: BLE001 - the last line of defence, see the docstring
             if os.environ.get("ORGMODEL_DEBUG"):
