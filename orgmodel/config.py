@@ -70,11 +70,20 @@ def load_config_text(text: str, p: str) -> Config:
     data = copy.deepcopy(_defaults())
     try:
         user = yaml.safe_load(text) or {}
+    except RecursionError as exc:
+        raise ConfigError(f"{p}:1: [config] 配置文件中括号嵌套过深") from exc
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
         raise ConfigError(f"{p}:{line}: [config] 配置文件不是合法的 YAML;请检查缩进、冒号和引号") from exc
     if not isinstance(user, dict):
         raise ConfigError(f"{p}:1: [config] 配置文件应为“配置项: 值”的映射")
+    from .sources.yaml_reader import MAX_EXPANDED, _expanded_size
+
+    if ("&" in text and "*" in text) and _expanded_size(user, MAX_EXPANDED * 10) > MAX_EXPANDED * 10:
+        raise ConfigError(f"{p}:1: [config] 配置文件经别名(*)展开后过大;请删除别名,直接写出各项")
+    bad_keys = _non_text_keys(user)
+    if bad_keys:
+        raise ConfigError("\n".join(f"{p}:1: [config] {path}: 键“{k}”应为文字(请加引号)" for path, k in bad_keys[:20]))
     from .config_check import check_config, key_lines  # here: the checker knows the ops and rules
 
     data.update(user)
@@ -85,6 +94,20 @@ def load_config_text(text: str, p: str) -> Config:
         raise ConfigError("\n".join(f"{p}:{line}: [config] {key}: {msg}" for line, key, msg in located)
                           + f"\n配置有 {len(problems)} 处问题,未使用;请修正后重试(各配置项的含义见 orgmodel/defaults.yaml)")
     return Config(data, str(p))
+
+
+def _non_text_keys(value, path: str = "") -> list[tuple[str, object]]:
+    """Mapping keys that are not text (``1:``, ``yes:``, ``~:``), with where they are."""
+    out = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                out.append((path or "(顶层)", k))
+            out += _non_text_keys(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _non_text_keys(v, f"{path}[{i}]")
+    return out
 
 
 def _line_of(lines: dict[str, int], key: str) -> int:

@@ -11,6 +11,8 @@ and ``ORGMODEL_CACHE=0`` turns it off. Results are the same with or without it.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -37,12 +39,27 @@ def cache_dir() -> Path | None:
 
 
 def config_fingerprint(config: Config) -> str:
-    return hashlib.sha256(json.dumps(config.data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+    """The configuration's identity (its values in their written order)."""
+    return hashlib.sha256(json.dumps(config.data, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """orgmodel's own source and the YAML parser's version: a changed reader or validator
+    (an edited checkout, another release) never reuses what an older one cached."""
+    import yaml
+
+    h = hashlib.sha256(f"{__version__}|{yaml.__version__}|{getattr(yaml, '__with_libyaml__', False)}".encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def key_of(data: bytes, display: str, fingerprint: str) -> str:
     h = hashlib.sha256()
-    for part in (str(FORMAT), __version__, display, fingerprint):
+    for part in (str(FORMAT), code_fingerprint(), display, fingerprint):
         h.update(part.encode("utf-8", "surrogatepass") + b"\0")
     h.update(data)
     return h.hexdigest()
@@ -69,8 +86,12 @@ def put(key: str, value) -> None:
         target = folder / key[:2]
         target.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target, suffix=".tmp")
+    except Exception:  # noqa: BLE001 - the cache is an optimisation only
+        return
+    try:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, target / f"{key}.pickle")
     except Exception:  # noqa: BLE001 - the cache is an optimisation only
-        pass
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)

@@ -65,7 +65,7 @@ def test_yaml_special_values_on_the_fast_path_are_findings(tmp_path, value):
 def test_a_lone_surrogate_is_refused_and_printed_as_an_escape(tmp_path):
     root = ledger_with(tmp_path, COUNTY + '- {date: 2021-01-01, op: establish, name: "牌\\ud800", division: 东镇, category: 党政机关}\n')
     out = check(root).output
-    assert "ledger.yaml:9: [bad-value] 名称(name)“牌\\ud800”含有控制字符或无效字符" in out
+    assert "ledger.yaml:9: [bad-yaml] YAML 格式错误:双引号中的 \\u 转义不是有效的字符(如单独的 \\ud800)" in out
     assert run_cli("report", "audit", root, "--out", tmp_path / "audit").exit_code == 1
 
 
@@ -215,3 +215,14 @@ def test_a_short_fuzz_run_gives_only_clear_answers(tmp_path):
     counts, failures = fuzz.fuzz(300, seed=1, in_process=True, work=tmp_path)
     assert failures == []
     assert counts["located findings"] > 100 and counts["refused (exit 2)"] > 10
+
+
+@pytest.mark.parametrize("config, expected", [
+    ("township_limits: {镇: {offices: 7, centres: 5}, 1: {offices: 7, centres: 5}}", "键“1”应为文字"),
+    ("ignore: " + "[" * 3000 + "]" * 3000, "[config]"),
+])
+def test_configs_with_odd_keys_or_deep_nesting_are_refused(tmp_path, config, expected):
+    root = write_ledger(tmp_path, COUNTY)
+    (root / "orgmodel.yaml").write_text(config + "\n", encoding="utf-8")
+    result = check(root)
+    assert result.exit_code == 2 and expected in result.output

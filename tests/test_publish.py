@@ -3,6 +3,7 @@ removes only what it wrote, never writes through a link, and page names never co
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import signal
@@ -133,3 +134,24 @@ def test_killing_a_report_run_leaves_the_old_site_or_the_new_one(tmp_path):
         outcomes.append("new" if now == new_files else "old")
         assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
     assert len(outcomes) == 20 and "old" in outcomes  # some kills landed before the swap
+
+
+def test_force_never_overwrites_a_users_file_of_a_page_name(tmp_path):
+    led = write_ledger(tmp_path / "a", COUNTY + QUOTA)
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("我的首页", encoding="utf-8")
+    result = run_cli("report", "balance", led, "--out", out, "--force")
+    assert result.exit_code == 2 and "同名" in result.output
+    assert (out / "index.html").read_text(encoding="utf-8") == "我的首页"
+
+
+def test_recover_leaves_folders_that_only_look_like_staging(tmp_path):
+    out = tmp_path / "site"
+    mine = tmp_path / ".site.old-mybackup"
+    mine.mkdir()
+    (mine / "a.txt").write_text("x", encoding="utf-8")
+    running = tmp_path / f".site.tmp-{os.getppid()}"  # a live process's staging folder
+    running.mkdir()
+    recover(out)
+    assert mine.exists() and running.exists() and not out.exists()

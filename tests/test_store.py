@@ -358,3 +358,15 @@ def test_a_blank_recorder_and_a_bad_record_number_are_refused_in_chinese(db, tmp
     assert result.exit_code == 2 and "记录人(--by)不能为空" in result.output
     result = run_cli("correct", db, "abc", "--by", "王五", "--doc", "x")
     assert result.exit_code == 2 and "记录号应为正整数" in result.output and "integer" not in result.output
+
+
+def test_rows_and_settings_slipped_in_without_a_batch_are_found(db):
+    with sqlite3.connect(db) as con:
+        con.execute("INSERT INTO directives (id, batch, date, op, body, reverses, prev_hash, hash) "
+                    "VALUES (999, 999, '2021-01-01', '冲正', '{}', 3, 'x', 'y')")
+        con.execute("INSERT INTO batches (kind, recorded_by, recorded_at, source) VALUES ('import', 'x', 'x', 'x')")
+        con.execute("INSERT INTO settings (batch, name, value) VALUES ((SELECT MAX(id) FROM batches), 'config', 'rules: {}')")
+    result = run_cli("verify", db)
+    assert result.exit_code == 1
+    assert "第 999 号记录:记录号不连续" in result.output and "所属的批次 999 不存在" in result.output
+    assert "有设置却没有记录" in result.output

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..findings import has_errors
-from ..store import REVERSE_OP, Store, StoreError, raw_of
+from ..store import REVERSE_OP, Store, StoreError, is_store, raw_of
 from ..store.origin import CONFIG_SETTING
 from ..store.yaml_dump import write_yaml_ledger
 from .options import (
@@ -88,14 +88,18 @@ def import_ledger(db, source, by, allow_rule_errors):
                    + ("" if allow_rule_errors else "(只有超编等规则问题时可加 --allow-rule-errors)"), err=True)
         sys.exit(1)
     settings = {}
-    if led.config.path:
+    if led.config.path and Path(led.config.path).is_file():
         settings[CONFIG_SETTING] = Path(led.config.path).read_text(encoding="utf-8")
+    elif is_store(Path(source)):  # a database imported into a new one keeps its config
+        with _store(source) as other:
+            if CONFIG_SETTING in other.settings():
+                settings[CONFIG_SETTING] = other.settings()[CONFIG_SETTING]
     with _store(db) as store:
         if store.last_record():
             fail(f"{db} 中已有台账(共 {store.last_record()} 条记录),未导入;导入只用于新建的数据库。"
                  f"追加已批准的变动请用 orgmodel commit")
         try:
-            batch = store.append("import", _who(by), str(source), led.directives, settings)
+            batch = store.append("import", _who(by), str(source), led.directives, settings, checked_at=0)
         except StoreError as exc:
             fail(str(exc))
     click.echo(f"已导入 {batch.count} 条记录(第 {batch.first}–{batch.last} 号,批次 {batch.id}):{source}")
@@ -106,8 +110,8 @@ def import_ledger(db, source, by, allow_rule_errors):
 @click.argument("scenario", metavar="方案文件")
 @click.option("--by", "by", metavar="姓名", required=True, help="记录人")
 def commit(db, scenario, by):
-    by = _who(by, required=True)
     """把已批准的方案(方案文件中的指令)追加进数据库;方案引起错误时不写入。"""
+    by = _who(by, required=True)
     from ..scenario import simulate
     from ..store import StoreChanged
 
@@ -152,12 +156,18 @@ def _order(d):
 def correct(db, record, by, doc, reason, force):
     """冲正:追加一条记录,把第 N 号记录从台账中去掉(原记录保留,orgmodel log 中两条都可见)。
     冲正会使台账出现新的错误(如后面的指令依赖这条记录)时不冲正,并列出这些错误。"""
+    from ..store import StoreChanged
+
     who = _who(by, required=True)
+    with _store(db) as store:
+        seen = store.last_record()
     if not force:
         _check_correction(db, record)
     with _store(db) as store:
         try:
-            batch = store.reverse(record, who, doc, reason)
+            batch = store.reverse(record, who, doc, reason, checked_at=None if force else seen)
+        except StoreChanged:
+            fail("检查期间有同事写入了新的记录;请重新运行本命令,本次没有写入任何内容")
         except StoreError as exc:
             fail(str(exc))
     click.echo(f"已冲正第 {record} 号记录(冲正记录为第 {batch.first} 号)")

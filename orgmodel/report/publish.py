@@ -39,13 +39,29 @@ def recover(out: Path) -> None:
     if not parent.is_dir():
         return
     for p in sorted(parent.iterdir()):
-        if p.name.startswith(old) and p.is_dir() and not p.is_symlink():
-            if not out.exists() and not out.is_symlink():
-                os.replace(p, out)
-            else:
+        if p.is_symlink() or not p.is_dir():
+            continue
+        for prefix in (old, tmp):
+            pid = p.name[len(prefix):] if p.name.startswith(prefix) else ""
+            if not pid.isdigit() or _alive(int(pid)):
+                continue  # not ours (a user's folder of a like name), or a run still at work
+            if prefix == old and (p / MANIFEST).is_file() and not out.exists() and not out.is_symlink():
+                os.replace(p, out)  # a swap killed halfway: the old site goes back
+            elif prefix == tmp or (p / MANIFEST).is_file():
                 shutil.rmtree(p, ignore_errors=True)
-        elif p.name.startswith(tmp) and p.is_dir() and not p.is_symlink():
-            shutil.rmtree(p, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """True when process ``pid`` still runs (so its staging folder is in use)."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
 
 
 def _files(folder: Path) -> list[str]:
@@ -108,6 +124,10 @@ def publish(out: str | Path, write: Callable[[Path], list[Path]], force: bool = 
     try:
         written = write(stage)
         mine = _files(stage)
+        clash = sorted(set(keep) & set(mine))
+        if clash:
+            raise PublishError(f"输出文件夹 {out} 中不是 orgmodel 生成的文件 {'、'.join(clash[:3])} 与报表页面同名;"
+                               f"为免覆盖,未写入。请移走这些文件,或换一个文件夹")
         for rel in keep:  # --force: what the user had there stays
             if rel not in mine:
                 target = stage / rel

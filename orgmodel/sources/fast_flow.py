@@ -29,6 +29,7 @@ _RESOLVER_FIRST = frozenset(k for k in yaml.SafeLoader.yaml_implicit_resolvers i
 
 
 _STRUCTURE = frozenset("{}[],:")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufffe\uffff\u2028\u2029]")  # PyYAML refuses or reads them its own way
 
 
@@ -58,6 +59,8 @@ _CONSTRUCTOR = yaml.SafeLoader("")
 def _scalar(token: str):
     """A token's value; tokens repeat a lot (keys, ops, dates, types), hence the cache."""
     if token.startswith('"'):
+        if _SURROGATE_ESCAPE.search(token):
+            raise Decline  # JSON joins a \ud83d\ude00 pair into one character; PyYAML refuses it
         try:
             return json.loads(token)
         except ValueError as exc:  # a YAML-only escape: let PyYAML decide

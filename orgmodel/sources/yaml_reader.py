@@ -116,6 +116,7 @@ _PROBLEMS = {
     "found undefined alias": "引用了未定义的别名(*);请删除 * 号或改用文字",
     "found duplicate anchor": "锚点(&)重复定义;请删除 & 号或改用文字",
     "expected alphabetic or numeric character": "& 或 * 后应是锚点名称;若这是文字,请给整个值加上双引号",
+    "found invalid Unicode character escape code": "双引号中的 \\u 转义不是有效的字符(如单独的 \\ud800);请删除它,或直接写出该字",
     "found unknown escape character": "双引号中有无法识别的转义(反斜杠 \\);要写反斜杠本身请写两个 \\\\,或改用单引号",
     "found character that cannot start any token": "此处的字符(如 @、`、% 或不可见字符)不能作为值的开头;请给这个值加上双引号",
     "could not determine a constructor": "“=”“<<”或以“!”开头的值在 YAML 中有特殊含义;若这是文字,请加上双引号",
@@ -153,7 +154,7 @@ def _likely_cause(text: str, line: int, problem: str, unclosed: bool) -> tuple[i
     reason = next((cn for en, cn in _PROBLEMS.items() if problem.startswith(en) or en in problem), None)
     if reason is None:  # a problem not in the table: say where, in Chinese, without the parser's English
         reason = "无法解析此处;请检查缩进、冒号、引号和括号"
-    if unclosed and "nesting depth" not in problem:
+    if unclosed and "nesting depth" not in problem and "escape code" not in problem:
         reason = "此行开始的括号或引号没有闭合;" + reason
     return line, reason
 

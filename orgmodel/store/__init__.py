@@ -117,7 +117,7 @@ def chain_hash(prev: str, row: dict) -> str:
     """The hash of one record: SHA-256 over the previous hash and the record's canonical form
     (with its batch's who, when and kind, and, on a batch's first record, its settings)."""
     keys = ("id", "batch", "date", "op", "doc", "body", "origin_file", "origin_line", "origin_sheet", "origin_column",
-            "reverses", "recorded_by", "recorded_at", "kind", "settings")
+            "reverses", "recorded_by", "recorded_at", "kind", "source", "note", "settings")
     text = json.dumps([row.get(k) for k in keys], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(f"{prev}\n{text}".encode()).hexdigest()
 
@@ -215,7 +215,7 @@ class Store:
             for n, d in enumerate(directives):
                 row = {"id": first + n, "batch": batch, "date": d.date.isoformat(), "op": d.op, "doc": d.doc,
                        "body": canonical_body(d), "reverses": None, "recorded_by": by, "recorded_at": at, "kind": kind,
-                       "settings": digest if n == 0 else None}
+                       "source": source, "note": note, "settings": digest if n == 0 else None}
                 row["origin_file"], row["origin_line"], row["origin_sheet"], row["origin_column"] = _origin_columns(d.source)
                 row["prev_hash"], row["hash"] = prev, chain_hash(prev, row)
                 prev = row["hash"]
@@ -225,7 +225,7 @@ class Store:
                 self.db.execute("INSERT INTO settings (batch, name, value) VALUES (?, ?, ?)", (batch, name, value))
         return Batch(batch, first, first + len(rows) - 1)
 
-    def reverse(self, record: int, by: str, doc: str, reason: str | None = None) -> Batch:
+    def reverse(self, record: int, by: str, doc: str, reason: str | None = None, checked_at: int | None = None) -> Batch:
         """Append a correction (冲正) that takes record ``record`` out of the ledger."""
         with self._writing():
             target = self.db.execute("SELECT id, op, reverses FROM directives WHERE id = ?", (record,)).fetchone()
@@ -236,12 +236,16 @@ class Store:
             done = self.db.execute("SELECT id FROM directives WHERE reverses = ?", (record,)).fetchone()
             if done is not None:
                 raise StoreError(f"第 {record} 号记录已由第 {done['id']} 号记录冲正")
-            batch, at = self._new_batch("correct", by, f"冲正第 {record} 号记录", reason)
+            if checked_at is not None and self.last_record() != checked_at:
+                raise StoreChanged(f"{self.path}: 检查期间有同事写入了新的记录(第 {checked_at + 1} 号起)")
+            source = f"冲正第 {record} 号记录"
+            batch, at = self._new_batch("correct", by, source, reason)
             body = json.dumps({"reverses": record, "reason": reason or ""}, ensure_ascii=False, sort_keys=True,
                               separators=(",", ":"))
             row = {"id": self._next_id(), "batch": batch, "date": at[:10], "op": REVERSE_OP, "doc": doc, "body": body,
                    "reverses": record, "origin_file": None, "origin_line": None, "origin_sheet": None,
-                   "origin_column": None, "recorded_by": by, "recorded_at": at, "kind": "correct"}
+                   "origin_column": None, "recorded_by": by, "recorded_at": at, "kind": "correct", "source": source,
+                   "note": reason}
             prev = self._last_hash()
             row["prev_hash"], row["hash"] = prev, chain_hash(prev, row)
             self.db.execute(INSERT, row)
@@ -267,7 +271,8 @@ class Store:
     # -- reading ---------------------------------------------------------------------
     def settings(self) -> dict[str, str]:
         """The latest value of each setting."""
-        rows = self.db.execute("SELECT name, value FROM settings ORDER BY id").fetchall()
+        rows = self.db.execute("SELECT name, value FROM settings s WHERE EXISTS "
+                               "(SELECT 1 FROM directives d WHERE d.batch = s.batch) ORDER BY id").fetchall()
         return {r["name"]: r["value"] for r in rows}
 
     def effective(self) -> Iterator[sqlite3.Row]:
@@ -279,9 +284,9 @@ class Store:
 
     def history(self) -> list[sqlite3.Row]:
         """Every record with its batch's who, when and source, in record order."""
-        return self.db.execute("""SELECT d.*, b.recorded_by, b.recorded_at, b.kind, b.source,
+        return self.db.execute("""SELECT d.*, b.id AS batch_id, b.recorded_by, b.recorded_at, b.kind, b.source, b.note,
                                   (SELECT c.id FROM directives c WHERE c.reverses = d.id) AS reversed_by
-                                  FROM directives d JOIN batches b ON b.id = d.batch ORDER BY d.id""").fetchall()
+                                  FROM directives d LEFT JOIN batches b ON b.id = d.batch ORDER BY d.id""").fetchall()
 
     def verify(self, head: str | None = None) -> tuple[int, str, list[str]]:
         """``(records checked, the last record's hash, problems)``: every record's hash recomputed
@@ -298,11 +303,19 @@ class Store:
             seen_batches.add(data["batch"])
             data["settings"] = settings_digest(settings.get(data["batch"], {})) if first_of_batch else None
             found_head = found_head or data["hash"].startswith(head or "")
+            if data["id"] != count:
+                problems.append(f"第 {data['id']} 号记录:记录号不连续(应为第 {count} 号;有记录被删除或插入)")
+                count = data["id"]
+            if data["batch_id"] is None:
+                problems.append(f"第 {data['id']} 号记录:所属的批次 {data['batch']} 不存在(记录是绕过 orgmodel 插入的)")
             if data["prev_hash"] != prev:
                 problems.append(f"第 {data['id']} 号记录:链接的上一条哈希不符(记录被删除、插入或改动过)")
             if chain_hash(data["prev_hash"], data) != data["hash"]:
                 problems.append(f"第 {data['id']} 号记录:内容与其哈希不符(记录或其批次信息被改动过)")
             prev = data["hash"]
+        lonely = self.db.execute("SELECT DISTINCT batch FROM settings s WHERE NOT EXISTS "
+                                 "(SELECT 1 FROM directives d WHERE d.batch = s.batch)").fetchall()
+        problems += [f"批次 {r[0]} 有设置却没有记录(设置是绕过 orgmodel 插入的)" for r in lonely]
         if not found_head:
             problems.append(f"没有找到哈希为 {head} 的记录:记下它之后,有记录被删除了(或记下的哈希有误)")
         return count, prev, problems
@@ -327,14 +340,17 @@ class _Transaction:
         return self
 
     def __exit__(self, kind, exc, tb):
+        db = self.store.db
         if kind is None:
             try:
-                self.store.db.execute("COMMIT")
+                db.execute("COMMIT")
                 return False
             except sqlite3.OperationalError as commit_exc:
-                self.store.db.execute("ROLLBACK")
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise _store_error(commit_exc, self.store.path) from commit_exc
-        self.store.db.execute("ROLLBACK")
+        if db.in_transaction:  # SQLite may have rolled back by itself (a full disk, say)
+            db.execute("ROLLBACK")
         if isinstance(exc, sqlite3.DatabaseError):
             raise _store_error(exc, self.store.path) from exc
         return False

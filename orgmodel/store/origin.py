@@ -46,6 +46,7 @@ class StoreOrigin:
         under the configuration stored with them; read under that same configuration they are
         rebuilt directly, otherwise (``--config`` with other quota types, say) validated again."""
         with Store(self.path) as store, collector_paused():
+            store.db.execute("BEGIN")  # one snapshot: the head and the records it covers
             if self._same_config(config):
                 # the records up to the newest one never change: the rebuilt list is cached by its hash
                 key = parse_cache.key_of((store.head() + "|effective").encode(), self.display,
