@@ -370,3 +370,35 @@ def test_rows_and_settings_slipped_in_without_a_batch_are_found(db):
     assert result.exit_code == 1
     assert "第 999 号记录:记录号不连续" in result.output and "所属的批次 999 不存在" in result.output
     assert "有设置却没有记录" in result.output
+
+
+def test_killing_an_import_leaves_the_database_empty_or_whole(tmp_path):
+    """20 imports killed at random moments: the database then holds no record or every one."""
+    import random
+    import signal
+    import time
+
+    from orgmodel.synthetic import Params, generate
+
+    source = tmp_path / "synthetic"
+    generate(source, Params(townships=6))
+    total = sum(1 for p in source.rglob("*.yaml") if p.name != "orgmodel.yaml"
+                for ln in p.read_text(encoding="utf-8").splitlines() if ln.startswith("- "))
+    cmd = lambda db: [sys.executable, str(ROOT / "cli.py"), "import", str(db), str(source), "--by", "测",  # noqa: E731
+                      "--allow-rule-errors"]
+    first = tmp_path / "first.db"
+    run_cli("init", first)
+    start = time.monotonic()
+    assert subprocess.run(cmd(first), capture_output=True, timeout=300).returncode == 0
+    duration = time.monotonic() - start
+    assert records(first) == total
+    rng = random.Random(5)
+    for n in range(20):
+        db = tmp_path / f"k{n}.db"
+        run_cli("init", db)
+        proc = subprocess.Popen(cmd(db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(duration * 0.3, duration * 1.05))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert records(db) in (0, total)
+        assert run_cli("verify", db).exit_code == 0
