@@ -1,4 +1,4 @@
-"""Province-scale synthetic ledgers for benchmarks and tests, and the flow-style YAML writer.
+"""Province-scale synthetic ledgers for benchmarks and tests.
 
 :func:`generate` writes a folder of valid directives (about a million at full scale),
 deterministic by seed. It keeps a small mirror of every body's quota so that each
@@ -8,31 +8,11 @@ Text is written directly, one flow-style mapping per line, never via ``yaml.dump
 
 from __future__ import annotations
 
-import json
 import random
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_SPECIAL = set(":,[]{}#&*!|>'\"%@`?")
-_PLAIN_RISK = re.compile(r"^[-+.\d]|^(true|false|null|yes|no|on|off|y|n|~)$", re.I)
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def flow(value) -> str:
-    """One value as flow-style YAML: mappings ``{k: v}``, lists ``[a, b]``, quoted text when needed."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{flow(k)}: {flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(flow(v) for v in value) + "]"
-    text = str(value)
-    risky = (not text or text != text.strip() or any(c in _SPECIAL for c in text)
-             or (_PLAIN_RISK.match(text) and not _DATE.match(text)))
-    return json.dumps(text, ensure_ascii=False) if risky else text
+from .sources.flow_writer import flow  # noqa: F401  (re-exported: the writer the ledgers use)
 
 
 def row(mapping: dict) -> str:

@@ -51,6 +51,18 @@ def published(out: str, write, force: bool) -> list[Path]:
         sys.exit(EXIT_UNREADABLE)
 
 
+def published_with_findings(out: str, write, force: bool) -> tuple[list[Path], list]:
+    """:func:`published` for a writer that returns ``(paths, findings)``."""
+    found: list = []
+
+    def pages(stage):
+        paths, findings = write(stage)
+        found.extend(findings)
+        return paths
+
+    return published(out, pages, force), found
+
+
 def done(paths: list[Path], what: str) -> None:
     first = paths[0] if paths else None
     click.echo(f"已生成{what} {len(paths)} 个页面:{first.resolve() if first else '(无)'}")
@@ -98,15 +110,9 @@ def audit_report(ledger, as_of, config_path, out, templates, force):
     """问题清单:按规则和级别分组列出全部问题,链接到所在乡镇页面(写在 balance/ 子文件夹)。"""
     from ..report import write_audit_report
 
-    result, found = checked(open_ledger(ledger, config_path), as_of), []
-
-    def write(stage):
-        paths, findings = write_audit_report(result, stage, templates=templates)
-        found.extend(findings)
-        return paths
-
-    paths = published(out, write, force)
-    findings = found
+    result = checked(open_ledger(ledger, config_path), as_of)
+    paths, findings = published_with_findings(out, lambda stage: write_audit_report(result, stage, templates=templates),
+                                              force)
     done(paths, "问题清单")
     click.echo(summary_line(findings))
     sys.exit(exit_for(findings))
@@ -126,15 +132,8 @@ def scenario_report(ledger, scenario, as_of, config_path, out, templates, force)
     plan = open_scenario(scenario, led.config)
     with long_lived():
         sim = simulate(led, plan, as_of)
-    found = []
-
-    def write(stage):
-        paths, findings = write_scenario_report(sim, stage, templates=templates)
-        found.extend(findings)
-        return paths
-
-    paths = published(out, write, force)
-    findings = found
+    paths, findings = published_with_findings(out, lambda stage: write_scenario_report(sim, stage, templates=templates),
+                                              force)
     done(paths, "改革方案报表")
     click.echo(summary_line(findings))
     sys.exit(exit_for(findings))

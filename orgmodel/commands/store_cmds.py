@@ -92,8 +92,9 @@ def import_ledger(db, source, by, allow_rule_errors):
         settings[CONFIG_SETTING] = Path(led.config.path).read_text(encoding="utf-8")
     elif is_store(Path(source)):  # a database imported into a new one keeps its config
         with _store(source) as other:
-            if CONFIG_SETTING in other.settings():
-                settings[CONFIG_SETTING] = other.settings()[CONFIG_SETTING]
+            stored = other.settings()
+        if CONFIG_SETTING in stored:
+            settings[CONFIG_SETTING] = stored[CONFIG_SETTING]
     with _store(db) as store:
         if store.last_record():
             fail(f"{db} 中已有台账(共 {store.last_record()} 条记录),未导入;导入只用于新建的数据库。"

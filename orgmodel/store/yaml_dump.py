@@ -1,33 +1,15 @@
 """Write a ledger's directives as a folder of YAML files that reads back the same.
 
 One file per year (``2021.yaml`` …), one flow-style line per directive in record order, so
-the files diff line by line and load on the fast path; every text is double-quoted (JSON
-escapes are YAML's too), so no value changes type on the way back.
+the files diff line by line and load on the fast path; values are written by
+:func:`orgmodel.sources.flow_writer.flow`, so none changes type on the way back.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-
-def flow(value) -> str:
-    """``value`` as a YAML flow scalar or collection that YAML reads back as the same value."""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "null"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{flow(str(k))}: {flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(flow(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
+from ..sources.flow_writer import flow
 
 
 def line_of(raw: dict) -> str:
