@@ -14,6 +14,7 @@ from orgmodel.text import os_error_text
 install()  # click's own words (Usage:, Options, its error messages) in Chinese; before the commands are built
 
 from orgmodel import __version__  # noqa: E402
+from orgmodel.commands.audit_cmds import audit  # noqa: E402
 from orgmodel.commands.demo import demo  # noqa: E402
 from orgmodel.commands.ledger_cmds import balance, check, duties  # noqa: E402
 from orgmodel.commands.report_cmds import report  # noqa: E402
@@ -59,7 +60,7 @@ def main(quiet):
     """orgmodel:机构编制台账、改革模拟与编制报表。"""
 
 
-for command in (check, balance, duties, simulate, compare, trace, report, export, template, demo, *STORE_COMMANDS):
+for command in (check, balance, duties, audit, simulate, compare, trace, report, export, template, demo, *STORE_COMMANDS):
     main.add_command(command)
 
 

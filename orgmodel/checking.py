@@ -31,10 +31,13 @@ class Checked:
     read_findings: list[Finding]
     replay_findings: list[Finding]
     rule_findings: list[Finding] = field(default_factory=list)
+    roster_findings: list[Finding] = field(default_factory=list)
+    # in-post people per (body id, quota type) from a roster: the tables' 实有 then comes from them
+    roster_counts: dict[tuple[int, str], int] | None = None
 
     @property
     def findings(self) -> list[Finding]:
-        return [*self.read_findings, *self.replay_findings, *self.rule_findings]
+        return [*self.read_findings, *self.replay_findings, *self.rule_findings, *self.roster_findings]
 
     @property
     def ledger_findings(self) -> list[Finding]:
@@ -43,7 +46,15 @@ class Checked:
 
     @property
     def tables(self) -> Tables:
-        return tables_of(self.state)
+        """The balance tables; with a roster, :class:`~orgmodel.roster.balance.RosterTables`
+        (实有 from the roster, the ledger's 实有 beside it)."""
+        if self.roster_counts is None:
+            return tables_of(self.state)
+        if getattr(self, "_roster_tables", None) is None:
+            from .roster.balance import RosterTables
+
+            self._roster_tables = RosterTables(self.state, self.roster_counts)
+        return self._roster_tables
 
     @property
     def as_of(self) -> dt.date | None:

@@ -18,7 +18,11 @@ COLUMN_LABELS = {
     "township_approved": "乡镇核定", "ratio": "下沉比例", "ratio_with_dispatched": "含派驻下沉比例",
     "rule": "规则", "severity": "级别", "message": "说明", "source": "位置",
     "item": "责任事项", "item_category": "事项类别", "lead": "牵头(主体责任)", "support": "配合", "change": "变化",
+    "ledger_actual": "台账实有", "roster": "花名册在编", "difference": "差额(实名−台账)", "planned": "用编进人计划",
+    "from_date": "起", "to_date": "止", "kind": "变动", "person": "人员", "from_body": "原单位", "to_body": "现单位",
+    "matched": "台账有记录", "count": "条数",
 }
+YEAR_COLUMNS = {"retire_": "{}年到龄退休", "vacant_": "{}年末空编"}
 
 VALUE_LABELS = {True: "是", False: "否"}
 
@@ -27,6 +31,9 @@ POOL_LABELS = {"reclaimed": "收回编制池", "turnover": "编制周转池", "e
 
 def label(column: str) -> str:
     """The Chinese header for a column (the column name itself when unknown)."""
+    for prefix, text in YEAR_COLUMNS.items():
+        if column.startswith(prefix) and column[len(prefix):].isdigit():
+            return text.format(column[len(prefix):])
     return COLUMN_LABELS.get(column, column)
 
 

@@ -17,14 +17,16 @@ import fnmatch
 import gc
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from . import (
+    checkpoints,
     parse_cache,
     tabular,  # noqa: F401  (registers the workbook and CSV readers)
 )
+from .checkpoints import History
 from .config import LEDGER_CONFIG_NAME, Config, load_config, load_config_text
 from .directive import Directive
 from .findings import ERROR, WARNING, Finding, Source
@@ -40,25 +42,48 @@ class LedgerError(Exception):
     """The input cannot be read at all (exit code 2)."""
 
 
-@dataclass
 class Ledger:
-    """Sorted directives plus the findings met while reading them."""
+    """Sorted directives plus the findings met while reading them.
 
-    directives: list[Directive]
-    findings: list[Finding]
-    config: Config
-    root: str = ""
-    files: list[str] = field(default_factory=list)
-    refused: list[Refused] = field(default_factory=list)  # creations refused while reading
+    A ledger read from a :class:`~orgmodel.checkpoints.History` (the store) reads its
+    directives only when they are asked for: a replay starts from a year-end checkpoint and
+    needs only those after it."""
+
+    def __init__(self, directives: list[Directive] | None, findings: list[Finding], config: Config, root: str = "",
+                 files: list[str] | None = None, refused: list[Refused] | None = None, history: History | None = None):
+        if directives is None and history is None:
+            raise ValueError("a ledger needs its directives or a history to read them from")
+        self._directives = directives
+        self.findings, self.config, self.root = findings, config, root
+        self.files = files if files is not None else []
+        self.refused = refused if refused is not None else []  # creations refused while reading
+        self.history = history
+
+    @property
+    def directives(self) -> list[Directive]:
+        if self._directives is None:
+            self._directives = self.history.all()
+        return self._directives
+
+    @property
+    def count(self) -> int:
+        """How many directives there are (without reading them)."""
+        return len(self._directives) if self._directives is not None else self.history.count
 
     def state(self, as_of: dt.date | None = None) -> State:
         """Replay every directive dated on or before ``as_of`` (all when None)."""
+        if self.history is not None and checkpoints.enabled():
+            return checkpoints.replay(self.history, self.config, as_of, self.refused)
         return replay(self.directives, self.config, as_of, self.refused)
 
     def first_date(self) -> dt.date | None:
+        if self._directives is None:
+            return self.history.first_date
         return self.directives[0].date if self.directives else None
 
     def last_date(self) -> dt.date | None:
+        if self._directives is None:
+            return self.history.last_date
         return self.directives[-1].date if self.directives else None
 
     def with_directives(self, extra: list[Directive]) -> Ledger:
@@ -259,13 +284,19 @@ def load(path: str | Path, config_path: str | Path | None = None) -> Ledger:
         config = load_config_text(text, f"{path}(配置)")
     else:
         config = load_config(config_path if config_path is not None else origin.config_path)
-    directives, findings = origin.read(config)
-    directives.sort(key=sort_key)
-    if not directives and not any(f.severity == ERROR for f in findings):
+    history = origin.history(config) if hasattr(origin, "history") else None
+    if history is not None:  # read only as far as a replay needs
+        directives, findings, count = None, [], history.count
+    else:
+        directives, findings = origin.read(config)
+        directives.sort(key=sort_key)
+        count = len(directives)
+    if not count and not any(f.severity == ERROR for f in findings):
         files = "、".join(origin.files[:3]) + ("等" if len(origin.files) > 3 else "")
         raise LedgerError(f"{path}: 台账中没有任何指令({files} 为空或只有注释);请先写入指令,"
                           f"或用 orgmodel template 生成工作簿模板填写")
-    return Ledger(directives, findings, config, str(path), list(origin.files), list(getattr(origin, "refused", [])))
+    return Ledger(directives, findings, config, str(path), list(origin.files), list(getattr(origin, "refused", [])),
+                  history)
 
 
 # The ledger database plugs in as an origin (it needs the loader above, hence at the end).

@@ -80,18 +80,23 @@ def get(key: str):
 def put(key: str, value) -> None:
     """Store ``value`` (written to a temporary file, then renamed); failures are ignored."""
     folder = cache_dir()
-    if folder is None:
-        return
+    if folder is not None:
+        write_atomically(folder / key[:2] / f"{key}.pickle", value)
+
+
+def write_atomically(path: Path, value, header: bytes = b"") -> None:
+    """Write ``header`` then ``value`` pickled to ``path`` through a temporary file renamed
+    into place, so that a reader never sees half a file; failures are ignored."""
     try:
-        target = folder / key[:2]
-        target.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target, suffix=".tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     except Exception:  # noqa: BLE001 - the cache is an optimisation only
         return
     try:
         with os.fdopen(fd, "wb") as fh:
+            fh.write(header)
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target / f"{key}.pickle")
+        os.replace(tmp, path)
     except Exception:  # noqa: BLE001 - the cache is an optimisation only
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -7,6 +7,7 @@ import sys
 import click
 
 from ..balance import VIEWS
+from .audit_cmds import roster_date, roster_option, with_roster
 from .options import (
     EXIT_UNREADABLE,
     Words,
@@ -54,16 +55,19 @@ def check(ledger, as_of, scenario_paths, config_path, fmt):
               help="汇总口径:机构、乡镇、县(市、区)、全辖区总量、领导职数、下沉比例、编外人员和网格(各级区划,含下级合计)")
 @click.option("--type", "quota_type", metavar="编制类型", default=None, help="只看一种编制类型,例如 事业编制")
 @scenario_option
+@roster_option
 @config_option
 @format_option("text", "csv", "json")
-def balance(ledger, as_of, by, quota_type, scenario_paths, config_path, fmt):
-    """编制收支表:截至某日的核定、实有、空编、超编;加 --scenario 时为方案实施后的数字。"""
+def balance(ledger, as_of, by, quota_type, scenario_paths, roster_path, config_path, fmt):
+    """编制收支表:截至某日的核定、实有、空编、超编;加 --scenario 时为方案实施后的数字;
+    加 --roster 时实有按实名制花名册计,并列出台账实有数和差额。"""
     led = open_ledger(ledger, config_path)
     if quota_type and quota_type not in led.config.quota_types:
         click.echo(f"错误:未知的编制类型“{quota_type}”;可用:{'、'.join(led.config.quota_types)}", err=True)
         sys.exit(2)
-    result = checked(led, as_of, rules=False, scenario_paths=scenario_paths)
-    if as_of and led.directives and as_of < led.first_date():
+    as_of = roster_date(roster_path, as_of)
+    result = with_roster(checked(led, as_of, rules=False, scenario_paths=scenario_paths), led, roster_path)
+    if as_of and led.count and as_of < led.first_date():
         click.echo(f"注意:截至日期 {as_of} 早于台账第一条指令的日期 {led.first_date()},此时尚无任何机构。", err=True)
     findings = result.findings
     df = result.tables.view(by, quota_type)

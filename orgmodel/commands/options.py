@@ -126,7 +126,7 @@ def open_ledger(path: str, config_path: str | None = None) -> Ledger:
             led = load(path, config_path)
     except (LedgerError, ConfigError) as exc:
         fail(str(exc))
-    progress(f"已读入 {len(led.directives):,} 条指令(用时 {time.perf_counter() - start:.1f} 秒)")
+    progress(f"已读入 {led.count:,} 条指令(用时 {time.perf_counter() - start:.1f} 秒)")
     return led
 
 

@@ -9,6 +9,7 @@ import click
 
 from ..findings import has_errors
 from ..scenario import simulate
+from .audit_cmds import roster_date, roster_option, with_roster
 from .options import (
     EXIT_UNREADABLE,
     DateType,
@@ -82,13 +83,16 @@ def report():
 @as_of_option
 @click.option("--since", type=DateType(), default=None, help="乡镇页面只列此日期以来的指令(默认:全部)")
 @click.option("--public", is_flag=True, help="公开版:不含内部备注、来源文件路径和任何个人信息")
+@roster_option
 @config_option
 @out_option("reports/balance")
-def balance_report(ledger, as_of, since, public, config_path, out, templates, force):
-    """编制收支报表:辖区总览 index.html、县级机构页和每个乡镇(街道)一页。"""
+def balance_report(ledger, as_of, since, public, roster_path, config_path, out, templates, force):
+    """编制收支报表:辖区总览 index.html、县级机构页和每个乡镇(街道)一页;加 --roster 时实有按花名册计。"""
     from ..report import write_balance_report
 
-    result = checked(open_ledger(ledger, config_path), as_of, rules=False)
+    led = open_ledger(ledger, config_path)
+    as_of = roster_date(roster_path, as_of)
+    result = with_roster(checked(led, as_of, rules=False), led, roster_path, public)
     findings = result.findings
     if has_errors(findings):  # a published table must never rest on a ledger that failed to read
         echo_findings(findings, err=True)
@@ -104,14 +108,24 @@ def balance_report(ledger, as_of, since, public, config_path, out, templates, fo
 @report.command("audit")
 @click.argument("ledger")
 @as_of_option
+@click.option("--roster", "roster_path", metavar="花名册", default=None,
+              help="同时核对实名制花名册:问题按类别和区划统计、不一致的机构、退休与空编预测(页面标为内部资料)")
+@click.option("--forecast", "years", type=click.IntRange(1, 30), default=5, show_default=True, metavar="年数",
+              help="退休与空编预测的年数(有 --roster 时)")
 @config_option
 @out_option("reports/audit")
-def audit_report(ledger, as_of, config_path, out, templates, force):
-    """问题清单:按规则和级别分组列出全部问题,链接到所在乡镇页面(写在 balance/ 子文件夹)。"""
+def audit_report(ledger, as_of, roster_path, years, config_path, out, templates, force):
+    """问题清单:按规则和级别分组列出全部问题,链接到所在乡镇页面(写在 balance/ 子文件夹)。
+    加 --roster 时增加实名制花名册核对一节。"""
     from ..report import write_audit_report
+    from .audit_cmds import reconciled
 
-    result = checked(open_ledger(ledger, config_path), as_of)
-    paths, findings = published_with_findings(out, lambda stage: write_audit_report(result, stage, templates=templates),
+    led = open_ledger(ledger, config_path)
+    as_of = roster_date(roster_path, as_of)
+    result = checked(led, as_of)
+    rec = reconciled(led, roster_path, result.as_of) if roster_path else None
+    paths, findings = published_with_findings(out, lambda stage: write_audit_report(result, stage, templates=templates,
+                                                                                    roster=rec, forecast_years=years),
                                               force)
     done(paths, "问题清单")
     click.echo(summary_line(findings))

@@ -78,6 +78,7 @@ def init_db(db):
               help="台账读入无误、只有规则检查的错误(如超编)时也导入:这些是台账如实记录的情况")
 def import_ledger(db, source, by, allow_rule_errors):
     """把台账(YAML 文件夹、工作簿或 CSV 文件夹)导入数据库,作为一批记录。台账有错误时不导入,什么也不写。"""
+    _refuse_filled(db)  # before the source is read: a province takes a while
     led = open_ledger(source)
     with long_lived():
         result = checked(led)
@@ -96,14 +97,23 @@ def import_ledger(db, source, by, allow_rule_errors):
         if CONFIG_SETTING in stored:
             settings[CONFIG_SETTING] = stored[CONFIG_SETTING]
     with _store(db) as store:
-        if store.last_record():
-            fail(f"{db} 中已有台账(共 {store.last_record()} 条记录),未导入;导入只用于新建的数据库。"
-                 f"追加已批准的变动请用 orgmodel commit")
+        _refuse_filled(db, store)  # again, under the write: another clerk may have imported meanwhile
         try:
             batch = store.append("import", _who(by), str(source), led.directives, settings, checked_at=0)
         except StoreError as exc:
             fail(str(exc))
     click.echo(f"已导入 {batch.count} 条记录(第 {batch.first}–{batch.last} 号,批次 {batch.id}):{source}")
+
+
+def _refuse_filled(db: str, store: Store | None = None) -> None:
+    """Stop unless ``db`` is an orgmodel database with no records yet."""
+    if store is None:
+        with _store(db) as opened:
+            _refuse_filled(db, opened)
+        return
+    if store.last_record():
+        fail(f"{db} 中已有台账(共 {store.last_record()} 条记录),未导入;导入只用于新建的数据库。"
+             f"追加已批准的变动请用 orgmodel commit")
 
 
 @click.command("commit")

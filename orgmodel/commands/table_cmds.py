@@ -12,6 +12,7 @@ from ..signoff import signoff_line
 from ..tabular.export import balance_tables, jurisdiction, write_csv_folder
 from ..tabular.state_sheets import state_tables
 from ..tabular.workbook import write_workbook
+from .audit_cmds import roster_date, roster_option, with_roster
 from .options import (
     EXIT_UNREADABLE,
     Words,
@@ -33,11 +34,13 @@ def _is_workbook(out: str) -> bool:
 
 @click.command()
 @click.argument("out", metavar="输出.xlsx")
+@click.option("--roster", "roster", is_flag=True,
+              help="写出空白的实名制花名册工作簿(姓名、身份证号、所在单位、编制类型……),供 orgmodel audit 读入")
 @config_option
-def template(out, config_path):
+def template(out, roster, config_path):
     """写出空白台账工作簿:每张表一个工作表(区划、编制池、机构、牌子、编制核定、领导职数、实有人员、
     编外与网格、责任清单、变动记录),中文表头(红色为必填),枚举列有下拉选项,每表一行示例,
-    另有“说明”表。填好后可直接作为台账读入:orgmodel check 台账.xlsx。"""
+    另有“说明”表。填好后可直接作为台账读入:orgmodel check 台账.xlsx。加 --roster 写出花名册模板。"""
     from ..config import load_config
 
     if not _is_workbook(out):
@@ -46,6 +49,12 @@ def template(out, config_path):
     config = load_config(config_path)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if roster:
+        from ..roster.template import roster_tables
+
+        write_workbook(path, roster_tables(config))
+        click.echo(f"已写出空白花名册模板:{path.resolve()}")
+        return
     write_workbook(path, state_tables(None, config, None, "", examples=True))
     click.echo(f"已写出空白台账模板:{path.resolve()}")
 
@@ -61,13 +70,16 @@ def template(out, config_path):
 @click.option("--encoding", type=Words({"utf-8": ("utf8", "UTF-8"), "gbk": ("GBK",), "gb18030": ("GB18030",)}),
               default="utf-8", show_default=True,
               help="写 CSV 时的编码(旧系统可用 gbk)")
+@roster_option
 @config_option
-def export(ledger, out, as_of, scenario_paths, as_state, public, encoding, config_path):
+def export(ledger, out, as_of, scenario_paths, as_state, public, encoding, roster_path, config_path):
     """把台账导出为格式化的 Excel 工作簿(输出以 .xlsx 结尾)或 CSV 文件夹:机构、乡镇、县、全辖区
     编制收支,领导职数、编制池、编外与网格、下沉比例、问题清单和公示表。每表有标题、截至日期、
     冻结表头、筛选、合计行,A4 横向打印,页脚有页码。--state 则按台账模板写出状态,可再读入。"""
     led = open_ledger(ledger, config_path)
-    result = checked(led, as_of, rules=not as_state, scenario_paths=scenario_paths)
+    as_of = roster_date(roster_path, as_of)
+    result = with_roster(checked(led, as_of, rules=not as_state, scenario_paths=scenario_paths), led, roster_path,
+                         public)
     if has_errors(result.ledger_findings):  # what is written must not rest on a ledger that failed to read
         echo_findings(result.ledger_findings, err=True)
         click.echo(f"台账有错误({summary_line(result.ledger_findings)}),未导出;请先修正以上问题。", err=True)

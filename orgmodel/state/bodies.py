@@ -73,6 +73,10 @@ class BodyChanges(StateCore):
         return [(self._bodies[v[1]], keys["succeeded_by"]["how"])
                 for v, keys in self._out[body.node].items() if "succeeded_by" in keys]
 
+    def predecessors(self, body: Body) -> list[Body]:
+        """The retired bodies whose quota or functions ``body`` took over (merged or split into it)."""
+        return [self._bodies[u[1]] for u, keys in self._in[body.node].items() if "succeeded_by" in keys]
+
     def _next_body_id(self) -> int:
         self._next_id += 1
         return self._next_id - 1

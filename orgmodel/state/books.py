@@ -9,7 +9,7 @@ import datetime as dt
 from ..directive import Directive
 from ..kinds import Fact, FlowKind
 from .core import StateCore
-from .records import Body, Division, Flow, Loan, Pool
+from .records import Body, Division, Flow, Loan, Pool, StaffMove
 
 # Enum members cost a descriptor lookup each time; the hot paths use these module constants.
 _ACTUAL = Fact.ACTUAL
@@ -103,11 +103,13 @@ class Books(StateCore):
         mark = self._mark(d)
         body.facts[(_ACTUAL, qtype)] = mark
         body.facts[(_HIRE, qtype)] = mark
+        self._moves.append(StaffMove(d.date, d.source, "hire", None, body.id, qtype, count))
 
     def depart(self, d: Directive, body: Body, qtype: str, count: int) -> None:
         """``count`` people leave (the caller checks that so many are there)."""
         body.actual[qtype] = body.actual.get(qtype, 0) - count
         body.facts[(_ACTUAL, qtype)] = self._mark(d)
+        self._moves.append(StaffMove(d.date, d.source, "depart", body.id, None, qtype, count))
 
     def move_staff(self, d: Directive, src: Body, dst: Body, qtype: str, count: int) -> None:
         """People move with their quota or function (人随编走)."""
@@ -116,6 +118,7 @@ class Books(StateCore):
         dst.actual[qtype] = dst.actual.get(qtype, 0) + count
         src.facts[(_ACTUAL, qtype)] = mark
         dst.facts[(_ACTUAL, qtype)] = mark
+        self._moves.append(StaffMove(d.date, d.source, "move", src.id, dst.id, qtype, count))
 
     def hand_over(self, d: Directive, src: Body, dst: Body) -> None:
         """The leaders in post, the posts (岗位) and the named counts of ``src`` pass to ``dst`` (a merge)."""

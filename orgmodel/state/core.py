@@ -19,7 +19,6 @@ name)`` and ``("higher", root code)`` (the level above a jurisdiction). Edge key
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 
@@ -30,7 +29,7 @@ from ..directive import Directive
 from ..findings import ERROR, Finding, Source
 from ..kinds import EventKind, Fact
 from .names import NameIndex
-from .records import Body, Division, Duty, Event, Flow, Loan, Mark, Pool, subject_of
+from .records import Body, Division, Duty, Event, Flow, Loan, Mark, Pool, StaffMove, subject_of
 
 
 class ListView(Sequence):
@@ -89,9 +88,10 @@ class StateCore:
         self._duties: dict[str, Duty] = {}
         self._duty_keys: dict[int, dict[str, int]] = {}
         self._duty_order: dict[str, int] = {}
-        self._duty_serial = itertools.count()
+        self._duty_next = 0
         self._flows: list[Flow] = []
         self._events: list[Event] = []
+        self._moves: list[StaffMove] = []
         self._findings: list[Finding] = []
         self._names = NameIndex()
         self._roots: dict[str, str] = {}  # division code -> the code of its jurisdiction (top division)
@@ -103,7 +103,10 @@ class StateCore:
         self._ops: Mapping = {}
         self._refused: dict[str, list] = {}  # name -> [(division as written or None, where)] of refused creations
         self.as_of: dt.date | None = None
-        # read-only views, live
+        self._open_views()
+
+    def _open_views(self) -> None:
+        """The read-only views over the records, live (see the module docstring)."""
         self.graph = nx.freeze(nx.graphviews.generic_graph_view(self._graph))
         self.divisions = MappingProxyType(self._divisions)
         self.bodies = MappingProxyType(self._bodies)
@@ -112,8 +115,23 @@ class StateCore:
         self.loans = ListView(self._loans)
         self.flows = ListView(self._flows)
         self.events = ListView(self._events)
+        self.staff_moves = ListView(self._moves)
         self.findings = ListView(self._findings)
         self.names = self._names.owners()  # {(division, name): body id}, names and signboards in use
+
+    _VIEWS = ("graph", "divisions", "bodies", "pools", "duties", "loans", "flows", "events", "staff_moves", "findings",
+              "names")
+
+    def __getstate__(self) -> dict:
+        """The records without their views and without the replay in progress: a checkpoint
+        (see :mod:`orgmodel.checkpoints`) is pickled between two replays."""
+        data = {k: v for k, v in self.__dict__.items() if k not in self._VIEWS}
+        data.update(_ops={}, _directives=None, _day_plan={})
+        return data
+
+    def __setstate__(self, data: dict) -> None:
+        self.__dict__.update(data)
+        self._open_views()
 
     @property
     def version(self) -> int:

@@ -25,7 +25,8 @@ class DutyBooks(StateCore):
         if key in self._duties:  # replaced in place: it keeps its position
             self._unindex(self._duties[key])
         else:
-            self._duty_order[key] = next(self._duty_serial)
+            self._duty_order[key] = self._duty_next
+            self._duty_next += 1
         duty = Duty(key, name, category, lead.id, [s.id for s in support], d.source, lead.division)
         self._duties[key] = duty
         self._index(duty)

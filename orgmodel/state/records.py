@@ -181,6 +181,19 @@ class Pool:
         return self.name
 
 
+class StaffMove(NamedTuple):
+    """People entering (``hire``: ``src`` None), leaving (``depart``: ``dst`` None) or moving
+    between bodies with their quota or function (``move``), as the ledger records them."""
+
+    date: dt.date
+    source: Source
+    kind: str
+    src: int | None
+    dst: int | None
+    quota_type: str
+    count: int
+
+
 @dataclass(eq=False)
 class Loan:
     """Quota lent from a turnover pool to a body, due back by ``due``."""

@@ -275,12 +275,36 @@ class Store:
                                "(SELECT 1 FROM directives d WHERE d.batch = s.batch) ORDER BY id").fetchall()
         return {r["name"]: r["value"] for r in rows}
 
-    def effective(self) -> Iterator[sqlite3.Row]:
-        """The records replay uses, in record order: not corrections, not reversed."""
-        return self.db.execute("""SELECT d.* FROM directives d
-                                  WHERE d.reverses IS NULL
-                                  AND NOT EXISTS (SELECT 1 FROM directives c WHERE c.reverses = d.id)
-                                  ORDER BY d.id""")
+    # the records replay uses: not corrections, not reversed (by a correction up to record :through)
+    _EFFECTIVE = """FROM directives d WHERE d.id <= :through AND d.reverses IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM directives c WHERE c.reverses = d.id AND c.id <= :through)"""
+
+    def effective(self, through: int | None = None, after: dt.date | None = None) -> Iterator[sqlite3.Row]:
+        """The records replay uses, in record order, as the ledger stood at record ``through``
+        (the newest when None), only those dated after ``after`` when given."""
+        dated = " AND d.date > :after" if after is not None else ""
+        return self.db.execute(f"SELECT d.* {self._EFFECTIVE}{dated} ORDER BY d.id",
+                               {"through": self._through(through), "after": after and after.isoformat()})
+
+    def effective_summary(self, through: int | None = None) -> tuple[int, dt.date | None, dt.date | None]:
+        """``(count, first date, last date)`` of the effective records up to record ``through``."""
+        n, first, last = self.db.execute(f"SELECT COUNT(*), MIN(d.date), MAX(d.date) {self._EFFECTIVE}",
+                                         {"through": self._through(through)}).fetchone()
+        return n, first and dt.date.fromisoformat(first), last and dt.date.fromisoformat(last)
+
+    def prefix_digest(self, day: dt.date, through: int | None = None) -> str:
+        """The identity of the effective records dated on or before ``day`` (up to record
+        ``through``): a SHA-256 over their hashes in record order. It changes exactly when a
+        record of that period is added or reversed, so a state replayed to ``day`` can be reused
+        while it holds."""
+        h = hashlib.sha256()
+        for (row_hash,) in self.db.execute(f"SELECT d.hash {self._EFFECTIVE} AND d.date <= :day ORDER BY d.id",
+                                           {"through": self._through(through), "day": day.isoformat()}):
+            h.update(row_hash.encode())
+        return h.hexdigest()
+
+    def _through(self, through: int | None) -> int:
+        return self.last_record() if through is None else through
 
     def history(self) -> list[sqlite3.Row]:
         """Every record with its batch's who, when and source, in record order."""

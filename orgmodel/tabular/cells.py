@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 
-from .layout import CODE, COUNT, DATE, NAMES, REF, TEXT
+from .layout import CODE, COUNT, DATE, IDNO, NAMES, REF, TEXT
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel's leap-year bug included)
 _UNITS = re.compile(r"(名|人|个|户|块|项|处|家|所)$")
@@ -107,6 +107,25 @@ def code(value) -> tuple[str | None, str | None]:
     return s, None
 
 
+def id_number(value) -> tuple[str | None, str | None]:
+    """An ID number as text (a final x upper-cased). Excel keeps only 15 significant digits of
+    a number, so an 18-digit ID stored as a number has lost its last digits: refused."""
+    if isinstance(value, bool):
+        return None, f"应为身份证号,实为 {value}"
+    if isinstance(value, (int, float)):
+        digits = str(int(value)) if float(value).is_integer() else str(value)
+        if len(digits) > 15:
+            return None, (f"“{digits}”是以数字保存的身份证号,Excel 只保留 15 位有效数字,末几位已丢失;"
+                          f"请把这一列设为“文本”格式,重新输入完整号码")
+        return digits, None
+    s = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
+    if s.startswith("'"):
+        s = s[1:]
+    if re.fullmatch(r"\d+(\.\d+)?[eE]\+?\d+", s):
+        return None, (f"“{s}”是科学计数法,末几位已丢失;请把这一列设为“文本”格式,重新输入完整号码")
+    return text(s.upper())  # its form and check digit are the roster audit's to judge
+
+
 def split_names(value) -> tuple[list[str] | None, str | None]:
     """A cell listing names, separated by 、 , ; or line breaks."""
     s, problem = text(str(value).replace("\n", "、"))
@@ -115,7 +134,7 @@ def split_names(value) -> tuple[list[str] | None, str | None]:
     return [p.strip() for p in re.split(r"[、,,;;]+", s) if p.strip()], None
 
 
-READERS = {TEXT: text, REF: text, COUNT: count, DATE: date, CODE: code, NAMES: split_names}
+READERS = {TEXT: text, REF: text, COUNT: count, DATE: date, CODE: code, NAMES: split_names, IDNO: id_number}
 
 
 def read_cell(kind: str, value) -> tuple[object, str | None]:

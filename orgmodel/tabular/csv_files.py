@@ -71,7 +71,8 @@ def sheet_name_of(path: Path) -> str:
     return stem
 
 
-def _grid(path: Path, display: str) -> tuple[Grid | None, Finding | None]:
+def grid_of(path: Path, display: str) -> tuple[Grid | None, Finding | None]:
+    """The CSV file as one grid (its encoding detected), or a finding saying why it cannot be read."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -96,14 +97,14 @@ def read(path: Path, display: str) -> ReadResult:
     """One CSV file's directives (the 说明 file itself gives none)."""
     if normal(sheet_name_of(path)) == normal(SETTINGS_SHEET):
         return ReadResult([], [])
-    grid, problem = _grid(path, display)
+    grid, problem = grid_of(path, display)
     if grid is None:
         return ReadResult([], [problem])
     settings_path = _settings_file(path)
     settings, settings_display = None, None
     if settings_path is not None:
         settings_display = str(Path(display).parent / settings_path.name)
-        settings, problem = _grid(settings_path, settings_display)
+        settings, problem = grid_of(settings_path, settings_display)
         if problem is not None:
             return ReadResult([], [problem])
     result = read_grids([grid], display, settings, settings_display)

@@ -19,7 +19,7 @@ from ..ops.fields import CATEGORIES, CLASSES, FUNDINGS, LEVELS, TOWNSHIP_KINDS
 POOL_KIND_WORDS = ("收回", "周转", "专户")
 
 # Cell kinds: how a cell's value is read (see tabular.cells)
-TEXT, CODE, COUNT, DATE, NAMES, REF = "text", "code", "count", "date", "names", "ref"
+TEXT, CODE, COUNT, DATE, NAMES, REF, IDNO = "text", "code", "count", "date", "names", "ref", "idno"
 
 # Groups that expand into one column per configured item
 QUOTA, POSTS, ACTUAL_POSTS = "quota", "posts", "actual_posts"

@@ -64,7 +64,7 @@ class Settings:
     where: CellSource | None = None
 
 
-class _Out:
+class SheetOutput:
     """Items and findings of one file, with the running order the items are replayed in."""
 
     def __init__(self, display: str):
@@ -85,7 +85,7 @@ class _Out:
 
 
 # -- settings (说明) ----------------------------------------------------------------------
-def read_settings(grid: Grid, out: _Out) -> Settings:
+def read_settings(grid: Grid, out: SheetOutput) -> Settings:
     """The 说明 sheet's settings: a cell naming a setting, and its value in a cell to its right."""
     settings = Settings()
     for r, row in enumerate(grid.filled()[:200]):
@@ -129,7 +129,7 @@ def _quota_key(header: str) -> str | None:
     return f"quota:{h}" if h.endswith("编制") and len(h) > 2 else None
 
 
-def _header(grid: Grid, sheet: Sheet, rows: list[list], out: _Out) -> tuple[HeaderMap, dict[int, Column]] | None:
+def _header(grid: Grid, sheet: Sheet, rows: list[list], out: SheetOutput) -> tuple[HeaderMap, dict[int, Column]] | None:
     cols = columns(sheet, load_config())
     hm = locate(rows, cols)
     if hm is None:
@@ -159,7 +159,7 @@ def _header(grid: Grid, sheet: Sheet, rows: list[list], out: _Out) -> tuple[Head
     return hm, used
 
 
-def data_rows(grid: Grid, sheet: Sheet, out: _Out) -> list[Row]:
+def data_rows(grid: Grid, sheet: Sheet, out: SheetOutput) -> list[Row]:
     """The sheet's data rows, each cell read as its column's kind; a cell that cannot be read
     is a finding at that cell, and its row is left out."""
     rows = grid.filled()
@@ -241,7 +241,7 @@ def _counts(row: Row, prefix: str) -> tuple[Located | None, str | None]:
 class _Builder:
     """Turns the rows of one sheet into directives (see :func:`sheet_items`)."""
 
-    def __init__(self, sheet: Sheet, settings: Settings, out: _Out, grid: Grid):
+    def __init__(self, sheet: Sheet, settings: Settings, out: SheetOutput, grid: Grid):
         self.sheet, self.settings, self.out, self.grid = sheet, settings, out, grid
 
     def emit(self, row: Row, op: str, fields: dict, spots: dict, main_key: str, doc: bool = False) -> None:
@@ -304,7 +304,7 @@ def _bare(ref) -> str:
     return str(ref).rsplit("/", 1)[-1]
 
 
-def sheet_items(grid: Grid, sheet: Sheet, settings: Settings, out: _Out) -> None:
+def sheet_items(grid: Grid, sheet: Sheet, settings: Settings, out: SheetOutput) -> None:
     """Append the directives the sheet's rows stand for to ``out``."""
     rows = data_rows(grid, sheet, out)
     if not rows:
@@ -461,11 +461,11 @@ def read_grids(grids: list[Grid], display: str, settings_grid: Grid | None = Non
                settings_display: str | None = None) -> ReadResult:
     """Directives and findings from the grids of one workbook (or one CSV file and the
     folder's 说明 file, read from ``settings_display``), in the order they are replayed."""
-    out = _Out(display)
+    out = SheetOutput(display)
     out.sheet_no = {grid.name: i + 1 for i, grid in enumerate(grids)}
     settings = Settings()
     if settings_grid is not None:
-        side = _Out(settings_display or display)
+        side = SheetOutput(settings_display or display)
         settings = read_settings(settings_grid, side)
         out.findings += side.findings
     known = {s.name: s for s in SHEETS}

@@ -17,7 +17,7 @@ from ..config import Config
 from ..ops import OPS
 from ..ops.fields import POOL_KINDS
 from ..state import State
-from .layout import EXAMPLE_NOTE, LISTS_SHEET, SETTINGS_SHEET, SHEETS, Column, choices_of, columns
+from .layout import EXAMPLE_NOTE, LISTS_SHEET, SETTINGS_SHEET, SHEETS, Column, Sheet, choices_of, columns
 from .workbook import COUNT, TEXT, Table
 
 POOL_WORDS = {v: k for k, v in POOL_KINDS.items() if not k.isascii()}
@@ -123,27 +123,39 @@ def state_tables(state: State | None, config: Config, as_of: dt.date | None, doc
     tables = [settings_table(as_of, doc, unit, purpose or "按各表表头填写;本工作簿可直接作为台账读入(orgmodel check 台账.xlsx)")]
     lists: dict[str, list[str]] = {}
     for sheet in SHEETS:
-        cols = columns(sheet, config)
-        data = [[row.get(c.key) for c in cols] for row in filled[sheet.name]]
-        if examples and not data:
-            data = [[EXAMPLE_NOTE if c.key == "note" else c.example for c in cols]]
-        table = Table(sheet.name, "", [(c.header, _kind(c)) for c in cols], data,
-                      required=[i for i, c in enumerate(cols) if c.required],
-                      widths={i: c.width for i, c in enumerate(cols)})
-        rows = max(len(data), 1) + 2000
-        for i, c in enumerate(cols):
-            values = choices_of(c, config)
-            if values:
-                lists[c.header] = values
-                table.validations.append((i, rows, _list_rule(c.header, values, lists)))
-            elif (names := _names_source(sheet.name, c.key)) is not None:
-                table.validations.append((i, rows, _names_rule(*names)))
-        tables.append(table)
-    width = max((len(v) for v in lists.values()), default=0)
-    tables.append(Table(LISTS_SHEET, "", [(name, TEXT) for name in lists],
-                        [[vals[i] if i < len(vals) else None for vals in lists.values()] for i in range(width)],
-                        hidden=True))
+        tables.append(sheet_table(sheet, config, filled[sheet.name], lists, examples, _names_source))
+    tables.append(lists_table(lists))
     return tables
+
+
+def sheet_table(sheet: Sheet, config: Config, filled: list[dict], lists: dict[str, list[str]], examples: bool,
+                names_source=lambda sheet, key: None) -> Table:
+    """One sheet of a template-shaped workbook: ``filled`` rows (or one example row when
+    ``examples`` and there are none), red required headers, and drop-downs: a column's own
+    choices (added to ``lists`` for the hidden sheet) or the names ``names_source`` points at."""
+    cols = columns(sheet, config)
+    data = [[row.get(c.key) for c in cols] for row in filled]
+    if examples and not data:
+        data = [[EXAMPLE_NOTE if c.key == "note" else c.example for c in cols]]
+    table = Table(sheet.name, "", [(c.header, _kind(c)) for c in cols], data,
+                  required=[i for i, c in enumerate(cols) if c.required],
+                  widths={i: c.width for i, c in enumerate(cols)})
+    rows = max(len(data), 1) + 2000
+    for i, c in enumerate(cols):
+        values = choices_of(c, config)
+        if values:
+            lists[c.header] = values
+            table.validations.append((i, rows, _list_rule(c.header, values, lists)))
+        elif (names := names_source(sheet.name, c.key)) is not None:
+            table.validations.append((i, rows, _names_rule(*names)))
+    return table
+
+
+def lists_table(lists: dict[str, list[str]]) -> Table:
+    """The hidden sheet that long drop-down lists are read from."""
+    width = max((len(v) for v in lists.values()), default=0)
+    return Table(LISTS_SHEET, "", [(name, TEXT) for name in lists],
+                 [[vals[i] if i < len(vals) else None for vals in lists.values()] for i in range(width)], hidden=True)
 
 
 # Columns whose drop-down lists the names entered on another sheet: (sheet, its column letter).

@@ -42,24 +42,31 @@ def _unpacked_size(path: Path) -> str | None:
     return None
 
 
-def read(path: Path, display: str) -> ReadResult:
-    """The workbook's directives: every sheet the layout knows, the 说明 sheet as settings."""
+def grids(path: Path, display: str) -> tuple[list[Grid], Finding | None]:
+    """Every worksheet of the workbook as a grid, or a finding saying why it cannot be read."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     too_big = _unpacked_size(path)
     if too_big:
-        return ReadResult([], [Finding("bad-file", too_big, CellSource(display, 0))])
+        return [], Finding("bad-file", too_big, CellSource(display, 0))
     try:
         book = CalamineWorkbook.from_path(str(path))
         try:
             names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
-            grids = [_grid(book.get_sheet_by_name(n)) for n in names]
+            return [_grid(book.get_sheet_by_name(n)) for n in names], None
         finally:
             book.close()
     except OSError as exc:
-        return ReadResult([], [Finding("unreadable", f"无法读取工作簿({os_error_text(exc)})", CellSource(display, 0))])
+        return [], Finding("unreadable", f"无法读取工作簿({os_error_text(exc)})", CellSource(display, 0))
     except Exception:  # noqa: BLE001 - calamine raises its own error types for every kind of bad file
-        return ReadResult([], [Finding("bad-file", "无法读取工作簿:文件损坏、加密或不是 Excel 文件;"
-                                                   "请用 Excel 或 WPS 打开后另存为 .xlsx", CellSource(display, 0))])
-    settings = next((g for g in grids if normal(g.name) == normal(SETTINGS_SHEET)), None)
-    return read_grids([g for g in grids if g is not settings], display, settings)
+        return [], Finding("bad-file", "无法读取工作簿:文件损坏、加密或不是 Excel 文件;"
+                                       "请用 Excel 或 WPS 打开后另存为 .xlsx", CellSource(display, 0))
+
+
+def read(path: Path, display: str) -> ReadResult:
+    """The workbook's directives: every sheet the layout knows, the 说明 sheet as settings."""
+    found, problem = grids(path, display)
+    if problem is not None:
+        return ReadResult([], [problem])
+    settings = next((g for g in found if normal(g.name) == normal(SETTINGS_SHEET)), None)
+    return read_grids([g for g in found if g is not settings], display, settings)

@@ -1,0 +1,124 @@
+"""Year-end checkpoints: a replay that starts from the state on the last 31 December.
+
+A ledger whose origin can name its directives by date (a :class:`History`, which the store
+provides) is replayed from the state it stood at on the last 31 December on or before the
+day asked for, and only the directives after that day are applied. The checkpoint is taken
+the first time a replay passes that year end and is used while the directives dated up to
+it are the same (:meth:`History.prefix_key`): a change recorded for this year leaves last
+year's checkpoint valid, a back-dated one makes the next replay take it again.
+
+Checkpoints live in the user's cache folder (:func:`orgmodel.parse_cache.cache_dir`), never
+in the ledger: a state is pickled, and only our own files are unpickled. One is kept per
+year end, ledger and configuration (a newer one replaces it). An entry that cannot be read
+is ignored; results are the same with or without checkpoints (``ORGMODEL_CHECKPOINTS=0``
+turns them off; a test compares both).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import os
+import pickle
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from . import parse_cache
+from .config import Config
+from .directive import Directive
+from .ops import OPS
+from .state import State
+
+FORMAT = b"orgmodel-checkpoint 1\n"
+
+
+class History(Protocol):
+    """A ledger's directives by date, read only as far as a replay needs them."""
+
+    identity: str                 # which ledger this is (a database's path and the name it is shown by)
+    count: int
+    first_date: dt.date | None
+    last_date: dt.date | None
+
+    def all(self) -> list[Directive]:
+        """Every directive, sorted."""
+
+    def after(self, day: dt.date) -> list[Directive]:
+        """The directives dated after ``day``, sorted."""
+
+    def prefix_key(self, day: dt.date) -> str:
+        """The identity of the directives dated on or before ``day``."""
+
+
+def enabled() -> bool:
+    return os.environ.get("ORGMODEL_CHECKPOINTS", "1") != "0" and parse_cache.cache_dir() is not None
+
+
+def year_end_on_or_before(day: dt.date) -> dt.date:
+    return day if (day.month, day.day) == (12, 31) else dt.date(day.year - 1, 12, 31)
+
+
+def replay(history: History, config: Config, as_of: dt.date | None, refused=()) -> State:
+    """The state of ``history`` as of ``as_of`` (every directive when None): from the
+    checkpoint of the last year end before it when there is a valid one, otherwise replayed
+    from the start, taking that checkpoint on the way."""
+    from .ledger import collector_paused
+
+    day = as_of or history.last_date
+    end = year_end_on_or_before(day) if day is not None else None
+    if end is None or history.first_date is None or end < history.first_date:
+        return _from_start(history.all(), config, as_of, refused)
+    path = _path(history, config, end)
+    key = history.prefix_key(end)
+    with collector_paused():
+        state = _read(path, key)
+        if state is not None:
+            state.config = config
+            state.replay(history.after(end), OPS, as_of)
+        else:
+            directives = history.all()
+            state = _fresh(config, refused)
+            state.replay(directives, OPS, end)  # stops before the first directive after the year end
+            parse_cache.write_atomically(path, state, FORMAT + key.encode() + b"\n")
+            state.replay(directives[_first_after(directives, end):], OPS, as_of)
+    state.finish(as_of or history.last_date)
+    return state
+
+
+def _from_start(directives: list[Directive], config: Config, as_of, refused) -> State:
+    from .ledger import replay as plain_replay
+
+    return plain_replay(directives, config, as_of, refused)
+
+
+def _fresh(config: Config, refused) -> State:
+    state = State(config)
+    for r in refused:
+        state.note_refused(r.name, r.division, r.source)
+    return state
+
+
+def _first_after(directives: Sequence[Directive], day: dt.date) -> int:
+    return bisect.bisect_right(directives, day, key=lambda d: d.date)
+
+
+def _path(history: History, config: Config, end: dt.date) -> Path:
+    """One file per ledger, configuration, orgmodel code and year end."""
+    h = hashlib.sha256()
+    for part in (FORMAT.decode(), parse_cache.code_fingerprint(), parse_cache.config_fingerprint(config), history.identity):
+        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return parse_cache.cache_dir() / "checkpoints" / h.hexdigest()[:40] / f"{end.isoformat()}.state"
+
+
+def _read(path: Path, key: str) -> State | None:
+    """The checkpoint at ``path`` if it was taken of the same directives, else None."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.readline() != FORMAT or fh.readline() != key.encode() + b"\n":
+                return None
+            state = pickle.load(fh)  # noqa: S301 - our own file, in the user's own cache folder
+    except Exception:  # noqa: BLE001 - a missing or bad checkpoint is a miss
+        return None
+    return state if isinstance(state, State) else None

@@ -1,0 +1,148 @@
+"""``audit``: reconcile the real-name roster (实名制花名册) with the ledger, and the ``--roster``
+option that makes the balance commands take 实有 from a roster."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+import pandas as pd
+
+from ..findings import Finding
+from ..roster import RULE_TITLES, Reconciled, RosterError, reconcile
+from ..roster.forecast import by_township, forecast
+from .options import (
+    Words,
+    as_of_option,
+    config_option,
+    echo_findings,
+    echo_frame,
+    exit_for,
+    fail,
+    format_option,
+    long_lived,
+    open_ledger,
+    progress,
+    records,
+    summary_line,
+)
+
+FORECAST_BY = {"township": ("乡镇", "区划"), "body": ("机构",)}
+
+
+def roster_option(fn):
+    return click.option("--roster", "roster_path", metavar="花名册", default=None,
+                        help="实名制花名册(xlsx、CSV,或按日期命名的花名册文件夹):实有人数按花名册在编人数计,"
+                             "并列出台账实有数和差额")(fn)
+
+
+def reconciled(led, path: str, as_of, public: bool = False) -> Reconciled:
+    """:func:`orgmodel.roster.reconcile` for a command: an unreadable roster is exit code 2."""
+    progress(f"正在读取并核对花名册 {path}")
+    try:
+        with long_lived():
+            return reconcile(led, path, as_of, public)
+    except RosterError as exc:
+        fail(str(exc))
+
+
+def with_roster(result, led, path: str | None, public: bool = False):
+    """``result`` (a Checked) with 实有 taken from the roster at ``path`` (unchanged when None).
+    The roster is reconciled on the state's own date; its reading problems join the findings,
+    and a line on stderr says how many problems the audit found."""
+    if path is None:
+        return result
+    rec = reconciled(led, path, result.as_of, public)
+    if rec.latest.as_of != result.as_of:
+        click.echo(f"注意:花名册日期为 {rec.latest.as_of},台账按 {result.as_of} 计;请用 --as-of {rec.latest.as_of}", err=True)
+    result.roster_counts = rec.latest.roster_counts()
+    result.roster_findings = list(rec.roster.findings)
+    audit_findings = [f for f in rec.findings if f not in rec.roster.findings]
+    if audit_findings:
+        click.echo(f"花名册核对:{summary_line(audit_findings)};运行 orgmodel audit 查看", err=True)
+    return result
+
+
+def roster_date(path: str | None, as_of):
+    """The date a balance with ``--roster`` is taken on: ``as_of``, else the roster's latest date."""
+    if path is None or as_of is not None:
+        return as_of
+    from ..roster.read import read_roster
+
+    try:
+        dated = [s.date for s in read_roster(path).snapshots if s.date is not None]
+    except RosterError as exc:
+        fail(str(exc))
+    return max(dated) if dated else None
+
+
+def public_summary(findings: list[Finding], state) -> pd.DataFrame:
+    """Counts only: per problem kind and division, how many findings (no names, no ID numbers)."""
+    rows = {}
+    for f in findings:
+        code = f.divisions[0] if f.divisions else ""
+        key = (f.rule, code)
+        rows[key] = rows.get(key, 0) + 1
+    out = [{"rule": RULE_TITLES.get(rule, rule), "division_code": code,
+            "division": state.divisions[code].name if code in state.divisions else "", "count": n}
+           for (rule, code), n in sorted(rows.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
+    return pd.DataFrame(out, columns=["rule", "division_code", "division", "count"])
+
+
+@click.command("audit")
+@click.argument("ledger")
+@click.option("--roster", "roster_path", metavar="花名册", required=True,
+              help="实名制花名册:xlsx 或 CSV 文件,或按日期命名的花名册文件夹(花名册/2024-12-31.xlsx …)")
+@as_of_option
+@click.option("--forecast", "years", type=click.IntRange(1, 30), default=None, metavar="年数",
+              help="预测今后若干年每年因到龄退休空出的编制(与用编进人计划对照)")
+@click.option("--by", type=Words(FORECAST_BY), default="township", show_default=True,
+              help="预测的汇总口径:乡镇(区划)或机构")
+@click.option("--public", is_flag=True, help="只输出人数统计,不含姓名、身份证号和行号(可公开的口径)")
+@config_option
+@format_option("text", "json", "csv")
+def audit(ledger, roster_path, as_of, years, by, public, config_path, fmt):
+    """核对实名制花名册与台账:人数(超编、超职数、台账与实名制不一致)、身份证号、所在单位、
+    混编混岗、入编依据与超编进人、超过法定退休年龄仍在编,以及两期花名册之间的人员变动是否有台账记录。
+    每个问题注明花名册中的位置(文件!工作表!单元格);身份证号一律部分隐藏。"""
+    led = open_ledger(ledger, config_path)
+    rec = reconciled(led, roster_path, as_of, public)
+    latest = rec.latest
+    findings = rec.findings
+    table = None
+    if years:
+        table = forecast(latest, years)
+        if by == "township":
+            table = by_township(latest.state, table)
+        if public:
+            table = table.drop(columns=[c for c in ("body_id",) if c in table.columns])
+    shown = public_summary(findings, latest.state) if public else None
+    if fmt == "json":
+        out = {"as_of": latest.as_of.isoformat(), "roster": [s.display for s in rec.roster.snapshots],
+               "people": len(latest.snapshot.people)}
+        out["findings"] = records(shown) if public else [f.to_record() for f in findings]
+        if table is not None:
+            out["forecast"] = records(table)
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        if table is not None:
+            echo_frame(table, "csv")
+        elif public:
+            echo_frame(shown, "csv")
+        else:
+            echo_findings(findings, "csv")
+    else:
+        click.echo(f"花名册 {latest.snapshot.display}:{len(latest.snapshot.people)} 人,按 {latest.as_of} 的台账核对", err=True)
+        if public:
+            echo_frame(shown, "text")
+        else:
+            echo_findings(findings)
+        if latest.unchecked_entries:
+            click.echo(f"提示:{latest.unchecked_entries} 人的入编时间早于台账第一条指令({led.first_date()}),"
+                       f"未核对其入编时有无空编", err=True)
+        if table is not None:
+            click.echo(f"\n今后 {years} 年到龄退休与空编预测(假定无其他进出):")
+            echo_frame(table.drop(columns=[c for c in ("division_code", "body_id") if c in table.columns]), "text")
+        click.echo(summary_line(findings))
+    sys.exit(exit_for(findings))

@@ -1,0 +1,116 @@
+"""Year-end checkpoints: a replay from the database that starts at the last 31 December gives
+exactly what a replay from the start gives, on any day, after any later change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from conftest import COUNTY, run_cli, write_ledger
+from hypothesis import given
+from hypothesis import strategies as st
+
+from orgmodel import parse_cache
+from orgmodel.balance import tables_of
+from orgmodel.checking import check
+from orgmodel.ledger import load
+from orgmodel.store.origin import StoreHistory
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "demo"
+DOC = "doc: 青编〔2021〕1号"
+YEARS = COUNTY + f"""\
+- {{date: 2021-01-01, op: approve, body: 东镇/党政办, type: 行政编制, amount: 10, {DOC}}}
+- {{date: 2021-01-01, op: approve, body: 县委办, type: 行政编制, amount: 20, {DOC}}}
+- {{date: 2021-12-31, op: staff, body: 东镇/党政办, actual: {{行政编制: 9}}}}
+- {{date: 2022-03-01, op: transfer, from: 县委办, to: 东镇/党政办, type: 行政编制, amount: 2, {DOC}}}
+- {{date: 2023-05-01, op: staff, body: 县委办, actual: {{行政编制: 17}}}}
+- {{date: 2024-02-01, op: rename, body: 西乡/党政办, to: 党建工作办公室, {DOC}}}
+"""
+
+
+@contextmanager
+def checkpoints(on: bool):
+    saved = os.environ.get("ORGMODEL_CHECKPOINTS")
+    os.environ["ORGMODEL_CHECKPOINTS"] = "1" if on else "0"
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["ORGMODEL_CHECKPOINTS"]
+        else:
+            os.environ["ORGMODEL_CHECKPOINTS"] = saved
+
+
+def outcome(db: Path, as_of: dt.date | None, on: bool):
+    """What a user sees of the ledger on ``as_of``: every finding, and the balance tables."""
+    with checkpoints(on):
+        checked = check(load(db), as_of)
+    tables = tables_of(checked.state)
+    return ([str(f) for f in checked.findings], tables.bodies.to_dict("records"),
+            tables.townships.to_dict("records"), tables.leaders.to_dict("records"), tables.totals.to_dict("records"))
+
+
+def database(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "台账.db"
+    assert run_cli("init", path).exit_code == 0
+    assert run_cli("import", path, write_ledger(tmp_path / "led", text), "--by", "张三").exit_code == 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    run_cli("init", path)
+    assert run_cli("import", path, DEMO, "--by", "张三").exit_code == 0
+    return path
+
+
+@given(st.one_of(st.none(), st.dates(dt.date(2019, 6, 1), dt.date(2026, 6, 30))))
+def test_the_demo_from_its_checkpoints_equals_a_replay_from_the_start(demo_db, as_of):
+    assert outcome(demo_db, as_of, on=True) == outcome(demo_db, as_of, on=False)
+
+
+def test_a_second_run_reads_only_the_records_after_the_year_end(tmp_path, monkeypatch):
+    db = database(tmp_path, YEARS)
+    first = outcome(db, None, on=True)  # takes the checkpoint of 2023-12-31
+    read = []
+    monkeypatch.setattr(StoreHistory, "all", lambda self: read.append("all") or [])
+    monkeypatch.setattr(StoreHistory, "after", lambda self, day, _after=StoreHistory.after: read.append(day)
+                        or _after(self, day))
+    assert outcome(db, None, on=True) == first
+    assert read == [dt.date(2023, 12, 31)]
+
+
+def test_a_back_dated_commit_takes_the_checkpoint_again(tmp_path):
+    db = database(tmp_path, YEARS)
+    before = outcome(db, None, on=True)
+    plan = tmp_path / "补录.yaml"
+    plan.write_text("name: 补录\ndirectives:\n"
+                    f"  - {{date: 2022-06-01, op: staff, body: 东镇/党政办, actual: {{行政编制: 12}}, {DOC}}}\n",
+                    encoding="utf-8")
+    assert run_cli("commit", db, plan, "--by", "李四").exit_code == 0
+    after = outcome(db, None, on=True)
+    assert after == outcome(db, None, on=False) and after != before
+
+
+def test_a_correction_of_an_old_record_is_seen_through_the_checkpoint(tmp_path):
+    db = database(tmp_path, YEARS)
+    outcome(db, None, on=True)
+    record = len(COUNTY.splitlines()) + 4  # the 2022 transfer
+    assert run_cli("correct", db, str(record), "--by", "李四", "--doc", "青编〔2024〕9号").exit_code == 0
+    assert outcome(db, None, on=True) == outcome(db, None, on=False)
+
+
+def test_a_damaged_checkpoint_is_ignored(tmp_path):
+    db = database(tmp_path, YEARS)
+    expected = outcome(db, None, on=True)
+    files = list((parse_cache.cache_dir() / "checkpoints").rglob("2023-12-31.state"))
+    assert files
+    for path in files:
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    assert outcome(db, None, on=True) == expected
