@@ -110,9 +110,10 @@ class _Checker:
     def person(self, p: Person, body: Body | None) -> None:
         public, state = self.public, self.state
         number = p.get("id_number", "")
-        for problem in idcard.problems(number):
+        problems = idcard.problems(number)
+        for problem in problems:
             self.flag("roster-bad-id", f"{who(p, public)}的身份证号{problem}", p, "id_number", ERROR, body)
-        from_id = idcard.birth_of(number) if not idcard.problems(number) else None
+        from_id = idcard.birth_of(number) if not problems else None
         birth = p.get("birth")
         if birth is not None and from_id is not None and birth != from_id:
             self.flag("roster-id-birth", f"{who(p, public)}的出生日期 {birth} 与身份证号中的 {from_id} 不一致",
