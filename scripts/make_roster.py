@@ -32,12 +32,10 @@ def main() -> None:
     args = ap.parse_args()
     led = load(args.ledger)
     args.out.mkdir(parents=True, exist_ok=True)
-    for text in args.dates:
-        day = dt.date.fromisoformat(text)
-        state = led.state(day)
-        rows = list(synthetic.people(state, day, args.seed))
-        if not args.clean:
-            rows = synthetic.with_problems(rows, state, args.seed)
+    snapshots = synthetic.rosters(led, [dt.date.fromisoformat(d) for d in args.dates], args.seed)
+    if not args.clean:
+        synthetic.plant(snapshots, led, args.seed)
+    for day, rows in snapshots:
         cells = synthetic.table_rows(rows)
         if args.csv:
             path = args.out / f"{day}.csv"

@@ -111,7 +111,7 @@ def test_audit_finds_each_kind_of_problem_at_its_roster_cell(ledger, tmp_path):
     over = {f["source"].split("!")[-1]: f["message"] for f in by_rule["roster-over-quota"]}
     assert "超编 1 名" in over["E4"] and set(over) == {"E4", "E5", "E7"}  # 党政办; 行政编制 where none is approved
     assert "K4" in cell["roster-entry-over-quota"]       # entered 2021-06-01 when both places were filled
-    assert [c[1:] for c in cell["roster-no-basis"]] == ["4"] and "控编单号" in by_rule["roster-no-basis"][0]["message"]
+    assert cell["roster-no-basis"] == ["M4"] and "控编单号" in by_rule["roster-no-basis"][0]["message"]  # the blank cell
     assert cell["roster-bad-id"] == ["C5"] and "校验位" in by_rule["roster-bad-id"][0]["message"]
     assert cell["roster-mixed-type"] == ["G5"]
     assert cell["roster-duplicate-id"] == ["C6"]
@@ -183,3 +183,69 @@ def test_an_id_number_saved_as_a_number_is_refused_at_its_cell(ledger, tmp_path)
                                                    "2010-01-01,文1,KB1"])
     result = run_cli("audit", ledger, "--roster", roster, "--format", "json")
     assert "科学计数法" in result.output and "2022-12-31.csv!C2" in result.output
+
+
+def test_a_blank_required_cell_is_named_by_its_own_column(ledger, tmp_path):
+    roster = roster_csv(tmp_path / "2022-12-31.csv", [
+        f"张一,男,{person_id('1985-03-02', True)},1985-03-02,党政办,东镇,,在编,,管理,2010-01-01,文1,KB1"])
+    out = audit_json(ledger, roster)
+    unknown = [f for f in out["findings"] if f["rule"] == "roster-unknown-type"]
+    assert [f["source"].split("/")[-1] for f in unknown] == ["2022-12-31.csv!G2"]  # 编制类型 left blank
+
+
+def _write_csvs(folder: Path, snapshots) -> Path:
+    from orgmodel.roster import synthetic
+
+    folder.mkdir()
+    for day, rows in snapshots:
+        lines = [",".join(synthetic.HEADERS)] + [",".join("" if v is None else str(v) for v in r)
+                                                  for r in synthetic.table_rows(rows)]
+        (folder / f"{day}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    return folder
+
+
+def test_the_demo_roster_holds_exactly_the_planted_problems(tmp_path):
+    from collections import Counter
+
+    from orgmodel.ledger import load
+    from orgmodel.roster import synthetic
+    from orgmodel.roster.read import read_roster
+
+    demo, roster = ROOT / "data" / "demo", ROOT / "data" / "roster"
+    led = load(demo)
+    days = [dt.date(2024, 12, 31), dt.date(2025, 12, 31)]
+    planted = synthetic.rosters(led, days)
+    manifest = synthetic.plant(planted, led)
+    assert {"roster-duplicate-id", "roster-bad-id", "roster-abolished-body", "roster-former-name", "roster-mixed-type",
+            "roster-past-retirement", "roster-entry-over-quota", "roster-unrecorded-movement"} <= {m.rule for m in manifest}
+
+    # A clean roster only repeats what the ledger itself says: bodies over their quota or
+    # leader posts, and counts the ledger changed with no hire or departure (staff directives).
+    clean = audit_json(demo, _write_csvs(tmp_path / "clean", synthetic.rosters(led, days)))["findings"]
+    before, after = led.state(days[0]), led.state(days[1])
+    over = {after.reference(b) for b in after.active_bodies()
+            if any(n > b.approved.get(t, 0) for t, n in b.actual.items())
+            or any(n > b.posts.get(k, 0) for k, n in b.leaders.items())}
+    changed = {after.reference(b) for b in after.active_bodies() if b.id in before.bodies
+               and b.actual != before.bodies[b.id].actual} | {after.reference(b) for b in after.active_bodies()
+                                                               if b.id not in before.bodies}
+    for f in clean:
+        allowed = changed if f["rule"] == "roster-unrecorded-movement" else over
+        assert f["rule"] in ("roster-over-quota", "roster-over-posts", "roster-entry-over-quota",
+                             "roster-unrecorded-movement") and f["body"] in allowed, f
+
+    # The bundled demo roster: the clean findings and exactly the planted ones, nothing else.
+    found = audit_json(demo, roster)["findings"]
+
+    def key(f):
+        return f["rule"], f["body"]
+
+    assert Counter(map(key, found)) - Counter(map(key, clean)) == Counter((m.rule, m.body) for m in manifest)
+    assert not Counter(map(key, clean)) - Counter(map(key, found))
+    row_of = {p.get("id_number"): p.row for p in read_roster(roster).latest.people}
+    row_of.update({p.get("id_number"): p.row for p in read_roster(roster).snapshots[0].people if p.get("id_number") not in row_of})
+    for m in manifest:
+        if m.id_number is not None:
+            rows = [int("".join(ch for ch in f["source"].split("!")[-1] if ch.isdigit())) for f in found
+                    if f["rule"] == m.rule and f["body"] == m.body]
+            assert row_of[m.id_number] in rows, m

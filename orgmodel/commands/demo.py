@@ -54,6 +54,7 @@ class DemoRun:
 
     checked: Checked
     out: Path
+    roster: object = None  # the demo roster reconciled with the ledger (orgmodel.roster.Reconciled), if bundled
 
     @property
     def ledger(self):
@@ -119,7 +120,30 @@ def write_xlsx(run: DemoRun) -> list[tuple[str, Path]]:
     return [("编制收支工作簿(Excel,可打印)", path)]
 
 
-OUTPUTS = [write_csvs, write_json, write_findings, write_xlsx, write_reports]
+def write_roster_audit(run: DemoRun) -> list[tuple[str, Path]]:
+    """The roster audit (as ``orgmodel audit``): every finding, people named with masked ID
+    numbers (internal), and the counts per kind and township that may be published."""
+    if run.roster is None:
+        return []
+    from .audit_cmds import public_summary
+
+    internal = run.out / "roster-audit.txt"
+    findings = sort_findings(run.roster.findings)
+    internal.write_text("【内部资料】\n" + "\n".join(f.format() for f in findings) + "\n" + summary_line(findings) + "\n",
+                        encoding="utf-8")
+    public = run.out / "roster-audit-public.csv"
+    formula_safe(chinese(public_summary(findings, run.roster.latest.state))).to_csv(public, index=False,
+                                                                                     encoding="utf-8-sig")
+    return [("花名册核对问题清单(内部资料)", internal), ("花名册核对统计(只含人数,可公开)", public)]
+
+
+def find_demo_roster(ledger_root: Path) -> Path | None:
+    """The demo's roster folder (``data/roster``, beside the demo ledger), if bundled."""
+    folder = Path(ledger_root).parent / "roster"
+    return folder if folder.is_dir() else None
+
+
+OUTPUTS = [write_csvs, write_json, write_findings, write_xlsx, write_roster_audit, write_reports]
 
 
 @click.command()
@@ -131,6 +155,12 @@ def demo(out):
     click.echo(f"演示台账:{path}({len(result.ledger.directives)} 条指令,截至 {result.as_of})")
     click.echo(f"检查结果:{summary_line(result.findings)}")
     run = DemoRun(result, Path(out))
+    roster = find_demo_roster(path)
+    if roster is not None:
+        from .audit_cmds import reconciled
+
+        run.roster = reconciled(result.ledger, str(roster), result.as_of)
+        click.echo(f"花名册核对:{roster}({len(run.roster.latest.snapshot.people)} 人):{summary_line(run.roster.findings)}")
     try:
         if run.out.exists() and not run.out.is_dir():
             raise PublishError(f"{run.out} 是一个文件,不是文件夹;请用 --out 指定一个文件夹")

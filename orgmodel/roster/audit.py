@@ -62,6 +62,9 @@ class _Checker:
         self.quota_types = set(state.config.quota_types)
         self.purity = {cat: set(types) for cat, types in (state.config.get("type_purity") or {}).items()}
         self.unchecked = 0
+        self._predecessors: dict[int, bool] = {}
+        self.by_id: dict[str, list[Person]] = defaultdict(list)       # in post, by ID number
+        self.by_person: dict[tuple, list[Person]] = defaultdict(list)  # in post, by name and birth date
 
     def flag(self, rule: str, message: str, p: Person | None, column: str | None, severity: str = ERROR,
              body: Body | None = None, source=None) -> None:
@@ -108,63 +111,80 @@ class _Checker:
 
     # -- one person ---------------------------------------------------------------------
     def person(self, p: Person, body: Body | None) -> None:
-        public, state = self.public, self.state
-        number = p.get("id_number", "")
+        public, state, get = self.public, self.state, p.values.get
+        number = get("id_number", "")
         problems = idcard.problems(number)
         for problem in problems:
             self.flag("roster-bad-id", f"{who(p, public)}的身份证号{problem}", p, "id_number", ERROR, body)
         from_id = idcard.birth_of(number) if not problems else None
-        birth = p.get("birth")
+        birth = get("birth")
         if birth is not None and from_id is not None and birth != from_id:
             self.flag("roster-id-birth", f"{who(p, public)}的出生日期 {birth} 与身份证号中的 {from_id} 不一致",
                       p, "birth", ERROR, body)
-        sex, id_sex = p.get("sex"), (idcard.sex_of(number) if from_id is not None else None)
+        sex, id_sex = get("sex"), (idcard.sex_of(number) if from_id is not None else None)
         if sex and id_sex and sex != id_sex:
             self.flag("roster-id-sex", f"{who(p, public)}的性别“{sex}”与身份证号(第 17 位表示{id_sex}性)不一致",
                       p, "sex", ERROR, body)
-        t = p.get("quota_type")
+        t = get("quota_type")
         if t not in self.quota_types:
             self.flag("roster-unknown-type", f"{who(p, public)}的编制类型“{t}”不是台账使用的编制类型"
                       f"({'、'.join(state.config.quota_types)})", p, "quota_type", ERROR, body)
-        if body is not None and p.in_post:
+        if not p.in_post:
+            return
+        if number:
+            self.by_id[number].append(p)
+        name = get("name")
+        if name and (birth or from_id):
+            self.by_person[(name, birth or from_id)].append(p)
+        if body is not None:
             self._place_rules(p, body, t)
             self._entry(p, body)
             self._exit(p, body, birth or from_id, sex or id_sex)
 
     def _place_rules(self, p: Person, body: Body, t: str | None) -> None:
-        ref = self.state.reference(body)
         if body.category == COORDINATION:
+            ref = self.state.reference(body)
             self.flag("roster-coordination", f"{who(p, self.public)}在议事协调机构“{ref}”;议事协调机构不单独核定编制,"
                       f"人员应在承担其工作的实体机构", p, "body", ERROR, body)
         allowed = self.purity.get(body.category)
         if allowed is not None and t in self.quota_types and t not in allowed:
+            ref = self.state.reference(body)
             self.flag("roster-mixed-type", f"{who(p, self.public)}使用{t},但“{ref}”是{body.category},只能使用"
                       f"{'、'.join(sorted(allowed))}(混编混岗)", p, "quota_type", ERROR, body)
 
     def _entry(self, p: Person, body: Body) -> None:
-        missing = [label for key, label in (("entered", "入编时间"), ("entry_doc", "入编文号"), ("control_no", "控编单号"))
-                   if not p.get(key)]
-        if missing:
+        get = p.values.get
+        entered = get("entered")
+        if entered is None or not get("entry_doc") or not get("control_no"):
+            missing = [label for key, label in (("entered", "入编时间"), ("entry_doc", "入编文号"), ("control_no", "控编单号"))
+                       if not get(key)]
             self.flag("roster-no-basis", f"{who(p, self.public)}缺少{'、'.join(missing)};进人须有入编审批文号和控编通知单",
                       p, {"入编时间": "entered", "入编文号": "entry_doc", "控编单号": "control_no"}[missing[0]],
                       WARNING, body)
-        entered = p.get("entered")
         if entered is None:
             return
         if entered > self.as_of:
             self.flag("roster-entry-date", f"{who(p, self.public)}的入编时间 {entered} 晚于花名册日期 {self.as_of}",
                       p, "entered", ERROR, body)
-        elif (body.established and entered < body.established and not self.state.predecessors(body)
-              and p.get("entry_form") not in TRANSFERRED_IN):
+        elif body.established and entered < body.established and get("entry_form") not in TRANSFERRED_IN:
             if self.ledger_start is not None and entered < self.ledger_start and body.established <= self.ledger_start:
                 return  # the body is older than the ledger: its setting up is not recorded
+            if self._has_predecessors(body):
+                return  # its people may have come with the bodies it was made from
             self.flag("roster-entry-before-body", f"{who(p, self.public)}于 {entered} 入编,早于“{self.state.reference(body)}”"
                       f"设立({body.established})", p, "entered", ERROR, body)
+
+    def _has_predecessors(self, body: Body) -> bool:
+        known = self._predecessors.get(body.id)
+        if known is None:
+            known = self._predecessors[body.id] = bool(self.state.predecessors(body))
+        return known
 
     def _exit(self, p: Person, body: Body, birth: dt.date | None, sex: str | None) -> None:
         if birth is None or sex is None:
             return
-        group = retire.group_of(sex, p.get("post"), p.get("quota_type"))
+        get = p.values.get
+        group = retire.group_of(sex, get("post"), get("quota_type"))
         if group is None:
             return
         due = retire.retirement_date(birth, group)
@@ -174,25 +194,20 @@ class _Checker:
                       p, "birth" if p.get("birth") else "id_number", WARNING, body)
 
     # -- across people -------------------------------------------------------------------
-    def duplicates(self, people: list[Person]) -> None:
-        by_id: dict[str, list[Person]] = defaultdict(list)
-        by_person: dict[tuple, list[Person]] = defaultdict(list)
-        for p in people:
-            if not p.in_post:
-                continue
-            number = p.get("id_number")
-            if number:
-                by_id[number].append(p)
-            birth = p.get("birth") or (idcard.birth_of(number) if number and not idcard.problems(number) else None)
-            if p.get("name") and birth:
-                by_person[(p.get("name"), birth)].append(p)
+    def duplicates(self) -> None:
+        """一人多编 and possible duplicates, among the in-post people :meth:`person` has seen."""
+        by_id, by_person = self.by_id, self.by_person
         for group in by_id.values():
+            if len(group) == 1:
+                continue
             first = group[0]
             for p in group[1:]:
                 self.flag("roster-duplicate-id", f"{who(p, self.public)}的身份证号与 {first.at('id_number')} 相同:"
                           f"同一人在“{first.get('body')}”和“{p.get('body')}”都在编(一人多编)", p, "id_number", ERROR,
                           self.placed.get(id(p)))
         for group in by_person.values():
+            if len(group) == 1:
+                continue
             ids = {p.get("id_number") for p in group}
             bodies = {id(self.placed.get(id(p))) for p in group}
             if len(group) > 1 and len(ids) > 1 and len(bodies) > 1:
@@ -212,7 +227,7 @@ def audit(state: State, snapshot: Snapshot, as_of: dt.date, ledger_start: dt.dat
         if body is not None:
             c.placed[id(p)] = body
         c.person(p, body)
-    c.duplicates(people)
+    c.duplicates()
     counts = _counts(c, people)
     _entries_over_quota(c, people)
     _leader_posts(c, people)
@@ -253,7 +268,7 @@ def _counts(c: _Checker, people: list[Person]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COUNT_COLUMNS)
 
 
-def _approved_series(state: State) -> dict[tuple[int, str], tuple[list[dt.date], list[int]]]:
+def approved_series(state: State) -> dict[tuple[int, str], tuple[list[dt.date], list[int]]]:
     """Per (body id, type): the dates its approved quota changed and the figure after each
     change, from the journal of quota flows (one pass, not a replay per person)."""
     series: dict[tuple[int, str], tuple[list, list]] = {}
@@ -280,7 +295,7 @@ def _entries_over_quota(c: _Checker, people: list[Person]) -> None:
     """超编进人: a person who entered a body when it had no vacancy of that type. Per body and
     type, entries and exits (from 入编时间 and 离编时间) run in date order against the
     approved quota of each day."""
-    series = _approved_series(c.state)
+    series = approved_series(c.state)
     timelines: dict[tuple[int, str], list] = defaultdict(list)
     already: dict[tuple[int, str], int] = defaultdict(int)  # in post when the ledger begins
     start = c.ledger_start

@@ -4,22 +4,31 @@ and the masked form every output shows."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import re
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"  # the check character for sum(digit × weight) mod 11
+_ZERO = 48 * sum(WEIGHTS)
 
 
 def check_digit(first17: str) -> str:
     """The 18th character of an ID number whose first 17 digits are ``first17``."""
-    return CHECK[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
+    if first17.isascii():  # digits as their code points, less 48 (ord "0") times the weights' sum
+        return CHECK[(sum(map(operator.mul, first17.encode(), WEIGHTS)) - _ZERO) % 11]
+    return CHECK[sum(map(operator.mul, map(int, first17), WEIGHTS)) % 11]
+
+
+_OLD_FORM = re.compile(r"\d{15}")
+_FORM = re.compile(r"\d{17}[\dX]")
 
 
 def problems(number: str) -> list[str]:
     """What is wrong with ``number`` as an ID number, in Chinese (empty when nothing is)."""
-    if re.fullmatch(r"\d{15}", number):
+    if _OLD_FORM.fullmatch(number):
         return [] if birth_of(number) else ["第 7–12 位的出生日期不存在"]
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not _FORM.fullmatch(number):
         return [f"应为 18 位(末位可为 X),实为 {len(number)} 位“{number}”" if len(number) != 18
                 else "只能含数字,末位可为 X"]
     out = []
@@ -34,7 +43,11 @@ def problems(number: str) -> list[str]:
 
 def birth_of(number: str) -> dt.date | None:
     """The birth date an ID number carries (15-digit numbers are of the 1900s), or None."""
-    digits = number[6:14] if len(number) == 18 else "19" + number[6:12]
+    return _date_of(number[6:14] if len(number) == 18 else "19" + number[6:12])
+
+
+@functools.lru_cache(maxsize=100_000)  # a roster of millions has some tens of thousands of birth dates
+def _date_of(digits: str) -> dt.date | None:
     try:
         day = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:

@@ -22,6 +22,7 @@ from .layout import IN_POST, ROSTER, SHEET_NAMES
 SUFFIXES = (*xlsx.SUFFIXES, *csv_files.SUFFIXES)
 _DATE_IN_NAME = re.compile(r"((?:19|20)\d{2})[-年._]?(\d{1,2})[-月._]?(\d{1,2})日?")
 MAX_FILES = 200
+MAX_PEOPLE = 5_000_000  # rows of one roster file (a province has about 1.2 million)
 
 
 class RosterError(Exception):
@@ -36,20 +37,20 @@ class Person:
     sheet: str
     row: int
     values: dict
-    letters: dict
+    columns: dict = field(default_factory=dict)  # key -> column letter, from the sheet's header
+    in_post: bool = field(init=False)  # holds quota (人员状态 在编 or left blank) and has not left
+
+    def __post_init__(self):
+        self.in_post = self.values.get("status", IN_POST) == IN_POST and self.values.get("left") is None
 
     def get(self, key: str, default=None):
         return self.values.get(key, default)
 
     def at(self, key: str | None = None) -> CellSource:
-        """The cell of column ``key`` in this row (the row's first cell when it was left blank)."""
-        letter = self.letters.get(key) or next(iter(self.letters.values()), "A")
+        """The cell of column ``key`` in this row (filled or left blank), or the row's first
+        filled cell when the sheet has no such column."""
+        letter = self.columns.get(key) or next((self.columns[k] for k in self.values if k in self.columns), "A")
         return CellSource(self.display, self.row, self.sheet, letter)
-
-    @property
-    def in_post(self) -> bool:
-        """Holds quota (人员状态 在编 or left blank) and has not left."""
-        return self.values.get("status", IN_POST) == IN_POST and self.values.get("left") is None
 
 
 @dataclass
@@ -139,8 +140,10 @@ def _snapshot(path: Path, display: str, as_of: dt.date | None) -> tuple[Snapshot
     sheet = _roster_sheet(grids)
     if sheet is None:
         return None, [*out.findings, Finding("bad-header", "找不到花名册工作表;请把人员表命名为“花名册”", CellSource(display, 0))]
-    csv = path.suffix.lower() in csv_files.SUFFIXES
-    people = [Person(display, "" if csv else sheet.name, r.number, r.values, r.letters) for r in data_rows(sheet, ROSTER, out)]
+    name = "" if path.suffix.lower() in csv_files.SUFFIXES else sheet.name
+    rows = data_rows(sheet, ROSTER, out, MAX_PEOPLE)
+    columns = out.columns.get(sheet.name, {})
+    people = [Person(display, name, r.number, r.values, columns) for r in rows]
     return Snapshot(day or as_of, display, people), out.findings
 
 

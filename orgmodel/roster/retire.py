@@ -52,6 +52,7 @@ def rules() -> Rules:
     return Rules(" ".join(str(data["source"]).split()), day, groups)
 
 
+@functools.lru_cache(maxsize=4096)
 def group_of(sex: str | None, post: str | None, quota_type: str | None) -> Group | None:
     """The rule group of a person: by sex, and for women by post (a worker's post, or a
     工勤编制 with no post given, is the one whose original age was 50)."""
@@ -81,6 +82,7 @@ def delay_months(birth: dt.date, group: Group) -> int:
     return min(since // group.months_per_step + 1, (group.target_age - group.original_age) * 12)
 
 
+@functools.lru_cache(maxsize=100_000)
 def retirement_date(birth: dt.date, group: Group) -> dt.date:
     """The day someone born on ``birth`` reaches the statutory retirement age."""
     return _add_months(birth, group.original_age * 12 + delay_months(birth, group))

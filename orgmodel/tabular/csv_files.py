@@ -82,7 +82,7 @@ def grid_of(path: Path, display: str) -> tuple[Grid | None, Finding | None]:
         return None, Finding("bad-encoding", f"无法判断文件编码(不是 UTF-8,也不像 GBK/GB18030);{SAVE_AS}", CellSource(display, 0))
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     return Grid(sheet_name_of(path), rows), None
 
 

@@ -12,9 +12,13 @@ The file readers (:mod:`.xlsx`, :mod:`.csv_files`) only turn files into grids.
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+import operator
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import yaml
 
 from ..config import load_config
@@ -22,7 +26,7 @@ from ..findings import WARNING, CellSource, Finding
 from ..sources.located import Located, RawItem, ReadResult
 from . import cells
 from .headers import HeaderMap, column_letter, locate, normal
-from .layout import COUNT, LISTS_SHEET, SETTINGS, SETTINGS_SHEET, SHEETS, Column, Sheet, columns, sheet_named
+from .layout import COUNT, IDNO, LISTS_SHEET, REF, TEXT, SETTINGS, SETTINGS_SHEET, SHEETS, Column, Sheet, columns, sheet_named
 
 TOTAL_WORDS = ("合计", "小计", "总计", "共计")
 MAX_ROWS = 2_000_000
@@ -70,6 +74,7 @@ class SheetOutput:
     def __init__(self, display: str):
         self.display, self.items, self.findings, self.seq = display, [], [], 0
         self.sheet_no: dict[str, int] = {}  # sheet name -> its place in the workbook
+        self.columns: dict[str, dict[str, str]] = {}  # sheet name -> key -> column letter (see data_rows)
 
     def cell(self, sheet: str, row: int, col: int | str, seq: int = 0) -> CellSource:
         letter = col if isinstance(col, str) else column_letter(col)
@@ -109,13 +114,20 @@ def read_settings(grid: Grid, out: SheetOutput) -> Settings:
 
 
 # -- rows --------------------------------------------------------------------------------
-@dataclass
 class Row:
-    """One data row: values by layout key (already read as their kind), and their columns."""
+    """One data row: values by layout key (already read as their kind), and the column
+    letter of each filled cell (``letters``, worked out when first asked for)."""
 
-    number: int
-    values: dict
-    letters: dict
+    __slots__ = ("number", "values", "_columns", "_letters")
+
+    def __init__(self, number: int, values: dict, columns: dict, letters: dict | None = None):
+        self.number, self.values, self._columns, self._letters = number, values, columns, letters
+
+    @property
+    def letters(self) -> dict:
+        if self._letters is None:
+            self._letters = {k: self._columns[k] for k in self.values}
+        return self._letters
 
     def get(self, key, default=None):
         return self.values.get(key, default)
@@ -159,59 +171,146 @@ def _header(grid: Grid, sheet: Sheet, rows: list[list], out: SheetOutput) -> tup
     return hm, used
 
 
-def data_rows(grid: Grid, sheet: Sheet, out: SheetOutput) -> list[Row]:
+class _Problem(str):
+    """What is wrong with a cell, in Chinese: a cell read to one of these cannot be used."""
+
+
+_BLANK = object()  # a cell with nothing in it
+_EMPTY = object()  # a filled cell that reads to nothing (an apostrophe alone, a list of no names)
+_KEYED_TYPES = frozenset({str, type(None), dt.datetime, dt.date})  # not numbers: 1, 1.0 and True are one dict key
+_PLAIN_TEXT = frozenset({TEXT, REF})
+
+
+def _read(kind: str, v):
+    """One cell: its value, or ``_BLANK``, ``_EMPTY`` or a :class:`_Problem`."""
+    if v is None or v == "" or (v.isspace() if type(v) is str else cells.blank(v)):
+        return _BLANK
+    if type(v) is str and kind in _PLAIN_TEXT and v.isprintable() and v[0] not in " '" and v[-1] != " ":
+        return v  # what cells.text would return: nothing to trim, no control character
+    if type(v) is str and kind == IDNO and v.isascii() and (v.isdigit() or v[:-1].isdigit() and v[-1] in "xX"):
+        return v.upper()  # what cells.id_number would return: digits, an upper-case X at most
+    value, problem = cells.read_cell(kind, v)
+    if problem is not None:
+        return _Problem(problem)
+    return _EMPTY if value in ("", []) else value
+
+
+def _read_column(kind: str, column: tuple) -> tuple[list, bool, bool]:
+    """Every cell of one column read (see :func:`_read`), each distinct value once; and
+    whether any cell is a problem, and whether any is ``_EMPTY``."""
+    distinct = set(column)
+    table = {v: _read(kind, v) for v in distinct if type(v) in _KEYED_TYPES}
+    if len(table) == len(distinct):
+        read = list(map(table.__getitem__, column))
+        kinds = table.values()
+    else:
+        read = kinds = [table[v] if type(v) in _KEYED_TYPES else _read(kind, v) for v in column]
+    return read, any(type(x) is _Problem for x in kinds), any(x is _EMPTY for x in kinds)
+
+
+def _filled(column: tuple) -> list[bool]:
+    """Per cell of a column the layout does not use: whether it holds anything."""
+    distinct = set(column)
+    table = {v: _read(TEXT, v) is not _BLANK for v in distinct if type(v) in _KEYED_TYPES}
+    if len(table) == len(distinct):
+        return list(map(table.__getitem__, column))
+    return [table[v] if type(v) in _KEYED_TYPES else not cells.blank(v) for v in column]
+
+
+def _is_total(v) -> bool:
+    return type(v) is str and "计" in v and v.replace(" ", "").startswith(TOTAL_WORDS)
+
+
+def data_rows(grid: Grid, sheet: Sheet, out: SheetOutput, max_rows: int = MAX_ROWS) -> list[Row]:
     """The sheet's data rows, each cell read as its column's kind; a cell that cannot be read
-    is a finding at that cell, and its row is left out."""
+    is a finding at that cell, and its row is left out. Blank rows, totals rows (合计 …) and
+    rows with one lone cell are skipped. Rows past ``max_rows`` are not read, and a finding
+    says so. ``out.columns[sheet name]`` gets the column letter of each key.
+
+    The sheet is read column by column, each distinct value of a column once: a province's
+    roster has millions of rows but few distinct bodies, types and dates."""
     rows = grid.filled()
     found = _header(grid, sheet, rows, out)
     if found is None:
         return []
     hm, used = found
-    out_rows = []
-    blank = cells.blank
     letter_of = {c: column_letter(c) for c in used}
-    for r in range(hm.row + 1, min(len(rows), MAX_ROWS)):
-        row = rows[r]
-        filled, others, first = {}, False, None
-        for c, v in enumerate(row):  # each cell looked at once: a province sheet has millions
-            if v is None or v == "" or blank(v):
-                continue
-            if first is None:
-                first = v
-            if c in used:
-                filled[c] = v
-            else:
-                others = True
-        if not filled:
-            continue  # blank rows, trailing rows, rows with text only in unused columns
-        if isinstance(first, str) and first.replace(" ", "").startswith(TOTAL_WORDS):
-            continue  # a totals row
-        if len(filled) == 1 and not others and len(used) > 1:
-            (c, v), = filled.items()
-            out.problem("lone-cell", f"此行只有一个单元格有内容(“{v}”),已跳过;如果这是一条记录,请补全其他列",
-                        grid.name, r + 1, c, severity=WARNING)
+    out.columns[grid.name] = {col.key: letter_of[c] for c, col in used.items()}
+    if len(rows) > max_rows:
+        out.problem("too-many-rows", f"本表有 {len(rows)} 行,超过 {max_rows} 行的上限,第 {max_rows + 1} 行起未读入;"
+                    f"请把表拆成几个文件", grid.name, max_rows + 1, "A")
+    first = hm.row + 1
+    body = rows[first:max_rows]
+    if not body:
+        return []
+    columns = list(itertools.zip_longest(*body))
+    del body
+    used_cols = [c for c in sorted(used) if c < len(columns)]
+    read, flawed, emptied = {}, set(), set()
+    for c in used_cols:
+        read[c], has_problem, has_empty = _read_column(used[c].kind, columns[c])
+        if has_problem:
+            flawed.add(c)
+        if has_empty:
+            emptied.add(c)
+    n = len(columns[0])
+    filled = np.zeros(n, np.int64)  # per row: how many used cells hold something
+    wide = object if len(used_cols) > 62 else np.int64  # Python ints past 62 columns
+    masks = np.zeros(n, wide)   # per row: which used cells hold something, one bit per column
+    for j, c in enumerate(used_cols):
+        holds = np.fromiter(map(operator.is_not, read[c], itertools.repeat(_BLANK)), bool, n)
+        filled += holds
+        masks |= holds.astype(wide) << j
+    others = np.zeros(n, bool)
+    for c in range(len(columns)):
+        if c not in used:
+            others |= np.fromiter(_filled(columns[c]), bool, n)
+    skip = set(np.flatnonzero(filled == 0).tolist())  # blank rows, rows with text only in unused columns
+    for c in range(len(columns)):  # totals rows: the row's first filled cell says 合计, 小计 …
+        said = {v for v in set(columns[c]) if _is_total(v)}
+        for i in (i for i, v in enumerate(columns[c]) if v in said and type(v) is str) if said else ():
+            head = next((col[i] for col in columns if not cells.blank(col[i])), None)
+            if head is columns[c][i]:
+                skip.add(i)
+    if len(used) > 1:
+        for i in np.flatnonzero((filled == 1) & ~others).tolist():
+            if i not in skip:
+                c = next(c for c in used_cols if read[c][i] is not _BLANK)
+                out.problem("lone-cell", f"此行只有一个单元格有内容(“{columns[c][i]}”),已跳过;如果这是一条记录,请补全其他列",
+                            grid.name, first + i + 1, c, severity=WARNING)
+                skip.add(i)
+    problems = []
+    for c in flawed:
+        problems += [(i, c) for i, x in enumerate(read[c]) if type(x) is _Problem and i not in skip]
+    for i, c in sorted(problems):
+        col = used[c]
+        out.problem({"count": "bad-count", "date": "bad-date"}.get(col.kind, "bad-value"), f"{col.header}{read[c][i]}",
+                    grid.name, first + i + 1, c)
+    skip.update(i for i, _ in problems)
+    empty_rows = {i for c in emptied for i, x in enumerate(read[c]) if x is _EMPTY}
+    keys = [used[c].key for c in used_cols]
+    letter_by_key = {used[c].key: letter_of[c] for c in used_cols}
+    pickers: dict[int, tuple] = {}  # a row's mask -> the keys it fills and what picks their cells out of the row
+    out_rows = []
+    for i, cells_, mask in zip(itertools.count(), zip(*(read[c] for c in used_cols)), masks.tolist()):
+        if i in skip:
             continue
-        values, letters, ok = {}, {}, True
-        for c, v in filled.items():
-            col = used[c]
-            value, problem = cells.read_cell(col.kind, v)
-            if problem:
-                rule = {"count": "bad-count", "date": "bad-date"}.get(col.kind, "bad-value")
-                out.problem(rule, f"{col.header}{problem}", grid.name, r + 1, c)
-                ok = False
-                continue
-            if value in ("", []):
-                continue
-            values[col.key], letters[col.key] = value, letter_of[c]
-        if not ok:
-            continue
-        if str(values.get("note", "")).startswith("示例"):  # the template's example row, as it was written
+        picker = pickers.get(mask)
+        if picker is None:
+            at = [j for j in range(len(keys)) if mask >> j & 1]
+            get = operator.itemgetter(*at)
+            picker = pickers[mask] = ([keys[j] for j in at], get if len(at) > 1 else (lambda row, g=get: (g(row),)))
+        values = dict(zip(picker[0], picker[1](cells_)))
+        if i in empty_rows:
+            values = {k: v for k, v in values.items() if v is not _EMPTY}
+        note = values.get("note")
+        if note is not None and str(note).startswith("示例"):  # the template's example row, as it was written
             if _is_example(values, used):
                 continue
             out.problem("example-row", "此行的备注仍是模板的“示例行”说明,但内容已改写,已作为数据读入;"
-                        "请删去备注中的示例说明", grid.name, r + 1, letters["note"], severity=WARNING)
+                        "请删去备注中的示例说明", grid.name, first + i + 1, letter_by_key["note"], severity=WARNING)
             values.pop("note")
-        out_rows.append(Row(r + 1, values, letters))
+        out_rows.append(Row(first + i + 1, values, letter_by_key))
     return out_rows
 
 
