@@ -26,7 +26,7 @@ from ..findings import WARNING, CellSource, Finding
 from ..sources.located import Located, RawItem, ReadResult
 from . import cells
 from .headers import HeaderMap, column_letter, locate, normal
-from .layout import COUNT, IDNO, LISTS_SHEET, REF, TEXT, SETTINGS, SETTINGS_SHEET, SHEETS, Column, Sheet, columns, sheet_named
+from .layout import COUNT, IDNO, LISTS_SHEET, REF, SETTINGS, SETTINGS_SHEET, SHEETS, TEXT, Column, Sheet, columns, sheet_named
 
 TOTAL_WORDS = ("合计", "小计", "总计", "共计")
 MAX_ROWS = 2_000_000
