@@ -63,7 +63,12 @@ class Checked:
 
 def check(ledger: Ledger, as_of: dt.date | None = None, rules: bool = True) -> Checked:
     """Replay ``ledger`` as of ``as_of`` (all of it when None) and, with ``rules``, run the rule checks."""
-    state = ledger.state(as_of)
+    return check_state(ledger, ledger.state(as_of), rules)
+
+
+def check_state(ledger: Ledger, state: State, rules: bool = True) -> Checked:
+    """``state`` (replayed from ``ledger``, perhaps with more directives) with the ledger's
+    reading findings, its replay findings and, with ``rules``, the rule checks."""
     found = run_rules(state, ledger.config) if rules else []
     return Checked(ledger, state, list(ledger.findings), distinct(state.findings), found)
 

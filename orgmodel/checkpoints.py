@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import heapq
 import os
 import pickle
 from collections.abc import Sequence
@@ -84,6 +85,39 @@ def replay(history: History, config: Config, as_of: dt.date | None, refused=()) 
             parse_cache.write_atomically(path, state, FORMAT + key.encode() + b"\n")
             state.replay(directives[_first_after(directives, end):], OPS, as_of)
     state.finish(as_of or history.last_date)
+    return state
+
+
+def replay_with(history: History, config: Config, as_of: dt.date | None, extra: list[Directive],
+                refused=()) -> State:
+    """The state of ``history`` with the sorted directives ``extra`` added, as of ``as_of``:
+    from the checkpoint of the last year end before the first of ``extra`` (taking it on the
+    way when there is none), so only the days from there on are replayed."""
+    from .ledger import collector_paused
+    from .parse import sort_key
+
+    last = max((d for d in (history.last_date, extra[-1].date if extra else None) if d is not None), default=None)
+    day = as_of or last
+    if extra and day is not None:
+        day = min(day, extra[0].date - dt.timedelta(days=1))
+    end = year_end_on_or_before(day) if day is not None else None
+    if end is None or history.first_date is None or end < history.first_date:
+        return _from_start(sorted([*history.all(), *extra], key=sort_key), config, as_of, refused)
+    path = _path(history, config, end)
+    key = history.prefix_key(end)
+    with collector_paused():
+        state = _read(path, key)
+        if state is not None:
+            state.config = config
+            rest = history.after(end)
+        else:
+            directives = history.all()
+            state = _fresh(config, refused)
+            state.replay(directives, OPS, end)
+            parse_cache.write_atomically(path, state, FORMAT + key.encode() + b"\n")
+            rest = directives[_first_after(directives, end):]
+        state.replay(list(heapq.merge(rest, extra, key=sort_key)), OPS, as_of)
+    state.finish(as_of or last)
     return state
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .findings import Source
+from .findings import Source, reduce_by_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,8 @@ class Directive:
     doc: str | None = None
     note: str | None = None
     spots: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+
+    __reduce__ = reduce_by_fields
 
     def get(self, name: str, default=None):
         return self.fields.get(name, default)

@@ -58,6 +58,6 @@ def flow_end_label(state, node, date=None) -> str:
         return str(node[1])
     body = state.bodies[node[1]]
     name = name_at(body, date)
-    if len(state.ever_named(name)) > 1:
+    if state.named_by_several(name):
         return f"{state.divisions[body.division].name}/{name}"
     return name

@@ -12,9 +12,12 @@ readers of :mod:`orgmodel.sources`.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import fnmatch
 import gc
+import heapq
+import pickle
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -86,6 +89,37 @@ class Ledger:
             return self.history.last_date
         return self.directives[-1].date if self.directives else None
 
+    def state_with(self, extra: list[Directive], as_of: dt.date | None = None) -> State:
+        """What ``self.with_directives(extra).state(as_of)`` gives (see :meth:`states_with`)."""
+        return self.states_with(extra, as_of, base=False)[1]
+
+    def states_with(self, extra: list[Directive], as_of: dt.date | None = None,
+                    base: bool = True) -> tuple[State | None, State]:
+        """The state as of ``as_of`` (None unless ``base``) and the state with ``extra`` added,
+        the same as :meth:`state` and ``with_directives(extra).state(as_of)`` give, but with
+        the days before the first of ``extra`` replayed once: from the store, both start from
+        year-end checkpoints; otherwise the shared days are replayed once and copied."""
+        extra = sorted(extra, key=sort_key)
+        if self.history is not None and checkpoints.enabled():
+            return (self.state(as_of) if base else None), checkpoints.replay_with(
+                self.history, self.config, as_of, extra, self.refused)
+        directives = self.directives
+        split = bisect.bisect_left(directives, extra[0].date, key=lambda d: d.date) if extra else len(directives)
+        last = max((ds[-1].date for ds in (directives, extra) if ds), default=None)
+        with collector_paused():
+            shared = _fresh_state(self.config, self.refused)
+            shared.replay(directives[:split], OPS, as_of)
+            # a copy of the days both share; pickling is how checkpoints copy a state too
+            after = pickle.loads(pickle.dumps(shared, pickle.HIGHEST_PROTOCOL)) if base else shared
+            after.replay(list(heapq.merge(directives[split:], extra, key=sort_key)), OPS, as_of)
+            if base:
+                shared.replay(directives[split:], OPS, as_of)
+        after.finish(as_of or last)
+        if not base:
+            return None, after
+        shared.finish(as_of or (directives[-1].date if directives else None))
+        return shared, after
+
     def with_directives(self, extra: list[Directive]) -> Ledger:
         """A new ledger of these directives plus ``extra``; this one is not changed."""
         merged = sorted([*self.directives, *extra], key=sort_key)
@@ -97,12 +131,18 @@ def replay(directives: list[Directive], config: Config, as_of: dt.date | None = 
     """Apply sorted directives one by one through the state's door; each op updates it
     incrementally. ``refused`` are the creations that failed to read, so that references to
     what they would have created point at them."""
-    state = State(config)
-    for r in refused:
-        state.note_refused(r.name, r.division, r.source)
+    state = _fresh_state(config, refused)
     with collector_paused():
         state.replay(directives, OPS, as_of)
     state.finish(as_of or (directives[-1].date if directives else None))
+    return state
+
+
+def _fresh_state(config: Config, refused: list[Refused] = ()) -> State:
+    """An empty state that knows which creations were refused while reading."""
+    state = State(config)
+    for r in refused:
+        state.note_refused(r.name, r.division, r.source)
     return state
 
 

@@ -61,7 +61,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .checking import Checked, check
+from .checking import Checked, check_state
 from .config import Config
 from .directive import Directive
 from .findings import Finding, Source
@@ -184,8 +184,7 @@ def check_after(ledger: Ledger, scenarios: list[Scenario], as_of: dt.date | None
     if as_of is None:
         days = [scenario_as_of(ledger, sc) for sc in scenarios]
         as_of = max((day for day in days if day is not None), default=None)
-    merged = ledger.with_directives([d for sc in scenarios for d in sc.directives])
-    checked = check(merged, as_of, rules)
+    checked = check_state(ledger, ledger.state_with([d for sc in scenarios for d in sc.directives], as_of), rules)
     extra = [f for sc in scenarios for f in (*sc.findings, *_late_findings(sc, checked.as_of))]
     checked.read_findings = [*checked.read_findings, *extra]
     return checked
@@ -236,8 +235,10 @@ def simulate(ledger: Ledger, scenario: Scenario, as_of: dt.date | None = None,
     checked as of the simulation day (compare shares it between scenarios); it is only read.
     """
     day = scenario_as_of(ledger, scenario, as_of)
-    before = base if base is not None and base.as_of == day else check(ledger, day)
-    after = check(ledger.with_directives(scenario.directives), day)
+    shared = base is not None and base.as_of == day
+    base_state, after_state = ledger.states_with(scenario.directives, day, base=not shared)
+    before = base if shared else check_state(ledger, base_state)
+    after = check_state(ledger, after_state)
     sources = {d.source for d in scenario.directives}
     files = {scenario.path} | {s.file for s in sources}
     replay_caused, replay_inherited = split_findings(before.replay_findings, after.replay_findings, frozenset(files))

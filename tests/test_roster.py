@@ -116,7 +116,7 @@ def test_audit_finds_each_kind_of_problem_at_its_roster_cell(ledger, tmp_path):
     assert cell["roster-mixed-type"] == ["G5"]
     assert cell["roster-duplicate-id"] == ["C6"]
     assert "已于 2022-01-01 撤销" in by_rule["roster-abolished-body"][0]["message"]
-    assert "法定退休年龄60 周岁" in by_rule["roster-past-retirement"][0]["message"]
+    assert "法定退休年龄为 60 周岁" in by_rule["roster-past-retirement"][0]["message"]
     assert "roster-ledger-mismatch" in by_rule                     # 党政办: ledger 2, roster 3
     everything = json.dumps(out, ensure_ascii=False)
     assert a not in everything and b not in everything and idcard.mask(a) in everything
@@ -249,3 +249,27 @@ def test_the_demo_roster_holds_exactly_the_planted_problems(tmp_path):
             rows = [int("".join(ch for ch in f["source"].split("!")[-1] if ch.isdigit())) for f in found
                     if f["rule"] == m.rule and f["body"] == m.body]
             assert row_of[m.id_number] in rows, m
+
+
+def test_a_row_typed_twice_is_flagged_and_counted_once(ledger, tmp_path):
+    a, b = person_id("1985-03-02", True, 1), person_id("1990-07-08", False, 2)
+    row = f"张一,男,{a},1985-03-02,党政办,东镇,行政编制,在编,,管理,2010-01-01,青编〔2010〕1号,KB1"
+    roster = roster_csv(tmp_path / "2022-12-31.csv", [
+        row, f"张二,女,{b},1990-07-08,党政办,东镇,行政编制,在编,,管理,2010-03-01,青编〔2010〕2号,KB2", row])
+    out = audit_json(ledger, roster)
+    rules = [f["rule"] for f in out["findings"]]
+    assert rules.count("roster-repeated-row") == 1 and "roster-duplicate-id" not in rules
+    repeated = next(f for f in out["findings"] if f["rule"] == "roster-repeated-row")
+    assert repeated["source"].endswith("!C4") and "请删除重复的行" in repeated["message"]
+    # two people in post for two approved places (and two recorded): not over quota, no mismatch
+    assert "roster-over-quota" not in rules and "roster-ledger-mismatch" not in rules
+
+
+def test_a_roster_of_one_township_compares_only_its_bodies(ledger, tmp_path):
+    roster = roster_csv(tmp_path / "2022-12-31.csv", [
+        f"张一,男,{person_id('1985-03-02', True)},1985-03-02,便民服务中心,东镇,事业编制,在编,,管理,2021-01-01,文1,KB1"])
+    result = run_cli("audit", ledger, "--roster", roster)
+    mismatched = [line for line in result.output.splitlines() if "roster-ledger-mismatch" in line]
+    assert any("东镇/党政办" in line for line in mismatched)  # same township: roster 0, ledger 2
+    assert not [line for line in mismatched if "县委办" in line or "西乡" in line]  # not on this roster
+    assert "未核对这些区划各机构的人数" in result.output

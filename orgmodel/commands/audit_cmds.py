@@ -58,10 +58,15 @@ def with_roster(result, led, path: str | None, public: bool = False):
         click.echo(f"注意:花名册日期为 {rec.latest.as_of},台账按 {result.as_of} 计;请用 --as-of {rec.latest.as_of}", err=True)
     result.roster_counts = rec.latest.roster_counts()
     result.roster_findings = list(rec.roster.findings)
-    audit_findings = [f for f in rec.findings if f not in rec.roster.findings]
-    if audit_findings:
-        click.echo(f"花名册核对:{summary_line(audit_findings)};运行 orgmodel audit 查看", err=True)
+    if rec.findings:
+        click.echo(f"花名册核对:{summary_line(rec.findings)};运行 orgmodel audit 查看", err=True)
     return result
+
+
+def ledger_findings(result) -> list[Finding]:
+    """A checked result's findings without those of reading the roster (said on their own line)."""
+    theirs = {id(f) for f in result.roster_findings}
+    return [f for f in result.findings if id(f) not in theirs]
 
 
 def roster_date(path: str | None, as_of):
@@ -138,6 +143,9 @@ def audit(ledger, roster_path, as_of, years, by, public, config_path, fmt):
             echo_frame(shown, "text")
         else:
             echo_findings(findings)
+        if latest.uncovered:
+            click.echo(f"提示:花名册中没有 {len(latest.uncovered)} 个区划的人员(如“{latest.state.divisions[min(latest.uncovered)].name}”),"
+                       f"未核对这些区划各机构的人数", err=True)
         if latest.unchecked_entries:
             click.echo(f"提示:{latest.unchecked_entries} 人的入编时间早于台账第一条指令({led.first_date()}),"
                        f"未核对其入编时有无空编", err=True)

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..balance import VIEWS
-from .audit_cmds import roster_date, roster_option, with_roster
+from .audit_cmds import ledger_findings, roster_date, roster_option, with_roster
 from .options import (
     EXIT_UNREADABLE,
     Words,
@@ -77,8 +77,8 @@ def balance(ledger, as_of, by, quota_type, scenario_paths, roster_path, config_p
         if day:
             click.echo(f"截至 {day}", err=True)  # stderr: stdout stays a plain table
     echo_frame(df, fmt)
-    if findings:
-        click.echo(f"注意:台账有问题({summary_line(findings)}),结果可能不完整;运行 orgmodel check 查看。", err=True)
+    if ledger_findings(result):
+        click.echo(f"注意:台账有问题({summary_line(ledger_findings(result))}),结果可能不完整;运行 orgmodel check 查看。", err=True)
     sys.exit(exit_for(findings))
 
 
@@ -103,6 +103,6 @@ def duties(ledger, as_of, body_ref, scenario_paths, config_path, fmt):
         df = df[[(i, c) in mine for i, c in zip(df["item"], df["division_code"])]].reset_index(drop=True)
     echo_frame(df.drop(columns="division_code") if fmt == "text" else df, fmt)
     findings = result.findings
-    if findings:
-        click.echo(f"注意:台账有问题({summary_line(findings)}),结果可能不完整;运行 orgmodel check 查看。", err=True)
+    if ledger_findings(result):
+        click.echo(f"注意:台账有问题({summary_line(ledger_findings(result))}),结果可能不完整;运行 orgmodel check 查看。", err=True)
     sys.exit(exit_for(findings))

@@ -9,7 +9,7 @@ import click
 
 from ..findings import has_errors
 from ..scenario import simulate
-from .audit_cmds import roster_date, roster_option, with_roster
+from .audit_cmds import ledger_findings, roster_date, roster_option, with_roster
 from .options import (
     EXIT_UNREADABLE,
     DateType,
@@ -101,8 +101,8 @@ def balance_report(ledger, as_of, since, public, roster_path, config_path, out, 
     paths = published(out, lambda stage: write_balance_report(result, stage, public=public, since=since,
                                                               templates=templates), force)
     done(paths, "编制收支报表")
-    if findings:
-        click.echo(f"注意:台账有问题({summary_line(findings)});运行 orgmodel report audit 查看。", err=True)
+    if ledger_findings(result):
+        click.echo(f"注意:台账有问题({summary_line(ledger_findings(result))});运行 orgmodel report audit 查看。", err=True)
 
 
 @report.command("audit")

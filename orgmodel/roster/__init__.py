@@ -29,7 +29,11 @@ RULE_TITLES = {
     "roster-over-posts": "超职数配备", "roster-no-basis": "入编依据不全", "roster-entry-over-quota": "超编进人",
     "roster-entry-before-body": "入编早于机构设立", "roster-entry-date": "入编时间有误",
     "roster-past-retirement": "超过法定退休年龄仍在编", "roster-unrecorded-movement": "人员变动无台账记录",
-    "roster-movement-missing": "台账变动无人员对应", "roster-date": "花名册日期",
+    "roster-movement-missing": "台账变动无人员对应", "roster-date": "花名册日期", "roster-repeated-row": "重复登记",
+    # reading the roster's cells and sheets
+    "bad-value": "单元格无法读取", "bad-date": "日期有误", "bad-count": "数字有误", "bad-header": "表头有误",
+    "too-many-rows": "行数超过上限", "lone-cell": "只有一格的行", "example-row": "改写过的示例行",
+    "extra-column": "未使用的列", "bad-file": "文件无法读取", "bad-encoding": "编码无法识别", "unreadable": "文件无法读取",
 }
 
 

@@ -38,6 +38,7 @@ class Audit:
     counts: pd.DataFrame                          # per body and type (:data:`COUNT_COLUMNS`)
     placed: dict[int, Body] = field(default_factory=dict)  # id(person) -> the body counted for them
     unchecked_entries: int = 0                    # in-post people who entered before the ledger begins
+    uncovered: frozenset = frozenset()            # divisions with nobody on the roster (counts not compared)
 
     def roster_counts(self) -> dict[tuple[int, str], int]:
         """In-post people per (body id, quota type)."""
@@ -63,7 +64,10 @@ class _Checker:
         self.purity = {cat: set(types) for cat, types in (state.config.get("type_purity") or {}).items()}
         self.unchecked = 0
         self._predecessors: dict[int, bool] = {}
+        self.uncovered: set[str] = set()  # divisions with bodies but nobody on the roster: their counts not compared
         self.by_id: dict[str, list[Person]] = defaultdict(list)       # in post, by ID number
+        self.rows_of: dict[tuple[str, int], Person] = {}              # (ID number, body id) -> its first row
+        self.repeated: set[int] = set()                               # id() of rows repeating an earlier one
         self.by_person: dict[tuple, list[Person]] = defaultdict(list)  # in post, by name and birth date
 
     def flag(self, rule: str, message: str, p: Person | None, column: str | None, severity: str = ERROR,
@@ -127,10 +131,18 @@ class _Checker:
                       p, "sex", ERROR, body)
         t = get("quota_type")
         if t not in self.quota_types:
-            self.flag("roster-unknown-type", f"{who(p, public)}的编制类型“{t}”不是台账使用的编制类型"
-                      f"({'、'.join(state.config.quota_types)})", p, "quota_type", ERROR, body)
+            said = f"的编制类型“{t}”不是台账使用的编制类型" if t else "未填编制类型"
+            self.flag("roster-unknown-type", f"{who(p, public)}{said};应为 {'、'.join(state.config.quota_types)} 之一",
+                      p, "quota_type", ERROR, body)
         if not p.in_post:
             return
+        if number and body is not None:
+            first = self.rows_of.setdefault((number, body.id), p)
+            if first is not p:  # the same person twice in one body: a row typed twice, counted once
+                self.repeated.add(id(p))
+                self.flag("roster-repeated-row", f"{who(p, public)}在“{state.reference(body)}”登记了两次(与 "
+                          f"{first.at('id_number')} 相同);请删除重复的行,此行不计入人数", p, "id_number", ERROR, body)
+                return
         if number:
             self.by_id[number].append(p)
         name = get("name")
@@ -189,8 +201,9 @@ class _Checker:
             return
         due = retire.retirement_date(birth, group)
         if due <= self.as_of:
-            self.flag("roster-past-retirement", f"{who(p, self.public)}出生于 {birth},法定退休年龄"
-                      f"{retire.age_text(birth, group)}({group.name}),应于 {due} 退休,截至 {self.as_of} 仍在编",
+            self.flag("roster-past-retirement", f"{who(p, self.public)}出生于 {birth},法定退休年龄为 "
+                      f"{retire.age_text(birth, group)}({group.name}),应于 {due} 退休,截至 {self.as_of} 仍在编;"
+                      f"请办理退休(离编)手续,或核实出生日期",
                       p, "birth" if p.get("birth") else "id_number", WARNING, body)
 
     # -- across people -------------------------------------------------------------------
@@ -227,11 +240,13 @@ def audit(state: State, snapshot: Snapshot, as_of: dt.date, ledger_start: dt.dat
         if body is not None:
             c.placed[id(p)] = body
         c.person(p, body)
+        if id(p) in c.repeated:
+            del c.placed[id(p)]  # not counted, not forecast, not moved
     c.duplicates()
     counts = _counts(c, people)
     _entries_over_quota(c, people)
     _leader_posts(c, people)
-    return Audit(as_of, snapshot, state, c.findings, counts, c.placed, c.unchecked)
+    return Audit(as_of, snapshot, state, c.findings, counts, c.placed, c.unchecked, frozenset(c.uncovered))
 
 
 def _counts(c: _Checker, people: list[Person]) -> pd.DataFrame:
@@ -244,7 +259,11 @@ def _counts(c: _Checker, people: list[Person]) -> pd.DataFrame:
         if body is not None and p.in_post and p.get("quota_type") in c.quota_types:
             groups[(body.id, p.get("quota_type"))].append(p)
     keys = set(groups)
+    covered = {b.division for b in c.placed.values()}  # a roster may be of some divisions only
     for b in state.active_bodies():
+        if b.division not in covered:
+            c.uncovered.add(b.division)
+            continue
         for t in state.config.quota_types:
             if b.approved.get(t) or b.actual.get(t):
                 keys.add((b.id, t))

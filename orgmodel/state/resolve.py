@@ -10,6 +10,7 @@ as a finding there. Every op resolves through these.
 from __future__ import annotations
 
 import difflib
+import itertools
 
 from ..directive import Directive
 from .core import StateCore
@@ -221,6 +222,17 @@ class Resolver(StateCore):
         div = self._divisions[holder.division]
         prefix = div.name if len(self._names.division_codes(div.name)) == 1 else div.code
         return f"{prefix}/{name}"
+
+    def named_by_several(self, name: str) -> bool:
+        """Whether more than one body has ever been called ``name`` (as :meth:`ever_named`,
+        but stopping at the second: a common name is held by thousands)."""
+        found = set()
+        for i in itertools.chain(self._names.holders(name), self._names.former(name)):
+            if i not in found and any(n == name for _, n in self._bodies[i].names):
+                found.add(i)
+                if len(found) > 1:
+                    return True
+        return False
 
     def ever_named(self, name: str) -> set[int]:
         """Ids of the bodies that have ever been called ``name`` (not counting signboards)."""

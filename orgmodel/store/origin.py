@@ -75,6 +75,7 @@ class StoreHistory:
             self.count, self.first_date, self.last_date = store.effective_summary(self.through)
         self.identity = f"{path.resolve()}|{display}"
         self._all: list[Directive] | None = None
+        self._prefix_keys: dict[dt.date, str] = {}
 
     def all(self) -> list[Directive]:
         if self._all is None:
@@ -88,8 +89,10 @@ class StoreHistory:
         return self._rebuilt(after=day)
 
     def prefix_key(self, day: dt.date) -> str:
-        with Store(self.path) as store:
-            return store.prefix_digest(day, self.through)
+        if day not in self._prefix_keys:  # a simulation asks twice: for the base and for the plan
+            with Store(self.path) as store:
+                self._prefix_keys[day] = store.prefix_digest(day, self.through)
+        return self._prefix_keys[day]
 
     def _rebuilt(self, after: dt.date | None = None) -> list[Directive]:
         with Store(self.path) as store, collector_paused():

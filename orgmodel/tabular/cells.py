@@ -115,7 +115,8 @@ def id_number(value) -> tuple[str | None, str | None]:
     if isinstance(value, (int, float)):
         digits = str(int(value)) if float(value).is_integer() else str(value)
         if len(digits) > 15:
-            return None, (f"“{digits}”是以数字保存的身份证号,Excel 只保留 15 位有效数字,末几位已丢失;"
+            shown = digits[:6] + "*" * (len(digits) - 10) + digits[-4:]  # an ID number is never shown whole
+            return None, (f"“{shown}”是以数字保存的身份证号,Excel 只保留 15 位有效数字,末几位已丢失;"
                           f"请把这一列设为“文本”格式,重新输入完整号码")
         return digits, None
     s = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")

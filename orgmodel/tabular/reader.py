@@ -284,7 +284,7 @@ def data_rows(grid: Grid, sheet: Sheet, out: SheetOutput, max_rows: int = MAX_RO
         problems += [(i, c) for i, x in enumerate(read[c]) if type(x) is _Problem and i not in skip]
     for i, c in sorted(problems):
         col = used[c]
-        out.problem({"count": "bad-count", "date": "bad-date"}.get(col.kind, "bad-value"), f"{col.header}{read[c][i]}",
+        out.problem({"count": "bad-count", "date": "bad-date"}.get(col.kind, "bad-value"), f"{col.header}{read[c][i]}(此行未读入)",
                     grid.name, first + i + 1, c)
     skip.update(i for i, _ in problems)
     empty_rows = {i for c in emptied for i, x in enumerate(read[c]) if x is _EMPTY}

@@ -1,0 +1,69 @@
+"""A plan's state comes from one replay of what it shares with the base: from the store via
+year-end checkpoints, otherwise from an in-memory copy. Either way it is exactly the state a
+replay of the base plus the plan from the start gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import COUNTY, run_cli, write_ledger
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from orgmodel.balance import tables_of
+from orgmodel.ledger import load
+from orgmodel.scenario import load_scenario
+
+DOC = "doc: 青编〔2021〕1号"
+LEDGER = COUNTY + f"""\
+- {{date: 2021-01-01, op: approve, body: 东镇/党政办, type: 行政编制, amount: 10, {DOC}}}
+- {{date: 2021-01-01, op: approve, body: 县委办, type: 行政编制, amount: 20, {DOC}}}
+- {{date: 2021-12-31, op: staff, body: 东镇/党政办, actual: {{行政编制: 9}}}}
+- {{date: 2022-03-01, op: transfer, from: 县委办, to: 东镇/党政办, type: 行政编制, amount: 2, {DOC}}}
+- {{date: 2023-05-01, op: staff, body: 县委办, actual: {{行政编制: 17}}}}
+- {{date: 2024-02-01, op: rename, body: 西乡/党政办, to: 党建工作办公室, {DOC}}}
+"""
+
+STEPS = [  # what a plan may do; some of them fail on some days, which must fail the same way
+    "{{date: {d}, op: transfer, from: 县委办, to: 东镇/党政办, type: 行政编制, amount: {n}, doc: 方案{i}}}",
+    "{{date: {d}, op: transfer, from: 东镇/党政办, to: 县委办, type: 行政编制, amount: {n}, doc: 方案{i}}}",
+    "{{date: {d}, op: staff, body: 县委办, actual: {{行政编制: {n}}}}}",
+    "{{date: {d}, op: establish, name: 新中心{i}, division: 东镇, category: 事业单位, class: 公益一类, doc: 方案{i}}}",
+    "{{date: {d}, op: rename, body: 东镇/党政办, to: 党政综合办{i}, doc: 方案{i}}}",
+]
+plans = st.lists(st.tuples(st.integers(0, len(STEPS) - 1), st.dates(dt.date(2021, 6, 1), dt.date(2025, 6, 30)),
+                           st.integers(1, 12)), min_size=1, max_size=5)
+
+
+def seen(state):
+    tables = tables_of(state)
+    return ([str(f) for f in state.findings], state.as_of, tables.bodies.to_dict("records"),
+            tables.totals.to_dict("records"))
+
+
+def plan_file(tmp_path, steps) -> str:
+    lines = [STEPS[k].format(d=d, n=n, i=i) for i, (k, d, n) in enumerate(steps)]
+    path = tmp_path / "方案.yaml"
+    path.write_text("name: 方案\ndirectives:\n" + "".join(f"  - {line}\n" for line in lines), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def ledgers(tmp_path_factory):
+    folder = write_ledger(tmp_path_factory.mktemp("yaml") / "led", LEDGER)
+    db = tmp_path_factory.mktemp("db") / "台账.db"
+    assert run_cli("init", db).exit_code == 0 and run_cli("import", db, folder, "--by", "张三").exit_code == 0
+    return folder, db
+
+
+@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plans, st.one_of(st.none(), st.dates(dt.date(2021, 1, 1), dt.date(2026, 1, 1))))
+def test_a_plan_replayed_from_the_shared_days_equals_a_replay_from_the_start(ledgers, tmp_path, steps, as_of):
+    for path in ledgers:
+        led = load(path)
+        extra = load_scenario(plan_file(tmp_path, steps), led.config).directives
+        base, after = led.states_with(extra, as_of)
+        assert seen(after) == seen(led.with_directives(extra).state(as_of))
+        assert seen(base) == seen(led.state(as_of))
+        assert seen(led.state_with(extra, as_of)) == seen(after)
