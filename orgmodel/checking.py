@@ -61,9 +61,10 @@ class Checked:
         return self.state.as_of
 
 
-def check(ledger: Ledger, as_of: dt.date | None = None, rules: bool = True) -> Checked:
-    """Replay ``ledger`` as of ``as_of`` (all of it when None) and, with ``rules``, run the rule checks."""
-    return check_state(ledger, ledger.state(as_of), rules)
+def check(ledger: Ledger, as_of: dt.date | None = None, rules: bool = True, consume: bool = False) -> Checked:
+    """Replay ``ledger`` as of ``as_of`` (all of it when None) and, with ``rules``, run the rule
+    checks (``consume``: see :meth:`Ledger.state`)."""
+    return check_state(ledger, ledger.state(as_of, consume), rules)
 
 
 def check_state(ledger: Ledger, state: State, rules: bool = True) -> Checked:

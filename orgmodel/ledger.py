@@ -65,28 +65,40 @@ class Ledger:
     @property
     def directives(self) -> list[Directive]:
         if self._directives is None:
+            if self.history is None:
+                raise RuntimeError("this ledger's directives were consumed by state(consume=True)")
             self._directives = self.history.all()
         return self._directives
 
     @property
     def count(self) -> int:
         """How many directives there are (without reading them)."""
-        return len(self._directives) if self._directives is not None else self.history.count
+        if self._directives is not None:
+            return len(self._directives)
+        return self.history.count if self.history is not None else self._count
 
-    def state(self, as_of: dt.date | None = None) -> State:
-        """Replay every directive dated on or before ``as_of`` (all when None)."""
+    def state(self, as_of: dt.date | None = None, consume: bool = False) -> State:
+        """Replay every directive dated on or before ``as_of`` (all when None). With
+        ``consume`` the ledger gives its directives up to the replay, which frees each one as
+        it is applied: for a command that needs nothing of them afterwards (``check``), the
+        peak memory is then the larger of the two, not their sum. Only the dates stay."""
         if self.history is not None and checkpoints.enabled():
             return checkpoints.replay(self.history, self.config, as_of, self.refused)
-        return replay(self.directives, self.config, as_of, self.refused)
+        if not consume or self.history is not None:
+            return replay(self.directives, self.config, as_of, self.refused)
+        directives = self.directives
+        self._dates = (directives[0].date, directives[-1].date) if directives else (None, None)
+        self._count, self._directives = len(directives), None
+        return replay(directives, self.config, as_of, self.refused, consume=True)
 
     def first_date(self) -> dt.date | None:
         if self._directives is None:
-            return self.history.first_date
+            return self.history.first_date if self.history is not None else self._dates[0]
         return self.directives[0].date if self.directives else None
 
     def last_date(self) -> dt.date | None:
         if self._directives is None:
-            return self.history.last_date
+            return self.history.last_date if self.history is not None else self._dates[1]
         return self.directives[-1].date if self.directives else None
 
     def state_with(self, extra: list[Directive], as_of: dt.date | None = None) -> State:
@@ -127,14 +139,15 @@ class Ledger:
 
 
 def replay(directives: list[Directive], config: Config, as_of: dt.date | None = None,
-           refused: list[Refused] = ()) -> State:
+           refused: list[Refused] = (), consume: bool = False) -> State:
     """Apply sorted directives one by one through the state's door; each op updates it
     incrementally. ``refused`` are the creations that failed to read, so that references to
     what they would have created point at them."""
     state = _fresh_state(config, refused)
+    last = directives[-1].date if directives else None
     with collector_paused():
-        state.replay(directives, OPS, as_of)
-    state.finish(as_of or (directives[-1].date if directives else None))
+        state.replay(directives, OPS, as_of, consume)
+    state.finish(as_of or last)
     return state
 
 

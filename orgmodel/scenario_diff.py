@@ -7,6 +7,8 @@ scenario directives interleaved with the base can shift ids.
 
 from __future__ import annotations
 
+import weakref
+
 import pandas as pd
 
 from .balance import off_quota_detail, tables_of
@@ -24,19 +26,36 @@ def body_key(body: Body) -> str:
     return f"{body.facts.source(Fact.ESTABLISH) or ''}#{body.division}#{first}"
 
 
+_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def body_keys(state: State) -> dict[int, str]:
+    """:func:`body_key` of every body of ``state`` by id, made once per state version (each
+    diff asks for all of them, and a province has 100,000)."""
+    known = _KEYS.get(state)
+    if known is None or known[0] != state.version:
+        known = _KEYS[state] = (state.version, {b.id: body_key(b) for b in state.bodies.values()})
+    return known[1]
+
+
+def _active_by_key(state: State) -> dict[str, Body]:
+    keys = body_keys(state)
+    return {keys[b.id]: b for b in state.active_bodies()}
+
+
 def _frame(state: State, df: pd.DataFrame, item: str) -> pd.DataFrame:
-    keys = {b.id: body_key(b) for b in state.bodies.values()}
+    keys = body_keys(state)
     df = df.assign(key=df["body_id"].map(keys))
     return df.set_index(["key", item])[MEASURES]
 
 
 def _retired(state: State) -> dict[str, str]:
     """For each retired body's key: how it went (并入 / 分设 / 撤销), from its lineage in the graph."""
-    out = {}
+    out, keys = {}, body_keys(state)
     for b in state.bodies.values():
         if not b.active:
             how = next((how for _, how in state.successors(b)), EventKind.ABOLISHED)
-            out[body_key(b)] = how.status_label
+            out[keys[b.id]] = how.status_label
     return out
 
 
@@ -54,8 +73,7 @@ def _diff(before: State, after: State, b_df: pd.DataFrame, a_df: pd.DataFrame, i
     idx = b.index.union(a.index)
     b, a = b.reindex(idx, fill_value=0).astype(int), a.reindex(idx, fill_value=0).astype(int)
     changed = (b != a).any(axis=1)
-    b_bodies = {body_key(x): x for x in before.active_bodies()}
-    a_bodies = {body_key(x): x for x in after.active_bodies()}
+    b_bodies, a_bodies = _active_by_key(before), _active_by_key(after)
     retired = _retired(after)
     rows = []
     for (key, it), bv, av in zip(idx[changed], b[changed].values, a[changed].values):
@@ -127,14 +145,11 @@ def bodies_compared(base: State, afters: list[State], names: list[str]) -> pd.Da
     having it."""
     labels: dict[str, tuple] = {}
     cols = []
-    known = {body_key(b) for b in base.bodies.values()}
-
-    def key_of(b: Body) -> str:
-        key = body_key(b)
-        return key if key in known else f"new#{b.division}#{b.name}"
+    known = set(body_keys(base).values())
 
     for state, name in zip([base, *afters], ["base", *names]):
-        keys = {b.id: key_of(b) for b in state.bodies.values()}
+        keys = {i: key if key in known else f"new#{state.bodies[i].division}#{state.bodies[i].name}"
+                for i, key in body_keys(state).items()}
         for b in state.bodies.values():
             labels.setdefault(keys[b.id], (b.division, state.divisions[b.division].name, b.name))
         df = tables_of(state).bodies
@@ -217,10 +232,10 @@ def attribute_diff(before: State, after: State) -> list[dict]:
     ``{division, body, attribute, label, before, after}`` (``before`` is "" when it had none).
     A body the plan creates lists only its signboards, positions and named counts (one it
     took over from another body shows on both); its other attributes are part of its 设立 line."""
-    b_bodies = {body_key(x): x for x in before.active_bodies()}
+    b_bodies, keys = _active_by_key(before), body_keys(after)
     out = []
     for body in after.active_bodies():
-        old = b_bodies.get(body_key(body))
+        old = b_bodies.get(keys[body.id])
         now = _attributes(after, body)
         was = _attributes(before, old) if old else dict.fromkeys(ATTRIBUTES, "")
         for attr in ATTRIBUTES if old else FIGURES:
@@ -281,7 +296,7 @@ def flow_records(after: State, sources: set) -> list[dict]:
 
 
 def _tree_rows(state: State) -> dict[str, dict]:
-    keys = {b.id: body_key(b) for b in state.bodies.values()}
+    keys = body_keys(state)
     rows = {}
     for b in state.bodies.values():
         rows[keys[b.id]] = {
@@ -311,7 +326,8 @@ def trees(before: State, after: State, sources: set) -> tuple[list[dict], list[d
     b_rows, a_rows = _tree_rows(before), _tree_rows(after)
     keys = {k for k in set(b_rows) | set(a_rows) if b_rows.get(k) != a_rows.get(k)}
     ids = {i for e in after.events if e.source in sources for i in e.bodies}
-    keys |= {body_key(after.bodies[i]) for i in ids if i in after.bodies}
+    after_keys = body_keys(after)
+    keys |= {after_keys[i] for i in ids if i in after.bodies}
     keep_before = {k for k in keys if k in b_rows and b_rows[k]["active"]}
     keep_after = {k for k in keys if k in a_rows and a_rows[k]["active"]}
     return _with_ancestors(b_rows, keep_before), _with_ancestors(a_rows, keep_after)

@@ -62,3 +62,14 @@ def balance_json(root: Path, *args: str) -> list[dict]:
 def ledger(tmp_path):
     """``ledger(text, name='ledger.yaml')`` writes a ledger file under tmp_path and returns the folder."""
     return lambda text, name="ledger.yaml": write_ledger(tmp_path, text, name)
+
+
+def search_entries(folder: Path) -> list[dict]:
+    """The search index of the balance report in ``folder``: every entry of its ``search/*.js``
+    scripts (links relative to ``folder``)."""
+    out = []
+    for path in sorted((Path(folder) / "search").glob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("orgmodelSearch(") and text.rstrip().endswith(");"), path
+        out += json.loads(text[len("orgmodelSearch("):text.rstrip().rindex(")")])
+    return out

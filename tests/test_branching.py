@@ -67,3 +67,18 @@ def test_a_plan_replayed_from_the_shared_days_equals_a_replay_from_the_start(led
         assert seen(after) == seen(led.with_directives(extra).state(as_of))
         assert seen(base) == seen(led.state(as_of))
         assert seen(led.state_with(extra, as_of)) == seen(after)
+
+
+def test_a_replay_that_consumes_the_directives_finds_the_same(tmp_path):
+    """``check`` frees each directive once applied (peak memory): the findings are the same."""
+    from pathlib import Path
+
+    from orgmodel.checking import check
+
+    demo = Path(__file__).resolve().parents[1] / "data" / "demo"
+    kept, consumed = check(load(demo)), check(load(demo), consume=True)
+    assert [str(f) for f in consumed.findings] == [str(f) for f in kept.findings]
+    assert seen(consumed.state) == seen(kept.state)
+    assert consumed.ledger.count == kept.ledger.count and consumed.ledger.last_date() == kept.ledger.last_date()
+    with pytest.raises(RuntimeError):
+        consumed.ledger.directives  # noqa: B018 - given up to the replay

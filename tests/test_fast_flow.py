@@ -68,3 +68,67 @@ def test_typical_directive_line_is_read_fast_with_types():
 
 def test_block_style_file_is_left_to_pyyaml():
     assert parse_lines("- date: 2021-03-01\n  op: staff\n") is None
+
+
+def _block(line: str) -> str:
+    """The same item in block style, as PyYAML writes it (a flow value it cannot read stays flow)."""
+    import yaml
+
+    def plain(v):
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        return [plain(x) for x in v] if isinstance(v, list) else v
+
+    value, findings = load_text(f"- {line}\n", "t.yaml")
+    if findings:
+        return f"- {line}\n"
+    try:
+        return yaml.safe_dump(plain(value), allow_unicode=True, default_flow_style=False, sort_keys=False)
+    except yaml.YAMLError:
+        return f"- {line}\n"
+
+
+def _full(r):
+    """Items with every line they record, and findings: what validation and findings see."""
+    def lines(v):
+        if isinstance(v, dict):  # a key without a spot of its own sits where its mapping starts
+            spot, spots = getattr(v, "spot", None), getattr(v, "spots", {})
+            return (spot, {str(k): spots.get(k, spot) for k in v}, list(getattr(v, "duplicates", ())),
+                    {str(k): lines(x) for k, x in v.items()})
+        if isinstance(v, list):
+            return (getattr(v, "item_lines", None), [lines(x) for x in v])
+        return repr(v)
+    return [(lines(item.value), item.source) for item in r.items], [f.format() for f in r.findings]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(flow_values(depth=1).filter(lambda v: v.startswith("{")),
+                          st.sampled_from(["flow", "block", "comment", "blank"])), min_size=1, max_size=5))
+def test_a_mixed_file_read_item_by_item_equals_pyyaml_on_the_whole_file(items):
+    """Block items, trailing comments and comment lines between items: the per-item path reads
+    exactly what PyYAML reads of the whole file (values and every line), or declines."""
+    parts = []
+    for line, style in items:
+        if style == "block":
+            parts.append(_block(line))
+        elif style == "comment":
+            parts.append(f"- {line}  # 备注\n# 下一条\n")
+        else:
+            parts.append(f"- {line}\n" + ("\n" if style == "blank" else ""))
+    text = "".join(parts)
+    assert _full(parse_text(text, "t.yaml", fast=True)) == _full(parse_text(text, "t.yaml", fast=False))
+
+
+def test_one_block_item_leaves_the_others_on_the_fast_path(monkeypatch):
+    from orgmodel.sources import yaml_reader
+
+    text = ("- {date: 2021-03-01, op: staff, body: 东镇/党政办, actual: {行政编制: 3}}  # 年报\n"
+            "- date: 2021-04-01\n  op: approve\n  body: 东镇/党政办\n  type: 行政编制\n  amount: 2\n"
+            "- {date: 2021-05-01, op: rename, body: 东镇/党政办, to: 党建办}\n")
+    parsed = []
+    real = yaml_reader.load_text
+    monkeypatch.setattr(yaml_reader, "load_text", lambda t, d: parsed.append(t) or real(t, d))
+    result = parse_text(text, "t.yaml")
+    assert len(parsed) == 1 and parsed[0].startswith("- date: 2021-04-01")  # only the block item
+    assert [item.source.line for item in result.items] == [1, 2, 7]
+    assert result.items[1].value.spots["amount"] == 6

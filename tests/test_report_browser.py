@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import search_entries
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -115,11 +116,14 @@ def test_clicking_a_header_sorts_the_column(demo_dir, open_page, name):
 
 @pytest.mark.parametrize("name", SEARCH_PAGES)
 def test_search_finds_a_body_by_its_signboard(demo_dir, open_page, name):
-    page = open_page(page_path(demo_dir, name))
-    index = json.loads(page.text_content("#search-index"))
+    path = page_path(demo_dir, name)
+    page = open_page(path)
+    config = json.loads(page.text_content("#search-index"))
+    index = search_entries(path.parent / config["base"])
     entry = next(e for e in index if e["s"] and all(e["s"][0] not in o["n"] for o in index))
     page.fill("#search-box", entry["s"][0])
     results = page.locator("#search-results a")
+    results.filter(has_text=entry["n"]).first.wait_for()  # the index scripts load on first use
     assert entry["n"] in results.all_text_contents()
     assert page.locator("#search-results").is_visible()
     link = results.filter(has_text=entry["n"]).first

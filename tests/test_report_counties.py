@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import balance_json, run_cli, write_ledger
+from conftest import balance_json, run_cli, search_entries, write_ledger
 
 # A city with a body of its own and two counties, each with a county body and a township;
 # 北县's 县公安局 is over quota (an audit finding), 南乡 has a village committee.
@@ -83,7 +83,9 @@ def test_index_township_and_search_links_point_at_the_county_pages(site):
     index = pages["index.html"]
     assert all(f'href="{p}"' in index for p in (NORTH, SOUTH, CITY))
     assert f'href="{NORTH}"' in pages["town-370101001.html"] and f'href="{SOUTH}"' in pages["town-370102001.html"]
-    data = json.loads(re.search(r'id="search-index">(.*?)</script>', index, re.S).group(1))
+    config = json.loads(re.search(r'id="search-index">(.*?)</script>', index, re.S).group(1))
+    assert config["files"] and all((out / f).is_file() for f in config["files"])
+    data = search_entries(out)
     hit = next(e for e in data if "北县档案局" in e["s"])
     page, anchor = hit["h"].split("#")
     assert page == NORTH and f'id="{anchor}"' in pages[NORTH]

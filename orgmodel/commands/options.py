@@ -153,14 +153,16 @@ def scenario_option(fn):
                         help="先在台账上加上此方案(可写多次),显示方案实施后的状态;台账文件不变")(fn)
 
 
-def checked(ledger: Ledger, as_of: dt.date | None = None, rules: bool = True, scenario_paths=()) -> Checked:
+def checked(ledger: Ledger, as_of: dt.date | None = None, rules: bool = True, scenario_paths=(),
+            consume: bool = False) -> Checked:
     """:func:`orgmodel.checking.check` for a command; with scenarios, the state after them
-    (:func:`orgmodel.scenario.check_after`)."""
+    (:func:`orgmodel.scenario.check_after`). ``consume``: the command needs nothing of the
+    ledger's directives after the replay (see :meth:`orgmodel.ledger.Ledger.state`)."""
     plans = [open_scenario(p, ledger.config) for p in scenario_paths]
     start = time.perf_counter()
     progress("正在重放台账" + ("并检查规则" if rules else ""))
     with long_lived():
-        result = check_after(ledger, plans, as_of, rules) if plans else check(ledger, as_of, rules)
+        result = check_after(ledger, plans, as_of, rules) if plans else check(ledger, as_of, rules, consume)
     progress(f"重放{'和检查' if rules else ''}完成(用时 {time.perf_counter() - start:.1f} 秒)")
     return result
 

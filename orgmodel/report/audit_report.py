@@ -14,7 +14,7 @@ from ..rules import RULES
 from ..state import State
 from .balance_report import write_balance_report
 from .render import environment, write_page
-from .site import INDEX_FILE, counties_link, county_codes, jurisdiction_name, linked_index, page_of, town_file
+from .site import INDEX_FILE, counties_link, county_codes, jurisdiction_name, page_of, search_config, search_file_names, town_file
 
 BALANCE_DIR = "balance"
 
@@ -103,7 +103,7 @@ def write_audit_report(checked: Checked, out: str | Path, templates: str | Path 
     page = write_page(environment(templates, state.config), "audit.html", out / INDEX_FILE, page="audit", jurisdiction=root,
                       as_of=state.as_of, public=False, groups=groups, counts=counts, labels=SEVERITY_LABELS,
                       total=len(findings), towns=towns, index_file=f"{BALANCE_DIR}/index.html",
-                      county_file=counties_link(county_codes(state), f"{BALANCE_DIR}/"), search=linked_index(state, BALANCE_DIR),
+                      county_file=counties_link(county_codes(state), f"{BALANCE_DIR}/"), search=search_config(search_file_names(state), BALANCE_DIR),
                       extra_links=[{"href": INDEX_FILE, "label": "问题清单"}], internal=roster is not None,
                       roster=roster_section(state, roster, forecast_years) if roster is not None else None)
     return [page, *balance], findings

@@ -30,9 +30,10 @@ from .site import (
     jurisdiction_name,
     page_map,
     records,
-    search_index,
+    search_config,
     town_file,
     township_of,
+    write_search_files,
 )
 
 CHART_MAX = 40
@@ -214,10 +215,11 @@ def write_balance_report(checked: Checked, out: str | Path, public: bool = False
               "towns": towns, "index_file": INDEX_FILE, "county_file": counties_link(codes),
               "search": None, "extra_links": extra_links or [],
               "leader_kinds": list(state.config.leader_kinds)}
-    # The search index goes on the index page only: repeated on every page it would
-    # multiply a large jurisdiction's output size by the number of townships.
+    # The search index goes beside the pages, one script per county page, and only the index
+    # page uses it: inline, it would make one page carry every body of a province.
     written = [write_page(env, "balance_index.html", out / INDEX_FILE, page="index",
-                          **dict(common, search=search_index(state)), counties=county_list(counties),
+                          **dict(common, search=search_config(write_search_files(state, out))),
+                          counties=county_list(counties),
                           **index_context(state, tables, towns))]
     # Each county page's menu lists its own townships only, like the township pages below.
     for county in counties:

@@ -22,8 +22,9 @@ from .site import (
     counties_link,
     county_codes,
     jurisdiction_name,
-    linked_index,
     records,
+    search_config,
+    search_file_names,
     town_file,
 )
 
@@ -117,7 +118,7 @@ def write_scenario_report(sim: Simulation, out: str | Path,
              for c, d in sorted(sim.after.divisions.items()) if d.level == "乡镇"]
     page = write_page(environment(templates, sim.after.config), "scenario.html", out / INDEX_FILE, page="scenario",
                       jurisdiction=root, as_of=sim.as_of, public=False, towns=towns,
-                      search=linked_index(sim.after, AFTER_DIR),
+                      search=search_config(search_file_names(sim.after), AFTER_DIR),
                       index_file=f"{AFTER_DIR}/{INDEX_FILE}", county_file=counties_link(county_codes(sim.after), f"{AFTER_DIR}/"),
                       extra_links=[{"href": INDEX_FILE, "label": "方案对比"}],
                       **scenario_context(sim, sim.findings))

@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -177,6 +178,9 @@ def entries_by_township(state: State, all_entries: list[Entry], since: dt.date |
     return out
 
 
+SEARCH_DIR = "search"  # beside a balance report's pages: one script of entries per county page
+
+
 def search_index(state: State) -> list[dict]:
     """Every active body with its signboards and the page (and anchor) that shows it."""
     rows, page = [], page_map(state)
@@ -186,9 +190,44 @@ def search_index(state: State) -> list[dict]:
     return rows
 
 
-def linked_index(state: State, folder: str) -> list[dict]:
-    """The search index for a page one folder above the balance pages in ``folder``."""
-    return [dict(e, h=f"{folder}/{e['h']}") for e in search_index(state)]
+def write_search_files(state: State, out: Path) -> list[str]:
+    """The search index as one script per county page (``search/<county>.js``, each calling
+    ``orgmodelSearch([...])``), so that no page carries an index of every body: a page loads
+    them when its search box is first used. Scripts rather than JSON files, because browsers
+    do not let a page opened from disk read JSON files beside it. Returns their paths
+    relative to ``out``, in code order."""
+    from .render import script_json
+
+    groups: dict[str, list[dict]] = {}
+    county = _search_county(state)
+    bodies = sorted(state.active_bodies(), key=lambda b: (b.division, b.id))
+    for b, entry in zip(bodies, search_index(state)):
+        groups.setdefault(county[b.division], []).append(entry)
+    (out / SEARCH_DIR).mkdir(parents=True, exist_ok=True)
+    for code in sorted(groups):
+        (out / _search_file(code)).write_text(f"orgmodelSearch({script_json(groups[code])});\n", encoding="utf-8")
+    return [_search_file(code) for code in sorted(groups)]
+
+
+def search_file_names(state: State) -> list[str]:
+    """The names :func:`write_search_files` gives its scripts (for pages outside the report)."""
+    county = _search_county(state)
+    return [_search_file(code) for code in sorted({county[b.division] for b in state.active_bodies()})]
+
+
+def _search_county(state: State) -> dict[str, str]:
+    return {code: county_of(state, township_of(state, code) or code) for code in state.divisions}
+
+
+def _search_file(code: str) -> str:
+    return f"{SEARCH_DIR}/{page_stem(code)}.js"
+
+
+def search_config(files: list[str], folder: str = "") -> dict:
+    """What a page needs to search: the index scripts and where they (and the pages they
+    link to) are from the page (``folder``: the balance report's folder, "" on its own index)."""
+    base = f"{folder}/" if folder else ""
+    return {"base": base, "files": [base + f for f in files]}
 
 
 def directive_notes(ledger) -> dict:

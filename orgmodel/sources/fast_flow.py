@@ -5,9 +5,11 @@ Province ledgers hold about a million directives, mostly machine-written as
 PyYAML builds a node object per scalar and takes ~100 µs a directive; this parser
 splits each line with one regex and takes a fraction of that.
 
-It is exact or it declines: :func:`parse_lines` returns None as soon as a line
-falls outside the simple subset (anchors, tags, single quotes, comments after
-values, block structure …), and the caller then reads the whole file with PyYAML.
+It is exact or it declines: :func:`parse_line` declines a line outside the simple
+subset (anchors, tags, single quotes, block structure …). :func:`items_of` splits a
+file into its top-level items so that each one-line item takes the fast path and only
+the others go to PyYAML (one block directive or a trailing comment no longer sends the
+whole file there); a file it cannot split safely is read whole by PyYAML.
 Plain scalars are resolved with PyYAML's own resolver (cached), so ``10`` is an
 int, ``true`` a bool and ``2.5`` a float exactly as the YAML reader would give.
 """
@@ -146,3 +148,58 @@ def parse_lines(text: str):
     except Decline:
         return None
     return items or None
+
+
+_TRAILING_COMMENT = re.compile(r"\}\s+#[^\n]*$")
+
+
+def one_line(raw: str, number: int):
+    """The item of a ``- {…}`` line (a trailing ``# comment`` allowed), or None to leave it to PyYAML."""
+    if not raw.startswith("- {") or len(raw) > MAX_LINE or _CONTROL.search(raw):
+        return None
+    body = raw[2:].rstrip()
+    if not body.endswith("}"):
+        m = _TRAILING_COMMENT.search(body)
+        if m is None:
+            return None
+        body = body[: m.start() + 1]
+    try:
+        return parse_line(body, number)
+    except Decline:
+        return None
+
+
+def items_of(text: str) -> list[tuple[int, str, object]] | None:
+    """The file's top-level list items in order, each ``(first line, its text, value)``:
+    ``value`` is the parsed mapping of a one-line item, or None for an item PyYAML must
+    read (its text then holds all its lines). None when the file is not a plain list of
+    items that can be read one by one: anchors (``&``, which aliases in other items may
+    use), document markers, or anything at the left margin other than ``-`` items and
+    comments."""
+    if "&" in text:
+        return None
+    lines = text.splitlines()
+    out: list[tuple[int, str, object]] = []
+    start = None
+    for number, raw in enumerate(lines, 1):
+        if not raw or raw[0] in " #" or not raw.strip():
+            continue  # inside an item, or a comment or blank line between items
+        if not (raw.startswith("- ") or raw == "-"):
+            return None  # a key, a document marker (--- ...), a directive (%YAML) or a tab
+        if start is not None:
+            out.append(_item(lines, start, number - 1))
+        start = number
+    if start is not None:
+        out.append(_item(lines, start, len(lines)))
+    return out
+
+
+def _item(lines: list[str], first: int, last: int) -> tuple[int, str, object]:
+    """Lines ``first``..``last`` (1-based, inclusive) as one item, parsed when it is one line."""
+    while last > first and (not lines[last - 1].strip() or lines[last - 1].lstrip().startswith("#")):
+        last -= 1  # trailing blank and comment lines belong to no item
+    if last == first:
+        value = one_line(lines[first - 1], first)
+        if value is not None:
+            return first, "", value
+    return first, "\n".join(lines[first - 1:last]) + "\n", None

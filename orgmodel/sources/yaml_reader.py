@@ -13,7 +13,7 @@ import yaml
 
 from ..findings import Finding, Source
 from ..text import os_error_text
-from .fast_flow import parse_lines
+from .fast_flow import items_of, parse_lines
 from .located import Located, RawItem, ReadResult
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -216,15 +216,56 @@ def read(path: Path, display: str) -> ReadResult:
     return parse_text(text, display)
 
 
+def _item_by_item(text: str, display: str) -> list[RawItem] | None:
+    """The items of a plain list file, each one-line item by the fast path and each other
+    one by PyYAML on its own lines; None (read the whole file with PyYAML) when the file
+    cannot be split, or any item is not read cleanly (so errors are told as they always were)."""
+    items = items_of(text)
+    if not items or all(value is None for _, _, value in items):
+        return None
+    out = []
+    for first, chunk, value in items:
+        if value is None:
+            doc, findings = load_text(chunk, display)
+            if findings or not isinstance(doc, list) or len(doc) != 1:
+                return None
+            value = _shifted(doc[0], first - 1)
+        out.append(RawItem(value, Source(display, getattr(value, "spot", None) or first)))
+    return out
+
+
+def _shifted(value, by: int):
+    """``value`` as read from lines that start ``by`` lines into the file: every line it records moved on."""
+    if isinstance(value, Located):
+        if value.spot is not None:
+            value.spot += by
+        if value.spots:
+            value.spots = {k: line + by for k, line in value.spots.items()}
+        if value.duplicates:
+            value.duplicates = [(k, line + by) for k, line in value.duplicates]
+        for v in value.values():
+            _shifted(v, by)
+    elif isinstance(value, list):
+        if isinstance(value, LinedList):
+            value.item_lines = [line + by for line in value.item_lines]
+        for v in value:
+            _shifted(v, by)
+    return value
+
+
 def parse_text(text: str, display: str, fast: bool = True) -> ReadResult:
     """The items of a ledger or scenario file's text; with ``fast`` the one-line fast path is
     tried first (it gives what PyYAML gives, or declines)."""
     problem = _text_problem(text, display)
     if problem is not None:
         return ReadResult([], [problem])
-    fast = parse_lines(text) if fast else None
-    if fast is not None:
-        return ReadResult([RawItem(raw, Source(display, raw.spot)) for raw in fast], [])
+    if fast:
+        whole = parse_lines(text)
+        if whole is not None:
+            return ReadResult([RawItem(raw, Source(display, raw.spot)) for raw in whole], [])
+        one_by_one = _item_by_item(text, display)
+        if one_by_one is not None:
+            return ReadResult(one_by_one, [])
     doc, findings = load_text(text, display)
     if findings or doc is None:
         return ReadResult([], findings)

@@ -143,11 +143,13 @@ class StateCore:
         """Apply one directive with its op's ``handler(state, d)`` (see :meth:`replay`)."""
         self.replay([d], {d.op: _Handler(handler)})
 
-    def replay(self, directives, ops: Mapping, as_of: dt.date | None = None) -> None:
+    def replay(self, directives, ops: Mapping, as_of: dt.date | None = None, consume: bool = False) -> None:
         """Apply sorted directives dated on or before ``as_of`` (all when None), each with its
         op in ``ops`` (``apply(state, d)``, ``label``, ``created_names(d, config)``). A bug in an
         op must not hide the rest of the ledger, so it becomes an ``internal-error`` finding at
-        the directive instead of a traceback."""
+        the directive instead of a traceback. With ``consume``, each applied directive's place in
+        the list is emptied, so that what only the list held is freed as the replay goes
+        (the caller no longer needs the list: a replay looks ahead, never back)."""
         directives = directives if isinstance(directives, list) else list(directives)
         self._ops, self._directives = ops, directives
         self._day_plan = self._names_made_later(directives, ops)
@@ -163,6 +165,10 @@ class StateCore:
                 self.error("internal-error", f"处理此指令时发生内部错误({type(exc).__name__}: {exc});请把此行和台账发给维护人员", d)
             if len(self._findings) > found and getattr(ops[d.op], "creates", None):
                 self._note_if_refused(d, ops[d.op], found)
+            if consume:
+                directives[i] = None
+        if consume:
+            self._directives = None
 
     def note_refused(self, name: str, division: str | None, source: Source) -> None:
         """Remember that the directive at ``source``, which would have created ``name`` (in

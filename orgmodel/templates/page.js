@@ -33,7 +33,27 @@
   var box = document.getElementById("search-box");
   if (!data || !box) { return; }
   if (window.location.hash === "#search") { box.focus(); }
-  var index = JSON.parse(data.textContent);
+  // The index is split into one script per county page beside the pages (search/*.js),
+  // loaded the first time the box is used: a page opened from disk may load scripts but
+  // not read data files, and no page should carry every body of a province.
+  var config = JSON.parse(data.textContent);
+  var index = [];
+  var requested = false;
+  var pending = config.files.length;
+  window.orgmodelSearch = function (entries) {
+    entries.forEach(function (e) { e.h = config.base + e.h; index.push(e); });
+    pending -= 1;
+    search();
+  };
+  function load() {
+    if (requested) { return; }
+    requested = true;
+    config.files.forEach(function (src) {
+      var s = document.createElement("script");
+      s.src = src;
+      document.head.appendChild(s);
+    });
+  }
   var list = document.getElementById("search-results");
   var wrap = box.parentNode;
   function item(entry, hit) {
@@ -66,12 +86,13 @@
     });
     if (!shown) {
       var li = document.createElement("li");
-      li.textContent = "没有找到名称或牌子含“" + q + "”的机构";
+      li.textContent = pending > 0 ? "正在载入机构名单…" : "没有找到名称或牌子含“" + q + "”的机构";
       list.appendChild(li);
     }
     wrap.classList.add("open");
   }
-  box.addEventListener("input", search);
+  box.addEventListener("focus", load);
+  box.addEventListener("input", function () { load(); search(); });
   box.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter") {
       var first = list.querySelector("a");

@@ -1,0 +1,102 @@
+"""How each stage scales: flow-style and clerk-style (mixed) ledgers at 200, 2,000 and 6,000 townships.
+
+Usage::
+
+    python benchmarks/bench_scale.py                          # generate into /tmp/bench, then measure
+    python benchmarks/bench_scale.py --scales 200,2000 --styles flow
+
+The ledgers come from ``scripts/make_province.py`` and ``scripts/restyle_ledger.py --style
+mixed`` (one directive in three in block style, some lines with a trailing comment) and are
+reused when present. Each measurement runs in its own child process with the parse cache
+off, so its time and peak memory are its own. For each ledger it prints the floors (reading
+the bytes, PyYAML's C parser), the stages of :func:`benchmarks.bench.bench` (parse, load,
+replay, rules, tables) and ``orgmodel check`` end to end. It then prints each stage's scaling
+exponent between consecutive sizes: ``log(t2 / t1) / log(n2 / n1)`` over directive counts,
+where 1.0 is linear.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.bench_tabular import ORGMODEL, ROOT, child_json, measure  # noqa: E402
+
+STAGES = ["bytes", "c_yaml", "parse", "load", "replay", "rules", "body", "township"]
+LABELS = {"bytes": "floor: read the bytes", "c_yaml": "floor: C YAML parser", "parse": "parse (our reader)",
+          "load": "load (parse + validate + sort)", "replay": "replay", "rules": "rules", "body": "body table",
+          "township": "township table", "check": "orgmodel check (end to end)"}
+
+STAGE_CODE = textwrap.dedent("""\
+    import sys
+    sys.path.insert(0, ROOT)
+    from pathlib import Path
+    from benchmarks.bench import bench
+    r = bench(Path(LEDGER), None, floors=True)
+    print(json.dumps({"directives": r["directives"], "times": r["times"], "peak_mb": r["peak_mb"]}))""")
+
+
+def ensure(folder: Path, townships: int, style: str) -> Path:
+    """The ledger of ``townships`` in ``style`` under ``folder``, generated when missing."""
+    flow = folder / f"province-{townships}"
+    if not any(flow.glob("*.yaml")):
+        subprocess.run([sys.executable, str(ROOT / "scripts/make_province.py"), str(flow), "--townships", str(townships)],
+                       check=True)
+    if style == "flow":
+        return flow
+    styled = folder / f"{style}-{townships}"
+    if not any(styled.glob("*.yaml")):
+        subprocess.run([sys.executable, str(ROOT / "scripts/restyle_ledger.py"), str(flow), str(styled), "--style", style],
+                       check=True)
+    return styled
+
+
+def exponent(t1: float, t2: float, n1: int, n2: int) -> float | None:
+    if min(t1, t2) <= 0.05 or n1 == n2:
+        return None  # too short to tell
+    return math.log(t2 / t1) / math.log(n2 / n1)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--folder", type=Path, default=Path("/tmp/bench"))
+    ap.add_argument("--scales", default="200,2000,6000")
+    ap.add_argument("--styles", default="flow,mixed")
+    args = ap.parse_args()
+    os.environ["ORGMODEL_CACHE"] = "0"  # children inherit it: every parse is a cold one
+    work = args.folder / "scale-work"
+    work.mkdir(parents=True, exist_ok=True)
+    scales = [int(s) for s in args.scales.split(",")]
+    for style in args.styles.split(","):
+        rows = []
+        for towns in scales:
+            ledger = ensure(args.folder, towns, style)
+            result, out = child_json(STAGE_CODE, LEDGER=ledger, ROOT=ROOT, WORK=work)
+            times = dict(out.get("times", {}))
+            check, _ = measure([*ORGMODEL, "check", str(ledger)])
+            times["check"] = check["wall"]
+            rows.append((towns, out.get("directives", 0), times, result["rss"], check["rss"]))
+            print(f"\n== {style}, {towns:,} townships: {out.get('directives', 0):,} directives "
+                  f"(stages peak {result['rss']:,.0f} MB; check peak {check['rss']:,.0f} MB)", flush=True)
+            for key in [*STAGES, "check"]:
+                if key in times:
+                    print(f"  {LABELS[key]:<36} {times[key]:>8.2f} s", flush=True)
+        print(f"\n== {style}: scaling exponents (1.0 = linear)")
+        for (t1, n1, a, _, m1), (t2, n2, b, _, m2) in zip(rows, rows[1:]):
+            cells = []
+            for key in [*STAGES, "check"]:
+                e = exponent(a.get(key, 0), b.get(key, 0), n1, n2)
+                cells.append(f"{key} {e:.2f}" if e is not None else f"{key} –")
+            mem = exponent(m1, m2, n1, n2)
+            print(f"  {t1:,} → {t2:,} townships: " + ", ".join(cells) + (f", check memory {mem:.2f}" if mem else ""))
+
+
+if __name__ == "__main__":
+    main()
