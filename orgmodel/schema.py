@@ -20,6 +20,7 @@ Each op declares its fields as ``{name: Field(kind, required)}``. Kinds:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -114,7 +115,12 @@ def parse_date(value) -> dt.date | None:
         value = value.date()
     if isinstance(value, dt.date):
         return value if MIN_YEAR <= value.year <= MAX_YEAR else None
-    text = str(value).strip()
+    return _date_of_text(str(value).strip())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _date_of_text(text: str) -> dt.date | None:
+    """One date object per distinct text: a million directives share a few thousand dates."""
     if not DATE_RE.match(text):
         return None
     try:
