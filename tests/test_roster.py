@@ -273,3 +273,42 @@ def test_a_roster_of_one_township_compares_only_its_bodies(ledger, tmp_path):
     assert any("东镇/党政办" in line for line in mismatched)  # same township: roster 0, ledger 2
     assert not [line for line in mismatched if "县委办" in line or "西乡" in line]  # not on this roster
     assert "未核对这些区划各机构的人数" in result.output
+
+
+MORE = LEDGER + f"""\
+- {{date: 2021-01-01, op: leader_posts, body: 县委办, posts: {{正职: 1}}, {DOC}}}
+- {{date: 2021-01-01, op: establish, name: 安委会, division: 青山县, category: 议事协调机构}}
+- {{date: 2021-01-01, op: signboard_add, body: 县委办, name: 县保密办}}
+- {{date: 2021-06-01, op: rename, body: 西乡/党政办, to: 党建办, {DOC}}}
+- {{date: 2022-06-01, op: establish, name: 新中心, division: 东镇, category: 事业单位, class: 公益一类}}
+"""
+
+
+def test_the_other_kinds_of_problem_are_found_at_their_cells(tmp_path):
+    ledger = write_ledger(tmp_path / "led", MORE)
+    ids = [person_id(f"1980-0{m}-0{m}", m % 2 == 1, m) for m in range(1, 10)]
+    twin_a, twin_b = person_id("1983-03-03", True, 7), person_id("1983-03-03", True, 8)
+    roster = roster_csv(tmp_path / "2022-12-31.csv", [
+        f"王一,男,{ids[0]},1980-01-01,县委办,,行政编制,在编,正职,管理,2021-01-01,文1,KB1",
+        f"王二,女,{ids[1]},1980-02-02,县委办,,行政编制,在编,正职,管理,2021-01-01,文2,KB2",        # a second 正职 (row 3)
+        f"王三,男,{ids[2]},1980-03-04,县保密办,,行政编制,在编,,管理,2021-01-01,文3,KB3",         # birth ≠ ID; signboard
+        f"王四,男,{ids[3]},1980-04-04,党政办,西乡,行政编制,在编,,管理,2021-01-01,文4,KB4",       # sex ≠ ID; former name
+        f"王五,男,{ids[4]},1980-05-05,安委会,,行政编制,在编,,管理,2021-01-01,文5,KB5",           # 议事协调机构
+        f"王六,女,{ids[5]},1980-06-06,不存在的局,,行政编制,在编,,管理,2021-01-01,文6,KB6",       # no such body
+        f"王七,男,{ids[6]},1980-07-07,新中心,东镇,事业编制,在编,,管理,2021-03-01,文7,KB7",       # before it was set up
+        f"王八,女,{ids[7]},1980-08-08,便民服务中心,东镇,事业编制,在编,,管理,2023-05-01,文8,KB8",  # after the roster's date
+        f"李同,男,{twin_a},1983-03-03,便民服务中心,东镇,事业编制,在编,,管理,2021-01-01,文9,KB9",
+        f"李同,男,{twin_b},1983-03-03,县委办,,行政编制,在编,,管理,2021-01-01,文10,KB10",         # same name and birth
+    ])
+    out = audit_json(ledger, roster)
+    cells: dict[str, list[str]] = {}
+    for f in out["findings"]:
+        cells.setdefault(f["rule"], []).append(f["source"].rsplit("!", 1)[-1])
+    assert cells["roster-over-posts"] == ["I3"]          # the holder beyond the approved 正职
+    assert cells["roster-id-birth"] == ["D4"] and cells["roster-signboard"] == ["E4"]
+    assert cells["roster-id-sex"] == ["B5"] and cells["roster-former-name"] == ["E5"]
+    assert cells["roster-coordination"] == ["E6"]
+    assert cells["roster-unknown-body"] == ["E7"]
+    assert cells["roster-entry-before-body"] == ["K8"]
+    assert cells["roster-entry-date"] == ["K9"]
+    assert cells["roster-possible-duplicate"] == ["A11"]
