@@ -309,6 +309,10 @@ def test_the_other_kinds_of_problem_are_found_at_their_cells(tmp_path):
     assert cells["roster-id-sex"] == ["B5"] and cells["roster-former-name"] == ["E5"]
     assert cells["roster-coordination"] == ["E6"]
     assert cells["roster-unknown-body"] == ["E7"]
+    roster = roster_csv(tmp_path / "2022-12-31.csv", [
+        f"王一,男,{ids[0]},1980-01-01,东镇便民服务中心,,事业编制,在编,,管理,2021-01-01,文1,KB1"])
+    unknown = [f for f in audit_json(ledger, roster)["findings"] if f["rule"] == "roster-unknown-body"]
+    assert "是否是“东镇/便民服务中心”" in unknown[0]["message"]  # the township written in front, without a /
     assert cells["roster-entry-before-body"] == ["K8"]
     assert cells["roster-entry-date"] == ["K9"]
     assert cells["roster-possible-duplicate"] == ["A11"]

@@ -111,7 +111,20 @@ class _Checker:
             after = f",其职能和编制现由{now}承接;人员应随之转入" if now else ";人员应转出或办理离编"
             return None, ("roster-abolished-body", ERROR,
                           f"所在单位“{state.reference(holder)}”已于 {holder.abolished} 撤销{after}")
-        return None, ("roster-unknown-body", ERROR, f"{why or '找不到所在单位'};截至 {self.as_of} 台账中没有此机构")
+        return None, ("roster-unknown-body", ERROR, f"截至 {self.as_of},台账中没有“{ref}”这个机构或牌子;请核对名称"
+                      f"(同名单位写成“区划/单位名称”,或填写“所在区划”列){self._suggestion(ref)}")
+
+    def _suggestion(self, ref: str) -> str:
+        """``;是否是“青石镇/便民服务中心”?`` for a name written with its township in front and no ``/``."""
+        if "/" in ref:
+            return ""
+        state = self.state
+        for code, div in state.divisions.items():
+            if len(ref) > len(div.name) and ref.startswith(div.name):
+                body, _ = state.find_body(f"{code}/{ref[len(div.name):]}")
+                if body is not None:
+                    return f";是否是“{div.name}/{body.name}”?"
+        return ""
 
     # -- one person ---------------------------------------------------------------------
     def person(self, p: Person, body: Body | None) -> None:

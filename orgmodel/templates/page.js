@@ -77,7 +77,7 @@
     index.forEach(function (e) {
       if (shown >= 30) { return; }
       var hit = null;
-      if (e.n.indexOf(q) < 0) {
+      if (e.n.indexOf(q) < 0 && (e.d + "/" + e.n).indexOf(q) < 0) {  // 青石镇/党政 finds 青石镇's 党政办公室
         hit = e.s.filter(function (s) { return s.indexOf(q) >= 0; })[0] || null;
         if (!hit) { return; }
       }
