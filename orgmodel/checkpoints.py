@@ -65,27 +65,7 @@ def replay(history: History, config: Config, as_of: dt.date | None, refused=()) 
     """The state of ``history`` as of ``as_of`` (every directive when None): from the
     checkpoint of the last year end before it when there is a valid one, otherwise replayed
     from the start, taking that checkpoint on the way."""
-    from .ledger import collector_paused
-
-    day = as_of or history.last_date
-    end = year_end_on_or_before(day) if day is not None else None
-    if end is None or history.first_date is None or end < history.first_date:
-        return _from_start(history.all(), config, as_of, refused)
-    path = _path(history, config, end)
-    key = history.prefix_key(end)
-    with collector_paused():
-        state = _read(path, key)
-        if state is not None:
-            state.config = config
-            state.replay(history.after(end), OPS, as_of)
-        else:
-            directives = history.all()
-            state = _fresh(config, refused)
-            state.replay(directives, OPS, end)  # stops before the first directive after the year end
-            parse_cache.write_atomically(path, state, FORMAT + key.encode() + b"\n")
-            state.replay(directives[_first_after(directives, end):], OPS, as_of)
-    state.finish(as_of or history.last_date)
-    return state
+    return replay_with(history, config, as_of, [], refused)
 
 
 def replay_with(history: History, config: Config, as_of: dt.date | None, extra: list[Directive],
@@ -102,7 +82,8 @@ def replay_with(history: History, config: Config, as_of: dt.date | None, extra: 
         day = min(day, extra[0].date - dt.timedelta(days=1))
     end = year_end_on_or_before(day) if day is not None else None
     if end is None or history.first_date is None or end < history.first_date:
-        return _from_start(sorted([*history.all(), *extra], key=sort_key), config, as_of, refused)
+        directives = sorted([*history.all(), *extra], key=sort_key) if extra else history.all()
+        return _from_start(directives, config, as_of, refused)
     path = _path(history, config, end)
     key = history.prefix_key(end)
     with collector_paused():
@@ -113,10 +94,10 @@ def replay_with(history: History, config: Config, as_of: dt.date | None, extra: 
         else:
             directives = history.all()
             state = _fresh(config, refused)
-            state.replay(directives, OPS, end)
+            state.replay(directives, OPS, end)  # stops before the first directive after the year end
             parse_cache.write_atomically(path, state, FORMAT + key.encode() + b"\n")
             rest = directives[_first_after(directives, end):]
-        state.replay(list(heapq.merge(rest, extra, key=sort_key)), OPS, as_of)
+        state.replay(list(heapq.merge(rest, extra, key=sort_key)) if extra else rest, OPS, as_of)
     state.finish(as_of or last)
     return state
 

@@ -73,3 +73,15 @@ def search_entries(folder: Path) -> list[dict]:
         assert text.startswith("orgmodelSearch(") and text.rstrip().endswith(");"), path
         out += json.loads(text[len("orgmodelSearch("):text.rstrip().rindex(")")])
     return out
+
+
+# A county ledger with a change in each of several years: replays from year-end checkpoints
+# and plans branching off it have something on both sides of each year end.
+YEARS = COUNTY + """\
+- {date: 2021-01-01, op: approve, body: 东镇/党政办, type: 行政编制, amount: 10, doc: 青编〔2021〕1号}
+- {date: 2021-01-01, op: approve, body: 县委办, type: 行政编制, amount: 20, doc: 青编〔2021〕1号}
+- {date: 2021-12-31, op: staff, body: 东镇/党政办, actual: {行政编制: 9}}
+- {date: 2022-03-01, op: transfer, from: 县委办, to: 东镇/党政办, type: 行政编制, amount: 2, doc: 青编〔2021〕1号}
+- {date: 2023-05-01, op: staff, body: 县委办, actual: {行政编制: 17}}
+- {date: 2024-02-01, op: rename, body: 西乡/党政办, to: 党建工作办公室, doc: 青编〔2021〕1号}
+"""

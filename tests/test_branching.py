@@ -7,23 +7,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import COUNTY, run_cli, write_ledger
+from conftest import YEARS as LEDGER
+from conftest import run_cli, write_ledger
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orgmodel.balance import tables_of
 from orgmodel.ledger import load
 from orgmodel.scenario import load_scenario
-
-DOC = "doc: 青编〔2021〕1号"
-LEDGER = COUNTY + f"""\
-- {{date: 2021-01-01, op: approve, body: 东镇/党政办, type: 行政编制, amount: 10, {DOC}}}
-- {{date: 2021-01-01, op: approve, body: 县委办, type: 行政编制, amount: 20, {DOC}}}
-- {{date: 2021-12-31, op: staff, body: 东镇/党政办, actual: {{行政编制: 9}}}}
-- {{date: 2022-03-01, op: transfer, from: 县委办, to: 东镇/党政办, type: 行政编制, amount: 2, {DOC}}}
-- {{date: 2023-05-01, op: staff, body: 县委办, actual: {{行政编制: 17}}}}
-- {{date: 2024-02-01, op: rename, body: 西乡/党政办, to: 党建工作办公室, {DOC}}}
-"""
 
 STEPS = [  # what a plan may do; some of them fail on some days, which must fail the same way
     "{{date: {d}, op: transfer, from: 县委办, to: 东镇/党政办, type: 行政编制, amount: {n}, doc: 方案{i}}}",

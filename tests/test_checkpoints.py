@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import COUNTY, run_cli, write_ledger
+from conftest import COUNTY, YEARS, run_cli, write_ledger
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,14 +22,6 @@ from orgmodel.store.origin import StoreHistory
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
 DOC = "doc: 青编〔2021〕1号"
-YEARS = COUNTY + f"""\
-- {{date: 2021-01-01, op: approve, body: 东镇/党政办, type: 行政编制, amount: 10, {DOC}}}
-- {{date: 2021-01-01, op: approve, body: 县委办, type: 行政编制, amount: 20, {DOC}}}
-- {{date: 2021-12-31, op: staff, body: 东镇/党政办, actual: {{行政编制: 9}}}}
-- {{date: 2022-03-01, op: transfer, from: 县委办, to: 东镇/党政办, type: 行政编制, amount: 2, {DOC}}}
-- {{date: 2023-05-01, op: staff, body: 县委办, actual: {{行政编制: 17}}}}
-- {{date: 2024-02-01, op: rename, body: 西乡/党政办, to: 党建工作办公室, {DOC}}}
-"""
 
 
 @contextmanager

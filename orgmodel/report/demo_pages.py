@@ -41,8 +41,7 @@ def write_reports(run) -> list[tuple[str, Path]]:
     written = []
     pages = publish(out / "balance", lambda stage: write_balance_report(run.checked, stage), force=True)
     written.append(("编制收支报表(HTML,可离线打开、打印)", pages[0]))
-    roster = getattr(run, "roster", None)
-    pages = publish(out / "audit", lambda stage: write_audit_report(run.checked, stage, roster=roster)[0], force=True)
+    pages = publish(out / "audit", lambda stage: write_audit_report(run.checked, stage, roster=run.roster)[0], force=True)
     written.append(("问题清单(HTML)", pages[0]))
     picked = demo_scenario(Path(run.ledger.root))
     if picked is not None:

@@ -208,13 +208,9 @@ def _read_column(kind: str, column: tuple) -> tuple[list, bool, bool]:
     return read, any(type(x) is _Problem for x in kinds), any(x is _EMPTY for x in kinds)
 
 
-def _filled(column: tuple) -> list[bool]:
+def _filled(column: tuple) -> map:
     """Per cell of a column the layout does not use: whether it holds anything."""
-    distinct = set(column)
-    table = {v: _read(TEXT, v) is not _BLANK for v in distinct if type(v) in _KEYED_TYPES}
-    if len(table) == len(distinct):
-        return list(map(table.__getitem__, column))
-    return [table[v] if type(v) in _KEYED_TYPES else not cells.blank(v) for v in column]
+    return map(operator.is_not, _read_column(TEXT, column)[0], itertools.repeat(_BLANK))
 
 
 def _is_total(v) -> bool:
