@@ -30,7 +30,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from .state import COORDINATION, COUNTY, INTERNAL, TOWNSHIP, Body, State
+from .state import COORDINATION, COUNTY, DISPATCHED, INTERNAL, TOWNSHIP, Body, State
 
 BODY_COLUMNS = [
     "county_code", "county", "division_code", "division", "division_level", "township_kind",
@@ -107,18 +107,18 @@ def body_balance(state: State) -> pd.DataFrame:
     """One row per active body and quota type that it holds or staffs, and one row without a
     type for a body that holds and staffs none: every active body appears."""
     ctx = division_context(state)
-    divs = state.divisions
+    divs, bodies = state.divisions, state.bodies
+    places = {code: (ctx[code][0], divs[ctx[code][0]].name, code, d.name, d.level, d.kind) for code, d in divs.items()}
+    quota_types = state.config.quota_types
     rows = []
     for b in state.active_bodies():
-        county, _ = ctx[b.division]
-        div = divs[b.division]
-        boards = state.signboards(b)
-        leader = state.leader(b)
-        head = (county, divs[county].name, b.division, div.name, div.level, div.kind, b.id, b.name,
+        _, leader, dispatcher, boards = state.ties(b)
+        head = (*places[b.division], b.id, b.name,
                 len(boards), "、".join(boards), b.category, b.klass, b.rank, b.funding,
-                state.reference(leader) if leader else None, state.is_dispatched(b), _counted(b.positions),
-                _counted(b.counts))
-        types = [t for t in state.config.quota_types if b.approved.get(t, 0) or b.actual.get(t, 0)]
+                state.reference(bodies[leader]) if leader is not None else None,
+                b.category == DISPATCHED or dispatcher is not None, _counted(b.positions), _counted(b.counts))
+        approved, actual = b.approved, b.actual
+        types = [t for t in quota_types if approved.get(t, 0) or actual.get(t, 0)]
         for t in types:
             rows.append((*head, t, b.approved.get(t, 0), b.actual.get(t, 0)))
         if not types:

@@ -119,16 +119,29 @@ def _first_after(directives: Sequence[Directive], day: dt.date) -> int:
     return bisect.bisect_right(directives, day, key=lambda d: d.date)
 
 
-def _path(history: History, config: Config, end: dt.date) -> Path:
-    """One file per ledger, configuration, orgmodel code and year end."""
+def recall(history: History, config: Config, kind: str, day: dt.date):
+    """What :func:`remember` kept of ``kind`` for the directives dated up to ``day``, else None."""
+    return _read(_path(history, config, day, kind), history.prefix_key(day), object)
+
+
+def remember(history: History, config: Config, kind: str, day: dt.date, value) -> None:
+    """Keep ``value``, derived from the directives dated up to ``day`` alone (a summary of the
+    state on that day), in the user's cache beside the checkpoints, for :func:`recall`."""
+    parse_cache.write_atomically(_path(history, config, day, kind), value,
+                                 FORMAT + history.prefix_key(day).encode() + b"\n")
+
+
+def _path(history: History, config: Config, end: dt.date, kind: str = "state") -> Path:
+    """One file per ledger, configuration, orgmodel code, day and kind."""
     h = hashlib.sha256()
     for part in (FORMAT.decode(), parse_cache.code_fingerprint(), parse_cache.config_fingerprint(config), history.identity):
         h.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    return parse_cache.cache_dir() / "checkpoints" / h.hexdigest()[:40] / f"{end.isoformat()}.state"
+    return parse_cache.cache_dir() / "checkpoints" / h.hexdigest()[:40] / f"{end.isoformat()}.{kind}"
 
 
-def _read(path: Path, key: str) -> State | None:
-    """The checkpoint at ``path`` if it was taken of the same directives, else None."""
+def _read(path: Path, key: str, kind: type = State):
+    """The checkpoint (or other ``kind`` of object) at ``path`` if it was taken of the same
+    directives, else None."""
     try:
         with open(path, "rb") as fh:
             if fh.readline() != FORMAT or fh.readline() != key.encode() + b"\n":
@@ -136,4 +149,4 @@ def _read(path: Path, key: str) -> State | None:
             state = pickle.load(fh)  # noqa: S301 - our own file, in the user's own cache folder
     except Exception:  # noqa: BLE001 - a missing or bad checkpoint is a miss
         return None
-    return state if isinstance(state, State) else None
+    return state if isinstance(state, kind) else None

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from . import (
     checkpoints,
@@ -39,6 +39,8 @@ from .parse import build_directive, sort_key
 from .sources import READERS, read_file, scan
 from .sources.located import RawItem
 from .state import State
+
+T = TypeVar("T")
 
 
 class LedgerError(Exception):
@@ -102,35 +104,65 @@ class Ledger:
         return self.directives[-1].date if self.directives else None
 
     def state_with(self, extra: list[Directive], as_of: dt.date | None = None) -> State:
-        """What ``self.with_directives(extra).state(as_of)`` gives (see :meth:`states_with`)."""
-        return self.states_with(extra, as_of, base=False)[1]
+        """What ``self.with_directives(extra).state(as_of)`` gives (see :meth:`plan_states`)."""
+        return self.plan_states(extra, as_of)[1]
 
-    def states_with(self, extra: list[Directive], as_of: dt.date | None = None,
-                    base: bool = True) -> tuple[State | None, State]:
-        """The state as of ``as_of`` (None unless ``base``) and the state with ``extra`` added,
-        the same as :meth:`state` and ``with_directives(extra).state(as_of)`` give, but with
-        the days before the first of ``extra`` replayed once: from the store, both start from
-        year-end checkpoints; otherwise the shared days are replayed once and copied."""
+    def plan_states(self, extra: list[Directive], as_of: dt.date | None = None,
+                    summarize: Callable[[State], T] | None = None) -> tuple[T | None, State]:
+        """``(summarize(base), after)``: ``summarize`` of the state as of ``as_of`` (None when no
+        ``summarize`` is given), and the state with ``extra`` added, the same as
+        ``with_directives(extra).state(as_of)`` gives. The base is replayed once:
+
+        - when every directive of the base up to ``as_of`` is dated before the first of
+          ``extra``, ``extra`` is applied to the base state itself once ``summarize`` has read
+          it (so ``summarize`` must keep no reference to the state);
+        - otherwise the days before the first of ``extra`` are shared: from the store, both
+          states start from year-end checkpoints; else they are replayed once and copied."""
         extra = sorted(extra, key=sort_key)
+        last = max((d for d in (self.last_date(), extra[-1].date if extra else None) if d is not None), default=None)
+        if summarize is not None and (not extra or self._all_before(extra[0].date, as_of)):
+            state = self.state(as_of)
+            summary = summarize(state)
+            with collector_paused():
+                state.replay(extra, OPS, as_of)
+            state.finish(as_of or last)
+            return summary, state
         if self.history is not None and checkpoints.enabled():
-            return (self.state(as_of) if base else None), checkpoints.replay_with(
-                self.history, self.config, as_of, extra, self.refused)
+            base = summarize(self.state(as_of)) if summarize is not None else None
+            return base, checkpoints.replay_with(self.history, self.config, as_of, extra, self.refused)
         directives = self.directives
         split = bisect.bisect_left(directives, extra[0].date, key=lambda d: d.date) if extra else len(directives)
-        last = max((ds[-1].date for ds in (directives, extra) if ds), default=None)
         with collector_paused():
             shared = _fresh_state(self.config, self.refused)
             shared.replay(directives[:split], OPS, as_of)
             # a copy of the days both share; pickling is how checkpoints copy a state too
-            after = pickle.loads(pickle.dumps(shared, pickle.HIGHEST_PROTOCOL)) if base else shared
+            after = pickle.loads(pickle.dumps(shared, pickle.HIGHEST_PROTOCOL)) if summarize is not None else shared
             after.replay(list(heapq.merge(directives[split:], extra, key=sort_key)), OPS, as_of)
-            if base:
-                shared.replay(directives[split:], OPS, as_of)
         after.finish(as_of or last)
-        if not base:
+        if summarize is None:
             return None, after
+        with collector_paused():
+            shared.replay(directives[split:], OPS, as_of)
         shared.finish(as_of or (directives[-1].date if directives else None))
-        return shared, after
+        return summarize(shared), after
+
+    def recall(self, kind: str, day: dt.date | None):
+        """What :meth:`remember` kept of ``kind`` for this ledger as of ``day``, if the
+        directives dated up to ``day`` are still the same; None otherwise, and always for a
+        ledger read from files (only a store can name its directives up to a day cheaply)."""
+        if day is None or self.history is None or not checkpoints.enabled() or self.refused:
+            return None
+        return checkpoints.recall(self.history, self.config, kind, day)
+
+    def remember(self, kind: str, day: dt.date | None, value) -> None:
+        """Keep ``value``, which must depend only on the state as of ``day``, for :meth:`recall`."""
+        if day is not None and self.history is not None and checkpoints.enabled() and not self.refused:
+            checkpoints.remember(self.history, self.config, kind, day, value)
+
+    def _all_before(self, day: dt.date, as_of: dt.date | None) -> bool:
+        """True when no directive dated on or after ``day`` is applied in a replay as of ``as_of``."""
+        last = self.last_date()
+        return last is None or last < day or (as_of is not None and as_of < day)
 
     def with_directives(self, extra: list[Directive]) -> Ledger:
         """A new ledger of these directives plus ``extra``; this one is not changed."""

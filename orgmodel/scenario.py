@@ -12,7 +12,9 @@ API (also used by the report pages)::
 ``Simulation`` holds plain data only:
 
 - ``scenario`` (name, description, as_of, directives, path) and ``as_of``, the date simulated;
-- ``before`` / ``after``: the replayed :class:`~orgmodel.state.State` objects;
+- ``before``: the :class:`~orgmodel.snapshot.Snapshot` of the base on that day (the base
+  state itself is not kept: the plan may have been applied to it);
+- ``after``: the replayed :class:`~orgmodel.state.State` with the plan, and ``after_snapshot``;
 - ``changes``: list of ``{date, kind, text, doc, source, bodies, divisions}`` for every
   event the scenario's directives caused (created, abolished, renamed, merged, split,
   signboard_added, …); ``bodies`` are names, ``divisions`` are division names;
@@ -69,17 +71,18 @@ from .ledger import Ledger, validate
 from .scenario_diff import (
     attribute_diff,
     balance_diff,
-    body_key,
     duty_diff,
     flow_records,
     leader_diff,
     off_quota_diff,
     off_quota_totals,
+    plan_keys,
     totals_diff,
     township_diff,
     trees,
 )
 from .schema import parse_date
+from .snapshot import Snapshot, body_key, snapshot
 from .sources import READERS, read_file, readable
 from .state import State
 
@@ -111,7 +114,7 @@ class Simulation:
 
     scenario: Scenario
     as_of: dt.date | None
-    before: State
+    before: Snapshot
     after: State
     changes: list[dict]
     balance_diff: pd.DataFrame
@@ -126,8 +129,8 @@ class Simulation:
     inherited: list[Finding] = field(default_factory=list)
     duty_changes: list[dict] = field(default_factory=list)
     off_quota_total: dict = field(default_factory=dict)
-    checked_before: Checked | None = None  # the base as checked on the simulation day (compare shares it)
     checked_after: Checked | None = None   # the base plus the scenario, checked
+    after_snapshot: Snapshot | None = None
     attribute_changes: list[dict] = field(default_factory=list)
 
 
@@ -227,31 +230,48 @@ def _changes(after: State, sources: set) -> list[dict]:
             for e in after.events if e.source in sources]
 
 
+BASE_SNAPSHOT = "base-snapshot"
+
+
+def base_snapshot(ledger: Ledger, state: State) -> Snapshot:
+    """The snapshot of the base ``state`` checked with the rules (see :func:`simulate`)."""
+    checked = check_state(ledger, state)
+    return snapshot(state, checked.replay_findings, checked.rule_findings)
+
+
 def simulate(ledger: Ledger, scenario: Scenario, as_of: dt.date | None = None,
-             base: Checked | None = None) -> Simulation:
+             base: Snapshot | None = None) -> Simulation:
     """Check the base with and without the scenario's directives and describe the difference.
 
-    Neither the ledger object nor any file is changed. ``base`` may be the base already
-    checked as of the simulation day (compare shares it between scenarios); it is only read.
+    Neither the ledger nor any file is changed. ``base`` may be the base's snapshot on the
+    simulation day already taken (compare shares it between scenarios); a store remembers it
+    in the user's cache, keyed by the records dated up to that day, so that the next plan
+    simulated on the same day neither replays nor checks the base again.
     """
     day = scenario_as_of(ledger, scenario, as_of)
-    shared = base is not None and base.as_of == day
-    base_state, after_state = ledger.states_with(scenario.directives, day, base=not shared)
-    before = base if shared else check_state(ledger, base_state)
+    if base is None or base.as_of != day:
+        base = ledger.recall(BASE_SNAPSHOT, day)
+        if base is not None and base.as_of != day:
+            base = None
+    fresh, after_state = ledger.plan_states(scenario.directives, day,
+                                            None if base is not None else lambda st: base_snapshot(ledger, st))
+    if base is None:
+        base = fresh
+        ledger.remember(BASE_SNAPSHOT, day, base)
     after = check_state(ledger, after_state)
+    a = snapshot(after_state, after.replay_findings, after.rule_findings)
     sources = {d.source for d in scenario.directives}
     files = {scenario.path} | {s.file for s in sources}
-    replay_caused, replay_inherited = split_findings(before.replay_findings, after.replay_findings, frozenset(files))
-    rules_caused, rules_inherited = split_findings(before.rule_findings, after.rule_findings)
+    replay_caused, replay_inherited = split_findings(base.replay_findings, after.replay_findings, frozenset(files))
+    rules_caused, rules_inherited = split_findings(base.rule_findings, after.rule_findings)
     findings = [*scenario.findings, *_late_findings(scenario, day), *replay_caused, *rules_caused]
-    b, a = before.state, after.state
-    tree_before, tree_after = trees(b, a, sources)
+    tree_before, tree_after = trees(base, a, plan_keys(after_state, sources))
     return Simulation(
-        scenario, day, b, a, _changes(a, sources),
-        balance_diff(b, a), leader_diff(b, a), township_diff(b, a),
-        totals_diff(b, a), off_quota_diff(b, a), flow_records(a, sources),
+        scenario, day, base, after_state, _changes(after_state, sources),
+        balance_diff(base, a), leader_diff(base, a), township_diff(base, a),
+        totals_diff(base, a), off_quota_diff(base, a), flow_records(after_state, sources),
         tree_before, tree_after, findings, [*ledger.findings, *replay_inherited, *rules_inherited],
-        duty_diff(b, a), off_quota_totals(b, a), before, after, attribute_diff(b, a))
+        duty_diff(base, a), off_quota_totals(base, a), after, a, attribute_diff(base, a))
 
 
 __all__ = ["Scenario", "ScenarioError", "Simulation", "body_key", "finding_key", "load_scenario", "scenario_as_of",

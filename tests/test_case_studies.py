@@ -181,7 +181,7 @@ def test_binzhou_every_centre_at_three_levels_becomes_class_one():
     levels = {s.after.divisions[b.division].level for b in centres}
     assert levels == {"市", "县", "乡镇"}
     assert {b.klass for b in centres} == {"公益一类"}
-    assert {b.klass for b in s.before.active_bodies() if b.name == "网格化服务管理中心"} == {"公益二类"}
+    assert {b.klass for b in load(ROOT / "binzhou" / "base").state(s.as_of).active_bodies() if b.name == "网格化服务管理中心"} == {"公益二类"}
     changed = [r for r in s.attribute_changes if r["label"] == "公益类别"]
     assert len(changed) == len(centres) == 1 + 7 + 14
 

@@ -29,6 +29,12 @@ def sim():
     return simulate(ledger, load_scenario(PLAN / "scenario.yaml", ledger.config))
 
 
+@cache
+def base_state():
+    """The demo ledger replayed to the simulation day (a simulation keeps only its snapshot)."""
+    return load(DEMO).state(sim().as_of)
+
+
 def body(state, ref):
     holder, why = state.find_by_any_name(ref)
     assert holder is not None, why
@@ -86,7 +92,7 @@ def test_abolition_pools_and_loan_return_figures():
     water = body(s.after, "市水利工程管理处")
     assert (water.approved["事业编制"], water.actual["事业编制"]) == (35, 35)
     pools = {side: {n: p.approved.get("事业编制", 0) for n, p in st.pools.items()}
-             for side, st in (("before", s.before), ("after", s.after))}
+             for side, st in (("before", base_state()), ("after", s.after))}
     assert (pools["before"]["栖澜市收回编制池"], pools["after"]["栖澜市收回编制池"]) == (24, 7)
     assert (pools["before"]["栖澜市编制周转池"], pools["after"]["栖澜市编制周转池"]) == (16, 20)
     hospital = body(s.after, "市中医医院")
@@ -95,11 +101,11 @@ def test_abolition_pools_and_loan_return_figures():
 
 def test_townships_gain_12_institutional_quota_across_levels_and_totals_hold():
     s = sim()
-    before, after = town_totals(s.before), town_totals(s.after)
+    before, after = town_totals(base_state()), town_totals(s.after)
     assert (before["事业编制"], after["事业编制"]) == (778, 790)
     assert (before["行政编制"], after["行政编制"]) == (653, 655)
     assert round(12 / after["事业编制"] * 100, 1) == 1.5
-    ratio = {st: sinking_ratio(x).set_index("quota_type")["ratio"]["事业编制"] for st, x in (("b", s.before), ("a", s.after))}
+    ratio = {st: sinking_ratio(x).set_index("quota_type")["ratio"]["事业编制"] for st, x in (("b", base_state()), ("a", s.after))}
     assert (round(ratio["b"] * 100, 2), round(ratio["a"] * 100, 2)) == (14.10, 14.31)
     down = [f for f in s.after.flows if f.cross_level and f.date.year == 2026]
     assert sum(f.amount for f in down if f.kind == "transfer") == 12

@@ -66,7 +66,7 @@ def compare(ledger, scenarios, as_of, config_path, fmt):
     led = open_ledger(ledger, config_path)
     sims = []
     for path in scenarios:  # scenarios simulated on the same day share one check of the base
-        base = next((s.checked_before for s in sims), None)
+        base = next((s.before for s in sims), None)
         with long_lived():
             sims.append(run_simulation(led, open_scenario(path, led.config), as_of, base=base))
     names = column_names([s.scenario.name for s in sims], [s.scenario.path for s in sims])

@@ -12,7 +12,6 @@ from pathlib import Path
 from ..findings import SEVERITY_LABELS, Finding
 from ..kinds import EVENT_ORDER
 from ..scenario import Simulation
-from ..scenario_diff import body_key
 from . import charts
 from .audit_report import finding_groups
 from .balance_report import write_balance_report
@@ -37,18 +36,19 @@ def change_groups(changes: list[dict]) -> list[dict]:
     return [{"kind": k, "label": k.label, "rows": [c for c in changes if c["kind"] == k]} for k in kinds]
 
 
-def forest(rows: list[dict], other: list[dict], other_state, changed: frozenset = frozenset()) -> list[dict]:
+def forest(rows: list[dict], other: list[dict], other_side, changed: frozenset = frozenset()) -> list[dict]:
     """Tree rows nested under their parent (or leading) body and grouped by division
     (``[{division, nodes}]``); each node is marked ``only`` (absent on the other side),
-    ``changed`` or ``same`` relative to ``other`` rows and ``other_state``'s active bodies.
+    ``changed`` or ``same`` relative to ``other`` rows and the active bodies of ``other_side``
+    (the other :class:`~orgmodel.snapshot.Snapshot`).
     ``changed`` holds ``(division, body)`` names whose quota or posts changed: those are
     ``changed`` even when nothing in the tree row differs."""
     others = {r["key"]: r for r in other}
-    alive = {body_key(b) for b in other_state.active_bodies()}
+    alive = other_side.active()
     keys = {r["key"] for r in rows}
     nodes = {r["key"]: {"row": r, "children": [], "status": _status(r, others, alive, changed)} for r in rows}
     groups: dict[str, list] = {}
-    codes = {d.name: c for c, d in other_state.divisions.items()}  # divisions in code order: county, then townships
+    codes = {name: c for c, name in other_side.divisions.items()}  # divisions in code order: county, then townships
     for r in sorted(rows, key=lambda r: (codes.get(r["division"], r["division"]), r["body"])):
         up = next((k for k in (r["parent"], r["led_by"]) if k in keys and k != r["key"]), None)
         (nodes[up]["children"] if up else groups.setdefault(r["division"], [])).append(nodes[r["key"]])
@@ -98,7 +98,7 @@ def scenario_context(sim, findings: list[Finding]) -> dict:
         "counts": counts, "labels": SEVERITY_LABELS, "town_pages": town_pages,
         "inherited_groups": inherited, "inherited_counts": inherited_counts, "inherited_total": len(sim.inherited),
         "sankey": charts.sankey(sankey_flows(sim.flows)), "flows": sim.flows,
-        "tree_before": forest(sim.tree_before, sim.tree_after, sim.after, balance_changed),
+        "tree_before": forest(sim.tree_before, sim.tree_after, sim.after_snapshot, balance_changed),
         "tree_after": forest(sim.tree_after, sim.tree_before, sim.before, balance_changed),
     }
 

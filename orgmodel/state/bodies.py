@@ -40,6 +40,26 @@ class BodyChanges(StateCore):
     def dispatcher(self, body: Body) -> Body | None:
         return self.linked(body, "dispatched_from")
 
+    def ties(self, body: Body) -> tuple[int | None, int | None, int | None, list[str]]:
+        """``(part_of, led_by, dispatched_from, signboards)``: the ids of the bodies ``body`` is
+        linked to (None where it has no such link) and its signboards, from one look at its
+        edges (what :meth:`parent`, :meth:`leader`, :meth:`dispatcher` and :meth:`signboards`
+        give one by one; a table of every body asks for all four)."""
+        parent = leader = dispatcher = None
+        boards = []
+        for v, keys in self._out[body.node].items():
+            kind = v[0]
+            if kind == "signboard":
+                boards.append(v[2])
+            elif kind == "body":
+                if parent is None and "part_of" in keys:
+                    parent = v[1]
+                if leader is None and "led_by" in keys:
+                    leader = v[1]
+                if dispatcher is None and "dispatched_from" in keys:
+                    dispatcher = v[1]
+        return parent, leader, dispatcher, boards
+
     def is_dispatched(self, body: Body) -> bool:
         """A county department's station in a township: dispatched from a body, or of that category."""
         return body.category == DISPATCHED or self._linked(body.node, "dispatched_from") is not None
