@@ -16,7 +16,9 @@ class Directive:
     ``fields`` holds the op-specific values after validation. ``spots`` holds, for the
     fields read somewhere other than where the directive starts, the reader's spot of
     that field (see :mod:`orgmodel.sources.located`), so findings can point at the value;
-    it is None when every field sits where the directive starts (a one-line directive).
+    a line is kept as its offset from the directive's own line (see :meth:`where`). It is
+    None when every field sits where the directive starts (a one-line directive). Both
+    ``fields`` and ``spots`` may be shared between directives: never change them.
     """
 
     date: dt.date
@@ -35,5 +37,6 @@ class Directive:
     def where(self, name: str | None = None) -> Source:
         """The source of the whole directive, or of one of its fields."""
         if name and self.spots and name in self.spots:
-            return self.source.at(self.spots[name])
+            spot, base = self.spots[name], self.source.spot
+            return self.source.at(spot + base if isinstance(spot, int) and isinstance(base, int) else spot)
         return self.source

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from .config import Config
 from .directive import Directive
 from .findings import Finding
@@ -62,10 +64,34 @@ def build_directive(item: RawItem, config: Config) -> tuple[Directive | None, li
         probs.add("missing-doc", f"“{spec.label}”会改变编制,必须注明文号(doc),例如 doc: 青编〔2021〕12号")
     if probs.findings or date is None:
         return None, probs.findings
-    own = {k: s for k, s in spots.items() if s != source.spot} if spots else None
     directive = Directive(date=date, op=spec.name, fields=fields, source=source, doc=doc,
-                          note=None if note is None else str(note), spots=own or None)
+                          note=None if note is None else str(note), spots=own_spots(spots, source.spot))
     return directive, probs.findings
+
+
+_SPOTS: dict[tuple, dict] = {}
+_SPOTS_LIMIT = 1 << 16
+
+
+def own_spots(spots: dict, base) -> dict | None:
+    """A directive's :attr:`~orgmodel.directive.Directive.spots`: the fields read somewhere
+    other than ``base`` (where the directive starts), a line as its offset from ``base`` when
+    both are lines. Block-style items repeat a few layouts over millions of directives, so
+    equal maps are one shared dict (read-only, like every validated value)."""
+    if not spots:
+        return None
+    lines = isinstance(base, int)
+    own = {sys.intern(k) if isinstance(k, str) else k: s - base if lines and isinstance(s, int) else s
+           for k, s in spots.items() if s != base}
+    if not own:
+        return None
+    key = tuple(own.items())
+    found = _SPOTS.get(key)
+    if found is None:
+        if len(_SPOTS) >= _SPOTS_LIMIT:
+            _SPOTS.clear()
+        found = _SPOTS[key] = own
+    return found
 
 
 def _text_field(value, multiline: bool, limit: int) -> str | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,7 +167,7 @@ def _str(value, key, probs: Problems):
     if problem:
         probs.add("bad-value", f"{named(key)}“{shown(value)}”{problem}", key)
         return None
-    return value.strip()
+    return sys.intern(value.strip())  # names recur over millions of directives: keep one copy
 
 
 def _qtype(value, key, probs: Problems, quota_types):
@@ -205,7 +206,24 @@ def _mapping_of_counts(value, key, probs, allowed=None, what="编制类型"):
             ok = False
         else:
             out[label] = n
-    return out if ok else None
+    return shared_counts(out) if ok else None
+
+
+_COUNTS: dict[tuple, dict] = {}
+_COUNTS_LIMIT = 1 << 16
+
+
+def shared_counts(counts: dict) -> dict:
+    """One dict object for every equal count map read (a province ledger repeats a few
+    thousand of them over millions of directives). Validated fields are read-only: the
+    state copies what it keeps, so sharing is safe and saves a dict per directive."""
+    key = tuple(counts.items())
+    found = _COUNTS.get(key)
+    if found is None:
+        if len(_COUNTS) >= _COUNTS_LIMIT:
+            _COUNTS.clear()
+        found = _COUNTS[key] = counts
+    return found
 
 
 ALLOC = {}  # filled below: the sub-schema of an allocation entry

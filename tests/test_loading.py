@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import COUNTY, write_ledger
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from orgmodel.ledger import load
 
@@ -31,6 +33,30 @@ def test_field_lines_point_at_each_value(tmp_path):
     assert d.source.line == 9
     assert [d.where(k).line for k in ("date", "from", "to", "type", "amount")] == [9, 11, 13, 14, 15]
     assert d.doc == "青编〔2021〕1号"
+
+
+@settings(max_examples=30, deadline=None)
+@given(gaps=st.lists(st.lists(st.integers(0, 3), min_size=6, max_size=6), min_size=1, max_size=4))
+def test_every_field_points_at_its_own_line_however_the_items_are_laid_out(tmp_path_factory, gaps):
+    """Block items whose fields sit at different distances from their first line: every
+    field of every directive is found on the line it was written on (directives with the
+    same layout share one map of offsets, and that must not mix their lines up)."""
+    keys = ("date", "op", "from", "to", "type", "amount")
+    values = ("2021-02-01", "transfer", "县委办", "东镇/党政办", "行政编制", "2")
+    lines, expected = COUNTY.splitlines(), []
+    for gap in gaps + gaps:  # each layout twice, at different places in the file
+        where = {}
+        for i, (key, value) in enumerate(zip(keys, values, strict=True)):
+            lines += [""] * gap[i]
+            lines.append(("- " if i == 0 else "  ") + f"{key}: {value}")
+            where[key] = len(lines)
+        lines.append("  doc: 青编〔2021〕1号")
+        expected.append(where)
+    led = load(write_ledger(tmp_path_factory.mktemp("gaps"), "\n".join(lines) + "\n"))
+    moves = [d for d in led.directives if d.op == "transfer"]
+    assert not led.findings
+    assert [{k: d.where(k).line for k in keys} for d in moves] == expected
+    assert all(moves[i].spots is moves[i + len(gaps)].spots for i in range(len(gaps)))
 
 
 def test_mapping_file_with_directives_key(tmp_path):

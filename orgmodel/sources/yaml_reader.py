@@ -230,8 +230,19 @@ def _item_by_item(text: str, display: str) -> list[RawItem] | None:
             if findings or not isinstance(doc, list) or len(doc) != 1:
                 return None
             value = _shifted(doc[0], first - 1)
-        out.append(RawItem(value, Source(display, getattr(value, "spot", None) or first)))
+        out.append(RawItem(value, _source(display, getattr(value, "spot", None) or first)))
     return out
+
+
+_LINES: dict[int, int] = {}
+
+
+def _source(display: str, line: int) -> Source:
+    """The source of an item at ``line``: one int object per line number over all files (a
+    province ledger keeps millions of sources, and ints above 256 are not shared by Python)."""
+    if len(_LINES) > 1 << 20:
+        _LINES.clear()
+    return Source(display, _LINES.setdefault(line, line))
 
 
 def _shifted(value, by: int):
@@ -262,7 +273,7 @@ def parse_text(text: str, display: str, fast: bool = True) -> ReadResult:
     if fast:
         whole = parse_lines(text)
         if whole is not None:
-            return ReadResult([RawItem(raw, Source(display, raw.spot)) for raw in whole], [])
+            return ReadResult([RawItem(raw, _source(display, raw.spot)) for raw in whole], [])
         one_by_one = _item_by_item(text, display)
         if one_by_one is not None:
             return ReadResult(one_by_one, [])
@@ -278,7 +289,7 @@ def parse_text(text: str, display: str, fast: bool = True) -> ReadResult:
     out, findings = [], []
     aliased = "&" in text and "*" in text  # only aliases can make a small file expand
     for i, raw in enumerate(items):
-        source = Source(display, getattr(raw, "spot", None) or (starts[i] if i < len(starts) else 1))
+        source = _source(display, getattr(raw, "spot", None) or (starts[i] if i < len(starts) else 1))
         if aliased and _expanded_size(raw, MAX_EXPANDED) > MAX_EXPANDED:
             findings.append(Finding("bad-directive", f"此指令经别名(*)展开后超过 {MAX_EXPANDED:,} 个值,不像是台账内容;"
                                                      f"请删除别名,直接写出各字段", source))

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 
 from .. import parse_cache
@@ -22,7 +23,7 @@ from ..findings import Finding, RecordSource
 from ..ledger import collector_paused, read_records, register_origin
 from ..ops import OPS
 from ..parse import sort_key
-from ..schema import ALLOC
+from ..schema import ALLOC, parse_date, shared_counts
 from ..sources.located import RawItem
 from . import Store, StoreError, is_store, origin_of, raw_of
 
@@ -131,7 +132,7 @@ def rebuilt(row, display: str) -> Directive:
     """A stored record as the directive it was validated into."""
     data = json.loads(row["body"])
     spec = OPS[data["op"]]
-    return Directive(date=dt.date.fromisoformat(data["date"]), op=data["op"],
+    return Directive(date=parse_date(data["date"]), op=data["op"],
                      fields=typed(data.get("fields", {}), spec.fields),
                      source=RecordSource(display, row["id"], origin_of(row)),
                      doc=data.get("doc"), note=data.get("note"))
@@ -153,7 +154,11 @@ def typed(fields: dict, schema: dict) -> dict:
         if kind == "alloc":
             kind = ALLOC
         if kind == "date" and isinstance(value, str):
-            value = dt.date.fromisoformat(value)
+            value = parse_date(value)
+        elif kind in ("str", "ref") and isinstance(value, str):
+            value = sys.intern(value)  # as validation keeps them: one copy of each name
+        elif kind in ("quota", "posts", "counts") and isinstance(value, dict):
+            value = shared_counts(value)
         elif isinstance(kind, dict) and isinstance(value, list):
             value = [typed(v, kind) if isinstance(v, dict) else v for v in value]
         out[key] = value
