@@ -36,7 +36,7 @@ from .findings import ERROR, WARNING, Finding, Source
 from .ops import OPS
 from .ops.registry import lookup
 from .parse import build_directive, sort_key
-from .sources import READERS, read_file, scan
+from .sources import READERS, fast_flow, read_file, scan
 from .sources.located import RawItem
 from .state import State
 
@@ -322,6 +322,7 @@ class FileOrigin:
         self.files = [shown for _, shown in files]
         self.refused: list[Refused] = []
         directives, findings = read_directives(files, config, self.refused)
+        fast_flow.forget()
         shown = self.display if self.path.is_file() else None
         for path, why in self._skipped:
             where = shown or str(Path(self.display) / path.relative_to(self.path))

@@ -75,6 +75,13 @@ def _scalar(token: str):
     return _resolve_plain(text) if text[0] in _RESOLVER_FIRST else text
 
 
+def forget() -> None:
+    """Drop the caches of tokens once a ledger is read: what they hold that the directives
+    still use stays, the rest (tens of MB at province scale) is freed."""
+    _scalar.cache_clear()
+    _resolve_plain.cache_clear()
+
+
 MAX_DEPTH = 16  # deeper flow nesting is left to PyYAML, which reports it
 MAX_LINE = 100_000  # characters; a longer line is left to the YAML reader's own limit
 

@@ -116,7 +116,7 @@ class BodyChanges(StateCore):
         body.facts[(_ESTABLISH, None)] = self._mark(d)
         self._bodies[body.id] = body
         self._graph.add_node(body.node)
-        self._graph.add_edge(body.node, ("division", body.division), key="in")
+        self._graph.add_edge(body.node, self._divisions[body.division].node, key="in")
         for kind, target in (links or {}).items():
             self.link(d, body, kind, target, note=False)
         for board in signboards:

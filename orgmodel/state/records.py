@@ -125,7 +125,12 @@ class Division:
 
     @property
     def node(self):
-        return ("division", self.code)
+        """This division's node in the state's graph. One tuple per division: every edge and
+        flow that names the division keeps it, millions of them at province scale."""
+        node = self.__dict__.get("_node")
+        if node is None or node[1] != self.code:
+            node = self.__dict__["_node"] = ("division", self.code)
+        return node
 
 
 @dataclass(eq=False)
@@ -155,7 +160,12 @@ class Body:
 
     @property
     def node(self):
-        return ("body", self.id)
+        """This body's node in the state's graph; one tuple per body (see :attr:`Division.node`),
+        made again when the body gets its id."""
+        node = self.__dict__.get("_node")
+        if node is None or node[1] != self.id:
+            node = self.__dict__["_node"] = ("body", self.id)
+        return node
 
     @property
     def label(self) -> str:
