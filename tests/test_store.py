@@ -402,3 +402,20 @@ def test_killing_an_import_leaves_the_database_empty_or_whole(tmp_path):
         proc.wait()
         assert records(db) in (0, total)
         assert run_cli("verify", db).exit_code == 0
+
+
+def test_the_ledgers_dates_follow_each_commit_and_survive_a_damaged_cache(db, tmp_path):
+    """The count and first and last dates of a store are remembered per head: a commit moves
+    them on at once, and a damaged cache file is counted again, not believed."""
+    from orgmodel import parse_cache
+
+    assert "截至 2021-01-01" in run_cli("balance", db, "--by", "total").stderr
+    plan = tmp_path / "方案.yaml"
+    plan.write_text(PLAN, encoding="utf-8")
+    assert run_cli("commit", db, plan, "--by", "李四").exit_code == 0
+    assert "截至 2022-01-01" in run_cli("balance", db, "--by", "total").stderr
+    remembered = list((parse_cache.cache_dir() / "prefix-keys").rglob("*-summary.key"))
+    assert remembered
+    for path in remembered:
+        path.write_text("九 2021-13-01", encoding="ascii", errors="replace")
+    assert "截至 2022-01-01" in run_cli("balance", db, "--by", "total").stderr

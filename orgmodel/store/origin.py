@@ -77,10 +77,22 @@ class StoreHistory:
         with Store(path) as store:
             store.db.execute("BEGIN")  # one snapshot: the head and the summary of what it covers
             self.through, self.head = store.last_record(), store.head()
-            self.count, self.first_date, self.last_date = store.effective_summary(self.through)
         self.identity = f"{path.resolve()}|{display}"
+        self.count, self.first_date, self.last_date = self._summary()
         self._all: list[Directive] | None = None
         self._prefix_keys: dict[dt.date, str] = {}
+
+    def _summary(self) -> tuple[int, dt.date | None, dt.date | None]:
+        """``(count, first date, last date)`` of the effective records: remembered per head like
+        the prefix digests (counting them takes 1.2 s at province scale)."""
+        def compute(store):
+            return " ".join("" if v is None else str(v) for v in store.effective_summary(self.through))
+
+        count, first, last = (self._remembered("summary", compute).split(" ") + ["", ""])[:3]
+        if not count.isdigit() or (first and parse_date(first) is None) or (last and parse_date(last) is None):
+            with Store(self.path) as store:  # a damaged cache file: count again
+                return store.effective_summary(self.through)
+        return int(count), parse_date(first) if first else None, parse_date(last) if last else None
 
     def all(self) -> list[Directive]:
         if self._all is None:
@@ -99,27 +111,31 @@ class StoreHistory:
         return self._prefix_keys[day]
 
     def _remembered_key(self, day: dt.date) -> str:
-        """The digest of the records dated up to ``day``, from the user's cache when this store
-        had the same head then (the head's hash chains every record before it), else computed
-        (1.2 s at province scale) and remembered."""
+        """The digest of the records dated up to ``day`` (see :meth:`_remembered`)."""
+        return self._remembered(day.isoformat(), lambda store: store.prefix_digest(day, self.through))
+
+    def _remembered(self, name: str, compute) -> str:
+        """``compute(store)``, a one-line text about the records up to the head, from the user's
+        cache when this store had the same head then (the head's hash chains every record
+        before it, so the same head means the same records), else computed and remembered."""
         folder = parse_cache.cache_dir()
         path = None
         if folder is not None:
             who = hashlib.sha256(self.identity.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-            path = folder / "prefix-keys" / who / f"{self.through}-{self.head[:32]}-{day.isoformat()}.key"
+            path = folder / "prefix-keys" / who / f"{self.through}-{self.head[:32]}-{name}.key"
             with contextlib.suppress(OSError, UnicodeDecodeError):
                 known = path.read_text(encoding="ascii").strip()
-                if len(known) == 64:
+                if known:
                     return known
         with Store(self.path) as store:
-            key = store.prefix_digest(day, self.through)
+            text = compute(store)
         if path is not None:
             with contextlib.suppress(OSError):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_suffix(".tmp")
-                tmp.write_text(key, encoding="ascii")
+                tmp.write_text(text, encoding="ascii")
                 os.replace(tmp, path)
-        return key
+        return text
 
     def _rebuilt(self, after: dt.date | None = None) -> list[Directive]:
         with Store(self.path) as store, collector_paused():
