@@ -10,6 +10,7 @@ from .findings import Finding
 from .ops import OPS, lookup
 from .ops.registry import COMMON_FIELDS
 from .schema import MAX_FIELDS, MAX_NAME, MAX_TEXT, MAX_YEAR, MIN_YEAR, Problems, parse_date, shown, text_problem, validate_fields
+from .sharing import Shared
 from .sources.located import RawItem, spots_of
 
 
@@ -69,8 +70,7 @@ def build_directive(item: RawItem, config: Config) -> tuple[Directive | None, li
     return directive, probs.findings
 
 
-_SPOTS: dict[tuple, dict] = {}
-_SPOTS_LIMIT = 1 << 16
+_SPOTS = Shared(1 << 16)
 
 
 def own_spots(spots: dict, base) -> dict | None:
@@ -83,15 +83,7 @@ def own_spots(spots: dict, base) -> dict | None:
     lines = isinstance(base, int)
     own = {sys.intern(k) if isinstance(k, str) else k: s - base if lines and isinstance(s, int) else s
            for k, s in spots.items() if s != base}
-    if not own:
-        return None
-    key = tuple(own.items())
-    found = _SPOTS.get(key)
-    if found is None:
-        if len(_SPOTS) >= _SPOTS_LIMIT:
-            _SPOTS.clear()
-        found = _SPOTS[key] = own
-    return found
+    return _SPOTS(tuple(own.items()), own) if own else None
 
 
 def _text_field(value, multiline: bool, limit: int) -> str | None:

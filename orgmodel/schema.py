@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .findings import Finding, Source
+from .sharing import Shared
 from .sources.located import spot_of, spots_of
 from .text import escape_controls
 
@@ -209,21 +210,14 @@ def _mapping_of_counts(value, key, probs, allowed=None, what="编制类型"):
     return shared_counts(out) if ok else None
 
 
-_COUNTS: dict[tuple, dict] = {}
-_COUNTS_LIMIT = 1 << 16
+_COUNTS = Shared(1 << 16)
 
 
 def shared_counts(counts: dict) -> dict:
     """One dict object for every equal count map read (a province ledger repeats a few
     thousand of them over millions of directives). Validated fields are read-only: the
     state copies what it keeps, so sharing is safe and saves a dict per directive."""
-    key = tuple(counts.items())
-    found = _COUNTS.get(key)
-    if found is None:
-        if len(_COUNTS) >= _COUNTS_LIMIT:
-            _COUNTS.clear()
-        found = _COUNTS[key] = counts
-    return found
+    return _COUNTS(tuple(counts.items()), counts)
 
 
 ALLOC = {}  # filled below: the sub-schema of an allocation entry

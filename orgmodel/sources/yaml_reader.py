@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from ..findings import Finding, Source
+from ..sharing import Shared
 from ..text import os_error_text
 from .fast_flow import items_of, parse_lines
 from .located import Located, RawItem, ReadResult
@@ -234,15 +235,13 @@ def _item_by_item(text: str, display: str) -> list[RawItem] | None:
     return out
 
 
-_LINES: dict[int, int] = {}
+_LINES = Shared(1 << 20)
 
 
 def _source(display: str, line: int) -> Source:
     """The source of an item at ``line``: one int object per line number over all files (a
     province ledger keeps millions of sources, and ints above 256 are not shared by Python)."""
-    if len(_LINES) > 1 << 20:
-        _LINES.clear()
-    return Source(display, _LINES.setdefault(line, line))
+    return Source(display, _LINES(line, line))
 
 
 def _shifted(value, by: int):

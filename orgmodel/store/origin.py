@@ -75,7 +75,7 @@ class StoreHistory:
     def __init__(self, path: Path, display: str):
         self.path, self.display = path, display
         with Store(path) as store:
-            store.db.execute("BEGIN")  # one snapshot: the head and the summary of what it covers
+            store.db.execute("BEGIN")  # one snapshot: the head and the last record it covers
             self.through, self.head = store.last_record(), store.head()
         self.identity = f"{path.resolve()}|{display}"
         self.count, self.first_date, self.last_date = self._summary()
@@ -86,13 +86,9 @@ class StoreHistory:
         """``(count, first date, last date)`` of the effective records: remembered per head like
         the prefix digests (counting them takes 1.2 s at province scale)."""
         def compute(store):
-            return " ".join("" if v is None else str(v) for v in store.effective_summary(self.through))
+            return " ".join("-" if v is None else str(v) for v in store.effective_summary(self.through))
 
-        count, first, last = (self._remembered("summary", compute).split(" ") + ["", ""])[:3]
-        if not count.isdigit() or (first and parse_date(first) is None) or (last and parse_date(last) is None):
-            with Store(self.path) as store:  # a damaged cache file: count again
-                return store.effective_summary(self.through)
-        return int(count), parse_date(first) if first else None, parse_date(last) if last else None
+        return self._remembered("summary", compute, _summary_of)
 
     def all(self) -> list[Directive]:
         if self._all is None:
@@ -112,20 +108,23 @@ class StoreHistory:
 
     def _remembered_key(self, day: dt.date) -> str:
         """The digest of the records dated up to ``day`` (see :meth:`_remembered`)."""
-        return self._remembered(day.isoformat(), lambda store: store.prefix_digest(day, self.through))
+        return self._remembered(day.isoformat(), lambda store: store.prefix_digest(day, self.through),
+                                lambda text: text if len(text) == 64 else None)
 
-    def _remembered(self, name: str, compute) -> str:
-        """``compute(store)``, a one-line text about the records up to the head, from the user's
-        cache when this store had the same head then (the head's hash chains every record
-        before it, so the same head means the same records), else computed and remembered."""
+    def _remembered(self, name: str, compute, read):
+        """``read(compute(store))``, where ``compute`` gives a one-line text about the records up
+        to the head: the text comes from the user's cache when this store had the same head then
+        (the head's hash chains every record before it, so the same head means the same records),
+        else it is computed and remembered. A cached text that ``read`` refuses (None) is damaged
+        and computed again."""
         folder = parse_cache.cache_dir()
         path = None
         if folder is not None:
             who = hashlib.sha256(self.identity.encode("utf-8", "surrogatepass")).hexdigest()[:32]
             path = folder / "prefix-keys" / who / f"{self.through}-{self.head[:32]}-{name}.key"
             with contextlib.suppress(OSError, UnicodeDecodeError):
-                known = path.read_text(encoding="ascii").strip()
-                if known:
+                known = read(path.read_text(encoding="ascii").strip())
+                if known is not None:
                     return known
         with Store(self.path) as store:
             text = compute(store)
@@ -135,13 +134,24 @@ class StoreHistory:
                 tmp = path.with_suffix(".tmp")
                 tmp.write_text(text, encoding="ascii")
                 os.replace(tmp, path)
-        return text
+        return read(text)
 
     def _rebuilt(self, after: dt.date | None = None) -> list[Directive]:
         with Store(self.path) as store, collector_paused():
             out = [rebuilt(row, self.display) for row in store.effective(self.through, after)]
         out.sort(key=sort_key)
         return out
+
+
+def _summary_of(text: str) -> tuple[int, dt.date | None, dt.date | None] | None:
+    """``count first last`` as remembered (``-`` for the dates of an empty store), or None."""
+    parts = text.split(" ")
+    if len(parts) != 3 or not parts[0].isdigit():
+        return None
+    first, last = (None if p == "-" else parse_date(p) for p in parts[1:])
+    if any(p != "-" and d is None for p, d in zip(parts[1:], (first, last), strict=True)):
+        return None
+    return int(parts[0]), first, last
 
 
 def rebuilt(row, display: str) -> Directive:
