@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import networkx as nx
+from hypothesis import given
+from hypothesis import strategies as st
 from ops_support import run
 
 from orgmodel.findings import Source
@@ -322,3 +325,36 @@ def test_the_config_example_in_the_rules_doc_is_read_as_written(tmp_path):
     assert config.get("grid_size") == {"households": {"min": 300, "max": 500}, "population": {"min": 800, "max": 1200}}
     assert config.get("township_limits")["街道"] == {"offices": 4, "centres": 3}
     assert not [f for f in findings(tmp_path, config=block) if f.rule == "config"]
+
+
+class _Linked:
+    """A stand-in for an active body in :func:`_on_cycles`: only its node is read."""
+
+    active = True
+
+    def __init__(self, i: int):
+        self.node = ("body", i)
+
+
+class _Links:
+    def __init__(self, pairs):
+        self.pairs = pairs
+
+    def hierarchy_links(self):
+        return iter(self.pairs)
+
+
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), st.sampled_from(["part_of", "led_by"])), max_size=20))
+def test_the_bodies_kept_for_the_cycle_search_are_exactly_the_closed_core(edges):
+    """Every body on a cycle is kept; every body kept has a link in and a link out among those
+    kept; and nothing more is kept (the largest such set, found by a plain fixpoint)."""
+    from orgmodel.rules.structure import _on_cycles
+
+    bodies = {i: _Linked(i) for i in range(8)}
+    kept = _on_cycles(_Links([(bodies[u], kind, bodies[v]) for u, v, kind in edges]))
+    g = nx.DiGraph([(bodies[u].node, bodies[v].node) for u, v, _ in edges])
+    assert {n for cycle in nx.simple_cycles(g) for n in cycle} <= kept
+    core = set(g)
+    while drop := {n for n in core if not set(g.successors(n)) & core or not set(g.predecessors(n)) & core}:
+        core -= drop
+    assert kept == core

@@ -70,20 +70,29 @@ HIERARCHY = {"part_of": Fact.PARENT, "led_by": Fact.LED_BY}
 def _on_cycles(state: State) -> set:
     """The nodes of active bodies that can lie on a cycle of part_of / led_by links: what is
     left after repeatedly dropping every body with no link out or no link in (usually nothing)."""
-    out: dict[tuple, set] = defaultdict(set)
-    into: dict[tuple, set] = defaultdict(set)
-    for b, _, target in state.hierarchy_links():
-        if target.active:
-            out[b.node].add(target.node)
-            into[target.node].add(b.node)
-    alive = set(out) & set(into)
-    todo = list(set(out) | set(into))
-    while todo:
+    links = {(b.node, target.node) for b, _, target in state.hierarchy_links() if target.active}
+    succ: dict[tuple, list] = defaultdict(list)
+    pred: dict[tuple, list] = defaultdict(list)
+    for u, v in links:
+        succ[u].append(v)
+        pred[v].append(u)
+    outs = {n: len(vs) for n, vs in succ.items()}
+    ins = {n: len(us) for n, us in pred.items()}
+    todo = [n for n in {*succ, *pred} if n not in outs or n not in ins]
+    dropped = set(todo)
+    while todo:  # dropping a body takes a link away from each of its neighbours
         n = todo.pop()
-        if n in alive and (not out[n] & alive or not into[n] & alive):
-            alive.discard(n)
-            todo.extend(out[n] | into[n])
-    return alive
+        for v in succ.get(n, ()):
+            ins[v] -= 1
+            if not ins[v] and v not in dropped:
+                dropped.add(v)
+                todo.append(v)
+        for u in pred.get(n, ()):
+            outs[u] -= 1
+            if not outs[u] and u not in dropped:
+                dropped.add(u)
+                todo.append(u)
+    return {*succ, *pred} - dropped
 
 
 @rule("acyclic-hierarchy", "隶属关系不得成环")
@@ -91,7 +100,12 @@ def acyclic_hierarchy(state: State, config):
     """The part_of (上级机构) and led_by (领导机构) links of active bodies form no cycle.
     The finding points at the link made last in the cycle."""
     nodes = _on_cycles(state)
-    links = nx.subgraph_view(state.graph, filter_node=nodes.__contains__, filter_edge=lambda u, v, k: k in HIERARCHY)
+    if not nodes:
+        return
+    links = nx.MultiDiGraph()  # the links among those bodies alone: a view of the whole graph would visit every node
+    links.add_nodes_from(n for n in state.graph if n in nodes)
+    links.add_edges_from((b.node, target.node, kind) for b, kind, target in state.hierarchy_links()
+                         if b.node in nodes and target.node in nodes)
     for comp in nx.strongly_connected_components(links):
         (first, *rest) = comp
         if not rest and not links.has_edge(first, first):

@@ -34,9 +34,7 @@ def _flow_books(state: State):
     net: dict[tuple, int] = defaultdict(int)
     expected: dict[tuple, int] = defaultdict(int)
     crossing = []
-    for u, v, fl in state.graph.edges(data="flow"):
-        if fl is None:
-            continue
+    for u, v, fl in state.quota_edges():
         t, n = fl.quota_type, fl.amount
         if u[0] == "higher":
             expected[(u[1], t)] += n

@@ -55,6 +55,21 @@ class Books(StateCore):
             self._graph.add_edge(u, v, key=flow.seq, flow=flow)
         return True
 
+    def quota_edges(self):
+        """``(u, v, flow)`` for every flow that moved quota, in journal order: the graph's flow
+        edges (a move of 0 has none), with ``("higher", jurisdiction)`` for the level above,
+        read from the journal rather than from the whole graph."""
+        bodies, pools = self._bodies, self._pools
+        for fl in self._flows:
+            if not fl.amount:
+                continue
+            u, v = fl.src, fl.dst
+            if u is None:
+                u = self.higher_node(bodies[v[1]] if v[0] == "body" else pools[v[1]])
+            if v is None:
+                v = self.higher_node(bodies[u[1]] if u[0] == "body" else pools[u[1]])
+            yield u, v, fl
+
     # -- loans from turnover pools ---------------------------------------------------
     def lend(self, d: Directive, pool: Pool, body: Body, qtype: str, amount: int, due: dt.date | None,
              cross_level: bool = False) -> bool:

@@ -49,6 +49,9 @@ BODY_LINKS = {f.field: f for f in (
 )}
 
 
+_FACT_KEYS: dict[tuple, tuple] = {}  # one tuple per (Fact, qualifier) ever pickled: a few dozen
+
+
 class Facts(dict):
     """Where each fact of a record was last set: ``{(Fact, quota type or None): Mark}``.
 
@@ -56,6 +59,12 @@ class Facts(dict):
     several facts (the figure "over quota" is made by whichever of 核定 and 实有 changed last)."""
 
     __slots__ = ()
+
+    def __reduce__(self):
+        # A key is made afresh by every write, so a checkpoint would hold (and rebuild) one
+        # tuple per fact of every record; pickled through one shared tuple per key instead.
+        keys = _FACT_KEYS
+        return Facts, (), None, None, ((keys.setdefault(k, k), v) for k, v in self.items())
 
     def mark(self, fact: Fact, qualifier: str | None = None) -> Mark | None:
         return self.get((fact, qualifier))
