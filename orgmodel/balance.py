@@ -110,19 +110,26 @@ def body_balance(state: State) -> pd.DataFrame:
     divs, bodies = state.divisions, state.bodies
     places = {code: (ctx[code][0], divs[ctx[code][0]].name, code, d.name, d.level, d.kind) for code, d in divs.items()}
     quota_types = state.config.quota_types
+    ties, reference = state.ties, state.reference
     rows = []
+    append = rows.append
     for b in state.active_bodies():
-        _, leader, dispatcher, boards = state.ties(b)
+        _, leader, dispatcher, boards = ties(b)
+        positions, counts = b.positions, b.counts
         head = (*places[b.division], b.id, b.name,
-                len(boards), "、".join(boards), b.category, b.klass, b.rank, b.funding,
-                state.reference(bodies[leader]) if leader is not None else None,
-                b.category == DISPATCHED or dispatcher is not None, _counted(b.positions), _counted(b.counts))
+                len(boards), "、".join(boards) if boards else "", b.category, b.klass, b.rank, b.funding,
+                reference(bodies[leader]) if leader is not None else None,
+                b.category == DISPATCHED or dispatcher is not None,
+                _counted(positions) if positions else "", _counted(counts) if counts else "")
         approved, actual = b.approved, b.actual
-        types = [t for t in quota_types if approved.get(t, 0) or actual.get(t, 0)]
-        for t in types:
-            rows.append((*head, t, b.approved.get(t, 0), b.actual.get(t, 0)))
-        if not types:
-            rows.append((*head, None, 0, 0))
+        empty = True
+        for t in quota_types:
+            ap, ac = approved.get(t, 0), actual.get(t, 0)
+            if ap or ac:
+                append((*head, t, ap, ac))
+                empty = False
+        if empty:
+            append((*head, None, 0, 0))
     df = pd.DataFrame(rows, columns=BODY_COLUMNS[:-2])
     return with_gap(df.astype({"approved": int, "actual": int, "dispatched": bool}))
 
@@ -130,11 +137,15 @@ def body_balance(state: State) -> pd.DataFrame:
 def leader_balance(state: State) -> pd.DataFrame:
     """Leader posts per active body and kind (正职/副职): approved, actual, vacant, over."""
     rows = []
+    kinds, divs = state.config.leader_kinds, state.divisions
     for b in state.active_bodies():
-        for k in state.config.leader_kinds:
-            ap, ac = b.posts.get(k, 0), b.leaders.get(k, 0)
+        posts, leaders = b.posts, b.leaders
+        if not posts and not leaders:  # most bodies of a province: nothing to look up
+            continue
+        for k in kinds:
+            ap, ac = posts.get(k, 0), leaders.get(k, 0)
             if ap or ac:
-                rows.append((b.division, state.divisions[b.division].name, b.id, b.name, k, ap, ac))
+                rows.append((b.division, divs[b.division].name, b.id, b.name, k, ap, ac))
     df = pd.DataFrame(rows, columns=["division_code", "division", "body_id", "body", "post", "approved", "actual"])
     return with_gap(df.astype({"approved": int, "actual": int}))
 

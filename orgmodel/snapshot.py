@@ -86,8 +86,15 @@ class Snapshot:
     rule_findings: list[Finding] = field(default_factory=list)
 
     def active(self) -> dict[str, BodyInfo]:
-        """The active bodies by key."""
-        return {k: b for k, b in self.bodies.items() if b.active}
+        """The active bodies by key (found once: every comparison asks, and a snapshot's
+        bodies never change)."""
+        found = self.__dict__.get("_active")
+        if found is None:
+            found = self.__dict__["_active"] = {k: b for k, b in self.bodies.items() if b.active}
+        return found
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_active"}
 
     def division_name(self, code: str) -> str:
         return self.divisions.get(code, code)

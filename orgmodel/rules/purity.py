@@ -16,8 +16,8 @@ def type_purity(state: State, config):
         ok = allowed.get(b.category)
         if ok is None:
             continue
-        used = {t for t, n in b.approved.items() if n} | {t for t, n in b.actual.items() if n}
-        for t in sorted(used - set(ok)):
+        used = {t for book in (b.approved, b.actual) for t, n in book.items() if n and t not in ok}
+        for t in sorted(used):
             book = Fact.APPROVED if b.approved.get(t) else Fact.ACTUAL
             yield flag("type-purity",
                        f"“{state.reference(b)}”是{b.category},却有{t}(核定 {b.approved.get(t, 0)} 名、实有 {b.actual.get(t, 0)} 名);"

@@ -50,7 +50,7 @@ def township_coordination(state: State, config):
 def unique_names(state: State, config):
     """No two active bodies or signboards in one division share a name (re-verifies the state)."""
     seen: dict[tuple[str, str], int] = {}
-    for b in sorted(state.active_bodies(), key=lambda x: x.id):
+    for b in state.active_bodies():  # bodies are kept in the order of their ids
         for name in (b.name, *state.signboards(b)):
             key = (b.division, name)
             owner = seen.get(key)
@@ -69,10 +69,16 @@ HIERARCHY = {"part_of": Fact.PARENT, "led_by": Fact.LED_BY}
 
 def _on_cycles(state: State) -> set:
     """The nodes of active bodies that can lie on a cycle of part_of / led_by links: what is
-    left after repeatedly dropping every body with no link out or no link in (usually nothing)."""
-    links = {(b.node, target.node) for b, _, target in state.hierarchy_links() if target.active}
+    left after repeatedly dropping every body with no link out or no link in (usually nothing,
+    which one walk along the links tells without the peeling)."""
     succ: dict[tuple, list] = defaultdict(list)
-    pred: dict[tuple, list] = defaultdict(list)
+    for b, _, target in state.hierarchy_links():
+        if target.active:
+            succ[b.node].append(target.node)
+    if not _has_cycle(succ):
+        return set()
+    links = {(u, v) for u, vs in succ.items() for v in vs}
+    succ, pred = defaultdict(list), defaultdict(list)
     for u, v in links:
         succ[u].append(v)
         pred[v].append(u)
@@ -93,6 +99,31 @@ def _on_cycles(state: State) -> set:
                 dropped.add(u)
                 todo.append(u)
     return {*succ, *pred} - dropped
+
+
+def _has_cycle(succ: dict[tuple, list]) -> bool:
+    """Whether following the links of ``succ`` can come back to where it started (a depth-first
+    walk without recursion: a chain of links can be as long as a province has bodies)."""
+    seen: dict[tuple, bool] = {}  # node -> still on the walk's path
+    for start in succ:
+        if start in seen:
+            continue
+        seen[start] = True
+        path = [(start, iter(succ[start]))]
+        while path:
+            node, ahead = path[-1]
+            for v in ahead:
+                on_path = seen.get(v)
+                if on_path:
+                    return True
+                if on_path is None:
+                    seen[v] = True
+                    path.append((v, iter(succ.get(v, ()))))
+                    break
+            else:
+                seen[node] = False
+                path.pop()
+    return False
 
 
 @rule("acyclic-hierarchy", "隶属关系不得成环")

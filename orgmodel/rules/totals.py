@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 
 from ..kinds import Fact, FlowKind
@@ -34,21 +35,29 @@ def _flow_books(state: State):
     net: dict[tuple, int] = defaultdict(int)
     expected: dict[tuple, int] = defaultdict(int)
     crossing = []
+    roots: dict[tuple, str] = {}  # holder node -> its jurisdiction, looked up once per holder
+
+    def root(node) -> str:
+        found = roots.get(node)
+        if found is None:
+            found = roots[node] = state.root_of(holder_of(state, node).division)
+        return found
+
     for u, v, fl in state.quota_edges():
         t, n = fl.quota_type, fl.amount
-        if u[0] == "higher":
+        higher_u, higher_v = u[0] == "higher", v[0] == "higher"
+        if higher_u:
             expected[(u[1], t)] += n
         else:
             net[(u, t)] -= n
-        if v[0] == "higher":
+        if higher_v:
             expected[(v[1], t)] -= n
         else:
             net[(v, t)] += n
-        if u[0] != "higher" and v[0] != "higher":
-            src, dst = holder_of(state, u), holder_of(state, v)
-            a, b = state.root_of(src.division), state.root_of(dst.division)
+        if not higher_u and not higher_v:
+            a, b = root(u), root(v)
             if a != b:
-                crossing.append((fl, src, dst))
+                crossing.append((fl, holder_of(state, u), holder_of(state, v)))
                 expected[(a, t)] -= n
                 expected[(b, t)] += n
     crossing.sort(key=lambda c: c[0].seq)
@@ -68,18 +77,27 @@ def total_control(state: State, config):
                    f"跨越了辖区;"
                    f"辖区总量只能经上级核增、核减改变,应由上级分别核减、核增",
                    fl.source, dst)
-    flowed: dict[tuple, set] = defaultdict(set)
-    for node, t in net:
-        flowed[node].add(t)
+    # types a holder's flows moved that its book does not list at all (move_quota always
+    # lists them, so this is empty unless a book was changed behind the journal's back)
+    unlisted: dict[tuple, list] = defaultdict(list)
+    for (node, t), n in net.items():
+        if n:
+            h = holder_of(state, node)
+            if h is not None and t not in h.approved:
+                unlisted[node].append(t)
     held: dict[tuple, int] = defaultdict(int)
     culprits: dict[tuple, list] = defaultdict(list)
     for h in _holders(state):
+        approved, node = h.approved, h.node
+        if not approved and node not in unlisted:
+            continue
         root = state.root_of(h.division)
-        for t, n in h.approved.items():
+        for t, n in approved.items():
             held[(root, t)] += n
-        for t in set(h.approved) | flowed.get(h.node, set()):
-            if h.approved.get(t, 0) != net.get((h.node, t), 0):
+            if n != net.get((node, t), 0):
                 culprits[(root, t)].append(h)
+        for t in unlisted.get(node, ()):
+            culprits[(root, t)].append(h)
     for key in sorted(set(held) | set(higher)):
         have, want = held.get(key, 0), higher.get(key, 0)
         if have == want:
@@ -107,15 +125,26 @@ def _mismatch(state: State, root: str, t: str, have: int, want: int, culprits: l
                 source, subject)
 
 
-def _cross_level_moves(state: State):
-    """``(flow, source holder, target holder)`` for every move between levels (see the rule)."""
+_MOVES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _cross_level_moves(state: State) -> list:
+    """``(flow, source holder, target holder)`` for every move between levels (see the rule),
+    found once per state version: two rules ask, and a province has 100,000 flows."""
+    known = _MOVES.get(state)
+    if known is not None and known[0] == state.version:
+        return known[1]
+    moves, divs = [], state.divisions
     for fl in state.flows:
+        if fl.src is None or fl.dst is None:
+            continue  # to or from the level above: not a move between two holders
         src, dst = holder_of(state, fl.src), holder_of(state, fl.dst)
         if src is None or dst is None:
             continue
-        a, b = state.divisions[src.division], state.divisions[dst.division]
-        if fl.cross_level or (a.level != b.level and not isinstance(dst, Pool)):
-            yield fl, src, dst
+        if fl.cross_level or (divs[src.division].level != divs[dst.division].level and not isinstance(dst, Pool)):
+            moves.append((fl, src, dst))
+    _MOVES[state] = (state.version, moves)
+    return moves
 
 
 def _move_text(state: State, fl, src, dst) -> str:

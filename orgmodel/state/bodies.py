@@ -81,12 +81,15 @@ class BodyChanges(StateCore):
 
     def hierarchy_links(self):
         """``(body, kind, target)`` for every part_of and led_by link of an active body."""
-        for b in self._bodies.values():
+        bodies, out = self._bodies, self._out
+        for b in bodies.values():
             if b.active:
-                for v, keys in self._out[b.node].items():
-                    for kind in ("part_of", "led_by"):
-                        if kind in keys:
-                            yield b, kind, self._bodies[v[1]]
+                for v, keys in out[b.node].items():
+                    if v[0] == "body":
+                        if "part_of" in keys:
+                            yield b, "part_of", bodies[v[1]]
+                        if "led_by" in keys:
+                            yield b, "led_by", bodies[v[1]]
 
     def successors(self, body: Body) -> list[tuple[Body, EventKind]]:
         """The bodies that took over what a retired ``body`` held, with how it was retired."""
@@ -110,6 +113,7 @@ class BodyChanges(StateCore):
         if not self._name_free(body.division, body.name, None, d, field):
             return None
         body.id = self._next_body_id()
+        body.node = ("body", body.id)
         body.established = d.date
         self._claim(body.division, body.name, body, d, field)
         body.names.append((d.date, body.name))

@@ -131,15 +131,13 @@ class Division:
     grids: int = 0
     counts: dict[str, int] = field(default_factory=dict)              # named counts that are not people
     facts: Facts = field(default_factory=Facts, repr=False)
+    # This division's node in the state's graph: one tuple per division, since every edge and
+    # flow that names the division keeps it (millions at province scale); a plain attribute,
+    # because the hot paths of the rules and tables read it millions of times.
+    node: tuple = field(init=False, repr=False, compare=False)
 
-    @property
-    def node(self):
-        """This division's node in the state's graph. One tuple per division: every edge and
-        flow that names the division keeps it, millions of them at province scale."""
-        node = self.__dict__.get("_node")
-        if node is None or node[1] != self.code:
-            node = self.__dict__["_node"] = ("division", self.code)
-        return node
+    def __post_init__(self):
+        self.node = ("division", self.code)
 
 
 @dataclass(eq=False)
@@ -166,15 +164,12 @@ class Body:
     established: dt.date | None = None
     abolished: dt.date | None = None
     facts: Facts = field(default_factory=Facts, repr=False)
+    # This body's node in the state's graph (see Division.node); State.add_body makes it
+    # again when it gives the body its id.
+    node: tuple = field(init=False, repr=False, compare=False)
 
-    @property
-    def node(self):
-        """This body's node in the state's graph; one tuple per body (see :attr:`Division.node`),
-        made again when the body gets its id."""
-        node = self.__dict__.get("_node")
-        if node is None or node[1] != self.id:
-            node = self.__dict__["_node"] = ("body", self.id)
-        return node
+    def __post_init__(self):
+        self.node = ("body", self.id)
 
     @property
     def label(self) -> str:
