@@ -13,6 +13,13 @@ the bytes, PyYAML's C parser), the stages of :func:`benchmarks.bench.bench` (par
 replay, rules, tables) and ``orgmodel check`` end to end. It then prints each stage's scaling
 exponent between consecutive sizes: ``log(t2 / t1) / log(n2 / n1)`` over directive counts,
 where 1.0 is linear.
+
+On a shared or throttled machine one run's speed can drift by a quarter within minutes, which
+moves an exponent by 0.2: ``--repeat N`` measures each ledger N times and keeps each stage's
+fastest time, and when several styles run, the stages after reading (replay, rules, tables)
+are measured on the same replayed state once per style, so a last line pools them (the
+fastest of the styles at each size). The C parser's own exponent, ideally 1.0, shows how much
+the machine drifted during the run.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.bench_tabular import ORGMODEL, ROOT, child_json, measure  # noqa: E402
 
 STAGES = ["bytes", "c_yaml", "parse", "load", "replay", "rules", "body", "township"]
+STATE_STAGES = ["replay", "rules", "body", "township"]  # the same work whatever the style the ledger is written in
 LABELS = {"bytes": "floor: read the bytes", "c_yaml": "floor: C YAML parser", "parse": "parse (our reader)",
           "load": "load (parse + validate + sort)", "replay": "replay", "rules": "rules", "body": "body table",
           "township": "township table", "check": "orgmodel check (end to end)"}
@@ -64,38 +72,65 @@ def exponent(t1: float, t2: float, n1: int, n2: int) -> float | None:
     return math.log(t2 / t1) / math.log(n2 / n1)
 
 
+def fastest(runs: list[dict]) -> dict:
+    """Per stage, the fastest of several runs' times."""
+    return {key: min(r[key] for r in runs if key in r) for key in {k for r in runs for k in r}}
+
+
+def measure_ledger(ledger: Path, work: Path, repeat: int) -> tuple[int, dict, float, float]:
+    """``(directives, fastest time per stage, stages' peak MB, check's peak MB)`` over ``repeat`` runs."""
+    runs, directives, stage_rss, check_rss = [], 0, 0.0, 0.0
+    for _ in range(repeat):
+        result, out = child_json(STAGE_CODE, LEDGER=ledger, ROOT=ROOT, WORK=work)
+        times = dict(out.get("times", {}))
+        check, _ = measure([*ORGMODEL, "check", str(ledger)])
+        times["check"] = check["wall"]
+        runs.append(times)
+        directives = out.get("directives", 0)
+        stage_rss, check_rss = max(stage_rss, result["rss"]), max(check_rss, check["rss"])
+    return directives, fastest(runs), stage_rss, check_rss
+
+
+def print_exponents(title: str, rows: list, keys: list[str]) -> None:
+    print(f"\n== {title}: scaling exponents (1.0 = linear)")
+    for (t1, n1, a, m1), (t2, n2, b, m2) in zip(rows, rows[1:]):
+        cells = []
+        for key in keys:
+            e = exponent(a.get(key, 0), b.get(key, 0), n1, n2)
+            cells.append(f"{key} {e:.2f}" if e is not None else f"{key} –")
+        mem = exponent(m1, m2, n1, n2) if m1 and m2 else None
+        print(f"  {t1:,} → {t2:,} townships: " + ", ".join(cells) + (f", check memory {mem:.2f}" if mem else ""))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--folder", type=Path, default=Path("/tmp/bench"))
     ap.add_argument("--scales", default="200,2000,6000")
     ap.add_argument("--styles", default="flow,mixed")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per ledger; each stage's fastest is kept")
     args = ap.parse_args()
     os.environ["ORGMODEL_CACHE"] = "0"  # children inherit it: every parse is a cold one
     work = args.folder / "scale-work"
     work.mkdir(parents=True, exist_ok=True)
     scales = [int(s) for s in args.scales.split(",")]
+    by_style = {}
     for style in args.styles.split(","):
         rows = []
         for towns in scales:
             ledger = ensure(args.folder, towns, style)
-            result, out = child_json(STAGE_CODE, LEDGER=ledger, ROOT=ROOT, WORK=work)
-            times = dict(out.get("times", {}))
-            check, _ = measure([*ORGMODEL, "check", str(ledger)])
-            times["check"] = check["wall"]
-            rows.append((towns, out.get("directives", 0), times, result["rss"], check["rss"]))
-            print(f"\n== {style}, {towns:,} townships: {out.get('directives', 0):,} directives "
-                  f"(stages peak {result['rss']:,.0f} MB; check peak {check['rss']:,.0f} MB)", flush=True)
+            directives, times, stage_rss, check_rss = measure_ledger(ledger, work, max(args.repeat, 1))
+            rows.append((towns, directives, times, check_rss))
+            print(f"\n== {style}, {towns:,} townships: {directives:,} directives "
+                  f"(stages peak {stage_rss:,.0f} MB; check peak {check_rss:,.0f} MB)", flush=True)
             for key in [*STAGES, "check"]:
                 if key in times:
                     print(f"  {LABELS[key]:<36} {times[key]:>8.2f} s", flush=True)
-        print(f"\n== {style}: scaling exponents (1.0 = linear)")
-        for (t1, n1, a, _, m1), (t2, n2, b, _, m2) in zip(rows, rows[1:]):
-            cells = []
-            for key in [*STAGES, "check"]:
-                e = exponent(a.get(key, 0), b.get(key, 0), n1, n2)
-                cells.append(f"{key} {e:.2f}" if e is not None else f"{key} –")
-            mem = exponent(m1, m2, n1, n2)
-            print(f"  {t1:,} → {t2:,} townships: " + ", ".join(cells) + (f", check memory {mem:.2f}" if mem else ""))
+        print_exponents(style, rows, [*STAGES, "check"])
+        by_style[style] = rows
+    if len(by_style) > 1:
+        pooled = [(towns, n, fastest([rows[i][2] for rows in by_style.values()]), 0)
+                  for i, (towns, n, _, _) in enumerate(next(iter(by_style.values())))]
+        print_exponents("stages after reading, fastest of the styles", pooled, STATE_STAGES)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,10 @@ store once. The plan is ``--plan-size`` transfers of one 行政编制 each, betw
 of one division, dated after the ledger's last day. Every step runs as its own process
 with the user cache in the work folder, so "first run" writes the checkpoints and the base
 snapshot and "second run" reads them. The floor, ``check`` of the same store from its
-checkpoint, runs in the same call.
+checkpoint, runs in the same call. The package is byte-compiled first, as an installed one is
+(with ``PYTHONDONTWRITEBYTECODE`` set, every run would otherwise compile it again: 0.3 s). The
+machine's speed can drift by a quarter between runs, so the median of the second runs is
+printed last.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -54,7 +58,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/bench/simulate"))
     ap.add_argument("--db", type=Path, default=None, help="reuse this store instead of importing the ledger")
     ap.add_argument("--plan-size", type=int, default=1000)
-    ap.add_argument("--runs", type=int, default=2, help="second-run measurements")
+    ap.add_argument("--runs", type=int, default=5, help="second-run measurements")
     args = ap.parse_args()
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -62,6 +66,7 @@ def main() -> None:
     if not any(args.ledger.glob("*.yaml")):
         subprocess.run([sys.executable, str(ROOT / "scripts/make_province.py"), str(args.ledger),
                         "--townships", str(args.townships)], check=True)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "orgmodel"), str(ROOT / "cli.py")], check=True)
     print(f"{'step':<44} {'wall':>10} {'CPU':>12} {'peak':>11}")
     db = args.db or work / "prov.db"
     if not db.exists():
@@ -71,11 +76,15 @@ def main() -> None:
     plan = plan_of(args.ledger, args.plan_size, work / f"plan-{args.plan_size}.yaml")
     line("floor: check DB (takes the checkpoint)", measure([*ORGMODEL, "check", str(db)])[0])
     line("floor: check DB, from the checkpoint", measure([*ORGMODEL, "check", str(db)])[0])
-    outputs = []
+    outputs, walls = [], []
     for name in ["simulate DB, first run"] + [f"simulate DB, second run #{i + 1}" for i in range(args.runs)]:
         r, out = measure([*ORGMODEL, "simulate", str(db), str(plan)])
         line(f"{name} ({args.plan_size} transfers)", r)
         outputs.append(out)
+        walls.append(r["wall"])
+    if len(walls) > 1:
+        print(f"second runs: median {statistics.median(walls[1:]):.1f} s, fastest {min(walls[1:]):.1f} s, "
+              f"slowest {max(walls[1:]):.1f} s")
     print(f"outputs identical across runs: {len(set(outputs)) == 1}; {len(outputs[0].splitlines()):,} lines")
 
 

@@ -110,7 +110,15 @@ def body_balance(state: State) -> pd.DataFrame:
     divs, bodies = state.divisions, state.bodies
     places = {code: (ctx[code][0], divs[ctx[code][0]].name, code, d.name, d.level, d.kind) for code, d in divs.items()}
     quota_types = state.config.quota_types
-    ties, reference = state.ties, state.reference
+    ties = state.ties
+    leaders: dict[int, str] = {}  # a county's leading body leads hundreds: named once
+
+    def leader_named(leader: int) -> str:
+        name = leaders.get(leader)
+        if name is None:
+            name = leaders[leader] = state.reference(bodies[leader])
+        return name
+
     rows = []
     append = rows.append
     for b in state.active_bodies():
@@ -118,7 +126,7 @@ def body_balance(state: State) -> pd.DataFrame:
         positions, counts = b.positions, b.counts
         head = (*places[b.division], b.id, b.name,
                 len(boards), "、".join(boards) if boards else "", b.category, b.klass, b.rank, b.funding,
-                reference(bodies[leader]) if leader is not None else None,
+                leader_named(leader) if leader is not None else None,
                 b.category == DISPATCHED or dispatcher is not None,
                 _counted(positions) if positions else "", _counted(counts) if counts else "")
         approved, actual = b.approved, b.actual

@@ -37,10 +37,15 @@ _ATTRIBUTE_COLUMNS = ["signboard_names", "category", "class", "rank", "funding",
 TREE_FIELDS = ("key", "body", "division", "parent", "led_by", "category", "class", "signboards", "active")
 
 
+_ESTABLISHED = (Fact.ESTABLISH, None)  # the fact key, made once: a province asks for 100,000 keys
+
+
 def body_key(body: Body) -> str:
     """A replay-independent identity: establishing source, division and first name."""
     first = body.names[0][1] if body.names else body.name
-    return f"{body.facts.source(Fact.ESTABLISH) or ''}#{body.division}#{first}"
+    mark = body.facts.get(_ESTABLISHED)
+    source = mark[1] if mark else None
+    return f"{source or ''}#{body.division}#{first}"
 
 
 _KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -159,8 +164,10 @@ def _attributes(body_table: pd.DataFrame, keys: dict[int, str]) -> dict[str, tup
     """Every active body's attributes, from its first row of the body table (every active
     body has one), so that they are worded exactly as the tables word them."""
     first = body_table.drop_duplicates("body_id")
-    values = first[_ATTRIBUTE_COLUMNS].astype(object).where(first[_ATTRIBUTE_COLUMNS].notna(), "")
-    return dict(zip(first["body_id"].map(keys), values.itertuples(index=False, name=None)))
+    columns = [first[c].to_numpy(dtype=object, copy=True) for c in _ATTRIBUTE_COLUMNS]  # blanks are filled in below
+    for values in columns:
+        values[pd.isna(values)] = ""
+    return dict(zip(map(keys.__getitem__, first["body_id"].tolist()), zip(*columns)))
 
 
 def _tree_rows(state: State, keys: dict[int, str]) -> dict[str, tuple]:
