@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from orgmodel import parse_cache
 from orgmodel.balance import tables_of
 from orgmodel.checking import check
+from orgmodel.findings import CellSource, RecordSource, Source
 from orgmodel.ledger import load
 from orgmodel.store.origin import StoreHistory
 
@@ -106,3 +107,27 @@ def test_a_damaged_checkpoint_is_ignored(tmp_path):
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2])
     assert outcome(db, None, on=True) == expected
+
+
+_texts = st.text(max_size=12)
+_lines = st.integers(0, 10**7)
+_plain = st.builds(Source, _texts, _lines)
+_cells = st.builds(CellSource, _texts, _lines, _texts, _texts, st.integers(0, 99), st.integers(0, 9))
+_records = st.builds(RecordSource, _texts, _lines, st.one_of(st.none(), _plain, _cells))
+
+
+@given(st.lists(st.one_of(_plain, _cells, _records), max_size=8))
+def test_every_kind_of_source_comes_back_from_a_checkpoint_as_it_went_in(sources):
+    """Sources pickle by their fields (a checkpoint holds millions): each comes back equal, of
+    its own kind, printing the same and still frozen, and one shared source stays shared."""
+    import dataclasses
+    import pickle
+
+    back = pickle.loads(pickle.dumps([*sources, *sources], pickle.HIGHEST_PROTOCOL))
+    assert back[:len(sources)] == sources
+    for old, new in zip(sources, back, strict=False):
+        assert type(new) is type(old) and str(new) == str(old) and hash(new) == hash(old)
+        assert type(getattr(new, "origin", None)) is type(getattr(old, "origin", None))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            new.line = 1
+    assert all(a is b for a, b in zip(back[:len(sources)], back[len(sources):], strict=True))

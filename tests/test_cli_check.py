@@ -356,3 +356,37 @@ def test_yaml_errors_are_explained_in_chinese(tmp_path):
     (tmp_path / "a.yaml").write_text("- date: 2020-01-01\n  op: open_division\n   code: 1\n", encoding="utf-8")
     out = CliRunner().invoke(main, ["check", str(tmp_path)]).output
     assert "a.yaml:3: [bad-yaml] YAML 格式错误:此处不能出现“键: 值”" in out
+
+
+def test_the_console_script_says_everything_and_exits_with_the_commands_code(tmp_path):
+    """``orgmodel`` as a process leaves without the interpreter's teardown (cli.run): what the
+    command printed still arrives whole, in a pipe and in a file, and its exit code is kept."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    many = "".join(f"- {{date: 2021-02-01, op: approve, body: 不存在局{i}, type: 行政编制, amount: 1, doc: 青编〔2021〕1号}}\n"
+                   for i in range(300))
+    ledger = write_ledger(tmp_path / "ledger", COUNTY + many)
+    piped = subprocess.run([sys.executable, str(root / "cli.py"), "check", str(ledger)], capture_output=True, text=True,
+                           encoding="utf-8", cwd=root, timeout=120)
+    assert piped.returncode == 1, piped.stderr
+    assert piped.stdout.count("[unknown-body]") == 300 and "不存在局299" in piped.stdout
+    out = tmp_path / "out.txt"
+    with open(out, "w", encoding="utf-8") as fh:
+        written = subprocess.run([sys.executable, str(root / "cli.py"), "check", str(ledger)], stdout=fh, cwd=root, timeout=120)
+    assert written.returncode == 1
+    assert out.read_text(encoding="utf-8") == piped.stdout
+    clean = subprocess.run([sys.executable, str(root / "cli.py"), "check", str(write_ledger(tmp_path / "clean", COUNTY))],
+                           capture_output=True, text=True, encoding="utf-8", cwd=root, timeout=120)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    usage = subprocess.run([sys.executable, str(root / "cli.py"), "nosuchcommand"], capture_output=True, text=True,
+                           encoding="utf-8", cwd=root, timeout=120)
+    assert usage.returncode == 2 and usage.stderr
+    db = tmp_path / "台账.db"  # a store is closed before the quick exit: no write-ahead log is left beside it
+    for argv in (["init", db], ["import", db, write_ledger(tmp_path / "clean", COUNTY), "--by", "测试"]):
+        made = subprocess.run([sys.executable, str(root / "cli.py"), *map(str, argv)], capture_output=True, text=True,
+                              encoding="utf-8", cwd=root, timeout=120)
+        assert made.returncode == 0, made.stdout + made.stderr
+    assert db.exists() and not (tmp_path / "台账.db-wal").exists()
