@@ -100,11 +100,13 @@ def c_yaml_floor(files) -> int:
     return n
 
 
-def bench(folder: Path, profile: str | None, floors: bool = True) -> dict:
+def bench(folder: Path, profile: str | None, floors: bool = True, reading_only: bool = False) -> dict:
     """Time every stage on the ledger in ``folder``; return the figures.
 
     ``parse`` is YAML parsing alone (to show its share); ``load`` is the real
     read + validate + sort path (:func:`orgmodel.ledger.load`), which parses again.
+    With ``reading_only``, only the floors and ``parse`` run (``directives`` then counts the
+    items parsed).
     """
     t = Timer(profile)
     config = load_config(folder / "orgmodel.yaml" if (folder / "orgmodel.yaml").exists() else None)
@@ -114,6 +116,8 @@ def bench(folder: Path, profile: str | None, floors: bool = True) -> dict:
         t.run("bytes", read_bytes, files)
         t.run("c_yaml", c_yaml_floor, files)
     raws = t.run("parse", parse_all, files, config)
+    if reading_only:
+        return {"directives": len(raws), "times": t.times, "cpu": t.cpu, "peak_mb": peak_mb()}
     del raws
     ledger = t.run("load", load, folder)
     state = t.run("replay", ledger.state)

@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/bench_scale.py                          # generate into /tmp/bench, then measure
     python benchmarks/bench_scale.py --scales 200,2000 --styles flow
+    python benchmarks/bench_scale.py --scales 2000,6000 --repeat 3 --reading-only   # floors and parse only
 
 The ledgers come from ``scripts/make_province.py`` and ``scripts/restyle_ledger.py --style
 mixed`` (one directive in three in block style, some lines with a trailing comment) and are
@@ -15,8 +16,8 @@ exponent between consecutive sizes: ``log(t2 / t1) / log(n2 / n1)`` over directi
 where 1.0 is linear.
 
 On a shared or throttled machine one run's speed can drift by a quarter within minutes, which
-moves an exponent by 0.2: ``--repeat N`` measures each ledger N times and keeps each stage's
-fastest time, and when several styles run, the stages after reading (replay, rules, tables)
+moves an exponent by 0.2: ``--repeat N`` measures each ledger N times (size after size, so
+that a drift touches every size alike) and keeps each stage's fastest time, and when several styles run, the stages after reading (replay, rules, tables)
 are measured on the same replayed state once per style, so a last line pools them (the
 fastest of the styles at each size). The C parser's own exponent, ideally 1.0, shows how much
 the machine drifted during the run.
@@ -47,7 +48,7 @@ STAGE_CODE = textwrap.dedent("""\
     sys.path.insert(0, ROOT)
     from pathlib import Path
     from benchmarks.bench import bench
-    r = bench(Path(LEDGER), None, floors=True)
+    r = bench(Path(LEDGER), None, floors=True, reading_only=READING_ONLY == "True")
     print(json.dumps({"directives": r["directives"], "times": r["times"], "peak_mb": r["peak_mb"]}))""")
 
 
@@ -77,18 +78,15 @@ def fastest(runs: list[dict]) -> dict:
     return {key: min(r[key] for r in runs if key in r) for key in {k for r in runs for k in r}}
 
 
-def measure_ledger(ledger: Path, work: Path, repeat: int) -> tuple[int, dict, float, float]:
-    """``(directives, fastest time per stage, stages' peak MB, check's peak MB)`` over ``repeat`` runs."""
-    runs, directives, stage_rss, check_rss = [], 0, 0.0, 0.0
-    for _ in range(repeat):
-        result, out = child_json(STAGE_CODE, LEDGER=ledger, ROOT=ROOT, WORK=work)
-        times = dict(out.get("times", {}))
+def measure_ledger(ledger: Path, work: Path, reading_only: bool = False) -> tuple[int, dict, float, float]:
+    """``(directives, time per stage, stages' peak MB, check's peak MB)`` of one run (with
+    ``reading_only``: the floors and parse alone, no ``check``)."""
+    result, out = child_json(STAGE_CODE, LEDGER=ledger, ROOT=ROOT, WORK=work, READING_ONLY=reading_only)
+    times, check_rss = dict(out.get("times", {})), 0.0
+    if not reading_only:
         check, _ = measure([*ORGMODEL, "check", str(ledger)])
-        times["check"] = check["wall"]
-        runs.append(times)
-        directives = out.get("directives", 0)
-        stage_rss, check_rss = max(stage_rss, result["rss"]), max(check_rss, check["rss"])
-    return directives, fastest(runs), stage_rss, check_rss
+        times["check"], check_rss = check["wall"], check["rss"]
+    return out.get("directives", 0), times, result["rss"], check_rss
 
 
 def print_exponents(title: str, rows: list, keys: list[str]) -> None:
@@ -108,6 +106,7 @@ def main() -> None:
     ap.add_argument("--scales", default="200,2000,6000")
     ap.add_argument("--styles", default="flow,mixed")
     ap.add_argument("--repeat", type=int, default=1, help="runs per ledger; each stage's fastest is kept")
+    ap.add_argument("--reading-only", action="store_true", help="only the floors and parse (no load, replay or check)")
     args = ap.parse_args()
     os.environ["ORGMODEL_CACHE"] = "0"  # children inherit it: every parse is a cold one
     work = args.folder / "scale-work"
@@ -115,19 +114,25 @@ def main() -> None:
     scales = [int(s) for s in args.scales.split(",")]
     by_style = {}
     for style in args.styles.split(","):
+        ledgers = {towns: ensure(args.folder, towns, style) for towns in scales}
+        runs: dict[int, list] = {towns: [] for towns in scales}
+        for _ in range(max(args.repeat, 1)):  # size after size, so that a drift touches every size alike
+            for towns in scales:
+                runs[towns].append(measure_ledger(ledgers[towns], work, args.reading_only))
         rows = []
         for towns in scales:
-            ledger = ensure(args.folder, towns, style)
-            directives, times, stage_rss, check_rss = measure_ledger(ledger, work, max(args.repeat, 1))
+            directives = runs[towns][0][0]
+            times = fastest([r[1] for r in runs[towns]])
+            stage_rss, check_rss = max(r[2] for r in runs[towns]), max(r[3] for r in runs[towns])
             rows.append((towns, directives, times, check_rss))
-            print(f"\n== {style}, {towns:,} townships: {directives:,} directives "
-                  f"(stages peak {stage_rss:,.0f} MB; check peak {check_rss:,.0f} MB)", flush=True)
+            peaks = f"stages peak {stage_rss:,.0f} MB" + (f"; check peak {check_rss:,.0f} MB" if check_rss else "")
+            print(f"\n== {style}, {towns:,} townships: {directives:,} directives ({peaks})", flush=True)
             for key in [*STAGES, "check"]:
                 if key in times:
                     print(f"  {LABELS[key]:<36} {times[key]:>8.2f} s", flush=True)
-        print_exponents(style, rows, [*STAGES, "check"])
+        print_exponents(style, rows, [key for key in [*STAGES, "check"] if key in rows[0][2]])
         by_style[style] = rows
-    if len(by_style) > 1:
+    if len(by_style) > 1 and not args.reading_only:
         pooled = [(towns, n, fastest([rows[i][2] for rows in by_style.values()]), 0)
                   for i, (towns, n, _, _) in enumerate(next(iter(by_style.values())))]
         print_exponents("stages after reading, fastest of the styles", pooled, STATE_STAGES)
