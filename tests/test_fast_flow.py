@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from orgmodel.sources.fast_flow import parse_lines
 from orgmodel.sources.yaml_reader import load_text, parse_text
 
-ALPHABET = "ab01 :#-\"'{}[],.~!&*?%@`\\事业编制〔〕号/=<>|\x00\x07\t\x1b\x85\u2028"
+ALPHABET = "ab01１٣é :#-\"'{}[],.~!&*?%@`\\事业编制〔〕号/=<>|\x00\x07\t\x1b\x85\u2028"
 scalars = st.one_of(
     st.text(alphabet=ALPHABET, max_size=8),
     st.sampled_from(["true", "no", "null", "~", "10", "-3", "2.5", "0x1f", "007", "2021-02-30", "1:30", "a: b"]),

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 
 import yaml
 
@@ -39,7 +38,6 @@ class Decline(Exception):
     """The text is outside the fast subset; read it with the full YAML parser."""
 
 
-@lru_cache(maxsize=1 << 16)
 def _resolve_plain(text: str):
     """A plain scalar's value under YAML's implicit typing (timestamps stay text)."""
     node = yaml.ScalarNode(yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG, text)
@@ -57,9 +55,8 @@ _RESOLVER = yaml.SafeLoader("")
 _CONSTRUCTOR = yaml.SafeLoader("")
 
 
-@lru_cache(maxsize=1 << 18)
 def _scalar(token: str):
-    """A token's value; tokens repeat a lot (keys, ops, dates, types), hence the cache."""
+    """A token's value."""
     if token.startswith('"'):
         if _SURROGATE_ESCAPE.search(token):
             raise Decline  # JSON joins a \ud83d\ude00 pair into one character; PyYAML refuses it
@@ -72,21 +69,37 @@ def _scalar(token: str):
         return None
     if _PLAIN_BAD.search(text):
         raise Decline
-    return _resolve_plain(text) if text[0] in _RESOLVER_FIRST else text
+    # every implicit type of YAML 1.1 (int, float, bool, null, timestamp …) is spelt in ASCII
+    return _resolve_plain(text) if text[0] in _RESOLVER_FIRST and text.isascii() else text
+
+
+class Tokens(dict):
+    """One file's tokens and their values, each distinct token resolved once.
+
+    A table per file, not per process: keys, ops, dates and types repeat within a file, while
+    a province holds millions of distinct document numbers and references. A table of all of
+    them would cost more to look up, the larger the ledger, than resolving them again saves
+    (a bounded cache evicts the tokens that do repeat), and reading would no longer scale
+    linearly with the ledger."""
+
+    __slots__ = ()
+
+    def __missing__(self, token: str):
+        value = self[token] = _scalar(token)
+        return value
 
 
 def forget() -> None:
-    """Drop the caches of tokens once a ledger is read: what they hold that the directives
-    still use stays, the rest (tens of MB at province scale) is freed."""
-    _scalar.cache_clear()
-    _resolve_plain.cache_clear()
+    """Kept for callers that drop the reader's caches once a ledger is read: the token tables
+    are per file now, so there is nothing left to drop."""
 
 
 MAX_DEPTH = 16  # deeper flow nesting is left to PyYAML, which reports it
 MAX_LINE = 100_000  # characters; a longer line is left to the YAML reader's own limit
+_OPEN = frozenset("{[")
 
 
-def _value(tokens: list[str], i: int, line: int, depth: int = 0):
+def _value(tokens: list[str], i: int, line: int, known: Tokens, depth: int = 0):
     """Parse the value starting at ``tokens[i]``; return (value, next index)."""
     if depth > MAX_DEPTH:
         raise Decline
@@ -95,63 +108,76 @@ def _value(tokens: list[str], i: int, line: int, depth: int = 0):
         out = Located()
         out.spot = line  # every key is on this line: no per-key spots needed
         i += 1
-        while tokens[i] != "}":
-            if tokens[i] in _STRUCTURE:
+        tok = tokens[i]
+        while tok != "}":
+            if tok in _STRUCTURE or tokens[i + 1] != ":":
                 raise Decline
-            key = _scalar(tokens[i])
-            if tokens[i + 1] != ":" or isinstance(key, (dict, list)) or key in out:
+            key = known[tok]
+            if key in out:
                 raise Decline
-            if tokens[i + 2] in (",", "}"):
-                value, i = None, i + 2
+            tok = tokens[i + 2]
+            if tok == "," or tok == "}":
+                out[key], i = None, i + 2
+            elif tok in _OPEN:
+                out[key], i = _value(tokens, i + 2, line, known, depth + 1)
+            elif tok in _STRUCTURE or depth >= MAX_DEPTH:
+                raise Decline
             else:
-                value, i = _value(tokens, i + 2, line, depth + 1)
-            out[key] = value
-            if tokens[i] == ",":
+                out[key], i = known[tok], i + 3
+            tok = tokens[i]
+            if tok == ",":
                 i += 1
-            elif tokens[i] != "}":
+                tok = tokens[i]
+            elif tok != "}":
                 raise Decline
         return out, i + 1
     if tok == "[":
         items = []
         i += 1
         while tokens[i] != "]":
-            value, i = _value(tokens, i, line, depth + 1)
+            value, i = _value(tokens, i, line, known, depth + 1)
             items.append(value)
             if tokens[i] == ",":
                 i += 1
             elif tokens[i] != "]":
                 raise Decline
         return items, i + 1
-    if tok in (",", ":", "}", "]"):
+    if tok in _STRUCTURE:
         raise Decline
-    return _scalar(tok), i + 1
+    return known[tok], i + 1
 
 
-def parse_line(body: str, line: int):
-    """One flow collection on one line (without the leading ``- ``); Decline if not simple."""
-    tokens = [t for t in _SPLIT.split(body) if t.strip()]
-    if not tokens or tokens[0] not in ("{", "["):
+def parse_line(body: str, line: int, known: Tokens | None = None):
+    """One flow collection on one line (without the leading ``- ``); Decline if not simple.
+    ``known`` is the file's token table."""
+    tokens = list(filter(str.strip, _SPLIT.split(body)))
+    if not tokens or tokens[0] not in _OPEN:
         raise Decline
+    tokens.append("\0")
     try:
-        value, end = _value(tokens + ["\0"], 0, line)
+        value, end = _value(tokens, 0, line, Tokens() if known is None else known)
     except IndexError as exc:
         raise Decline from exc
-    if end != len(tokens):
+    if end != len(tokens) - 1:
         raise Decline
     return value
 
 
 def parse_lines(text: str):
     """The directives of a file made only of ``- {…}`` lines, comments and blanks; None otherwise."""
-    items = []
+    if _CONTROL.search(text):
+        return None  # rare: the item-by-item path or PyYAML reads it
+    items, known = [], Tokens()
     try:
         for number, raw in enumerate(text.splitlines(), 1):
-            stripped = raw.strip()
-            if not stripped or stripped.startswith("#"):
+            if raw.startswith("- {") and raw.endswith("}") and len(raw) <= MAX_LINE:
+                items.append(parse_line(raw[2:], number, known))
                 continue
-            if not raw.startswith("- {") or not stripped.endswith("}") or len(raw) > MAX_LINE or _CONTROL.search(raw):
-                return None
-            items.append(parse_line(raw[2:], number))
+            stripped = raw.strip()
+            if stripped and not stripped.startswith("#"):
+                if not raw.startswith("- {") or not stripped.endswith("}") or len(raw) > MAX_LINE:
+                    return None
+                items.append(parse_line(raw[2:], number, known))
     except Decline:
         return None
     return items or None
@@ -160,8 +186,9 @@ def parse_lines(text: str):
 _TRAILING_COMMENT = re.compile(r"\}\s+#[^\n]*$")
 
 
-def one_line(raw: str, number: int):
-    """The item of a ``- {…}`` line (a trailing ``# comment`` allowed), or None to leave it to PyYAML."""
+def one_line(raw: str, number: int, known: Tokens | None = None):
+    """The item of a ``- {…}`` line (a trailing ``# comment`` allowed), or None to leave it to
+    PyYAML. ``known`` is the file's token table."""
     if not raw.startswith("- {") or len(raw) > MAX_LINE or _CONTROL.search(raw):
         return None
     body = raw[2:].rstrip()
@@ -171,7 +198,7 @@ def one_line(raw: str, number: int):
             return None
         body = body[: m.start() + 1]
     try:
-        return parse_line(body, number)
+        return parse_line(body, number, known)
     except Decline:
         return None
 
@@ -187,26 +214,26 @@ def items_of(text: str) -> list[tuple[int, str, object]] | None:
         return None
     lines = text.splitlines()
     out: list[tuple[int, str, object]] = []
-    start = None
+    start, known = None, Tokens()
     for number, raw in enumerate(lines, 1):
         if not raw or raw[0] in " #" or not raw.strip():
             continue  # inside an item, or a comment or blank line between items
         if not (raw.startswith("- ") or raw == "-"):
             return None  # a key, a document marker (--- ...), a directive (%YAML) or a tab
         if start is not None:
-            out.append(_item(lines, start, number - 1))
+            out.append(_item(lines, start, number - 1, known))
         start = number
     if start is not None:
-        out.append(_item(lines, start, len(lines)))
+        out.append(_item(lines, start, len(lines), known))
     return out
 
 
-def _item(lines: list[str], first: int, last: int) -> tuple[int, str, object]:
+def _item(lines: list[str], first: int, last: int, known: Tokens) -> tuple[int, str, object]:
     """Lines ``first``..``last`` (1-based, inclusive) as one item, parsed when it is one line."""
     while last > first and (not lines[last - 1].strip() or lines[last - 1].lstrip().startswith("#")):
         last -= 1  # trailing blank and comment lines belong to no item
     if last == first:
-        value = one_line(lines[first - 1], first)
+        value = one_line(lines[first - 1], first, known)
         if value is not None:
             return first, "", value
     return first, "\n".join(lines[first - 1:last]) + "\n", None
