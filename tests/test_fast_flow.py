@@ -1,9 +1,10 @@
-"""The one-line flow fast path must read exactly what PyYAML reads, or decline."""
+"""The fast paths (one-line flow items, simple block items) must read exactly what PyYAML reads, or decline."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -119,16 +120,88 @@ def test_a_mixed_file_read_item_by_item_equals_pyyaml_on_the_whole_file(items):
     assert _full(parse_text(text, "t.yaml", fast=True)) == _full(parse_text(text, "t.yaml", fast=False))
 
 
-def test_one_block_item_leaves_the_others_on_the_fast_path(monkeypatch):
+def test_an_item_outside_the_fast_subset_alone_goes_to_pyyaml(monkeypatch):
     from orgmodel.sources import yaml_reader
 
     text = ("- {date: 2021-03-01, op: staff, body: 东镇/党政办, actual: {行政编制: 3}}  # 年报\n"
             "- date: 2021-04-01\n  op: approve\n  body: 东镇/党政办\n  type: 行政编制\n  amount: 2\n"
+            "- date: 2021-04-02\n  op: note\n  note: 这条备注\n    写了两行\n"
             "- {date: 2021-05-01, op: rename, body: 东镇/党政办, to: 党建办}\n")
     parsed = []
     real = yaml_reader.load_text
     monkeypatch.setattr(yaml_reader, "load_text", lambda t, d: parsed.append(t) or real(t, d))
     result = parse_text(text, "t.yaml")
-    assert len(parsed) == 1 and parsed[0].startswith("- date: 2021-04-01")  # only the block item
-    assert [item.source.line for item in result.items] == [1, 2, 7]
+    assert len(parsed) == 1 and parsed[0].startswith("- date: 2021-04-02")  # only the multi-line note
+    assert [item.source.line for item in result.items] == [1, 2, 7, 11]
     assert result.items[1].value.spots["amount"] == 6
+    assert result.items[2].value["note"] == "这条备注 写了两行"
+
+
+# Block items as clerks write them, and as they mistype them: every line a random choice of
+# indentation, value style, comment and blank, so that the fast path meets what PyYAML reads
+# differently (continuation lines, tabs, odd indents, flow values, lists at the key's indent).
+block_scalars = st.one_of(
+    st.sampled_from(["党政办", "10", "-3", "2021-03-01", "true", "a b", "a, b", "990100/党政办", "~", "", "[]", "{}", "1e3"]),
+    scalars,
+    st.builds(lambda s: json.dumps(s, ensure_ascii=False), scalars),
+    st.builds(lambda s: "'" + s.replace("'", "''") + "'", scalars),
+    flow_values(depth=1),
+)
+keys = st.one_of(st.sampled_from(["date", "op", "body", "行政编制", "正职", "1", "null", "a b", "k "]), scalars)
+comments = st.sampled_from(["", "", "", "  # 备注", " #x", "\t# t", " # a: b"])
+
+
+@st.composite
+def block_lines(draw, indent: int, depth: int = 0) -> list[str]:
+    lines: list[str] = []
+    for _ in range(draw(st.integers(1, 3))):
+        key = draw(keys)
+        kind = draw(st.sampled_from(["scalar", "scalar", "null", "map", "list", "list_same", "odd"] if depth < 2
+                                    else ["scalar", "null", "odd"]))
+        pad = " " * indent
+        if kind == "scalar":
+            lines.append(f"{pad}{key}: {draw(block_scalars)}{draw(comments)}")
+        elif kind == "null":
+            lines.append(f"{pad}{key}:{draw(comments)}")
+        elif kind == "map":
+            lines.append(f"{pad}{key}:{draw(comments)}")
+            lines += draw(block_lines(indent + draw(st.sampled_from([2, 2, 1, 4])), depth + 1))
+        elif kind in ("list", "list_same"):
+            lines.append(f"{pad}{key}:")
+            inner = " " * (indent + (2 if kind == "list" else 0))
+            lines += [f"{inner}- {draw(block_scalars)}{draw(comments)}" for _ in range(draw(st.integers(1, 3)))]
+        else:  # what a clerk may also type: a continuation line, a tab, a stray indent, a blank or a comment
+            lines.append(draw(st.sampled_from([f"{pad}  续行文字", f"{pad}\t{key}: 1", f"{pad[:-1]}{key}: 1", "",
+                                               f"{pad}# 注释", f"{pad}- 列表项", f"{pad}{key}: |", f"{pad}? {key}"])))
+    return lines
+
+
+@st.composite
+def block_items(draw) -> str:
+    lines = draw(block_lines(2))
+    first = lines[0].lstrip(" ") if lines[0].strip() else "op: x"
+    return "- " + first + "\n" + "".join(line + "\n" for line in lines[1:])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(block_items(), flow_values(depth=1).filter(lambda v: v.startswith("{")).map(lambda v: f"- {v}\n")),
+                min_size=1, max_size=4))
+def test_block_items_read_fast_equal_pyyaml_on_the_whole_file(items):
+    """Whatever block items hold, the fast path reads what PyYAML reads of the whole file (values,
+    every line of every key, list item lines), or declines and PyYAML reads them."""
+    text = "".join(items)
+    assert _full(parse_text(text, "t.yaml", fast=True)) == _full(parse_text(text, "t.yaml", fast=False))
+
+
+def test_block_items_of_the_usual_shape_take_the_fast_path(monkeypatch):
+    from orgmodel.sources import yaml_reader
+
+    text = ("- date: 2021-04-01  # 年报\n  op: staff\n\n  body: '990100/党政办'\n  actual:\n    # 在编\n"
+            "    行政编制: 3\n    事业编制: 0\n  signboards:\n  - 网格化服务管理中心\n  - '\"一站式\"矛盾调处中心'\n"
+            "  posts: {正职: 1, 副职: 2}  # 核定\n  note:\n")
+    monkeypatch.setattr(yaml_reader, "load_text", lambda t, d: pytest.fail("PyYAML was asked"))
+    [item] = parse_text(text, "t.yaml").items
+    assert item.value == {"date": "2021-04-01", "op": "staff", "body": "990100/党政办", "actual": {"行政编制": 3, "事业编制": 0},
+                          "signboards": ["网格化服务管理中心", '"一站式"矛盾调处中心'], "posts": {"正职": 1, "副职": 2}, "note": None}
+    assert item.value.spots == {"date": 1, "op": 2, "body": 4, "actual": 5, "signboards": 9, "posts": 12, "note": 13}
+    assert item.value["actual"].spot == 7 and item.value["signboards"].item_lines == [10, 11]

@@ -6,12 +6,11 @@ PyYAML builds a node object per scalar and takes ~100 µs a directive; this pars
 splits each line with one regex and takes a fraction of that.
 
 It is exact or it declines: :func:`parse_line` declines a line outside the simple
-subset (anchors, tags, single quotes, block structure …). :func:`items_of` splits a
-file into its top-level items so that each one-line item takes the fast path and only
-the others go to PyYAML (one block directive or a trailing comment no longer sends the
-whole file there); a file it cannot split safely is read whole by PyYAML.
-Plain scalars are resolved with PyYAML's own resolver (cached), so ``10`` is an
-int, ``true`` a bool and ``2.5`` a float exactly as the YAML reader would give.
+subset (anchors, tags, single quotes, block structure …), and
+:mod:`~orgmodel.sources.fast_items` uses it item by item in files that mix one-line and
+block items. Plain scalars are resolved with PyYAML's own resolver (once per distinct
+token and file, :class:`Tokens`), so ``10`` is an int, ``true`` a bool and ``2.5`` a
+float exactly as the YAML reader would give.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import re
 
 import yaml
 
-from .located import Located
+from .located import LinedList, Located
 
 _SPLIT = re.compile(r'("(?:[^"\\\n]|\\.)*"|[{}\[\],]|:(?= ))')
 # Conservative: anything that could make YAML read a plain scalar differently declines.
@@ -132,7 +131,7 @@ def _value(tokens: list[str], i: int, line: int, known: Tokens, depth: int = 0):
                 raise Decline
         return out, i + 1
     if tok == "[":
-        items = []
+        items = LinedList()
         i += 1
         while tokens[i] != "]":
             value, i = _value(tokens, i, line, known, depth + 1)
@@ -141,6 +140,7 @@ def _value(tokens: list[str], i: int, line: int, known: Tokens, depth: int = 0):
                 i += 1
             elif tokens[i] != "]":
                 raise Decline
+        items.item_lines = [line] * len(items)
         return items, i + 1
     if tok in _STRUCTURE:
         raise Decline
@@ -201,39 +201,3 @@ def one_line(raw: str, number: int, known: Tokens | None = None):
         return parse_line(body, number, known)
     except Decline:
         return None
-
-
-def items_of(text: str) -> list[tuple[int, str, object]] | None:
-    """The file's top-level list items in order, each ``(first line, its text, value)``:
-    ``value`` is the parsed mapping of a one-line item, or None for an item PyYAML must
-    read (its text then holds all its lines). None when the file is not a plain list of
-    items that can be read one by one: anchors (``&``, which aliases in other items may
-    use), document markers, or anything at the left margin other than ``-`` items and
-    comments."""
-    if "&" in text:
-        return None
-    lines = text.splitlines()
-    out: list[tuple[int, str, object]] = []
-    start, known = None, Tokens()
-    for number, raw in enumerate(lines, 1):
-        if not raw or raw[0] in " #" or not raw.strip():
-            continue  # inside an item, or a comment or blank line between items
-        if not (raw.startswith("- ") or raw == "-"):
-            return None  # a key, a document marker (--- ...), a directive (%YAML) or a tab
-        if start is not None:
-            out.append(_item(lines, start, number - 1, known))
-        start = number
-    if start is not None:
-        out.append(_item(lines, start, len(lines), known))
-    return out
-
-
-def _item(lines: list[str], first: int, last: int, known: Tokens) -> tuple[int, str, object]:
-    """Lines ``first``..``last`` (1-based, inclusive) as one item, parsed when it is one line."""
-    while last > first and (not lines[last - 1].strip() or lines[last - 1].lstrip().startswith("#")):
-        last -= 1  # trailing blank and comment lines belong to no item
-    if last == first:
-        value = one_line(lines[first - 1], first, known)
-        if value is not None:
-            return first, "", value
-    return first, "\n".join(lines[first - 1:last]) + "\n", None

@@ -40,6 +40,12 @@ class Located(dict):
     duplicates: Sequence = ()
 
 
+class LinedList(list):
+    """A list from a reader that remembers the spot each of its items starts at."""
+
+    item_lines: list
+
+
 class RawItem(NamedTuple):
     """One directive as read, before validation."""
 

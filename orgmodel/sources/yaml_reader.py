@@ -14,16 +14,11 @@ import yaml
 from ..findings import Finding, Source
 from ..sharing import Shared
 from ..text import os_error_text
-from .fast_flow import items_of, parse_lines
-from .located import Located, RawItem, ReadResult
+from .fast_flow import parse_lines
+from .fast_items import items_of
+from .located import LinedList, Located, RawItem, ReadResult
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class LinedList(list):
-    """A list that remembers the line each of its items starts on."""
-
-    item_lines: list
 
 
 class _Loader(_Base):
