@@ -149,4 +149,7 @@ def _read(path: Path, key: str, kind: type = State):
             state = pickle.load(fh)  # noqa: S301 - our own file, in the user's own cache folder
     except Exception:  # noqa: BLE001 - a missing or bad checkpoint is a miss
         return None
-    return state if isinstance(state, kind) else None
+    if not isinstance(state, kind):
+        return None
+    parse_cache.used(path)
+    return state

@@ -7,10 +7,16 @@ and orgmodel's version, and lives in the user's cache folder (never inside the l
 ``$XDG_CACHE_HOME/orgmodel`` or ``~/.cache/orgmodel``. It is an optimisation only: an entry
 that cannot be read is ignored (and replaced), a folder that cannot be written is not used,
 and ``ORGMODEL_CACHE=0`` turns it off. Results are the same with or without it.
+
+The folder also holds the store's year-end checkpoints and remembered snapshots
+(:mod:`orgmodel.checkpoints`), and it is kept within a size budget: once a command has
+written to it, the least recently used files are deleted until the folder holds at most
+``$ORGMODEL_CACHE_MAX_MB`` megabytes (2,048 by default). A file read counts as used.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import hashlib
@@ -24,6 +30,7 @@ from . import __version__
 from .config import Config
 
 FORMAT = 1  # bump when what is cached changes shape
+DEFAULT_BUDGET_MB = 2048  # a province's checkpoint is about 100 MB, its parse entries 40 MB
 
 
 def cache_dir() -> Path | None:
@@ -70,11 +77,14 @@ def get(key: str):
     folder = cache_dir()
     if folder is None:
         return None
+    path = folder / key[:2] / f"{key}.pickle"
     try:
-        with open(folder / key[:2] / f"{key}.pickle", "rb") as fh:
-            return pickle.load(fh)  # noqa: S301 - our own files, in the user's own cache folder
+        with open(path, "rb") as fh:
+            value = pickle.load(fh)  # noqa: S301 - our own files, in the user's own cache folder
     except Exception:  # noqa: BLE001 - a bad entry is a miss
         return None
+    used(path)
+    return value
 
 
 def put(key: str, value) -> None:
@@ -100,3 +110,57 @@ def write_atomically(path: Path, value, header: bytes = b"") -> None:
     except Exception:  # noqa: BLE001 - the cache is an optimisation only
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        return
+    written(path)
+
+
+def used(path: Path) -> None:
+    """Mark a cache file as just used, so that the budget keeps it longest."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+_PRUNE_PENDING: list[bool] = []  # one flag: a prune is registered for this process's exit
+
+
+def written(path: Path) -> None:
+    """Note that ``path`` was written to the cache: the folder is brought within its budget
+    once, when the process ends (a ledger read writes one entry per file)."""
+    if not _PRUNE_PENDING:
+        _PRUNE_PENDING.append(True)
+        atexit.register(prune)
+
+
+def budget_bytes() -> int:
+    """The cache folder's size budget (``$ORGMODEL_CACHE_MAX_MB``, else the default)."""
+    try:
+        mb = int(os.environ.get("ORGMODEL_CACHE_MAX_MB", DEFAULT_BUDGET_MB))
+    except ValueError:
+        mb = DEFAULT_BUDGET_MB
+    return max(mb, 0) * 2**20
+
+
+def prune(budget: int | None = None) -> int:
+    """Delete the least recently used files of the cache folder until it holds at most
+    ``budget`` bytes (:func:`budget_bytes` when None); return how many bytes were freed.
+    Files another process is writing are temporary ones, which are left alone."""
+    folder = cache_dir()
+    if folder is None or not folder.is_dir():
+        return 0
+    limit = budget_bytes() if budget is None else budget
+    files = []
+    for path in folder.rglob("*"):
+        if path.suffix == ".tmp":
+            continue
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            if path.is_file():
+                files.append((st.st_mtime, st.st_size, path))
+    total, freed = sum(size for _, size, _ in files), 0
+    for _, size, path in sorted(files, key=lambda f: f[0]):
+        if total - freed <= limit:
+            break
+        with contextlib.suppress(OSError):
+            path.unlink()
+            freed += size
+    return freed

@@ -67,3 +67,34 @@ def test_the_cache_lives_outside_the_ledger(tmp_path, cache):
     assert sorted(p.name for p in root.iterdir()) == ["ledger.yaml"]
     assert list(cache.rglob("*.pickle"))
     assert parse_cache.cache_dir() == cache
+
+
+def test_the_cache_keeps_within_its_budget_dropping_the_least_recently_used(tmp_path, cache, monkeypatch):
+    """Every edit of a ledger file, every orgmodel upgrade and every simulated day leaves cache
+    files behind; the folder is brought back within its budget, the files used last kept."""
+    import os
+    import time
+
+    old = write_ledger(tmp_path / "old", COUNTY)
+    recent = write_ledger(tmp_path / "recent", COUNTY.replace("县委办", "县政府办"))
+    first = key(load(old))
+    load(recent)
+    entries = {p: p.stat().st_size for p in cache.rglob("*.pickle")}
+    assert len(entries) == 2
+    past = time.time() - 3600
+    for p in entries:
+        os.utime(p, (past, past))
+    seen = _reads(monkeypatch)
+    load(recent)  # a cache hit counts as use
+    assert seen == []
+    freed = parse_cache.prune(budget=max(entries.values()))
+    assert freed > 0 and len(list(cache.rglob("*.pickle"))) == 1
+    assert key(load(old)) == first and seen == ["ledger.yaml"]  # the old ledger's entry went first
+    assert parse_cache.prune(budget=10**9) == 0
+
+
+def test_the_budget_is_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv("ORGMODEL_CACHE_MAX_MB", "5")
+    assert parse_cache.budget_bytes() == 5 * 2**20
+    monkeypatch.setenv("ORGMODEL_CACHE_MAX_MB", "很多")
+    assert parse_cache.budget_bytes() == parse_cache.DEFAULT_BUDGET_MB * 2**20

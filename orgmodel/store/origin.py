@@ -125,6 +125,7 @@ class StoreHistory:
             with contextlib.suppress(OSError, UnicodeDecodeError):
                 known = read(path.read_text(encoding="ascii").strip())
                 if known is not None:
+                    parse_cache.used(path)
                     return known
         with Store(self.path) as store:
             text = compute(store)
@@ -134,6 +135,7 @@ class StoreHistory:
                 tmp = path.with_suffix(".tmp")
                 tmp.write_text(text, encoding="ascii")
                 os.replace(tmp, path)
+                parse_cache.written(path)
         return read(text)
 
     def _rebuilt(self, after: dt.date | None = None) -> list[Directive]:
