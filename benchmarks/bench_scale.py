@@ -1,4 +1,4 @@
-"""How each stage scales: flow-style and clerk-style (mixed) ledgers at 200, 2,000 and 6,000 townships.
+"""How each stage scales: flow-style and clerk-style (mixed, block) ledgers at 200, 2,000 and 6,000 townships.
 
 Usage::
 
@@ -7,8 +7,9 @@ Usage::
     python benchmarks/bench_scale.py --scales 2000,6000 --repeat 3 --reading-only   # floors and parse only
 
 The ledgers come from ``scripts/make_province.py`` and ``scripts/restyle_ledger.py --style
-mixed`` (one directive in three in block style, some lines with a trailing comment) and are
-reused when present. Each measurement runs in its own child process with the parse cache
+mixed`` (one directive in three in block style, some lines with a trailing comment) or
+``--style block`` (every directive in block style, as clerks write by hand), and are reused
+when present. Each measurement runs in its own child process with the parse cache
 off, so its time and peak memory are its own. For each ledger it prints the floors (reading
 the bytes, PyYAML's C parser), the stages of :func:`benchmarks.bench.bench` (parse, load,
 replay, rules, tables) and ``orgmodel check`` end to end. It then prints each stage's scaling
@@ -104,7 +105,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--folder", type=Path, default=Path("/tmp/bench"))
     ap.add_argument("--scales", default="200,2000,6000")
-    ap.add_argument("--styles", default="flow,mixed")
+    ap.add_argument("--styles", default="flow,mixed,block")
     ap.add_argument("--repeat", type=int, default=1, help="runs per ledger; each stage's fastest is kept")
     ap.add_argument("--reading-only", action="store_true", help="only the floors and parse (no load, replay or check)")
     args = ap.parse_args()

@@ -140,8 +140,10 @@ def test_an_item_outside_the_fast_subset_alone_goes_to_pyyaml(monkeypatch):
 # Block items as clerks write them, and as they mistype them: every line a random choice of
 # indentation, value style, comment and blank, so that the fast path meets what PyYAML reads
 # differently (continuation lines, tabs, odd indents, flow values, lists at the key's indent).
+clean_scalars = st.sampled_from(["党政办", "10", "-3", "2021-03-01", "true", "a b", "a, b", "990100/党政办", "~", "", "[]", "{}",
+                                 "1e3", "'0123'", '"a: b"', "{正职: 1, 副职: 2}", "[甲, 乙]", "x #y", "'it''s'"])
 block_scalars = st.one_of(
-    st.sampled_from(["党政办", "10", "-3", "2021-03-01", "true", "a b", "a, b", "990100/党政办", "~", "", "[]", "{}", "1e3"]),
+    clean_scalars,
     scalars,
     st.builds(lambda s: json.dumps(s, ensure_ascii=False), scalars),
     st.builds(lambda s: "'" + s.replace("'", "''") + "'", scalars),
@@ -152,24 +154,33 @@ comments = st.sampled_from(["", "", "", "  # 备注", " #x", "\t# t", " # a: b"]
 
 
 @st.composite
-def block_lines(draw, indent: int, depth: int = 0) -> list[str]:
+def block_lines(draw, indent: int, depth: int = 0, clean: bool = False) -> list[str]:
+    """Lines of a block mapping at ``indent``; ``clean`` ones are all in the fast subset."""
     lines: list[str] = []
-    for _ in range(draw(st.integers(1, 3))):
-        key = draw(keys)
-        kind = draw(st.sampled_from(["scalar", "scalar", "null", "map", "list", "list_same", "odd"] if depth < 2
-                                    else ["scalar", "null", "odd"]))
+    values = clean_scalars if clean else block_scalars
+    notes = st.sampled_from(["", "", "  # 备注", " #x"]) if clean else comments
+    names = draw(st.permutations(["date", "op", "body", "行政编制", "正职", "1", "a b"]))
+    for n in range(draw(st.integers(1, 3))):
+        key = names[n] if clean else draw(keys)
+        kinds = ["scalar", "scalar", "null", "map", "list", "list_same"] if depth < 2 else ["scalar", "null"]
+        kind = draw(st.sampled_from(kinds if clean else [*kinds, "odd"]))
         pad = " " * indent
         if kind == "scalar":
-            lines.append(f"{pad}{key}: {draw(block_scalars)}{draw(comments)}")
+            lines.append(f"{pad}{key}: {draw(values)}{draw(notes)}")
         elif kind == "null":
-            lines.append(f"{pad}{key}:{draw(comments)}")
+            lines.append(f"{pad}{key}:{draw(notes)}")
         elif kind == "map":
-            lines.append(f"{pad}{key}:{draw(comments)}")
-            lines += draw(block_lines(indent + draw(st.sampled_from([2, 2, 1, 4])), depth + 1))
+            lines.append(f"{pad}{key}:{draw(notes)}")
+            lines += draw(block_lines(indent + draw(st.sampled_from([2, 2, 1, 4])), depth + 1, clean))
         elif kind in ("list", "list_same"):
             lines.append(f"{pad}{key}:")
             inner = " " * (indent + (2 if kind == "list" else 0))
-            lines += [f"{inner}- {draw(block_scalars)}{draw(comments)}" for _ in range(draw(st.integers(1, 3)))]
+            for _ in range(draw(st.integers(1, 3))):
+                if depth < 1 and draw(st.booleans()):  # a mapping as a list item (quota_to: - to: …)
+                    mapping = draw(block_lines(len(inner) + 2, depth + 1, clean))
+                    lines += [f"{inner}- {mapping[0].lstrip(' ')}", *mapping[1:]]
+                else:
+                    lines.append(f"{inner}- {draw(values)}{draw(notes)}")
         else:  # what a clerk may also type: a continuation line, a tab, a stray indent, a blank or a comment
             lines.append(draw(st.sampled_from([f"{pad}  续行文字", f"{pad}\t{key}: 1", f"{pad[:-1]}{key}: 1", "",
                                                f"{pad}# 注释", f"{pad}- 列表项", f"{pad}{key}: |", f"{pad}? {key}"])))
@@ -178,7 +189,7 @@ def block_lines(draw, indent: int, depth: int = 0) -> list[str]:
 
 @st.composite
 def block_items(draw) -> str:
-    lines = draw(block_lines(2))
+    lines = draw(block_lines(2, clean=draw(st.booleans())))
     first = lines[0].lstrip(" ") if lines[0].strip() else "op: x"
     return "- " + first + "\n" + "".join(line + "\n" for line in lines[1:])
 
@@ -198,10 +209,13 @@ def test_block_items_of_the_usual_shape_take_the_fast_path(monkeypatch):
 
     text = ("- date: 2021-04-01  # 年报\n  op: staff\n\n  body: '990100/党政办'\n  actual:\n    # 在编\n"
             "    行政编制: 3\n    事业编制: 0\n  signboards:\n  - 网格化服务管理中心\n  - '\"一站式\"矛盾调处中心'\n"
-            "  posts: {正职: 1, 副职: 2}  # 核定\n  note:\n")
+            "  posts: {正职: 1, 副职: 2}  # 核定\n  note:\n  quota_to:\n  - to: 收回池\n    type: 事业编制\n  - to: 990100/党委办\n")
     monkeypatch.setattr(yaml_reader, "load_text", lambda t, d: pytest.fail("PyYAML was asked"))
     [item] = parse_text(text, "t.yaml").items
     assert item.value == {"date": "2021-04-01", "op": "staff", "body": "990100/党政办", "actual": {"行政编制": 3, "事业编制": 0},
-                          "signboards": ["网格化服务管理中心", '"一站式"矛盾调处中心'], "posts": {"正职": 1, "副职": 2}, "note": None}
-    assert item.value.spots == {"date": 1, "op": 2, "body": 4, "actual": 5, "signboards": 9, "posts": 12, "note": 13}
+                          "signboards": ["网格化服务管理中心", '"一站式"矛盾调处中心'], "posts": {"正职": 1, "副职": 2}, "note": None,
+                          "quota_to": [{"to": "收回池", "type": "事业编制"}, {"to": "990100/党委办"}]}
+    assert item.value.spots == {"date": 1, "op": 2, "body": 4, "actual": 5, "signboards": 9, "posts": 12, "note": 13,
+                                "quota_to": 14}
+    assert item.value["quota_to"][0].spots == {"to": 15, "type": 16} and item.value["quota_to"].item_lines == [15, 17]
     assert item.value["actual"].spot == 7 and item.value["signboards"].item_lines == [10, 11]

@@ -14,7 +14,7 @@ PyYAML builds a node object per scalar and a loader per call. :func:`items_of` s
 file into items; a one-line item takes :mod:`~orgmodel.sources.fast_flow`'s path and a
 block item takes :func:`block_item`, which reads the subset above: keys at one indentation
 per mapping, each with a scalar or one-line flow value on its own line, a nested mapping,
-or a list of scalars; comments and blank lines anywhere. Like the flow path it is exact or
+or a list of scalars or of such mappings; comments and blank lines anywhere. Like the flow path it is exact or
 it declines (anything else: multi-line scalars, quoted keys, block scalars, nested lists,
 a repeated key …), and the item then goes to PyYAML on its own lines. A property test holds
 both paths to PyYAML's reading of the whole file, values and every line.
@@ -138,7 +138,8 @@ def _is_item(text: str) -> bool:
 
 
 def _sequence(entries: list[_Line], i: int, known: Tokens) -> tuple[LinedList, int]:
-    """A block list of scalars and one-line flow values starting at ``entries[i]``."""
+    """A block list of scalars, one-line flow values and mappings starting at ``entries[i]``
+    (``entries`` is the item's own list: a mapping's first line is rewritten in place)."""
     indent = entries[i].indent
     out = LinedList()
     out.item_lines = []
@@ -148,10 +149,13 @@ def _sequence(entries: list[_Line], i: int, known: Tokens) -> tuple[LinedList, i
         if not rest.strip() or rest[0] == " " or rest.startswith("#"):
             raise Decline  # an item spread over the next lines
         if rest[0] not in "{[\"'" and (": " in rest or rest.rstrip().endswith(":")):
-            raise Decline  # a mapping inside the list
-        out.append(_inline(rest.strip(), number, known))
+            # a mapping as a list item: its first key on the ``- `` line, the others below it
+            entries[i] = _Line(number, indent + 2, rest)
+            value, i = _mapping(entries, i, known)
+        else:
+            value, i = _inline(rest.strip(), number, known), i + 1
+        out.append(value)
         out.item_lines.append(number)
-        i += 1
     if i < len(entries) and entries[i].indent > indent:
         raise Decline
     return out, i
