@@ -219,3 +219,10 @@ def test_block_items_of_the_usual_shape_take_the_fast_path(monkeypatch):
                                 "quota_to": 14}
     assert item.value["quota_to"][0].spots == {"to": 15, "type": 16} and item.value["quota_to"].item_lines == [15, 17]
     assert item.value["actual"].spot == 7 and item.value["signboards"].item_lines == [10, 11]
+
+
+def test_deeply_nested_block_items_are_left_to_pyyaml():
+    """Hostile nesting by indentation never reaches Python's recursion limit on the fast path."""
+    text = "- date: 2021-01-01\n" + "".join(" " * (2 + i) + f"k{i}:\n" for i in range(2000)) + " " * 2002 + "x: 1\n"
+    fast, slow = parse_text(text, "t.yaml", fast=True), parse_text(text, "t.yaml", fast=False)
+    assert _result(fast) == _result(slow)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .fast_flow import MAX_LINE, Decline, Tokens, one_line, parse_line
+from .fast_flow import MAX_DEPTH, MAX_LINE, Decline, Tokens, one_line, parse_line
 from .located import LinedList, Located
 
 
@@ -101,8 +101,11 @@ def block_item(lines: list[str], first: int, known: Tokens) -> Located | None:
     return value if end == len(entries) else None
 
 
-def _mapping(entries: list[_Line], i: int, known: Tokens) -> tuple[Located, int]:
-    """The block mapping whose first key is ``entries[i]``; (it, the index after it)."""
+def _mapping(entries: list[_Line], i: int, known: Tokens, depth: int = 0) -> tuple[Located, int]:
+    """The block mapping whose first key is ``entries[i]``; (it, the index after it). Deeper
+    nesting than :data:`~orgmodel.sources.fast_flow.MAX_DEPTH` is left to PyYAML, which reports it."""
+    if depth > MAX_DEPTH:
+        raise Decline
     indent = entries[i].indent
     out = Located()
     out.spot, out.spots = entries[i].number, {}
@@ -117,7 +120,7 @@ def _mapping(entries: list[_Line], i: int, known: Tokens) -> tuple[Located, int]
             raise Decline
         key = known[key_text]
         if key in out:
-            raise Decline  # PyYAML reports the repeated key
+            raise Decline  # the YAML reader notes the repeated key, and validation reports it
         out.spots[key] = number
         rest = rest.strip()
         i += 1
@@ -125,9 +128,9 @@ def _mapping(entries: list[_Line], i: int, known: Tokens) -> tuple[Located, int]
             out[key] = _inline(rest, number, known)
         elif i < len(entries) and entries[i].indent > indent:
             nested = entries[i]
-            out[key], i = (_sequence if _is_item(nested.text) else _mapping)(entries, i, known)
+            out[key], i = (_sequence if _is_item(nested.text) else _mapping)(entries, i, known, depth + 1)
         elif i < len(entries) and entries[i].indent == indent and _is_item(entries[i].text):
-            out[key], i = _sequence(entries, i, known)  # a list may sit at its key's own indentation
+            out[key], i = _sequence(entries, i, known, depth + 1)  # a list may sit at its key's own indentation
         else:
             out[key] = None
     return out, i
@@ -137,7 +140,7 @@ def _is_item(text: str) -> bool:
     return text == "-" or text.startswith("- ")
 
 
-def _sequence(entries: list[_Line], i: int, known: Tokens) -> tuple[LinedList, int]:
+def _sequence(entries: list[_Line], i: int, known: Tokens, depth: int) -> tuple[LinedList, int]:
     """A block list of scalars, one-line flow values and mappings starting at ``entries[i]``
     (``entries`` is the item's own list: a mapping's first line is rewritten in place)."""
     indent = entries[i].indent
@@ -151,7 +154,7 @@ def _sequence(entries: list[_Line], i: int, known: Tokens) -> tuple[LinedList, i
         if rest[0] not in "{[\"'" and (": " in rest or rest.rstrip().endswith(":")):
             # a mapping as a list item: its first key on the ``- `` line, the others below it
             entries[i] = _Line(number, indent + 2, rest)
-            value, i = _mapping(entries, i, known)
+            value, i = _mapping(entries, i, known, depth + 1)
         else:
             value, i = _inline(rest.strip(), number, known), i + 1
         out.append(value)
