@@ -84,7 +84,7 @@ def load_text(text: str, display: str):
         return yaml.load(text, Loader=_Loader), []
     except RecursionError:  # nesting the C parser allows but building the values does not
         line = next((i for i, s in enumerate(text.splitlines(), 1) if s.count("[") + s.count("{") > 40), 1)
-        return None, [Finding("bad-yaml", "YAML 格式错误:括号嵌套过深;一条指令的括号最多嵌套几层", Source(display, line))]
+        return None, [Finding("bad-yaml", f"YAML 格式错误:{NESTED_TOO_DEEP}", Source(display, line))]
     except yaml.YAMLError as exc:
         problem_mark = getattr(exc, "problem_mark", None)
         context_mark = getattr(exc, "context_mark", None)
@@ -96,6 +96,8 @@ def load_text(text: str, display: str):
         line, hint = _likely_cause(text, line, problem, unclosed)
         return None, [Finding("bad-yaml", f"YAML 格式错误:{hint}", Source(display, line))]
 
+
+NESTED_TOO_DEEP = "嵌套层次过深(括号或缩进层层套叠);一条指令的字段最多嵌套几层"
 
 # PyYAML's problems in the words of a clerk editing the file.
 _PROBLEMS = {
@@ -116,7 +118,7 @@ _PROBLEMS = {
     "found unknown escape character": "双引号中有无法识别的转义(反斜杠 \\);要写反斜杠本身请写两个 \\\\,或改用单引号",
     "found character that cannot start any token": "此处的字符(如 @、`、% 或不可见字符)不能作为值的开头;请给这个值加上双引号",
     "could not determine a constructor": "“=”“<<”或以“!”开头的值在 YAML 中有特殊含义;若这是文字,请加上双引号",
-    "exceeded maximum nesting depth": "括号嵌套过深;一条指令的括号最多嵌套几层",
+    "exceeded maximum nesting depth": NESTED_TOO_DEEP,
     "expected <block end>": "缩进不一致;同一层的各行应左对齐,列表项以“- ”开头",
     "expected a single document": "文件中有多个以“---”分隔的文档;台账文件只能有一个",
     "expected the node content": "此处缺少值,或括号、引号没有闭合",
