@@ -24,6 +24,7 @@ import json
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
 
 from . import __version__
@@ -120,15 +121,24 @@ def used(path: Path) -> None:
         os.utime(path)
 
 
-_PRUNE_PENDING: list[bool] = []  # one flag: a prune is registered for this process's exit
+_WRITTEN: dict[Path, set[Path]] = {}  # cache folder -> what this process wrote there
 
 
 def written(path: Path) -> None:
-    """Note that ``path`` was written to the cache: the folder is brought within its budget
-    once, when the process ends (a ledger read writes one entry per file)."""
-    if not _PRUNE_PENDING:
-        _PRUNE_PENDING.append(True)
-        atexit.register(prune)
+    """Note that ``path`` was written to the cache: its folder is brought within its budget
+    once, when the process ends (a ledger read writes one entry per file), and what this
+    process wrote is kept."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    if not _WRITTEN:
+        atexit.register(_prune_written)
+    _WRITTEN.setdefault(folder, set()).add(Path(path))
+
+
+def _prune_written() -> None:
+    for folder, keep in _WRITTEN.items():
+        prune(folder=folder, keep=keep)
 
 
 def budget_bytes() -> int:
@@ -140,27 +150,44 @@ def budget_bytes() -> int:
     return max(mb, 0) * 2**20
 
 
-def prune(budget: int | None = None) -> int:
-    """Delete the least recently used files of the cache folder until it holds at most
-    ``budget`` bytes (:func:`budget_bytes` when None); return how many bytes were freed.
-    Files another process is writing are temporary ones, which are left alone."""
-    folder = cache_dir()
+# What orgmodel writes in its cache folder; nothing else there is ever deleted (the folder
+# may be one the user named, and hold other files).
+OWN_FILES = ("[0-9a-f][0-9a-f]/*.pickle", "[0-9a-f][0-9a-f]/*.tmp", "checkpoints/*/*.*", "prefix-keys/*/*.key",
+             "prefix-keys/*/*.tmp")
+STALE_TMP = 24 * 3600  # seconds: a temporary file this old was left by a write that was killed
+
+
+def prune(budget: int | None = None, folder: Path | None = None, keep=()) -> int:
+    """Delete the least recently used of orgmodel's own files in the cache folder (``folder``,
+    else :func:`cache_dir`) until they hold at most ``budget`` bytes (:func:`budget_bytes`
+    when None), never one of ``keep``; also delete temporary files left by killed writes,
+    and folders left empty. Returns how many bytes were freed."""
+    folder = cache_dir() if folder is None else folder
     if folder is None or not folder.is_dir():
         return 0
     limit = budget_bytes() if budget is None else budget
-    files = []
-    for path in folder.rglob("*"):
-        if path.suffix == ".tmp":
-            continue
-        with contextlib.suppress(OSError):
-            st = path.stat()
-            if path.is_file():
-                files.append((st.st_mtime, st.st_size, path))
-    total, freed = sum(size for _, size, _ in files), 0
+    keep = {Path(p) for p in keep}
+    files, freed, now = [], 0, time.time()
+    for pattern in OWN_FILES:
+        for path in folder.glob(pattern):
+            with contextlib.suppress(OSError):
+                st = path.stat()
+                if path.suffix == ".tmp":
+                    if now - st.st_mtime > STALE_TMP:
+                        path.unlink()
+                        freed += st.st_size
+                elif path.is_file():
+                    files.append((st.st_mtime, st.st_size, path))
+    total = sum(size for _, size, _ in files)
     for _, size, path in sorted(files, key=lambda f: f[0]):
-        if total - freed <= limit:
+        if total <= limit:
             break
+        if path in keep:
+            continue
         with contextlib.suppress(OSError):
             path.unlink()
             freed += size
+            total -= size
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()  # only when it is now empty
     return freed

@@ -150,7 +150,7 @@ block_scalars = st.one_of(
     flow_values(depth=1),
 )
 keys = st.one_of(st.sampled_from(["date", "op", "body", "行政编制", "正职", "1", "null", "a b", "k "]), scalars)
-comments = st.sampled_from(["", "", "", "  # 备注", " #x", "\t# t", " # a: b"])
+comments = st.sampled_from(["", "", "", "  # 备注", " #x", "\t# t", " # a: b", "\u3000# c", "\u3000"])
 
 
 @st.composite
@@ -183,7 +183,9 @@ def block_lines(draw, indent: int, depth: int = 0, clean: bool = False) -> list[
                     lines.append(f"{inner}- {draw(values)}{draw(notes)}")
         else:  # what a clerk may also type: a continuation line, a tab, a stray indent, a blank or a comment
             lines.append(draw(st.sampled_from([f"{pad}  续行文字", f"{pad}\t{key}: 1", f"{pad[:-1]}{key}: 1", "",
-                                               f"{pad}# 注释", f"{pad}- 列表项", f"{pad}{key}: |", f"{pad}? {key}"])))
+                                               f"{pad}# 注释", f"{pad}- 列表项", f"{pad}{key}: |", f"{pad}? {key}",
+                                               f"{pad}{key}: |\n{pad}  第一行\n{pad}  # 像注释的一行\n", f"{pad}{key}: |+\n{pad}  x\n\n",
+                                               f"{pad}{key}: \u3000", "\u3000", f"{pad}{key}: 'x\u2028  y'"])))
     return lines
 
 
@@ -196,11 +198,12 @@ def block_items(draw) -> str:
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.one_of(block_items(), flow_values(depth=1).filter(lambda v: v.startswith("{")).map(lambda v: f"- {v}\n")),
-                min_size=1, max_size=4))
-def test_block_items_read_fast_equal_pyyaml_on_the_whole_file(items):
+                min_size=1, max_size=4), st.tuples(st.sampled_from(["\n", "\n", "\r\n"]), st.booleans()))
+def test_block_items_read_fast_equal_pyyaml_on_the_whole_file(items, ending):
     """Whatever block items hold, the fast path reads what PyYAML reads of the whole file (values,
     every line of every key, list item lines), or declines and PyYAML reads them."""
-    text = "".join(items)
+    text = "".join(items).replace("\n", ending[0])
+    text = text[: -len(ending[0])] if ending[1] else text  # a last line without its line break
     assert _full(parse_text(text, "t.yaml", fast=True)) == _full(parse_text(text, "t.yaml", fast=False))
 
 
@@ -226,3 +229,22 @@ def test_deeply_nested_block_items_are_left_to_pyyaml():
     text = "- date: 2021-01-01\n" + "".join(" " * (2 + i) + f"k{i}:\n" for i in range(2000)) + " " * 2002 + "x: 1\n"
     fast, slow = parse_text(text, "t.yaml", fast=True), parse_text(text, "t.yaml", fast=False)
     assert _result(fast) == _result(slow)
+
+
+# Where Python and YAML read text differently (found by review): full-width and no-break spaces
+# are text to YAML, a block scalar's lines may look like comments, U+2028 is kept in a folded
+# quoted scalar, a file may end without a line break, lines may end in CRLF.
+READ_DIFFERENTLY = [
+    "- a: 1\n  b: x\u3000\n", "- a: 1\n  b: \u3000\n", "- a: 1\n  b\u3000: 2\n", "- a: 1\n  b: x \u3000# c\n",
+    '- a: 1\n  b: "x"\u3000# c\n', "- a: 1\n  b: [x]\u3000# c\n", "- {a: x\u3000}\n", "- {a: \xa0}\n",
+    "- {a: 1}\u3000# c\n- {b: 2}\n", "- {a: 1}\n\u3000\n",
+    "- date: 2021-03-01\n  op: note\n  note: |\n    第一行\n    # 第二行\n- date: 2021-03-02\n  op: staff\n",
+    "- {z: 1}\n- a: |+\n    x\n\n\n- {z: 1}\n", "- {a: 1}\n- b: 1\n  c: |-\n    x\n\n    # d\n", "- {a: 1}\n\t\n",
+    "- {z: 1}\n- a: |\n    x", '- {z: 1}\n- a: "x\u2028  y"\n  b: 1\n', "- # c\n  - a\n- {z: 1}\n",
+    "- {a: 1}\r\n- b: 2\r\n  c: 3\r\n", "- {a: 1}  \t# c\n", "- {a: 1}\n  \t# c\n",
+]
+
+
+@pytest.mark.parametrize("text", READ_DIFFERENTLY)
+def test_where_python_and_yaml_read_text_differently_the_fast_paths_agree_with_pyyaml(text):
+    assert _full(parse_text(text, "t.yaml", fast=True)) == _full(parse_text(text, "t.yaml", fast=False))

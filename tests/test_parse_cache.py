@@ -98,3 +98,28 @@ def test_the_budget_is_read_from_the_environment(monkeypatch):
     assert parse_cache.budget_bytes() == 5 * 2**20
     monkeypatch.setenv("ORGMODEL_CACHE_MAX_MB", "很多")
     assert parse_cache.budget_bytes() == parse_cache.DEFAULT_BUDGET_MB * 2**20
+
+
+def test_pruning_deletes_only_orgmodels_own_files(tmp_path, cache):
+    """The cache folder may be one the user named: nothing but orgmodel's own entries goes, a
+    temporary file left by a killed write goes after a day, and what a command keeps stays."""
+    import os
+    import time
+
+    root = write_ledger(tmp_path / "led", COUNTY)
+    load(root)
+    [entry] = cache.rglob("*.pickle")
+    mine = cache / "我的文件" / "报表.xlsx"
+    mine.parent.mkdir()
+    mine.write_bytes(b"x" * 1000)
+    (cache / "notes.pickle").write_bytes(b"x")
+    stale, fresh = entry.parent / "tmp1.tmp", entry.parent / "tmp2.tmp"
+    for tmp in (stale, fresh):
+        tmp.write_bytes(b"x" * 100)
+    day_ago = time.time() - 2 * 24 * 3600
+    os.utime(stale, (day_ago, day_ago))
+    assert parse_cache.prune(budget=0, keep=[entry]) == 100  # only the stale temporary file
+    assert entry.exists() and fresh.exists() and not stale.exists()
+    parse_cache.prune(budget=0)
+    assert not entry.exists() and fresh.exists()  # a fresh temporary file may be a write under way
+    assert mine.read_bytes() == b"x" * 1000 and (cache / "notes.pickle").exists()

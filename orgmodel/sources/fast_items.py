@@ -32,19 +32,20 @@ from .located import LinedList, Located
 def items_of(text: str) -> list[tuple[int, str, object]] | None:
     """The file's top-level list items in order, each ``(first line, its text, value)``:
     ``value`` is the item read by a fast path, or None for an item PyYAML must read (its text
-    then holds all its lines). None when the file is not a plain list of items that can be
-    read one by one: anchors (``&``, which aliases in other items may use), document markers,
-    or anything at the left margin other than ``-`` items and comments."""
+    is then exactly the file's text from its first line to the next item, line breaks and
+    all). None when the file is not a plain list of items that can be read one by one:
+    anchors (``&``, which aliases in other items may use), document markers, or anything at
+    the left margin other than ``-`` items, comments and blank lines."""
     if "&" in text:
         return None
-    lines = text.splitlines()
+    lines = text.splitlines(keepends=True)
     out: list[tuple[int, str, object]] = []
     start, known = None, Tokens()
     for number, raw in enumerate(lines, 1):
-        if not raw or raw[0] in " #" or not raw.strip():
+        if raw[0] in " #" or _blank(raw):
             continue  # inside an item, or a comment or blank line between items
-        if not (raw.startswith("- ") or raw == "-"):
-            return None  # a key, a document marker (--- ...), a directive (%YAML) or a tab
+        if not (raw.startswith("- ") or raw.rstrip("\r\n") == "-"):
+            return None  # a key, a document marker (--- ...), a directive (%YAML), a tab, an odd space
         if start is not None:
             out.append(_item(lines, start, number - 1, known))
         start = number
@@ -53,17 +54,28 @@ def items_of(text: str) -> list[tuple[int, str, object]] | None:
     return out
 
 
+def _blank(raw: str) -> bool:
+    """A line of spaces alone (what YAML and Python call blank differ: tabs, full-width spaces)."""
+    return not raw.rstrip("\r\n").strip(" ")
+
+
 def _item(lines: list[str], first: int, last: int, known: Tokens) -> tuple[int, str, object]:
-    """Lines ``first``..``last`` (1-based, inclusive) as one item, read when a fast path can."""
-    while last > first and (not lines[last - 1].strip() or lines[last - 1].lstrip().startswith("#")):
-        last -= 1  # trailing blank and comment lines belong to no item
-    if last == first:
-        value = one_line(lines[first - 1], first, known)
+    """Lines ``first``..``last`` (1-based, inclusive, with their line breaks) as one item, read
+    when a fast path can. The fast paths read it without its trailing blank and comment lines;
+    PyYAML, when they decline, gets every line (a block scalar's text may look like a comment)."""
+    end = last
+    while end > first and (_blank(lines[end - 1]) or lines[end - 1].lstrip(" ").startswith("#")):
+        end -= 1  # trailing blank and comment lines belong to no item
+    own = [line.rstrip("\r\n") for line in lines[first - 1:end]]
+    if any(_ODD_SPACE.search(line) for line in own):
+        value = None  # Python and YAML disagree on what is a space: PyYAML decides
+    elif end == first:
+        value = one_line(own[0], first, known)
     else:
-        value = block_item(lines[first - 1:last], first, known)
+        value = block_item(own, first, known)
     if value is not None:
         return first, "", value
-    return first, "\n".join(lines[first - 1:last]) + "\n", None
+    return first, "".join(lines[first - 1:last]), None
 
 
 class _Line(NamedTuple):
@@ -73,10 +85,11 @@ class _Line(NamedTuple):
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufeff\ufffe\uffff\u2028\u2029]")
+_ODD_SPACE = re.compile(r"[^\S \t]")  # whitespace to Python that YAML reads as text (U+3000, U+00A0 …)
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _SINGLE = re.compile(r"'(?:[^']|'')*'")
-_COMMENT = re.compile(r"\s#")
-_FLOW_END = re.compile(r"[}\]]\s+#")
+_COMMENT = re.compile(r" #")  # entries hold no tabs (see _CONTROL) and no other spaces (_ODD_SPACE)
+_FLOW_END = re.compile(r"[}\]] +#")
 _NOT_PLAIN_START = frozenset(",[]{}")  # flow indicators cannot start a plain scalar
 
 
@@ -192,6 +205,6 @@ def _quoted(pattern: re.Pattern, text: str) -> str:
     if m is None:
         raise Decline
     after = text[m.end():]
-    if after.strip() and not re.match(r"\s+#", after):
+    if after.strip(" ") and not re.match(r" +#", after):
         raise Decline
     return m.group()

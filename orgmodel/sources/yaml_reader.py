@@ -228,6 +228,7 @@ def _item_by_item(text: str, display: str) -> list[RawItem] | None:
             if findings or not isinstance(doc, list) or len(doc) != 1:
                 return None
             value = _shifted(doc[0], first - 1)
+            first += doc.item_lines[0] - 1  # where the item's value starts, as the whole file's reading says
         out.append(RawItem(value, _source(display, getattr(value, "spot", None) or first)))
     return out
 
