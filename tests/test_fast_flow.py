@@ -131,7 +131,9 @@ def test_an_item_outside_the_fast_subset_alone_goes_to_pyyaml(monkeypatch):
     real = yaml_reader.load_text
     monkeypatch.setattr(yaml_reader, "load_text", lambda t, d: parsed.append(t) or real(t, d))
     result = parse_text(text, "t.yaml")
-    assert len(parsed) == 1 and parsed[0].startswith("- date: 2021-04-02")  # only the multi-line note
+    assert len(parsed) == 1  # one call, with only the multi-line note (the other items' lines as comments)
+    assert [line for line in parsed[0].splitlines() if line not in ("", "#")] == ["- date: 2021-04-02", "  op: note", "  note: 这条备注",
+                                                                              "    写了两行"]
     assert [item.source.line for item in result.items] == [1, 2, 7, 11]
     assert result.items[1].value.spots["amount"] == 6
     assert result.items[2].value["note"] == "这条备注 写了两行"
@@ -242,6 +244,8 @@ READ_DIFFERENTLY = [
     "- {z: 1}\n- a: |+\n    x\n\n\n- {z: 1}\n", "- {a: 1}\n- b: 1\n  c: |-\n    x\n\n    # d\n", "- {a: 1}\n\t\n",
     "- {z: 1}\n- a: |\n    x", '- {z: 1}\n- a: "x\u2028  y"\n  b: 1\n', "- # c\n  - a\n- {z: 1}\n",
     "- {a: 1}\r\n- b: 2\r\n  c: 3\r\n", "- {a: 1}  \t# c\n", "- {a: 1}\n  \t# c\n",
+    # a construct running over into the next items, one of them read fast
+    '- a: "x\n- {b: 1}\n- c"\n', "- a: 'x\n- {b: 1}\n- c'\n", "- {a: 1,\n- b: 2}\n", "- a: [1,\n- {b: 1}\n- 2]\n",
 ]
 
 

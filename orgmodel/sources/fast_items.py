@@ -16,7 +16,8 @@ block item takes :func:`block_item`, which reads the subset above: keys at one i
 per mapping, each with a scalar or one-line flow value on its own line, a nested mapping,
 or a list of scalars or of such mappings; comments and blank lines anywhere. Like the flow path it is exact or
 it declines (anything else: multi-line scalars, quoted keys, block scalars, nested lists,
-a repeated key …), and the item then goes to PyYAML on its own lines. A property test holds
+a repeated key …), and the item then goes to PyYAML: all such items of a file in one call,
+on their own lines (:func:`unread_text`). A property test holds
 both paths to PyYAML's reading of the whole file, values and every line.
 """
 
@@ -29,17 +30,24 @@ from .fast_flow import MAX_DEPTH, MAX_LINE, Decline, Tokens, one_line, parse_lin
 from .located import LinedList, Located
 
 
-def items_of(text: str) -> list[tuple[int, str, object]] | None:
-    """The file's top-level list items in order, each ``(first line, its text, value)``:
-    ``value`` is the item read by a fast path, or None for an item PyYAML must read (its text
-    is then exactly the file's text from its first line to the next item, line breaks and
-    all). None when the file is not a plain list of items that can be read one by one:
-    anchors (``&``, which aliases in other items may use), document markers, or anything at
-    the left margin other than ``-`` items, comments and blank lines."""
+class Item(NamedTuple):
+    """One top-level item of a file."""
+
+    first: int     # the line it starts on
+    last: int      # its last line, trailing comment and blank lines included
+    text: str      # its exact text (line breaks and all) when no fast path read it, else ""
+    value: object  # what a fast path read, or None
+
+
+def items_of(text: str) -> list[Item] | None:
+    """The file's top-level list items in order, each read by a fast path when one can. None
+    when the file is not a plain list of items that can be read one by one: anchors (``&``,
+    which aliases in other items may use), document markers, or anything at the left margin
+    other than ``-`` items, comments and blank lines."""
     if "&" in text:
         return None
     lines = text.splitlines(keepends=True)
-    out: list[tuple[int, str, object]] = []
+    out: list[Item] = []
     start, known = None, Tokens()
     for number, raw in enumerate(lines, 1):
         if raw[0] in " #" or _blank(raw):
@@ -54,12 +62,22 @@ def items_of(text: str) -> list[tuple[int, str, object]] | None:
     return out
 
 
+def unread_text(items: list[Item]) -> str:
+    """One YAML text of the items no fast path read, each on its own lines, so that PyYAML
+    reads them all in one call and its lines are the file's. The other items' lines become
+    ``#`` comments, not blank lines: a blank line would lengthen a ``|+`` scalar before it."""
+    parts = ["\n" * (items[0].first - 1)] if items else []
+    for item in items:
+        parts.append(item.text if item.value is None else "#\n" * (item.last - item.first + 1))
+    return "".join(parts)
+
+
 def _blank(raw: str) -> bool:
     """A line of spaces alone (what YAML and Python call blank differ: tabs, full-width spaces)."""
     return not raw.rstrip("\r\n").strip(" ")
 
 
-def _item(lines: list[str], first: int, last: int, known: Tokens) -> tuple[int, str, object]:
+def _item(lines: list[str], first: int, last: int, known: Tokens) -> Item:
     """Lines ``first``..``last`` (1-based, inclusive, with their line breaks) as one item, read
     when a fast path can. The fast paths read it without its trailing blank and comment lines;
     PyYAML, when they decline, gets every line (a block scalar's text may look like a comment)."""
@@ -74,8 +92,8 @@ def _item(lines: list[str], first: int, last: int, known: Tokens) -> tuple[int, 
     else:
         value = block_item(own, first, known)
     if value is not None:
-        return first, "", value
-    return first, "".join(lines[first - 1:last]), None
+        return Item(first, last, "", value)
+    return Item(first, last, "".join(lines[first - 1:last]), None)
 
 
 class _Line(NamedTuple):

@@ -15,7 +15,7 @@ from ..findings import Finding, Source
 from ..sharing import Shared
 from ..text import os_error_text
 from .fast_flow import parse_lines
-from .fast_items import items_of
+from .fast_items import items_of, unread_text
 from .located import LinedList, Located, RawItem, ReadResult
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -215,22 +215,23 @@ def read(path: Path, display: str) -> ReadResult:
 
 
 def _item_by_item(text: str, display: str) -> list[RawItem] | None:
-    """The items of a plain list file, each one-line item by the fast path and each other
-    one by PyYAML on its own lines; None (read the whole file with PyYAML) when the file
-    cannot be split, or any item is not read cleanly (so errors are told as they always were)."""
+    """The items of a plain list file, each read by a fast path when one can, and the others
+    by PyYAML in one call on their own lines; None (read the whole file with PyYAML) when the
+    file cannot be split, or those items are not read cleanly (so errors are told as they
+    always were)."""
     items = items_of(text)
-    if not items or all(value is None for _, _, value in items):
+    if not items or all(item.value is None for item in items):
         return None
-    out = []
-    for first, chunk, value in items:
-        if value is None:
-            doc, findings = load_text(chunk, display)
-            if findings or not isinstance(doc, list) or len(doc) != 1:
-                return None
-            value = _shifted(doc[0], first - 1)
-            first += doc.item_lines[0] - 1  # where the item's value starts, as the whole file's reading says
-        out.append(RawItem(value, _source(display, getattr(value, "spot", None) or first)))
-    return out
+    values = [item.value for item in items]
+    starts = [item.first for item in items]
+    unread = [i for i, item in enumerate(items) if item.value is None]
+    if unread:
+        doc, findings = load_text(unread_text(items), display)
+        if findings or not isinstance(doc, list) or len(doc) != len(unread):
+            return None
+        for i, value, line in zip(unread, doc, doc.item_lines):
+            values[i], starts[i] = value, line  # where the item's value starts, as the whole file's reading says
+    return [RawItem(value, _source(display, getattr(value, "spot", None) or line)) for value, line in zip(values, starts)]
 
 
 _LINES = Shared(1 << 20)
@@ -240,25 +241,6 @@ def _source(display: str, line: int) -> Source:
     """The source of an item at ``line``: one int object per line number over all files (a
     province ledger keeps millions of sources, and ints above 256 are not shared by Python)."""
     return Source(display, _LINES(line, line))
-
-
-def _shifted(value, by: int):
-    """``value`` as read from lines that start ``by`` lines into the file: every line it records moved on."""
-    if isinstance(value, Located):
-        if value.spot is not None:
-            value.spot += by
-        if value.spots:
-            value.spots = {k: line + by for k, line in value.spots.items()}
-        if value.duplicates:
-            value.duplicates = [(k, line + by) for k, line in value.duplicates]
-        for v in value.values():
-            _shifted(v, by)
-    elif isinstance(value, list):
-        if isinstance(value, LinedList):
-            value.item_lines = [line + by for line in value.item_lines]
-        for v in value:
-            _shifted(v, by)
-    return value
 
 
 def parse_text(text: str, display: str, fast: bool = True) -> ReadResult:
