@@ -50,7 +50,8 @@ STAGE_CODE = textwrap.dedent("""\
     from pathlib import Path
     from benchmarks.bench import bench
     r = bench(Path(LEDGER), None, floors=True, reading_only=READING_ONLY == "True")
-    print(json.dumps({"directives": r["directives"], "times": r["times"], "peak_mb": r["peak_mb"]}))""")
+    print(json.dumps({"directives": r["directives"], "times": r["times"], "user": r["user"], "sys": r["sys"],
+                      "faults": r["faults"], "peak_mb": r["peak_mb"]}))""")
 
 
 def ensure(folder: Path, townships: int, style: str) -> Path:
@@ -80,10 +81,15 @@ def fastest(runs: list[dict]) -> dict:
 
 
 def measure_ledger(ledger: Path, work: Path, reading_only: bool = False) -> tuple[int, dict, float, float]:
-    """``(directives, time per stage, stages' peak MB, check's peak MB)`` of one run (with
-    ``reading_only``: the floors and parse alone, no ``check``)."""
+    """``(directives, figures per stage, stages' peak MB, check's peak MB)`` of one run (with
+    ``reading_only``: the floors and parse alone, no ``check``). The figures of stage ``s`` are
+    ``times[s]`` (wall), ``times["user:" + s]`` (user CPU), ``times["sys:" + s]`` (kernel CPU) and
+    ``times["faults:" + s]`` (page faults)."""
     result, out = child_json(STAGE_CODE, LEDGER=ledger, ROOT=ROOT, WORK=work, READING_ONLY=reading_only)
-    times, check_rss = dict(out.get("times", {})), 0.0
+    times = dict(out.get("times", {}))
+    for kind in ("user", "sys", "faults"):
+        times.update({f"{kind}:{k}": v for k, v in out.get(kind, {}).items()})
+    check_rss = 0.0
     if not reading_only:
         check, _ = measure([*ORGMODEL, "check", str(ledger)])
         times["check"], check_rss = check["wall"], check["rss"]
@@ -93,12 +99,23 @@ def measure_ledger(ledger: Path, work: Path, reading_only: bool = False) -> tupl
 def print_exponents(title: str, rows: list, keys: list[str]) -> None:
     print(f"\n== {title}: scaling exponents (1.0 = linear)")
     for (t1, n1, a, m1), (t2, n2, b, m2) in zip(rows, rows[1:]):
-        cells = []
-        for key in keys:
-            e = exponent(a.get(key, 0), b.get(key, 0), n1, n2)
-            cells.append(f"{key} {e:.2f}" if e is not None else f"{key} –")
-        mem = exponent(m1, m2, n1, n2) if m1 and m2 else None
-        print(f"  {t1:,} → {t2:,} townships: " + ", ".join(cells) + (f", check memory {mem:.2f}" if mem else ""))
+        for label, prefix in (("wall", ""), ("user CPU", "user:")):
+            cells = []
+            for key in keys:
+                e = exponent(a.get(prefix + key, 0), b.get(prefix + key, 0), n1, n2)
+                if prefix + key in a:
+                    cells.append(f"{key} {e:.2f}" if e is not None else f"{key} –")
+            mem = exponent(m1, m2, n1, n2) if m1 and m2 and not prefix else None
+            print(f"  {t1:,} → {t2:,} townships, {label}: " + ", ".join(cells) + (f", check memory {mem:.2f}" if mem else ""))
+
+
+def print_kernel(rows: list, keys: list[str]) -> None:
+    """Per stage and size: the kernel's CPU time, the page faults behind it, and their price."""
+    for towns, _, times, _ in rows:
+        cells = [f"{key} {times['sys:' + key]:.2f} s / {times['faults:' + key] / 1000:,.0f}k "
+                 f"({1e6 * times['sys:' + key] / times['faults:' + key]:.1f} µs)"
+                 for key in keys if times.get("faults:" + key)]
+        print(f"  {towns:,} townships, kernel time / page faults (per fault): " + "; ".join(cells))
 
 
 def main() -> None:
@@ -132,6 +149,7 @@ def main() -> None:
                 if key in times:
                     print(f"  {LABELS[key]:<36} {times[key]:>8.2f} s", flush=True)
         print_exponents(style, rows, [key for key in [*STAGES, "check"] if key in rows[0][2]])
+        print_kernel(rows, [key for key in STAGES if key not in ("bytes", "c_yaml")])
         by_style[style] = rows
     if len(by_style) > 1 and not args.reading_only:
         pooled = [(towns, n, fastest([rows[i][2] for rows in by_style.values()]), 0)
