@@ -76,8 +76,13 @@ def exponent(t1: float, t2: float, n1: int, n2: int) -> float | None:
 
 
 def fastest(runs: list[dict]) -> dict:
-    """Per stage, the fastest of several runs' times."""
-    return {key: min(r[key] for r in runs if key in r) for key in {k for r in runs for k in r}}
+    """Per stage, the figures of the run whose wall time was the shortest (its CPU times and page
+    faults with it, so that they can be set against each other)."""
+    out = {}
+    for key in {k for r in runs for k in r if ":" not in k}:
+        best = min((r for r in runs if key in r), key=lambda r: r[key])
+        out.update({k: best[k] for k in (key, "user:" + key, "sys:" + key, "faults:" + key) if k in best})
+    return out
 
 
 def measure_ledger(ledger: Path, work: Path, reading_only: bool = False) -> tuple[int, dict, float, float]:
@@ -96,16 +101,26 @@ def measure_ledger(ledger: Path, work: Path, reading_only: bool = False) -> tupl
     return out.get("directives", 0), times, result["rss"], check_rss
 
 
+MEASURES = {  # how an exponent line reads a stage's figures
+    "wall": lambda times, key: times.get(key),
+    "wall less kernel": lambda times, key: (times[key] - times["sys:" + key]) if "sys:" + key in times else None,
+    "user CPU": lambda times, key: times.get("user:" + key),
+}
+
+
 def print_exponents(title: str, rows: list, keys: list[str]) -> None:
+    """Each stage's exponent between consecutive sizes, of wall time, of wall time less the kernel's
+    (what is left when paging is priced out: see ``page_floor.py``), and of user CPU time."""
     print(f"\n== {title}: scaling exponents (1.0 = linear)")
     for (t1, n1, a, m1), (t2, n2, b, m2) in zip(rows, rows[1:]):
-        for label, prefix in (("wall", ""), ("user CPU", "user:")):
+        for label, read in MEASURES.items():
             cells = []
             for key in keys:
-                e = exponent(a.get(prefix + key, 0), b.get(prefix + key, 0), n1, n2)
-                if prefix + key in a:
+                x, y = read(a, key), read(b, key)
+                if x is not None:
+                    e = exponent(x, y or 0, n1, n2)
                     cells.append(f"{key} {e:.2f}" if e is not None else f"{key} –")
-            mem = exponent(m1, m2, n1, n2) if m1 and m2 and not prefix else None
+            mem = exponent(m1, m2, n1, n2) if m1 and m2 and label == "wall" else None
             print(f"  {t1:,} → {t2:,} townships, {label}: " + ", ".join(cells) + (f", check memory {mem:.2f}" if mem else ""))
 
 
