@@ -31,7 +31,7 @@ _RESOLVER_FIRST = frozenset(k for k in yaml.SafeLoader.yaml_implicit_resolvers i
 _STRUCTURE = frozenset("{}[],:")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufffe\uffff\u2028\u2029]")  # PyYAML refuses or reads them its own way
-_ODD_SPACE = re.compile(r"[^\S \t\n\r]")  # whitespace to Python (U+3000, U+00A0 …) that YAML reads as text
+ODD_SPACE = re.compile(r"[^\S \t\n\r]")  # whitespace to Python (U+3000, U+00A0 …) that YAML reads as text
 
 
 class Decline(Exception):
@@ -166,7 +166,7 @@ def parse_line(body: str, line: int, known: Tokens | None = None):
 
 def parse_lines(text: str):
     """The directives of a file made only of ``- {…}`` lines, comments and blanks; None otherwise."""
-    if _CONTROL.search(text) or _ODD_SPACE.search(text):
+    if _CONTROL.search(text) or ODD_SPACE.search(text):
         return None  # rare: the item-by-item path or PyYAML reads it
     items, known = [], Tokens()
     try:
@@ -190,7 +190,7 @@ _TRAILING_COMMENT = re.compile(r"\}[ \t]+#[^\n]*$")
 def one_line(raw: str, number: int, known: Tokens | None = None):
     """The item of a ``- {…}`` line (a trailing ``# comment`` allowed), or None to leave it to
     PyYAML. ``known`` is the file's token table."""
-    if not raw.startswith("- {") or len(raw) > MAX_LINE or _CONTROL.search(raw) or _ODD_SPACE.search(raw):
+    if not raw.startswith("- {") or len(raw) > MAX_LINE or _CONTROL.search(raw) or ODD_SPACE.search(raw):
         return None
     body = raw[2:].rstrip(" \t")
     if not body.endswith("}"):

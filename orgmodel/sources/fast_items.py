@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .fast_flow import MAX_DEPTH, MAX_LINE, Decline, Tokens, one_line, parse_line
+from .fast_flow import MAX_DEPTH, MAX_LINE, ODD_SPACE, Decline, Tokens, one_line, parse_line
 from .located import LinedList, Located
 
 
@@ -85,7 +85,7 @@ def _item(lines: list[str], first: int, last: int, known: Tokens) -> Item:
     while end > first and (_blank(lines[end - 1]) or lines[end - 1].lstrip(" ").startswith("#")):
         end -= 1  # trailing blank and comment lines belong to no item
     own = [line.rstrip("\r\n") for line in lines[first - 1:end]]
-    if any(_ODD_SPACE.search(line) for line in own):
+    if any(ODD_SPACE.search(line) for line in own):
         value = None  # Python and YAML disagree on what is a space: PyYAML decides
     elif end == first:
         value = one_line(own[0], first, known)
@@ -103,10 +103,9 @@ class _Line(NamedTuple):
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufeff\ufffe\uffff\u2028\u2029]")
-_ODD_SPACE = re.compile(r"[^\S \t]")  # whitespace to Python that YAML reads as text (U+3000, U+00A0 …)
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _SINGLE = re.compile(r"'(?:[^']|'')*'")
-_COMMENT = re.compile(r" #")  # entries hold no tabs (see _CONTROL) and no other spaces (_ODD_SPACE)
+_COMMENT = re.compile(r" #")  # entries hold no tabs (see _CONTROL) and no other spaces (ODD_SPACE)
 _FLOW_END = re.compile(r"[}\]] +#")
 _NOT_PLAIN_START = frozenset(",[]{}")  # flow indicators cannot start a plain scalar
 
