@@ -69,8 +69,41 @@ def commands() -> list[tuple[str, list[str]]]:
     for body in ("青石镇/党政办公室", "市企业服务中心", "栖澜市收回编制池", "市中小企业服务中心"):
         out += [(f"demo-trace-{body.replace('/', '_')}", ["trace", "data/demo", body]),
                 (f"demo-trace-{body.replace('/', '_')}-json", ["trace", "data/demo", body, "--format", "json"])]
+    out += roster_commands() + store_commands()
     out.append(("demo", ["demo", "--out", "out/demo"]))
     return out
+
+
+def roster_commands() -> list[tuple[str, list[str]]]:
+    """The real-name roster: audit, forecast, and the balance views that count from it."""
+    out: list[tuple[str, list[str]]] = []
+    roster = "data/roster"
+    for fmt in ("table", "csv", "json"):
+        out.append((f"demo-audit-{fmt}", ["audit", "data/demo", "--roster", roster, "--format", fmt]))
+    out += [("demo-audit-public", ["audit", "data/demo", "--roster", roster, "--public"]),
+            ("demo-audit-forecast", ["audit", "data/demo", "--roster", roster, "--forecast", "3", "--format", "json"]),
+            ("demo-audit-forecast-body", ["audit", "data/demo", "--roster", roster, "--forecast", "2", "--by", "body"])]
+    for by in ("body", "township", "total"):
+        out.append((f"demo-balance-roster-{by}", ["balance", "data/demo", "--by", by, "--roster", roster, "--format", "json"]))
+    out += [("demo-export-roster", ["export", "data/demo", "out/roster-export.xlsx", "--roster", roster]),
+            ("demo-report-balance-roster", ["report", "balance", "data/demo", "--roster", roster, "--out", "out/roster-balance"]),
+            ("demo-report-audit-roster", ["report", "audit", "data/demo", "--roster", roster, "--out", "out/roster-audit"])]
+    return out
+
+
+def store_commands() -> list[tuple[str, list[str]]]:
+    """The ledger database: import the demo, commit the 2026 plan, correct, and read it back."""
+    db, plan = "out/store.db", "data/scenarios/qilan-2026/scenario.yaml"
+    return [("store-init", ["init", db]), ("store-import", ["import", db, "data/demo", "--by", "张三"]),
+            ("store-commit", ["commit", db, plan, "--by", "李四"]),
+            ("store-check", ["check", db, "--format", "json"]),
+            ("store-balance", ["balance", db, "--by", "township", "--format", "csv"]),
+            ("store-log-body", ["log", db, "--body", "市企业服务中心", "--format", "csv"]),
+            ("store-log-doc", ["log", db, "--doc", "栖编〔2026〕1号", "--format", "json"]),
+            ("store-correct", ["correct", db, "3", "--by", "王五", "--doc", "栖编〔2026〕9号", "--force"]),
+            ("store-balance-after", ["balance", db, "--by", "total", "--format", "json"]),
+            ("store-dump", ["dump", db, "out/store-dump"]),
+            ("store-verify", ["verify", db])]
 
 
 def workbook_cells(path: Path) -> str:
@@ -86,7 +119,7 @@ def workbook_cells(path: Path) -> str:
 
 
 def make_county(folder: Path) -> None:
-    from orgmodel.synthetic import Params, generate
+    from orgmodel.sources.synthetic import Params, generate
 
     generate(folder, Params(townships=20))
 
