@@ -9,8 +9,8 @@ import sys
 
 import click
 
-from orgmodel.cli_text import install
-from orgmodel.text import os_error_text
+from orgmodel.commands.cli_text import install
+from orgmodel.core.text import os_error_text
 
 install()  # click's own words (Usage:, Options, its error messages) in Chinese; before the commands are built
 

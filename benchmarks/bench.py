@@ -34,12 +34,13 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.cli_bench import bench_cli, pick_targets, print_cli  # noqa: E402
-from orgmodel import balance  # noqa: E402
-from orgmodel.config import load_config  # noqa: E402
-from orgmodel.ledger import collector_paused, load  # noqa: E402
+from orgmodel.core.collector import collector_paused  # noqa: E402
+from orgmodel.core.config import load_config  # noqa: E402
+from orgmodel.figures import balance  # noqa: E402
+from orgmodel.ledger import load  # noqa: E402
 from orgmodel.rules import run_rules  # noqa: E402
 from orgmodel.sources import ledger_files, read_file  # noqa: E402
-from orgmodel.synthetic import Params, generate  # noqa: E402
+from orgmodel.sources.synthetic import Params, generate  # noqa: E402
 
 SCALES = {"province": 2000, "county": 20}
 

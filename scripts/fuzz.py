@@ -133,10 +133,10 @@ ALLOWED_WORDS = {"YAML", "JSON", "CSV", "UTF", "GBK", "Excel", "WPS", "orgmodel"
 
 
 def _identifiers() -> set[str]:
-    from orgmodel.config import _defaults
+    from orgmodel.core.config import _defaults
+    from orgmodel.core.schema import FIELD_LABELS
     from orgmodel.ops import OPS
     from orgmodel.rules import RULES
-    from orgmodel.schema import FIELD_LABELS
 
     words = set(FIELD_LABELS) | set(OPS) | set(RULES) | set(_defaults())
     for spec in OPS.values():

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from orgmodel.synthetic import OWN, row  # noqa: E402
+from orgmodel.sources.synthetic import OWN, row  # noqa: E402
 
 SEED = "栖澜-2020"
 CITY = "栖澜市"
@@ -624,7 +624,7 @@ def write_workbook(out: Path) -> Path:
     """``out/栖澜市台账.xlsx``: the YAML ledger's state on its last day, byte for byte the same each run."""
     import datetime as dt
 
-    from orgmodel.checking import check
+    from orgmodel.answers.checking import check
     from orgmodel.ledger import load
     from orgmodel.tabular.state_sheets import state_tables
     from orgmodel.tabular.workbook import write_workbook as write_tables

@@ -8,8 +8,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from orgmodel.balance import body_balance, pool_balance, total_balance
-from orgmodel.findings import Source
+from orgmodel.core.findings import Source
+from orgmodel.figures.balance import body_balance, pool_balance, total_balance
 from orgmodel.ledger import load
 
 DOC = "doc: 青编〔2021〕1号"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import COUNTY, balance_json, run_cli, write_ledger
 
-from orgmodel.balance import pool_balance
+from orgmodel.figures.balance import pool_balance
 from orgmodel.ledger import load
 
 REPO = Path(__file__).resolve().parents[1]
@@ -271,8 +271,8 @@ def test_demo_data_obeys_the_invariants():
     """The same invariants on the demo city at each year end, through the records the JSON output prints."""
     import datetime as dt
 
-    from orgmodel.balance import balance_view
     from orgmodel.commands.options import records
+    from orgmodel.figures.balance import balance_view
 
     led = load(DEMO)
     changing = sorted(d.date for d in led.directives if d.op in ("approve", "increase", "cut"))

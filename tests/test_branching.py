@@ -15,9 +15,9 @@ from conftest import run_cli, write_ledger
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orgmodel.balance import tables_of
+from orgmodel.answers.scenario import load_scenario
+from orgmodel.figures.balance import tables_of
 from orgmodel.ledger import load
-from orgmodel.scenario import load_scenario
 
 STEPS = [  # what a plan may do; some of them fail on some days, which must fail the same way
     "{{date: {d}, op: transfer, from: 县委办, to: 东镇/党政办, type: 行政编制, amount: {n}, doc: 方案{i}}}",
@@ -67,7 +67,7 @@ def test_a_replay_that_consumes_the_directives_finds_the_same(tmp_path):
     """``check`` frees each directive once applied (peak memory): the findings are the same."""
     from pathlib import Path
 
-    from orgmodel.checking import check
+    from orgmodel.answers.checking import check
 
     demo = Path(__file__).resolve().parents[1] / "data" / "demo"
     kept, consumed = check(load(demo)), check(load(demo), consume=True)
@@ -99,9 +99,9 @@ def _outputs(sim) -> tuple:
 
 def _from_scratch(led, scenario):
     """The same simulation from two replays from the start, with nothing shared or remembered."""
-    from orgmodel.checking import check_state
-    from orgmodel.scenario import base_snapshot, scenario_as_of, simulate
-    from orgmodel.snapshot import snapshot
+    from orgmodel.answers.checking import check_state
+    from orgmodel.answers.scenario import base_snapshot, scenario_as_of, simulate
+    from orgmodel.answers.snapshot import snapshot
 
     day = scenario_as_of(led, scenario)
     plain = load(led.root) if led.history is None else led
@@ -117,7 +117,7 @@ def _from_scratch(led, scenario):
 def test_a_simulation_is_the_same_however_its_base_was_had(ledgers, tmp_path, steps):
     """Applied to the summarised base itself, remembered by the store, or replayed twice from
     the start: a simulation shows the same figures, changes and findings."""
-    from orgmodel.scenario import simulate
+    from orgmodel.answers.scenario import simulate
 
     folder, db = ledgers
     path = plan_file(tmp_path, steps)

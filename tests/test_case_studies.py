@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
+from orgmodel.answers.scenario import load_scenario, simulate
+from orgmodel.figures.provenance import trace
 from orgmodel.ledger import load
-from orgmodel.provenance import trace
-from orgmodel.scenario import load_scenario, simulate
 
 ROOT = Path(__file__).resolve().parents[1] / "data" / "scenarios"
 CASES = ["tengzhou", "zhucheng", "neijiang", "daiyue", "binzhou"]

@@ -13,11 +13,11 @@ from conftest import COUNTY, YEARS, run_cli, write_ledger
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orgmodel import parse_cache
-from orgmodel.balance import tables_of
-from orgmodel.checking import check
-from orgmodel.findings import CellSource, RecordSource, Source
+from orgmodel.answers.checking import check
+from orgmodel.core.findings import CellSource, RecordSource, Source
+from orgmodel.figures.balance import tables_of
 from orgmodel.ledger import load
+from orgmodel.reading import parse_cache
 from orgmodel.store.origin import StoreHistory
 
 ROOT = Path(__file__).resolve().parents[1]

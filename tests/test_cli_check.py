@@ -313,7 +313,7 @@ def test_a_bug_shows_one_chinese_line_not_a_traceback(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from cli import main
-    from orgmodel.balance import Tables
+    from orgmodel.figures.balance import Tables
 
     def broken(*args, **kwargs):
         raise ValueError("boom")

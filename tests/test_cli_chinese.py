@@ -11,7 +11,7 @@ import pytest
 from conftest import COUNTY, run_cli, write_ledger
 
 from cli import main
-from orgmodel.cli_text import CLICK_ZH, DOMAIN, LOCALE_DIR, mo_bytes
+from orgmodel.commands.cli_text import CLICK_ZH, DOMAIN, LOCALE_DIR, mo_bytes
 
 # Words that may stay: names the user types (commands, option values, file kinds) and LEDGER
 ALLOWED = {"LEDGER", "SQLite", "git", "JSON", "CSV", "YAML", "HTML", "Excel", "WPS", "UTF", "GBK", "YYYY", "xlsx", "orgmodel", "yaml",

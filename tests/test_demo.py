@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from orgmodel.balance import body_balance, township_balance
-from orgmodel.checking import check
+from orgmodel.answers.checking import check
 from orgmodel.commands.demo import find_demo_ledger
+from orgmodel.figures.balance import body_balance, township_balance
 from orgmodel.ledger import load
 
 ROOT = Path(__file__).resolve().parents[1]

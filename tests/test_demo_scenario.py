@@ -10,11 +10,11 @@ from pathlib import Path
 
 from conftest import run_cli
 
-from orgmodel.balance import sinking_ratio, township_balance
+from orgmodel.answers.scenario import load_scenario, simulate
+from orgmodel.figures.balance import sinking_ratio, township_balance
+from orgmodel.figures.provenance import trace
 from orgmodel.ledger import load
-from orgmodel.provenance import trace
 from orgmodel.report.demo_pages import demo_scenario
-from orgmodel.scenario import load_scenario, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"

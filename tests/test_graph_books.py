@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from orgmodel.ledger import load
-from orgmodel.synthetic import Params, generate
+from orgmodel.sources.synthetic import Params, generate
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 

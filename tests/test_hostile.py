@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import COUNTY, run_cli, write_ledger
 
-from orgmodel.text import escape_controls, os_error_text
+from orgmodel.core.text import escape_controls, os_error_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = "doc: 青编〔2021〕1号"

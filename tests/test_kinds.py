@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from orgmodel.checking import check
-from orgmodel.kinds import EVENT_WORDS, FLOW_WORDS, RETIRING_WORDS, EventKind, FlowKind
+from orgmodel.answers.checking import check
+from orgmodel.answers.scenario import load_scenario, simulate
+from orgmodel.core.kinds import EVENT_WORDS, FLOW_WORDS, RETIRING_WORDS, EventKind, FlowKind
 from orgmodel.ledger import load
-from orgmodel.scenario import load_scenario, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 CHINESE = re.compile(r"^[\u4e00-\u9fff]+$")

@@ -24,14 +24,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ops_support import BASE, snapshot
 
-from orgmodel.balance import total_balance
-from orgmodel.config import load_config
-from orgmodel.findings import ERROR, Source
+from orgmodel.core.config import load_config
+from orgmodel.core.findings import ERROR, Source
+from orgmodel.core.located import RawItem
+from orgmodel.figures.balance import total_balance
+from orgmodel.figures.provenance import trace
 from orgmodel.ledger import replay
 from orgmodel.ops import OPS
-from orgmodel.parse import build_directive
-from orgmodel.provenance import trace
-from orgmodel.sources.located import RawItem
+from orgmodel.reading.parse import build_directive
 from orgmodel.sources.yaml_reader import load_text
 
 CONFIG = load_config()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from conftest import run_cli
 from ops_support import BASE, actual, approved, at, body, clean, pool, refused, run, snapshot, total
 
-from orgmodel.balance import leader_balance
+from orgmodel.figures.balance import leader_balance
 
 MERGE_NEW = """\
 - date: 2021-03-01

@@ -7,8 +7,8 @@ import datetime as dt
 
 from ops_support import actual, approved, at, body, clean, pool, refused, run, total
 
-from orgmodel.balance import body_balance, leader_balance
-from orgmodel.kinds import Fact
+from orgmodel.core.kinds import Fact
+from orgmodel.figures.balance import body_balance, leader_balance
 
 LOAN = "- {date: 2021-01-10, op: 调剂, from: 周转池, to: 东镇/综合治理中心, type: 事业编制, amount: 3, doc: x}\n"
 

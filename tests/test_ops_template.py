@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ops_support import approved, at, body, clean, refused, total
 
-from orgmodel.balance import township_balance
+from orgmodel.figures.balance import township_balance
 
 TENGZHOU = """\
 - date: 2021-04-01

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import COUNTY, write_ledger
 
-from orgmodel import ledger as ledger_module
-from orgmodel import parse_cache
 from orgmodel.ledger import load
+from orgmodel.reading import parse_cache
+from orgmodel.reading import validate as ledger_module
 
 
 @pytest.fixture

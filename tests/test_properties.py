@@ -10,12 +10,12 @@ from conftest import COUNTY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orgmodel.balance import total_balance
-from orgmodel.config import load_config
-from orgmodel.findings import Source
+from orgmodel.core.config import load_config
+from orgmodel.core.findings import Source
+from orgmodel.core.located import RawItem
+from orgmodel.figures.balance import total_balance
 from orgmodel.ledger import replay
-from orgmodel.parse import build_directive, sort_key
-from orgmodel.sources.located import RawItem
+from orgmodel.reading.parse import build_directive, sort_key
 
 CONFIG = load_config()
 HOLDERS = ["县委办", "东镇/党政办", "西乡/党政办", "便民服务中心", "收回编制池", "周转池"]
@@ -142,7 +142,7 @@ def any_directive(draw):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(any_directive(), min_size=1, max_size=6))
 def test_no_directive_makes_replay_or_tables_raise(raws):
-    from orgmodel.balance import VIEWS, balance_view
+    from orgmodel.figures.balance import VIEWS, balance_view
 
     extra = []
     for i, raw in enumerate(raws):

@@ -107,7 +107,7 @@ def _report(ledger: Path, out: Path) -> subprocess.Popen:
 def test_killing_a_report_run_leaves_the_old_site_or_the_new_one(tmp_path):
     """20 runs of ``report balance`` killed at random moments: after each, the folder (with
     what the next run does first, :func:`recover`) is the complete old site or the complete new one."""
-    from orgmodel.synthetic import Params, generate
+    from orgmodel.sources.synthetic import Params, generate
 
     old_ledger, new_ledger = tmp_path / "old", tmp_path / "new"
     generate(old_ledger, Params(townships=6))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from test_rules import findings as rule_findings
 
-from orgmodel.findings import Source
+from orgmodel.core.findings import Source
 from orgmodel.rules import RULES
 
 DOC = "doc: 青编〔2020〕9号"

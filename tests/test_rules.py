@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ops_support import run
 
-from orgmodel.findings import Source
+from orgmodel.core.findings import Source
 from orgmodel.rules import RULES, run_rules
 
 DOC = "doc: 青编〔2020〕1号"
@@ -248,19 +248,20 @@ def test_severity_override_and_disable(tmp_path):
 def test_a_bad_rules_section_makes_the_config_unusable(tmp_path):
     import pytest
 
-    from orgmodel.config import ConfigError, load_config
+    from orgmodel.core.config import ConfigError
+    from orgmodel.ledger.loading import read_config
 
     path = tmp_path / "province.yaml"
     path.write_text("# 本省\nrules:\n  no-such-rule: {}\n  over-quota: {severity: fatal}\n", encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        load_config(path)
+        read_config(path)
     lines = str(caught.value).splitlines()
     assert lines[0] == f"{path}:3: [config] rules.no-such-rule: 未知的规则“no-such-rule”;规则见 docs/rules.md"
     assert lines[1] == f"{path}:4: [config] rules.over-quota.severity: “fatal”无效;应为 error、warning 或 info"
 
 
 def test_defaults_list_every_rule_with_its_default_severity():
-    from orgmodel.config import load_config
+    from orgmodel.core.config import load_config
     section = load_config().get("rules")
     assert {k: v["severity"] for k, v in section.items()} == {r.id: r.severity for r in RULES.values()}
 
@@ -316,7 +317,7 @@ def test_quota_band_counts_the_township_table_total_internal_units_included(tmp_
 def test_the_config_example_in_the_rules_doc_is_read_as_written(tmp_path):
     import re
 
-    from orgmodel.config import load_config
+    from orgmodel.core.config import load_config
     text = (Path(__file__).parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
     (block,) = re.findall(r"```yaml\n(.*?)```", text, re.S)
     path = tmp_path / "orgmodel.yaml"

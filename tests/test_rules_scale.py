@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from orgmodel.config import load_config
-from orgmodel.directive import Directive
-from orgmodel.findings import Source
-from orgmodel.kinds import FlowKind
+from orgmodel.core.config import load_config
+from orgmodel.core.directive import Directive
+from orgmodel.core.findings import Source
+from orgmodel.core.kinds import FlowKind
 from orgmodel.rules import run_rules
 from orgmodel.state import Body, State
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from conftest import run_cli
 
+from orgmodel.answers.scenario import load_scenario, simulate
 from orgmodel.ledger import load
-from orgmodel.scenario import load_scenario, simulate
 
 DOC = "doc: 青编〔2021〕1号"
 

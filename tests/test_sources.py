@@ -8,11 +8,11 @@ import datetime as dt
 
 from conftest import run_cli
 
-from orgmodel import ledger as ledger_module
-from orgmodel.directive import Directive
-from orgmodel.findings import CellSource, RecordSource, Source
+from orgmodel.core.directive import Directive
+from orgmodel.core.findings import CellSource, RecordSource, Source
+from orgmodel.core.located import Located, RawItem, ReadResult
+from orgmodel.ledger import origins as ledger_module
 from orgmodel.sources import READERS
-from orgmodel.sources.located import Located, RawItem, ReadResult
 
 COUNTY = "- {date: 2021-01-01, op: open_division, code: C1, name: 青山县, level: 县}\n"
 

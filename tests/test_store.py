@@ -172,7 +172,7 @@ def test_two_clerks_committing_at_once_both_land_whole(db, tmp_path):
 def test_records_read_back_as_the_very_directives_that_were_stored(tmp_path):
     """Read under the stored config the records are rebuilt without validating again; they are
     the same directives (dates, nested entries and all) that validation gives."""
-    from orgmodel.config import load_config
+    from orgmodel.core.config import load_config
     from orgmodel.ledger import load
     from orgmodel.store.origin import StoreOrigin
 
@@ -260,7 +260,7 @@ def test_killing_commits_leaves_each_one_whole_or_absent(db, tmp_path):
 @pytest.mark.parametrize("ledger", ["tengzhou", "zhucheng", "neijiang", "daiyue", "binzhou", "synthetic"])
 def test_case_studies_and_a_synthetic_ledger_replay_the_same_from_the_store(tmp_path, ledger):
     if ledger == "synthetic":
-        from orgmodel.synthetic import Params, generate
+        from orgmodel.sources.synthetic import Params, generate
 
         source = tmp_path / "synthetic"
         generate(source, Params(townships=12))
@@ -378,7 +378,7 @@ def test_killing_an_import_leaves_the_database_empty_or_whole(tmp_path):
     import signal
     import time
 
-    from orgmodel.synthetic import Params, generate
+    from orgmodel.sources.synthetic import Params, generate
 
     source = tmp_path / "synthetic"
     generate(source, Params(townships=6))
@@ -407,7 +407,7 @@ def test_killing_an_import_leaves_the_database_empty_or_whole(tmp_path):
 def test_the_ledgers_dates_follow_each_commit_and_survive_a_damaged_cache(db, tmp_path):
     """The count and first and last dates of a store are remembered per head: a commit moves
     them on at once, and a damaged cache file is counted again, not believed."""
-    from orgmodel import parse_cache
+    from orgmodel.reading import parse_cache
 
     assert "截至 2021-01-01" in run_cli("balance", db, "--by", "total").stderr
     plan = tmp_path / "方案.yaml"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from orgmodel.balance import body_balance, county_balance, pool_balance, total_balance, township_balance
-from orgmodel.checking import check
+from orgmodel.answers.checking import check
+from orgmodel.figures.balance import body_balance, county_balance, pool_balance, total_balance, township_balance
 from orgmodel.ledger import load
-from orgmodel.synthetic import Params, flow, generate
+from orgmodel.sources.synthetic import Params, flow, generate
 
 
 @pytest.fixture(scope="module")

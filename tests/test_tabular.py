@@ -510,7 +510,7 @@ def _round_trip(ledger: Path, tmp_path: Path, as_of: str) -> None:
 
 
 def test_round_trip_of_a_synthetic_county(tmp_path):
-    from orgmodel.synthetic import Params, generate
+    from orgmodel.sources.synthetic import Params, generate
 
     ledger = tmp_path / "县"
     generate(ledger, Params(townships=20))
@@ -551,7 +551,7 @@ def test_the_export_prints_on_a4_landscape_with_title_header_and_page_numbers(tm
 
 
 def test_docs_list_every_sheet_column_and_alias():
-    from orgmodel.config import load_config
+    from orgmodel.core.config import load_config
     from orgmodel.ops import OPS
     from orgmodel.tabular.layout import SHEETS, columns
 

@@ -9,8 +9,8 @@ from conftest import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from orgmodel.figures.provenance import trace
 from orgmodel.ledger import load
-from orgmodel.provenance import trace
 
 DOC = "doc: 青编〔2020〕1号"
 

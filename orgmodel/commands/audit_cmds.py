@@ -9,7 +9,7 @@ import sys
 import click
 import pandas as pd
 
-from ..findings import Finding
+from ..core.findings import Finding
 from ..roster import RULE_TITLES, Reconciled, RosterError, reconcile
 from ..roster.forecast import by_township, forecast
 from .options import (

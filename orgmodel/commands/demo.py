@@ -14,12 +14,12 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from ..checking import Checked
-from ..findings import sort_findings
-from ..labels import VALUE_LABELS, label
+from ..answers.checking import Checked
+from ..core.findings import sort_findings
+from ..core.labels import VALUE_LABELS, label
+from ..core.text import formula_safe
 from ..report.demo_pages import write_reports
 from ..report.publish import PublishError
-from ..text import formula_safe
 from .options import EXIT_UNREADABLE, checked, exit_for, open_ledger, records, summary_line
 
 DEMO_PARTS = ("data", "demo")
@@ -111,7 +111,7 @@ def write_findings(run: DemoRun) -> list[tuple[str, Path]]:
 
 def write_xlsx(run: DemoRun) -> list[tuple[str, Path]]:
     """The formatted balance workbook, the same as ``orgmodel export`` writes."""
-    from ..signoff import signoff_line
+    from ..core.signoff import signoff_line
     from ..tabular.export import balance_tables
     from ..tabular.workbook import write_workbook
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..balance import VIEWS
+from ..figures.balance import VIEWS
 from .audit_cmds import ledger_findings, roster_date, roster_option, with_roster
 from .options import (
     EXIT_UNREADABLE,

@@ -12,15 +12,15 @@ from contextlib import contextmanager
 import click
 import pandas as pd
 
-from ..checking import Checked, check
-from ..config import ConfigError
-from ..findings import SEVERITY_LABELS, Finding, has_errors, sort_findings
-from ..labels import VALUE_LABELS, label
-from ..ledger import Ledger, LedgerError, load
-from ..scenario import Scenario, ScenarioError, check_after, load_scenario
-from ..schema import parse_date
-from ..text import escape_controls, formula_safe
-from ..textable import render_table
+from ..answers.checking import Checked, check
+from ..answers.scenario import Scenario, ScenarioError, check_after, load_scenario
+from ..core.config import ConfigError
+from ..core.findings import SEVERITY_LABELS, Finding, has_errors, sort_findings
+from ..core.labels import VALUE_LABELS, label
+from ..core.schema import parse_date
+from ..core.text import escape_controls, formula_safe
+from ..core.textable import render_table
+from ..ledger.loading import Ledger, LedgerError, load
 
 PERCENT_COLUMNS = ("ratio", "ratio_with_dispatched")  # shares, shown as 45.66% in terminal tables
 EXIT_ERRORS = 1

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..findings import has_errors
-from ..scenario import simulate
+from ..answers.scenario import simulate
+from ..core.findings import has_errors
 from .audit_cmds import ledger_findings, roster_date, roster_option, with_roster
 from .options import (
     EXIT_UNREADABLE,

@@ -10,10 +10,10 @@ import sys
 
 import click
 
-from ..findings import Finding, has_errors
-from ..provenance import trace as trace_holder
-from ..scenario import simulate as run_simulation
-from ..scenario_diff import compare_frames
+from ..answers.scenario import simulate as run_simulation
+from ..answers.scenario_diff import compare_frames
+from ..core.findings import Finding, has_errors
+from ..figures.provenance import trace as trace_holder
 from .options import (
     as_of_option,
     checked,

@@ -9,10 +9,10 @@ import json
 import click
 import pandas as pd
 
-from ..findings import sort_findings
-from ..kinds import event_label
-from ..labels import label
-from ..textable import render_table
+from ..core.findings import sort_findings
+from ..core.kinds import event_label
+from ..core.labels import label
+from ..core.textable import render_table
 from .options import echo_frame, records, summary_line
 
 MEASURES = ["approved", "actual", "vacant", "over"]

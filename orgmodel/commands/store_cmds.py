@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..findings import has_errors
+from ..core.findings import has_errors
 from ..store import REVERSE_OP, Store, StoreError, is_store, raw_of
 from ..store.origin import CONFIG_SETTING
 from ..store.yaml_dump import write_yaml_ledger
@@ -123,7 +123,7 @@ def _refuse_filled(db: str, store: Store | None = None) -> None:
 def commit(db, scenario, by):
     """把已批准的方案(方案文件中的指令)追加进数据库;方案引起错误时不写入。"""
     by = _who(by, required=True)
-    from ..scenario import simulate
+    from ..answers.scenario import simulate
     from ..store import StoreChanged
 
     for attempt in range(3):  # the plan is checked against the ledger as it is when it is written
@@ -153,7 +153,7 @@ def commit(db, scenario, by):
 
 
 def _order(d):
-    from ..parse import sort_key
+    from ..reading.parse import sort_key
     return sort_key(d)
 
 
@@ -186,8 +186,8 @@ def correct(db, record, by, doc, reason, force):
 
 def _check_correction(db: str, record: int) -> None:
     """Stop when taking record ``record`` out would add error findings to the ledger."""
-    from ..checking import check
-    from ..findings import RecordSource
+    from ..answers.checking import check
+    from ..core.findings import RecordSource
 
     led = open_ledger(db)
     with long_lived():
@@ -259,7 +259,7 @@ def _summary(op: str, body: str) -> str:
     if op == REVERSE_OP:
         data = json.loads(body)
         return data.get("reason") or ""
-    from ..schema import FIELD_LABELS
+    from ..core.schema import FIELD_LABELS
 
     raw = raw_of(body)
     parts = [f"{FIELD_LABELS.get(k, k)} {_shown(v)}" for k, v in raw.items() if k not in ("date", "op", "doc", "note")]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..findings import has_errors
-from ..signoff import signoff_line
+from ..core.findings import has_errors
+from ..core.signoff import signoff_line
 from ..tabular.export import balance_tables, jurisdiction, write_csv_folder
 from ..tabular.state_sheets import state_tables
 from ..tabular.workbook import write_workbook
@@ -41,12 +41,12 @@ def template(out, roster, config_path):
     """写出空白台账工作簿:每张表一个工作表(区划、编制池、机构、牌子、编制核定、领导职数、实有人员、
     编外与网格、责任清单、变动记录),中文表头(红色为必填),枚举列有下拉选项,每表一行示例,
     另有“说明”表。填好后可直接作为台账读入:orgmodel check 台账.xlsx。加 --roster 写出花名册模板。"""
-    from ..config import load_config
+    from ..ledger.loading import read_config
 
     if not _is_workbook(out):
         click.echo(f"错误:输出文件须以 .xlsx 结尾(收到“{out}”)", err=True)
         sys.exit(EXIT_UNREADABLE)
-    config = load_config(config_path)
+    config = read_config(config_path)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     if roster:

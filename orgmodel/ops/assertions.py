@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..schema import Field
+from ..core.schema import Field
 from ..state import HOLDER, Body, State
 from .registry import op
 

@@ -3,9 +3,9 @@ and links (调整机构属性)."""
 
 from __future__ import annotations
 
-from ..findings import WARNING
-from ..kinds import EventKind, FlowKind
-from ..schema import Field
+from ..core.findings import WARNING
+from ..core.kinds import EventKind, FlowKind
+from ..core.schema import Field
 from ..state import BODY, DIVISION, HOLDER, Body, State
 from .fields import ATTRIBUTES, BODY_ATTRS, CATEGORIES, CLASSES, FUNDINGS, LINKS, NONE, QUOTA_SOURCE, plural_quota
 from .planning import draws_available, leads_back, names_free, resolve_links

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ..schema import Field
+from ..core.kinds import LEVELS
+from ..core.schema import Field
 from ..state import DIVISION, State
-from .fields import LEVELS, POOL_KINDS, TOWNSHIP_KINDS
+from .fields import POOL_KINDS, TOWNSHIP_KINDS
 from .registry import op
 
 

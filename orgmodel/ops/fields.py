@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..schema import Field
+from ..core.schema import Field
 from ..state import BODY_ATTRIBUTES, BODY_LINKS
 
 CATEGORIES = ("党政机关", "事业单位", "参公单位", "派驻机构", "议事协调机构", "内设机构")
 CLASSES = ("公益一类", "公益二类", "生产经营类")
 FUNDINGS = ("全额拨款", "差额拨款", "自收自支")
-LEVELS = ("省", "市", "县", "乡镇", "村")
 TOWNSHIP_KINDS = ("镇", "乡", "街道")
 POOL_KINDS = {"收回": "reclaimed", "周转": "turnover", "专户": "earmarked",
               "reclaimed": "reclaimed", "turnover": "turnover", "earmarked": "earmarked"}

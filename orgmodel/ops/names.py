@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..kinds import EventKind
-from ..schema import Field
+from ..core.kinds import EventKind
+from ..core.schema import Field
 from ..state import BODY, State
 from .planning import names_free
 from .registry import op

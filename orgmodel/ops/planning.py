@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..schema import Field
+from ..core.schema import Field
 from ..state import BODY, DIVISION, Body, State
 from .fields import ATTRIBUTES, BODY_ATTRS, LINKS
 

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from ..kinds import FlowKind
-from ..schema import Field
+from ..core.kinds import FlowKind
+from ..core.schema import Field
 from ..state import BODY, HOLDER, POOL, Body, Pool, State
 from .fields import add_years
 from .planning import is_cross_level

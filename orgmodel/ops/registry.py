@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..schema import Field
+from ..core.schema import Field
 
 COMMON_FIELDS = ("date", "op", "doc", "note")  # fields every directive may have, besides its op's
 

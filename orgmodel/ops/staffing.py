@@ -7,9 +7,9 @@ them); whether a plan or a hire fits the vacancies is for the rule checks.
 
 from __future__ import annotations
 
-from ..balance import gap
-from ..kinds import EventKind
-from ..schema import Field
+from ..core.kinds import EventKind
+from ..core.schema import Field
+from ..figures.balance import gap
 from ..state import BODY, DIVISION, POOL, Body, State
 from .quota import owed
 from .registry import op

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..checking import Checked
-from ..findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding
+from ..answers.checking import Checked
+from ..core.findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding
 from ..rules import RULES
 from ..state import State
 from .balance_report import write_balance_report

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..balance import Tables, is_own
-from ..checking import Checked
-from ..labels import POOL_LABELS
+from ..answers.checking import Checked
+from ..core.labels import POOL_LABELS
+from ..figures.balance import Tables, is_own
 from ..state import State
 from . import charts
 from .render import environment, write_page

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..ledger import load
-from ..scenario import load_scenario, simulate
+from ..answers.scenario import load_scenario, simulate
+from ..ledger.loading import load
 from .audit_report import write_audit_report
 from .balance_report import write_balance_report
 from .publish import publish

@@ -18,7 +18,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from ..text import os_error_text
+from ..core.text import os_error_text
 
 MANIFEST = ".orgmodel-manifest.json"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from ..signoff import signoff_fields
+from ..core.signoff import signoff_fields
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FONT_STACK = '"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC","SimSun",sans-serif'

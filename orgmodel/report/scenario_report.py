@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..findings import SEVERITY_LABELS, Finding
-from ..kinds import EVENT_ORDER
-from ..scenario import Simulation
+from ..answers.scenario import Simulation
+from ..core.findings import SEVERITY_LABELS, Finding
+from ..core.kinds import EVENT_ORDER
 from . import charts
 from .audit_report import finding_groups
 from .balance_report import write_balance_report

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..balance import Tables
+from ..figures.balance import Tables
 from ..state import COUNTY, TOWNSHIP, State
 
 INDEX_FILE = "index.html"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..findings import Finding
+from ..core.findings import Finding
 from .audit import Audit, audit
 from .movements import Movements, movements
 from .read import Roster, RosterError, read_roster

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..findings import ERROR, WARNING, Finding
-from ..kinds import Fact
+from ..core.findings import ERROR, WARNING, Finding
+from ..core.kinds import Fact
 from ..state import COORDINATION, Body, State
 from . import idcard, retire
 from .read import Person, Snapshot

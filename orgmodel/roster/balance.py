@@ -8,7 +8,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from ..balance import Tables, body_balance, sort_by_type, tables_of, with_gap
+from ..figures.balance import Tables, body_balance, sort_by_type, tables_of, with_gap
 from ..state import State
 
 KEYS = {"body": ["body_id", "quota_type"], "township": ["division_code", "quota_type"],

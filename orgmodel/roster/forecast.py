@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..balance import sort_by_type
+from ..figures.balance import sort_by_type
 from . import idcard, retire
 from .audit import Audit
 

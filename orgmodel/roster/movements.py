@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..findings import WARNING, Finding
+from ..core.findings import WARNING, Finding
 from ..state import State
 from .audit import Audit, who
 from .read import Person

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings import ERROR, CellSource, Finding
+from ..core.findings import ERROR, CellSource, Finding
 from ..tabular import csv_files, xlsx
-from ..tabular.headers import normal
 from ..tabular.layout import LISTS_SHEET, SETTINGS_SHEET
+from ..tabular.names import normal
 from ..tabular.reader import Grid, SheetOutput, data_rows, read_settings
 from .layout import IN_POST, ROSTER, SHEET_NAMES
 

@@ -4,7 +4,7 @@ hidden sheet of lists; the ID number column is text all the way down."""
 
 from __future__ import annotations
 
-from ..config import Config
+from ..core.config import Config
 from ..tabular.layout import SETTINGS_SHEET
 from ..tabular.state_sheets import lists_table, sheet_table
 from ..tabular.workbook import TEXT, Table

@@ -3,8 +3,8 @@ households or by people per grid (300–500 户 or about 1,000 人 in Binzhou's 
 
 from __future__ import annotations
 
-from ..balance import tables_of
-from ..kinds import Fact
+from ..core.kinds import Fact
+from ..figures.balance import tables_of
 from ..state import TOWNSHIP, State
 from .registry import flag, rule
 

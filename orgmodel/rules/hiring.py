@@ -3,8 +3,8 @@ over-quota body (超编进人). Vacancies come from the balance tables."""
 
 from __future__ import annotations
 
-from ..balance import tables_of
-from ..kinds import Fact
+from ..core.kinds import Fact
+from ..figures.balance import tables_of
 from ..state import State
 from .registry import flag, rule
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..balance import is_own, tables_of
-from ..kinds import Fact
+from ..core.kinds import Fact
+from ..figures.balance import is_own, tables_of
 from ..state import TOWNSHIP, Body, State
 from .registry import flag, rule
 

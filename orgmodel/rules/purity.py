@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..kinds import Fact
+from ..core.kinds import Fact
 from ..state import State
 from .registry import flag, rule
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from ..config import Config
-from ..findings import ERROR, INFO, SEVERITY_LABELS, WARNING, Finding, Source
+from ..core.config import Config
+from ..core.findings import ERROR, INFO, SEVERITY_LABELS, WARNING, Finding, Source
 from ..state import State
 from ..state.records import subject_of
 

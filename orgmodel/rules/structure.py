@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import networkx as nx
 
-from ..kinds import Fact
+from ..core.kinds import Fact
 from ..state import COORDINATION, TOWNSHIP, State
 from .registry import flag, rule
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import weakref
 from collections import defaultdict
 
-from ..kinds import Fact, FlowKind
+from ..core.kinds import Fact, FlowKind
 from ..state import Body, Pool, State
 from .registry import flag, rule
 

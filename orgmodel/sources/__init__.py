@@ -14,9 +14,9 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ..text import os_error_text
+from ..core.located import Located, RawItem, ReadResult
+from ..core.text import os_error_text
 from . import yaml_reader
-from .located import Located, RawItem, ReadResult
 
 Reader = Callable[[Path, str], ReadResult]
 

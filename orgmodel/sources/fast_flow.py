@@ -20,7 +20,7 @@ import re
 
 import yaml
 
-from .located import LinedList, Located
+from ..core.located import LinedList, Located
 
 _SPLIT = re.compile(r'("(?:[^"\\\n]|\\.)*"|[{}\[\],]|:(?= ))')
 # Conservative: anything that could make YAML read a plain scalar differently declines.

@@ -26,8 +26,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from ..core.located import LinedList, Located
 from .fast_flow import MAX_DEPTH, MAX_LINE, ODD_SPACE, Decline, Tokens, one_line, parse_line
-from .located import LinedList, Located
 
 
 class Item(NamedTuple):

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import yaml
 
-from ..findings import Finding, Source
-from ..sharing import Shared
-from ..text import os_error_text
+from ..core.findings import Finding, Source
+from ..core.located import LinedList, Located, RawItem, ReadResult
+from ..core.schema import MAX_EXPANDED, expanded_size
+from ..core.sharing import Shared
+from ..core.text import os_error_text
 from .fast_flow import parse_lines
 from .fast_items import items_of, unread_text
-from .located import LinedList, Located, RawItem, ReadResult
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -162,7 +163,6 @@ ENCODING_HINT = "文件不是 UTF-8 编码;请在编辑器中另存为 UTF-8"
 # Limits that no real ledger file comes near (docs/ledger-format.md, 限制)
 MAX_FILE = 512 * 1024 * 1024  # bytes in one file (a whole province is about 100 MB)
 MAX_LINE = 100_000            # characters on one line
-MAX_EXPANDED = 10_000         # values in one directive once its aliases (*) are expanded
 _RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
@@ -179,21 +179,6 @@ def _text_problem(text: str, display: str) -> Finding | None:
         return Finding("bad-yaml", f"此行过长(超过 {MAX_LINE:,} 个字符);一条指令应写在一行或几行内",
                        Source(display, line))
     return None
-
-
-def _expanded_size(value, budget: int) -> int:
-    """How many values ``value`` holds with every alias expanded, counting up to ``budget``
-    (a few aliases of aliases expand into billions: "billion laughs")."""
-    total, stack = 0, [value]
-    while stack and total <= budget:
-        v = stack.pop()
-        total += 1
-        if isinstance(v, dict):
-            stack.extend(v.values())
-            stack.extend(v.keys())
-        elif isinstance(v, list):
-            stack.extend(v)
-    return total
 
 
 def read(path: Path, display: str) -> ReadResult:
@@ -269,12 +254,12 @@ def parse_text(text: str, display: str, fast: bool = True) -> ReadResult:
     aliased = "&" in text and "*" in text  # only aliases can make a small file expand
     for i, raw in enumerate(items):
         source = _source(display, getattr(raw, "spot", None) or (starts[i] if i < len(starts) else 1))
-        if aliased and _expanded_size(raw, MAX_EXPANDED) > MAX_EXPANDED:
+        if aliased and expanded_size(raw, MAX_EXPANDED) > MAX_EXPANDED:
             findings.append(Finding("bad-directive", f"此指令经别名(*)展开后超过 {MAX_EXPANDED:,} 个值,不像是台账内容;"
                                                      f"请删除别名,直接写出各字段", source))
             continue
         out.append(RawItem(raw, source))
     head = {k: v for k, v in header.items() if k != "directives"} if header is not None else {}
-    if aliased and _expanded_size(head, MAX_EXPANDED) > MAX_EXPANDED:
+    if aliased and expanded_size(head, MAX_EXPANDED) > MAX_EXPANDED:
         return ReadResult([], [Finding("bad-file", "文件头经别名(*)展开后过大;请删除别名", where)])
     return ReadResult(out, findings, header, where)

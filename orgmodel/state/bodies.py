@@ -6,8 +6,8 @@ the questions about them (``parent``, ``signboards``, ``children`` …) are aske
 
 from __future__ import annotations
 
-from ..directive import Directive
-from ..kinds import EventKind, Fact
+from ..core.directive import Directive
+from ..core.kinds import EventKind, Fact
 from .core import StateCore
 from .records import BODY_ATTRIBUTES, BODY_LINKS, DISPATCHED, Body
 

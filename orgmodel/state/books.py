@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..directive import Directive
-from ..kinds import Fact, FlowKind
+from ..core.directive import Directive
+from ..core.kinds import Fact, FlowKind
 from .core import StateCore
 from .records import Body, Division, Flow, Loan, Pool, StaffMove
 

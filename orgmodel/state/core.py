@@ -24,10 +24,10 @@ from types import MappingProxyType
 
 import networkx as nx
 
-from ..config import Config
-from ..directive import Directive
-from ..findings import ERROR, Finding, Source
-from ..kinds import EventKind, Fact
+from ..core.config import Config
+from ..core.directive import Directive
+from ..core.findings import ERROR, Finding, Source
+from ..core.kinds import EventKind, Fact
 from .names import NameIndex
 from .records import Body, Division, Duty, Event, Flow, Loan, Mark, Pool, StaffMove, subject_of
 

@@ -3,7 +3,7 @@ so that asking for a body's duties costs what that body has."""
 
 from __future__ import annotations
 
-from ..directive import Directive
+from ..core.directive import Directive
 from .core import StateCore
 from .records import Body, Duty
 

@@ -13,8 +13,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ..findings import Source
-from ..kinds import EventKind, Fact, FlowKind
+from ..core.findings import Source
+from ..core.kinds import EventKind, Fact, FlowKind
 
 TOWNSHIP = "乡镇"
 COUNTY = "县"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import itertools
 
-from ..directive import Directive
+from ..core.directive import Directive
 from .core import StateCore
 from .records import Body, Division, Reason
 

@@ -24,8 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..directive import Directive
-from ..findings import CellSource, RecordSource, Source
+from ..core.directive import Directive
+from ..core.findings import CellSource, RecordSource, Source
 from .schema import MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"

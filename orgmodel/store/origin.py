@@ -16,16 +16,17 @@ import os
 import sys
 from pathlib import Path
 
-from .. import parse_cache
-from ..config import Config
-from ..directive import Directive
-from ..findings import Finding, RecordSource
-from ..ledger import collector_paused, read_records, register_origin
+from ..core.collector import collector_paused
+from ..core.config import Config
+from ..core.directive import Directive
+from ..core.findings import Finding, RecordSource
+from ..core.located import RawItem
+from ..core.schema import ALLOC, parse_date, shared_counts
 from ..ops import OPS
-from ..parse import sort_key
-from ..schema import ALLOC, parse_date, shared_counts
-from ..sources.located import RawItem
-from . import Store, StoreError, is_store, origin_of, raw_of
+from ..reading import parse_cache
+from ..reading.parse import sort_key
+from ..reading.validate import read_records
+from . import Store, is_store, origin_of, raw_of
 
 CONFIG_SETTING = "config"  # the ledger's orgmodel.yaml, as text
 
@@ -37,13 +38,8 @@ class StoreOrigin:
         self.path, self.display = path, display
         self.config_path = None
         self.files = [display]
-        try:
-            with Store(path) as store:
-                self.config_text = store.settings().get(CONFIG_SETTING)
-        except StoreError as exc:
-            from ..ledger import LedgerError
-
-            raise LedgerError(str(exc)) from exc
+        with Store(path) as store:  # StoreError when it cannot be opened
+            self.config_text = store.settings().get(CONFIG_SETTING)
         self.refused = []
 
     def history(self, config: Config) -> StoreHistory | None:
@@ -60,7 +56,7 @@ class StoreOrigin:
         return read_records(items, config, self.refused)
 
     def _same_config(self, config: Config) -> bool:
-        from ..config import load_config_text
+        from ..core.config import load_config_text
 
         stored = load_config_text(self.config_text, self.display) if self.config_text else None
         return (stored.data if stored is not None else _defaults()) == config.data
@@ -167,7 +163,7 @@ def rebuilt(row, display: str) -> Directive:
 
 
 def _defaults() -> dict:
-    from ..config import load_config
+    from ..core.config import load_config
 
     return load_config().data
 
@@ -193,4 +189,7 @@ def typed(fields: dict, schema: dict) -> dict:
     return out
 
 
-register_origin(lambda p: p.is_file() and is_store(p), StoreOrigin)
+
+def claims_store(path: Path) -> bool:
+    """True for a path that is a ledger database (read by :class:`StoreOrigin`)."""
+    return path.is_file() and is_store(path)

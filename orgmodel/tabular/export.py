@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..balance import tables_of
-from ..findings import SEVERITY_LABELS, Finding, sort_findings
-from ..labels import VALUE_LABELS, label
+from ..core.findings import SEVERITY_LABELS, Finding, sort_findings
+from ..core.labels import VALUE_LABELS, label
+from ..core.text import safe_text
+from ..figures.balance import tables_of
 from ..state import INTERNAL, State
-from ..text import safe_text
 from .workbook import COUNT, PERCENT, TEXT, Table, sheet_name
 
 RATIO_COLUMNS = ("ratio", "ratio_with_dispatched")

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..config import Config
-from ..ops.fields import CATEGORIES, CLASSES, FUNDINGS, LEVELS, TOWNSHIP_KINDS
+from ..core.config import Config
+from ..core.kinds import LEVELS
+from ..ops.fields import CATEGORIES, CLASSES, FUNDINGS, TOWNSHIP_KINDS
+from .names import normal
 
 POOL_KIND_WORDS = ("收回", "周转", "专户")
 
@@ -157,7 +159,6 @@ SETTINGS = {  # key in the 说明 sheet -> what it sets
 
 def sheet_named(name: str) -> Sheet | None:
     """The sheet layout a sheet (or CSV file) named ``name`` is, by its name or an alias."""
-    from .headers import normal
     key = normal(name)
     for sheet in SHEETS:
         if key in (normal(sheet.name), *(normal(a) for a in sheet.aliases)):

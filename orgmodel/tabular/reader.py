@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import yaml
 
-from ..config import load_config
-from ..findings import WARNING, CellSource, Finding
-from ..sources.located import Located, RawItem, ReadResult
+from ..core.config import load_config
+from ..core.findings import WARNING, CellSource, Finding
+from ..core.located import Located, RawItem, ReadResult
 from . import cells
-from .headers import HeaderMap, column_letter, locate, normal
+from .headers import HeaderMap, column_letter, locate
 from .layout import COUNT, IDNO, LISTS_SHEET, REF, SETTINGS, SETTINGS_SHEET, SHEETS, TEXT, Column, Sheet, columns, sheet_named
+from .names import normal
 
 TOTAL_WORDS = ("合计", "小计", "总计", "共计")
 MAX_ROWS = 2_000_000

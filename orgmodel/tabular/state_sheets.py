@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..config import Config
+from ..core.config import Config
 from ..ops import OPS
 from ..ops.fields import POOL_KINDS
 from ..state import State
@@ -82,7 +82,7 @@ def state_rows(state: State) -> dict[str, list[dict]]:
             rows["编外与网格"].append({"division": where, "category": "网格", "amount": d.grids})
         if any(d.counts.values()):
             rows["变动记录"].append({"op": _label("counts"), "division": where, "extra": _mapping("counts", d.counts)})
-    from ..balance import tables_of
+    from ..figures.balance import tables_of
     for r in tables_of(state).duties.to_dict("records"):
         rows["责任清单"].append({"item": r["item"], "item_category": r["item_category"], "lead": r["lead"],
                                 "support": r["support"] or None})

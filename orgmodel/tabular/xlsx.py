@@ -10,11 +10,11 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..findings import CellSource, Finding
-from ..sources.located import ReadResult
-from ..text import os_error_text
-from .headers import normal
+from ..core.findings import CellSource, Finding
+from ..core.located import ReadResult
+from ..core.text import os_error_text
 from .layout import SETTINGS_SHEET
+from .names import normal
 from .reader import Grid, read_grids
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls")

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from ...findings import WARNING
-from ...kinds import EventKind, FlowKind
-from ...schema import Field
+from ...core.findings import WARNING
+from ...core.kinds import EventKind, FlowKind
+from ...core.schema import Field
 from ...state import BODY, Body, State
 from ..fields import plural_quota
 from ..registry import op

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...kinds import EventKind, FlowKind
-from ...schema import Field
+from ...core.kinds import EventKind, FlowKind
+from ...core.schema import Field
 from ...state import BODY, Body, State
 from ..planning import NEW_BODY, NewBody, create_body, defaults_from, names_free, plan_body
 from ..registry import op

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ...kinds import EventKind, FlowKind
+from ...core.kinds import EventKind, FlowKind
 from ...state import BODY, HOLDER, Body, State
 from ..fields import plural_quota
 from ..planning import is_cross_level, names_free

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...kinds import EventKind, FlowKind
-from ...schema import Field
+from ...core.kinds import EventKind, FlowKind
+from ...core.schema import Field
 from ...state import BODY, State
 from ..planning import NEW_BODY, create_body, defaults_from, names_free, plan_body
 from ..registry import op

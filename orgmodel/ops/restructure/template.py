@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from ...findings import WARNING
-from ...kinds import EventKind, FlowKind
-from ...schema import Field, Problems, validate_fields
+from ...core.findings import WARNING
+from ...core.kinds import EventKind, FlowKind
+from ...core.schema import Field, Problems, validate_fields
 from ...state import DIVISION, HOLDER, State
 from ..bodies import establish, reclassify
 from ..fields import ATTRIBUTES, CATEGORIES, CLASSES, FUNDINGS, TOWNSHIP_KINDS

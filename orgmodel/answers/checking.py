@@ -15,11 +15,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .balance import Tables, tables_of
-from .findings import Finding
-from .ledger import Ledger, load
-from .rules import run_rules
-from .state import State
+from ..core.findings import Finding
+from ..figures.balance import Tables, tables_of
+from ..ledger.loading import Ledger, load
+from ..rules import run_rules
+from ..state import State
 
 
 @dataclass
@@ -51,7 +51,7 @@ class Checked:
         if self.roster_counts is None:
             return tables_of(self.state)
         if getattr(self, "_roster_tables", None) is None:
-            from .roster.balance import RosterTables
+            from ..roster.balance import RosterTables
 
             self._roster_tables = RosterTables(self.state, self.roster_counts)
         return self._roster_tables

@@ -27,8 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import __version__
-from .config import Config
+from .. import __version__
+from ..core.config import Config
 
 FORMAT = 1  # bump when what is cached changes shape
 DEFAULT_BUDGET_MB = 2048  # a province's checkpoint is about 100 MB, its parse entries 40 MB
@@ -58,7 +58,7 @@ def code_fingerprint() -> str:
     import yaml
 
     h = hashlib.sha256(f"{__version__}|{yaml.__version__}|{getattr(yaml, '__with_libyaml__', False)}".encode())
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]  # the whole orgmodel package
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())

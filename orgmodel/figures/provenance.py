@@ -28,10 +28,10 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-from .kinds import FlowKind
-from .labels import flow_end_label
+from ..core.kinds import FlowKind
+from ..core.labels import flow_end_label
+from ..state import Flow, State
 from .retirement import Retirement, retirement
-from .state import Flow, State
 
 __all__ = ["Step", "Trace", "trace"]
 

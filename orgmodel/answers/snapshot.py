@@ -25,10 +25,10 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from .balance import tables_of
-from .findings import Finding
-from .kinds import EventKind, Fact
-from .state import Body, State
+from ..core.findings import Finding
+from ..core.kinds import EventKind, Fact
+from ..figures.balance import tables_of
+from ..state import Body, State
 
 MEASURES = ["approved", "actual", "vacant", "over"]
 ATTRIBUTES = ["signboards", "category", "class", "rank", "funding", "led_by", "positions", "counts"]

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 DOMAIN = "orgmodel"
-LOCALE_DIR = Path(__file__).with_name("locale")
+LOCALE_DIR = Path(__file__).parents[1] / "locale"
 
 # msgid (or (singular, plural)) -> Chinese; the placeholders are click's own
 CLICK_ZH: dict = {

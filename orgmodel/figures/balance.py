@@ -30,7 +30,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from .state import COORDINATION, COUNTY, DISPATCHED, INTERNAL, TOWNSHIP, Body, State
+from ..state import COORDINATION, COUNTY, DISPATCHED, INTERNAL, TOWNSHIP, Body, State
 
 BODY_COLUMNS = [
     "county_code", "county", "division_code", "division", "division_level", "township_kind",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .balance import off_quota_detail
-from .labels import flow_end_label
+from ..core.labels import flow_end_label
+from ..figures.balance import off_quota_detail
+from ..state import State
 from .snapshot import ATTRIBUTES, MEASURES, TREE_FIELDS, Snapshot, body_keys
-from .state import State
 
 STATUS = {"new": "新设", "gone": "撤销", "renamed": "更名", "changed": "变化"}
 

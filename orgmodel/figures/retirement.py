@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .kinds import EventKind
-from .labels import flow_end_label
-from .state import Body, Flow, State
+from ..core.kinds import EventKind
+from ..core.labels import flow_end_label
+from ..state import Body, Flow, State
 
 
 @dataclass

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .sources.flow_writer import flow  # noqa: F401  (re-exported: the writer the ledgers use)
+from .flow_writer import flow  # noqa: F401  (re-exported: the writer the ledgers use)
 
 
 def row(mapping: dict) -> str:

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import sys
 
-from .config import Config
-from .directive import Directive
-from .findings import Finding
-from .ops import OPS, lookup
-from .ops.registry import COMMON_FIELDS
-from .schema import MAX_FIELDS, MAX_NAME, MAX_TEXT, MAX_YEAR, MIN_YEAR, Problems, parse_date, shown, text_problem, validate_fields
-from .sharing import Shared
-from .sources.located import RawItem, spots_of
+from ..core.config import Config
+from ..core.directive import Directive
+from ..core.findings import Finding
+from ..core.located import RawItem, spots_of
+from ..core.schema import (
+    MAX_FIELDS,
+    MAX_NAME,
+    MAX_TEXT,
+    MAX_YEAR,
+    MIN_YEAR,
+    Problems,
+    parse_date,
+    shown,
+    text_problem,
+    validate_fields,
+)
+from ..core.sharing import Shared
+from ..ops import OPS, lookup
+from ..ops.registry import COMMON_FIELDS
 
 
 def build_directive(item: RawItem, config: Config) -> tuple[Directive | None, list[Finding]]:

@@ -6,15 +6,18 @@ Defaults ship in ``defaults.yaml``; a user's file overrides them key by key.
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from .config_check import check_config, key_lines
+from .schema import MAX_EXPANDED, expanded_size
 from .text import os_error_text
 
-DEFAULTS_PATH = Path(__file__).with_name("defaults.yaml")
+DEFAULTS_PATH = Path(__file__).parents[1] / "defaults.yaml"
 LEDGER_CONFIG_NAME = "orgmodel.yaml"
 
 
@@ -47,10 +50,12 @@ def _defaults() -> dict:
         return yaml.safe_load(fh)
 
 
-def load_config(path: str | Path | None = None) -> Config:
+def load_config(path: str | Path | None = None, rule_ids: Collection[str] | None = None) -> Config:
     """Return the defaults, overridden key by key by the YAML file at ``path`` if given.
 
     Raises ConfigError with a Chinese message when the file is missing or malformed.
+    ``rule_ids`` are the rules its ``rules:`` section may name (from the rule registry; see
+    :func:`orgmodel.core.config_check.check_config`).
     """
     data = copy.deepcopy(_defaults())
     if path is None:
@@ -62,10 +67,10 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError(f"{p}: 无法读取配置文件({os_error_text(exc)})") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{p}: [config] 配置文件不是 UTF-8 编码;请在编辑器中另存为 UTF-8") from exc
-    return load_config_text(text, str(p))
+    return load_config_text(text, str(p), rule_ids)
 
 
-def load_config_text(text: str, p: str) -> Config:
+def load_config_text(text: str, p: str, rule_ids: Collection[str] | None = None) -> Config:
     """The defaults overridden by the YAML ``text`` (named ``p`` in messages); see :func:`load_config`."""
     data = copy.deepcopy(_defaults())
     try:
@@ -77,17 +82,14 @@ def load_config_text(text: str, p: str) -> Config:
         raise ConfigError(f"{p}:{line}: [config] 配置文件不是合法的 YAML;请检查缩进、冒号和引号") from exc
     if not isinstance(user, dict):
         raise ConfigError(f"{p}:1: [config] 配置文件应为“配置项: 值”的映射")
-    from .sources.yaml_reader import MAX_EXPANDED, _expanded_size
-
-    if ("&" in text and "*" in text) and _expanded_size(user, MAX_EXPANDED * 10) > MAX_EXPANDED * 10:
+    if ("&" in text and "*" in text) and expanded_size(user, MAX_EXPANDED * 10) > MAX_EXPANDED * 10:
         raise ConfigError(f"{p}:1: [config] 配置文件经别名(*)展开后过大;请删除别名,直接写出各项")
     bad_keys = _non_text_keys(user)
     if bad_keys:
         raise ConfigError("\n".join(f"{p}:1: [config] {path}: 键“{k}”应为文字(请加引号)" for path, k in bad_keys[:20]))
-    from .config_check import check_config, key_lines  # here: the checker knows the ops and rules
 
     data.update(user)
-    problems = check_config(data, _defaults(), keys=list(user))
+    problems = check_config(data, _defaults(), keys=list(user), rule_ids=rule_ids)
     if problems:
         lines = key_lines(text)
         located = sorted((_line_of(lines, key), key, msg) for key, msg in problems)

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .findings import Finding, Source
+from .located import spot_of, spots_of
 from .sharing import Shared
-from .sources.located import spot_of, spots_of
 from .text import escape_controls
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -60,6 +60,7 @@ MIN_YEAR, MAX_YEAR = 1949, 2100  # a date
 MAX_NAME = 200                   # characters in a name or reference
 MAX_TEXT = 20_000                # characters in a note or other free text
 MAX_FIELDS = 100                 # fields in one directive
+MAX_EXPANDED = 10_000            # values in one directive once its YAML aliases (*) are expanded
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]")
 
@@ -338,3 +339,18 @@ ALLOC.update({
     "type": Field("qtype"),
     "amount": Field("count"),
 })
+
+
+def expanded_size(value, budget: int) -> int:
+    """How many values ``value`` holds with every alias expanded, counting up to ``budget``
+    (a few aliases of aliases expand into billions: "billion laughs")."""
+    total, stack = 0, [value]
+    while stack and total <= budget:
+        v = stack.pop()
+        total += 1
+        if isinstance(v, dict):
+            stack.extend(v.values())
+            stack.extend(v.keys())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return total

@@ -3,7 +3,8 @@
 - :class:`EventKind`: structural changes shown in change lists (设立, 撤销, 更名 …);
 - :class:`FlowKind`: the ways quota moves (核定, 调剂, 随合并划转 …);
 - :class:`Fact`: the figures and attributes of a body whose last change is remembered,
-  so that a finding points at the directive that made the figure.
+  so that a finding points at the directive that made the figure;
+- :data:`LEVELS`: the levels of divisions, highest first.
 
 The kinds are string enums: they compare and serialise as their English value, which is
 what JSON output carries; people see the Chinese words from these tables only.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+LEVELS = ("省", "市", "县", "乡镇", "村")  # levels of divisions, highest first
 
 class EventKind(StrEnum):
     CREATED = "created"

@@ -26,11 +26,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from . import parse_cache
-from .config import Config
-from .directive import Directive
-from .ops import OPS
-from .state import State
+from ..core.collector import collector_paused
+from ..core.config import Config
+from ..core.directive import Directive
+from ..ops import OPS
+from ..reading import parse_cache
+from ..reading.parse import sort_key
+from ..state import State
+from .replay import fresh_state
+from .replay import replay as replay_from_start
 
 FORMAT = b"orgmodel-checkpoint 1\n"
 
@@ -73,9 +77,6 @@ def replay_with(history: History, config: Config, as_of: dt.date | None, extra: 
     """The state of ``history`` with the sorted directives ``extra`` added, as of ``as_of``:
     from the checkpoint of the last year end before the first of ``extra`` (taking it on the
     way when there is none), so only the days from there on are replayed."""
-    from .ledger import collector_paused
-    from .parse import sort_key
-
     last = max((d for d in (history.last_date, extra[-1].date if extra else None) if d is not None), default=None)
     day = as_of or last
     if extra and day is not None:
@@ -83,7 +84,7 @@ def replay_with(history: History, config: Config, as_of: dt.date | None, extra: 
     end = year_end_on_or_before(day) if day is not None else None
     if end is None or history.first_date is None or end < history.first_date:
         directives = sorted([*history.all(), *extra], key=sort_key) if extra else history.all()
-        return _from_start(directives, config, as_of, refused)
+        return replay_from_start(directives, config, as_of, refused)
     path = _path(history, config, end)
     key = history.prefix_key(end)
     with collector_paused():
@@ -93,25 +94,12 @@ def replay_with(history: History, config: Config, as_of: dt.date | None, extra: 
             rest = history.after(end)
         else:
             directives = history.all()
-            state = _fresh(config, refused)
+            state = fresh_state(config, refused)
             state.replay(directives, OPS, end)  # stops before the first directive after the year end
             parse_cache.write_atomically(path, state, FORMAT + key.encode() + b"\n")
             rest = directives[_first_after(directives, end):]
         state.replay(list(heapq.merge(rest, extra, key=sort_key)) if extra else rest, OPS, as_of)
     state.finish(as_of or last)
-    return state
-
-
-def _from_start(directives: list[Directive], config: Config, as_of, refused) -> State:
-    from .ledger import replay as plain_replay
-
-    return plain_replay(directives, config, as_of, refused)
-
-
-def _fresh(config: Config, refused) -> State:
-    state = State(config)
-    for r in refused:
-        state.note_refused(r.name, r.division, r.source)
     return state
 
 

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from ..findings import Finding, Source
+from .findings import Finding, Source
 
 
 class Located(dict):

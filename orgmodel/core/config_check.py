@@ -8,11 +8,11 @@ ignored without a word.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import yaml
 
-from .ops.fields import LEVELS
+from .kinds import LEVELS
 from .schema import shown
 
 SEVERITIES = ("error", "warning", "info")
@@ -69,9 +69,13 @@ def _mapping(key: str, value, example: str) -> list[Problem] | None:
     return None if isinstance(value, dict) else [(key, f"应为映射,例如 {example}")]
 
 
-def check_config(data: dict, known: dict, keys=None) -> list[Problem]:
+def check_config(data: dict, known: dict, keys=None, rule_ids: Collection[str] | None = None) -> list[Problem]:
     """Every problem with the ``keys`` (all when None) of ``data`` (the defaults with the
-    user's keys over them); ``known`` are the defaults, whose keys are the only ones allowed."""
+    user's keys over them); ``known`` are the defaults, whose keys are the only ones allowed.
+    ``rule_ids`` are the rules a ``rules:`` section may name: the caller takes them from the
+    rule registry (the configuration sits below the rules and does not import them); when
+    None, the ids are not checked (a configuration stored in a database was checked when it
+    was imported)."""
     qtypes = data.get("quota_types") if isinstance(data.get("quota_types"), list) else []
     ranks = data.get("rank_order") if isinstance(data.get("rank_order"), list) else []
     checkers: dict[str, Callable[[str, object], list[Problem]]] = {
@@ -92,7 +96,7 @@ def check_config(data: dict, known: dict, keys=None) -> list[Problem]:
         and 0 <= v <= 10 else [(k, f"应为 0 到 10 之间的数(如 0.5 表示上下浮动 50%),实为“{shown(v)}”")],
         "loan_term_years": lambda k, v: [] if _is_count(v, 1, 50) else [(k, f"应为 1 到 50 之间的整数(年),实为“{shown(v)}”")],
         "grid_size": _grid_size,
-        "rules": _rules,
+        "rules": lambda k, v: _rules(k, v, rule_ids),
         "templates": _templates,
         "signoff": lambda k, v: _mapping(k, v, "{unit: 青山县委编办, preparer: 张三}") or [
             (f"{k}.{f}", "未知的签字栏项目;可用 unit(填报单位)、preparer(制表人)、reviewer(审核人)、date(填报日期)")
@@ -163,16 +167,14 @@ def _grid_size(key: str, value) -> list[Problem]:
     return out
 
 
-def _rules(key: str, value) -> list[Problem]:
-    from .rules import RULES  # the rules know their own ids
-
+def _rules(key: str, value, rule_ids: Collection[str] | None) -> list[Problem]:
     bad = _mapping(key, value, "{overdue-loan: {severity: error}}")
     if bad:
         return bad
     out = []
     for rid, setting in value.items():
         where = f"{key}.{rid}"
-        if rid not in RULES:
+        if rule_ids is not None and rid not in rule_ids:
             out.append((where, f"未知的规则“{rid}”;规则见 docs/rules.md"))
         elif not isinstance(setting, dict):
             out.append((where, "应为 {severity: error|warning|info, enabled: true|false}"))

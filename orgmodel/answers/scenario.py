@@ -63,11 +63,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.config import Config
+from ..core.directive import Directive
+from ..core.findings import Finding, Source
+from ..core.schema import parse_date
+from ..ledger.loading import Ledger
+from ..reading.validate import validate
+from ..sources import READERS, read_file, readable
+from ..state import State
 from .checking import Checked, check_state
-from .config import Config
-from .directive import Directive
-from .findings import Finding, Source
-from .ledger import Ledger, validate
 from .scenario_diff import (
     attribute_diff,
     balance_diff,
@@ -81,10 +85,7 @@ from .scenario_diff import (
     township_diff,
     trees,
 )
-from .schema import parse_date
 from .snapshot import Snapshot, body_key, snapshot
-from .sources import READERS, read_file, readable
-from .state import State
 
 HEADER_KEYS = ("name", "description", "as_of", "directives")
 
