@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..core.findings import Finding
 from ..figures.balance import Tables, tables_of
 from ..ledger.loading import Ledger, load
+from ..roster.balance import RosterTables
 from ..rules import run_rules
 from ..state import State
 
 
-@dataclass
+@dataclass(frozen=True)
 class Checked:
-    """A ledger replayed to a date, with every finding: reading, replay, and the rules."""
+    """A ledger replayed to a date, with every finding: reading, replay, the rules and, with a
+    roster, what reading the roster found. Read-only: what differs is a new Checked."""
 
     ledger: Ledger
     state: State
@@ -34,6 +37,7 @@ class Checked:
     roster_findings: list[Finding] = field(default_factory=list)
     # in-post people per (body id, quota type) from a roster: the tables' 实有 then comes from them
     roster_counts: dict[tuple[int, str], int] | None = None
+    plan_directives: tuple = ()  # the directives of the plans laid over the ledger, if any
 
     @property
     def findings(self) -> list[Finding]:
@@ -44,21 +48,24 @@ class Checked:
         """What reading and replaying found (the rules aside)."""
         return [*self.read_findings, *self.replay_findings]
 
-    @property
+    @cached_property
     def tables(self) -> Tables:
         """The balance tables; with a roster, :class:`~orgmodel.roster.balance.RosterTables`
         (实有 from the roster, the ledger's 实有 beside it)."""
         if self.roster_counts is None:
             return tables_of(self.state)
-        if getattr(self, "_roster_tables", None) is None:
-            from ..roster.balance import RosterTables
-
-            self._roster_tables = RosterTables(self.state, self.roster_counts)
-        return self._roster_tables
+        return RosterTables(self.state, self.roster_counts)
 
     @property
     def as_of(self) -> dt.date | None:
         return self.state.as_of
+
+    def blocking(self, rule_errors: bool = False) -> list[Finding]:
+        """The findings that stop an output resting on this ledger (a published report, an
+        export, an import): when any of them is an error, nothing may be written. Reading,
+        replay and roster-reading findings always count; the rules' only with ``rule_errors``
+        (over quota is a fact a report shows, not a reason to refuse it)."""
+        return [*self.ledger_findings, *self.roster_findings, *(self.rule_findings if rule_errors else ())]
 
 
 def check(ledger: Ledger, as_of: dt.date | None = None, rules: bool = True, consume: bool = False) -> Checked:

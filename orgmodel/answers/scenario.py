@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -189,12 +189,11 @@ def check_after(ledger: Ledger, scenarios: list[Scenario], as_of: dt.date | None
         days = [scenario_as_of(ledger, sc) for sc in scenarios]
         as_of = max((day for day in days if day is not None), default=None)
     checked = check_state(ledger, ledger.state_with([d for sc in scenarios for d in sc.directives], as_of), rules)
-    extra = [f for sc in scenarios for f in (*sc.findings, *_late_findings(sc, checked.as_of))]
-    checked.read_findings = [*checked.read_findings, *extra]
-    return checked
+    extra = [f for sc in scenarios for f in (*sc.findings, *late_findings(sc, checked.as_of))]
+    return replace(checked, read_findings=[*checked.read_findings, *extra])
 
 
-def _late_findings(scenario: Scenario, as_of: dt.date) -> list[Finding]:
+def late_findings(scenario: Scenario, as_of: dt.date) -> list[Finding]:
     return [Finding("scenario-after-as-of", f"方案指令日期 {d.date} 晚于模拟日期 {as_of},不会生效;请调整日期或 as_of",
                     d.where("date"))
             for d in scenario.directives if as_of is not None and d.date > as_of]
@@ -265,7 +264,7 @@ def simulate(ledger: Ledger, scenario: Scenario, as_of: dt.date | None = None,
     files = {scenario.path} | {s.file for s in sources}
     replay_caused, replay_inherited = split_findings(base.replay_findings, after.replay_findings, frozenset(files))
     rules_caused, rules_inherited = split_findings(base.rule_findings, after.rule_findings)
-    findings = [*scenario.findings, *_late_findings(scenario, day), *replay_caused, *rules_caused]
+    findings = [*scenario.findings, *late_findings(scenario, day), *replay_caused, *rules_caused]
     tree_before, tree_after = trees(base, a, plan_keys(after_state, sources))
     return Simulation(
         scenario, day, base, after_state, _changes(after_state, sources),

@@ -7,23 +7,19 @@ import json
 import sys
 
 import click
-import pandas as pd
 
 from ..core.findings import Finding
-from ..roster import RULE_TITLES, Reconciled, RosterError, reconcile
-from ..roster.forecast import by_township, forecast
+from ..roster import public_summary
 from .options import (
     Words,
     as_of_option,
+    ask,
     config_option,
     echo_findings,
     echo_frame,
     exit_for,
-    fail,
     format_option,
-    long_lived,
-    open_ledger,
-    progress,
+    open_book,
     records,
     summary_line,
 )
@@ -37,62 +33,22 @@ def roster_option(fn):
                              "并列出台账实有数和差额")(fn)
 
 
-def reconciled(led, path: str, as_of, public: bool = False) -> Reconciled:
-    """:func:`orgmodel.roster.reconcile` for a command: an unreadable roster is exit code 2."""
-    progress(f"正在读取并核对花名册 {path}")
-    try:
-        with long_lived():
-            return reconcile(led, path, as_of, public)
-    except RosterError as exc:
-        fail(str(exc))
-
-
-def with_roster(result, led, path: str | None, public: bool = False):
-    """``result`` (a Checked) with 实有 taken from the roster at ``path`` (unchanged when None).
-    The roster is reconciled on the state's own date; its reading problems join the findings,
-    and a line on stderr says how many problems the audit found."""
-    if path is None:
-        return result
-    rec = reconciled(led, path, result.as_of, public)
-    if rec.latest.as_of != result.as_of:
-        click.echo(f"注意:花名册日期为 {rec.latest.as_of},台账按 {result.as_of} 计;请用 --as-of {rec.latest.as_of}", err=True)
-    result.roster_counts = rec.latest.roster_counts()
-    result.roster_findings = list(rec.roster.findings)
+def roster_notes(answer) -> None:
+    """What a balance with ``--roster`` says on stderr: a roster dated otherwise than the
+    balance, and how many problems the audit found."""
+    rec = answer.reconciled
+    if rec is None:
+        return
+    if rec.latest.as_of != answer.as_of:
+        click.echo(f"注意:花名册日期为 {rec.latest.as_of},台账按 {answer.as_of} 计;请用 --as-of {rec.latest.as_of}", err=True)
     if rec.findings:
         click.echo(f"花名册核对:{summary_line(rec.findings)};运行 orgmodel audit 查看", err=True)
-    return result
 
 
-def ledger_findings(result) -> list[Finding]:
-    """A checked result's findings without those of reading the roster (said on their own line)."""
-    theirs = {id(f) for f in result.roster_findings}
-    return [f for f in result.findings if id(f) not in theirs]
-
-
-def roster_date(path: str | None, as_of):
-    """The date a balance with ``--roster`` is taken on: ``as_of``, else the roster's latest date."""
-    if path is None or as_of is not None:
-        return as_of
-    from ..roster.read import read_roster
-
-    try:
-        dated = [s.date for s in read_roster(path).snapshots if s.date is not None]
-    except RosterError as exc:
-        fail(str(exc))
-    return max(dated) if dated else None
-
-
-def public_summary(findings: list[Finding], state) -> pd.DataFrame:
-    """Counts only: per problem kind and division, how many findings (no names, no ID numbers)."""
-    rows = {}
-    for f in findings:
-        code = f.divisions[0] if f.divisions else ""
-        key = (f.rule, code)
-        rows[key] = rows.get(key, 0) + 1
-    out = [{"rule": RULE_TITLES.get(rule, rule), "division_code": code,
-            "division": state.divisions[code].name if code in state.divisions else "", "count": n}
-           for (rule, code), n in sorted(rows.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
-    return pd.DataFrame(out, columns=["rule", "division_code", "division", "count"])
+def ledger_findings(answer) -> list[Finding]:
+    """An answer's findings without those of reading the roster (said on their own line)."""
+    theirs = {id(f) for f in answer.checked.roster_findings}
+    return [f for f in answer.findings if id(f) not in theirs]
 
 
 @click.command("audit")
@@ -111,17 +67,12 @@ def audit(ledger, roster_path, as_of, years, by, public, config_path, fmt):
     """核对实名制花名册与台账:人数(超编、超职数、台账与实名制不一致)、身份证号、所在单位、
     混编混岗、入编依据与超编进人、超过法定退休年龄仍在编,以及两期花名册之间的人员变动是否有台账记录。
     每个问题注明花名册中的位置(文件!工作表!单元格);身份证号一律部分隐藏。"""
-    led = open_ledger(ledger, config_path)
-    rec = reconciled(led, roster_path, as_of, public)
+    book = open_book(ledger, config_path)
+    answer = ask(book, as_of, roster=roster_path, rules=False, public=public)
+    rec = answer.reconciled
     latest = rec.latest
     findings = rec.findings
-    table = None
-    if years:
-        table = forecast(latest, years)
-        if by == "township":
-            table = by_township(latest.state, table)
-        if public:
-            table = table.drop(columns=[c for c in ("body_id",) if c in table.columns])
+    table = answer.forecast(years, by, public) if years else None
     shown = public_summary(findings, latest.state) if public else None
     if fmt == "json":
         out = {"as_of": latest.as_of.isoformat(), "roster": [s.display for s in rec.roster.snapshots],
@@ -147,7 +98,7 @@ def audit(ledger, roster_path, as_of, years, by, public, config_path, fmt):
             click.echo(f"提示:花名册中没有 {len(latest.uncovered)} 个区划的人员(如“{latest.state.divisions[min(latest.uncovered)].name}”),"
                        f"未核对这些区划各机构的人数", err=True)
         if latest.unchecked_entries:
-            click.echo(f"提示:{latest.unchecked_entries} 人的入编时间早于台账第一条指令({led.first_date()}),"
+            click.echo(f"提示:{latest.unchecked_entries} 人的入编时间早于台账第一条指令({book.ledger.first_date()}),"
                        f"未核对其入编时有无空编", err=True)
         if table is not None:
             click.echo(f"\n今后 {years} 年到龄退休与空编预测(假定无其他进出):")

@@ -20,7 +20,7 @@ from ..core.labels import VALUE_LABELS, label
 from ..core.text import formula_safe
 from ..report.demo_pages import write_reports
 from ..report.publish import PublishError
-from .options import EXIT_UNREADABLE, checked, exit_for, open_ledger, records, summary_line
+from .options import EXIT_UNREADABLE, ask, exit_for, open_book, records, summary_line
 
 DEMO_PARTS = ("data", "demo")
 
@@ -125,7 +125,7 @@ def write_roster_audit(run: DemoRun) -> list[tuple[str, Path]]:
     numbers (internal), and the counts per kind and township that may be published."""
     if run.roster is None:
         return []
-    from .audit_cmds import public_summary
+    from ..roster import public_summary
 
     internal = run.out / "roster-audit.txt"
     findings = sort_findings(run.roster.findings)
@@ -151,15 +151,14 @@ OUTPUTS = [write_csvs, write_json, write_findings, write_xlsx, write_roster_audi
 def demo(out):
     """演示:检查内置的栖澜市演示台账,写出编制收支表(CSV、JSON、Excel)、问题清单和 HTML 报表(收支、问题、改革方案)。"""
     path = find_demo_ledger()
-    result = checked(open_ledger(str(path)))
+    book = open_book(str(path))
+    result = ask(book).checked
     click.echo(f"演示台账:{path}({len(result.ledger.directives)} 条指令,截至 {result.as_of})")
     click.echo(f"检查结果:{summary_line(result.findings)}")
     run = DemoRun(result, Path(out))
     roster = find_demo_roster(path)
     if roster is not None:
-        from .audit_cmds import reconciled
-
-        run.roster = reconciled(result.ledger, str(roster), result.as_of)
+        run.roster = ask(book, result.as_of, roster=str(roster), rules=False).reconciled
         click.echo(f"花名册核对:{roster}({len(run.roster.latest.snapshot.people)} 人):{summary_line(run.roster.findings)}")
     try:
         if run.out.exists() and not run.out.is_dir():

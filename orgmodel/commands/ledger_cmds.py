@@ -7,18 +7,18 @@ import sys
 import click
 
 from ..figures.balance import VIEWS
-from .audit_cmds import ledger_findings, roster_date, roster_option, with_roster
+from .audit_cmds import ledger_findings, roster_notes, roster_option
 from .options import (
     EXIT_UNREADABLE,
     Words,
     as_of_option,
-    checked,
+    ask,
     config_option,
     echo_findings,
     echo_frame,
     exit_for,
     format_option,
-    open_ledger,
+    open_book,
     scenario_option,
     summary_line,
 )
@@ -41,7 +41,7 @@ def check(ledger, as_of, scenario_paths, config_path, fmt):
     """检查台账:列出所有问题(文件:行号: [规则] 说明)。无错误退出码 0,有错误 1,无法读取 2。
 
     加 --scenario 时检查方案实施后的台账(不改动台账文件)。"""
-    findings = checked(open_ledger(ledger, config_path), as_of, scenario_paths=scenario_paths, consume=True).findings
+    findings = ask(open_book(ledger, config_path), as_of, scenario_paths, consume=True).findings
     echo_findings(findings, fmt)
     if fmt == "text":
         click.echo(summary_line(findings))
@@ -61,12 +61,14 @@ def check(ledger, as_of, scenario_paths, config_path, fmt):
 def balance(ledger, as_of, by, quota_type, scenario_paths, roster_path, config_path, fmt):
     """编制收支表:截至某日的核定、实有、空编、超编;加 --scenario 时为方案实施后的数字;
     加 --roster 时实有按实名制花名册计,并列出台账实有数和差额。"""
-    led = open_ledger(ledger, config_path)
+    book = open_book(ledger, config_path)
+    led = book.ledger
     if quota_type and quota_type not in led.config.quota_types:
         click.echo(f"错误:未知的编制类型“{quota_type}”;可用:{'、'.join(led.config.quota_types)}", err=True)
         sys.exit(2)
-    as_of = roster_date(roster_path, as_of)
-    result = with_roster(checked(led, as_of, rules=False, scenario_paths=scenario_paths), led, roster_path)
+    result = ask(book, as_of, scenario_paths, roster_path, rules=False)
+    roster_notes(result)
+    as_of = result.question.as_of or (result.as_of if roster_path else None)
     if as_of and led.count and as_of < led.first_date():
         click.echo(f"注意:截至日期 {as_of} 早于台账第一条指令的日期 {led.first_date()},此时尚无任何机构。", err=True)
     findings = result.findings
@@ -91,16 +93,14 @@ def balance(ledger, as_of, by, quota_type, scenario_paths, roster_path, config_p
 @format_option("text", "csv", "json")
 def duties(ledger, as_of, body_ref, scenario_paths, config_path, fmt):
     """责任事项清单:每项的区划、类别、牵头(主体责任)机构和配合机构。"""
-    result = checked(open_ledger(ledger, config_path), as_of, rules=False, scenario_paths=scenario_paths)
-    df = result.tables.duties
+    result = ask(open_book(ledger, config_path), as_of, scenario_paths, rules=False)
+    body = None
     if body_ref:
-        body, why = result.state.find_body(body_ref)
+        body, why = result.find_body(body_ref)
         if body is None:
             click.echo(f"错误:{why}", err=True)
             sys.exit(EXIT_UNREADABLE)
-        keys = result.state.duties_of(body)
-        mine = {(result.state.duties[k].name, result.state.bodies[result.state.duties[k].lead].division) for k in keys}
-        df = df[[(i, c) in mine for i, c in zip(df["item"], df["division_code"])]].reset_index(drop=True)
+    df = result.duties(body)
     echo_frame(df.drop(columns="division_code") if fmt == "text" else df, fmt)
     findings = result.findings
     if ledger_findings(result):

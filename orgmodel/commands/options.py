@@ -6,21 +6,21 @@ import datetime as dt
 import gc
 import json
 import sys
-import time
 from contextlib import contextmanager
 
 import click
 import pandas as pd
 
-from ..answers.checking import Checked, check
-from ..answers.scenario import Scenario, ScenarioError, check_after, load_scenario
+from ..answers.book import Answer, Book
+from ..answers.scenario import ScenarioError, Simulation
 from ..core.config import ConfigError
 from ..core.findings import SEVERITY_LABELS, Finding, has_errors, sort_findings
 from ..core.labels import VALUE_LABELS, label
 from ..core.schema import parse_date
 from ..core.text import escape_controls, formula_safe
 from ..core.textable import render_table
-from ..ledger.loading import Ledger, LedgerError, load
+from ..ledger import LedgerError
+from ..roster import RosterError
 
 PERCENT_COLUMNS = ("ratio", "ratio_with_dispatched")  # shares, shown as 45.66% in terminal tables
 EXIT_ERRORS = 1
@@ -117,23 +117,30 @@ def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def open_ledger(path: str, config_path: str | None = None) -> Ledger:
-    """Load a ledger, turning unreadable input into exit code 2 with a Chinese message."""
-    start = time.perf_counter()
-    progress(f"正在读取台账 {path}")
+def open_book(path: str, config_path: str | None = None, keep: int = 2) -> Book:
+    """Open the ledger at ``path`` as a :class:`~orgmodel.answers.book.Book`, turning unreadable
+    input into exit code 2 with a Chinese message."""
     try:
         with long_lived():
-            led = load(path, config_path)
+            return Book(path, config_path, progress=progress, keep=keep)
     except (LedgerError, ConfigError) as exc:
         fail(str(exc))
-    progress(f"已读入 {led.count:,} 条指令(用时 {time.perf_counter() - start:.1f} 秒)")
-    return led
 
 
-def open_scenario(path: str, config) -> Scenario:
-    """Load a scenario, turning an unreadable file into exit code 2."""
+def ask(book: Book, as_of: dt.date | None = None, plans=(), roster: str | None = None, **how) -> Answer:
+    """:meth:`Book.answer` for a command: a plan or roster that cannot be read is exit code 2."""
     try:
-        return load_scenario(path, config)
+        with long_lived():
+            return book.answer(as_of, plans, roster, **how)
+    except (ScenarioError, RosterError) as exc:
+        fail(str(exc))
+
+
+def simulated(book: Book, plan: str, as_of: dt.date | None = None) -> Simulation:
+    """:meth:`Book.simulate` for a command: a plan that cannot be read is exit code 2."""
+    try:
+        with long_lived():
+            return book.simulate(plan, as_of)
     except ScenarioError as exc:
         fail(str(exc))
 
@@ -151,20 +158,6 @@ def fail(message: str, code: int = EXIT_UNREADABLE):
 def scenario_option(fn):
     return click.option("--scenario", "scenario_paths", multiple=True, metavar="方案文件",
                         help="先在台账上加上此方案(可写多次),显示方案实施后的状态;台账文件不变")(fn)
-
-
-def checked(ledger: Ledger, as_of: dt.date | None = None, rules: bool = True, scenario_paths=(),
-            consume: bool = False) -> Checked:
-    """:func:`orgmodel.checking.check` for a command; with scenarios, the state after them
-    (:func:`orgmodel.scenario.check_after`). ``consume``: the command needs nothing of the
-    ledger's directives after the replay (see :meth:`orgmodel.ledger.Ledger.state`)."""
-    plans = [open_scenario(p, ledger.config) for p in scenario_paths]
-    start = time.perf_counter()
-    progress("正在重放台账" + ("并检查规则" if rules else ""))
-    with long_lived():
-        result = check_after(ledger, plans, as_of, rules) if plans else check(ledger, as_of, rules, consume)
-    progress(f"重放{'和检查' if rules else ''}完成(用时 {time.perf_counter() - start:.1f} 秒)")
-    return result
 
 
 def echo_findings(findings: list[Finding], fmt: str = "text", err: bool = False) -> None:

@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from ..answers.scenario import simulate
-from ..core.findings import has_errors
-from .audit_cmds import ledger_findings, roster_date, roster_option, with_roster
+from .audit_cmds import ledger_findings, roster_notes, roster_option
 from .options import (
     EXIT_UNREADABLE,
     DateType,
     as_of_option,
-    checked,
+    ask,
     config_option,
     echo_findings,
     exit_for,
-    long_lived,
-    open_ledger,
-    open_scenario,
+    open_book,
     progress,
+    simulated,
     summary_line,
 )
 
@@ -90,15 +88,14 @@ def balance_report(ledger, as_of, since, public, roster_path, config_path, out, 
     """编制收支报表:辖区总览 index.html、县级机构页和每个乡镇(街道)一页;加 --roster 时实有按花名册计。"""
     from ..report import write_balance_report
 
-    led = open_ledger(ledger, config_path)
-    as_of = roster_date(roster_path, as_of)
-    result = with_roster(checked(led, as_of, rules=False), led, roster_path, public)
-    findings = result.findings
-    if has_errors(findings):  # a published table must never rest on a ledger that failed to read
-        echo_findings(findings, err=True)
-        click.echo(f"台账有错误({summary_line(findings)}),未生成报表;请先修正以上问题。", err=True)
-        sys.exit(exit_for(findings))
-    paths = published(out, lambda stage: write_balance_report(result, stage, public=public, since=since,
+    result = ask(open_book(ledger, config_path), as_of, roster=roster_path, rules=False, public=public)
+    roster_notes(result)
+    refused = result.refusal()
+    if refused:  # a published table must never rest on a ledger that failed to read
+        echo_findings(refused, err=True)
+        click.echo(f"台账有错误({summary_line(refused)}),未生成报表;请先修正以上问题。", err=True)
+        sys.exit(exit_for(refused))
+    paths = published(out, lambda stage: write_balance_report(result.checked, stage, public=public, since=since,
                                                               templates=templates), force)
     done(paths, "编制收支报表")
     if ledger_findings(result):
@@ -118,14 +115,12 @@ def audit_report(ledger, as_of, roster_path, years, config_path, out, templates,
     """问题清单:按规则和级别分组列出全部问题,链接到所在乡镇页面(写在 balance/ 子文件夹)。
     加 --roster 时增加实名制花名册核对一节。"""
     from ..report import write_audit_report
-    from .audit_cmds import reconciled
 
-    led = open_ledger(ledger, config_path)
-    as_of = roster_date(roster_path, as_of)
-    result = checked(led, as_of)
-    rec = reconciled(led, roster_path, result.as_of) if roster_path else None
-    paths, findings = published_with_findings(out, lambda stage: write_audit_report(result, stage, templates=templates,
-                                                                                    roster=rec, forecast_years=years),
+    result = ask(open_book(ledger, config_path), as_of, roster=roster_path)
+    checked = replace(result.checked, roster_findings=[], roster_counts=None)  # the page shows the ledger's own 实有
+    paths, findings = published_with_findings(out, lambda stage: write_audit_report(checked, stage, templates=templates,
+                                                                                    roster=result.reconciled,
+                                                                                    forecast_years=years),
                                               force)
     done(paths, "问题清单")
     click.echo(summary_line(findings))
@@ -142,10 +137,7 @@ def scenario_report(ledger, scenario, as_of, config_path, out, templates, force)
     """改革方案报表:改革前后对比、机构变动、问题、编制流向图和组织结构变化。"""
     from ..report import write_scenario_report
 
-    led = open_ledger(ledger, config_path)
-    plan = open_scenario(scenario, led.config)
-    with long_lived():
-        sim = simulate(led, plan, as_of)
+    sim = simulated(open_book(ledger, config_path), scenario, as_of)
     paths, findings = published_with_findings(out, lambda stage: write_scenario_report(sim, stage, templates=templates),
                                               force)
     done(paths, "改革方案报表")

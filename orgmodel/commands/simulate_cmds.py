@@ -10,20 +10,17 @@ import sys
 
 import click
 
-from ..answers.scenario import simulate as run_simulation
 from ..answers.scenario_diff import compare_frames
 from ..core.findings import Finding, has_errors
-from ..figures.provenance import trace as trace_holder
 from .options import (
     as_of_option,
-    checked,
+    ask,
     config_option,
     exit_for,
     format_option,
-    long_lived,
-    open_ledger,
-    open_scenario,
+    open_book,
     scenario_option,
+    simulated,
     summary_line,
 )
 from .simulate_render import echo_comparison, echo_simulation, simulation_json, trace_json, trace_lines
@@ -39,9 +36,7 @@ def simulate(ledger, scenario, as_of, config_path, fmt):
     """模拟改革方案:台账 + 方案指令,列出变化和方案引起的问题,不改动台账。
 
     台账原有的问题只计数(运行 orgmodel check 查看)。方案引起错误时退出码 1,无法读取 2。"""
-    led = open_ledger(ledger, config_path)
-    with long_lived():
-        sim = run_simulation(led, open_scenario(scenario, led.config), as_of)
+    sim = simulated(open_book(ledger, config_path), scenario, as_of)
     if fmt == "json":
         click.echo(json.dumps(simulation_json(sim), ensure_ascii=False, indent=2))
     else:
@@ -63,12 +58,8 @@ def column_names(names: list[str], paths: list[str]) -> list[str]:
 @format_option("text", "csv", "json")
 def compare(ledger, scenarios, as_of, config_path, fmt):
     """比较多个方案:现状与各方案的全辖区总量、各乡镇编制和有变化的机构并列显示,并列出各方案的问题。"""
-    led = open_ledger(ledger, config_path)
-    sims = []
-    for path in scenarios:  # scenarios simulated on the same day share one check of the base
-        base = next((s.before for s in sims), None)
-        with long_lived():
-            sims.append(run_simulation(led, open_scenario(path, led.config), as_of, base=base))
+    book = open_book(ledger, config_path, keep=len(scenarios))
+    sims = [simulated(book, path, as_of) for path in scenarios]  # on the same day they share one check of the base
     names = column_names([s.scenario.name for s in sims], [s.scenario.path for s in sims])
     totals, towns, bodies = compare_frames(sims, names)
     findings: list[Finding] = [f for s in sims for f in s.findings]
@@ -85,16 +76,14 @@ def compare(ledger, scenarios, as_of, config_path, fmt):
 @format_option("text", "json")
 def trace(ledger, body, scenario_paths, as_of, config_path, fmt):
     """追溯编制来源:某机构(或编制池)现有核定编制经哪些调剂、合并、编制池和文件而来。"""
-    led = open_ledger(ledger, config_path)
-    result = checked(led, as_of, rules=False, scenario_paths=scenario_paths)  # rules add nothing to a trace
-    state = result.state
+    result = ask(open_book(ledger, config_path), as_of, scenario_paths, rules=False)  # rules add nothing to a trace
     if result.findings:
         click.echo(f"注意:台账有问题({summary_line(result.findings)}),追溯可能不完整;运行 orgmodel check 查看。", err=True)
-    holder, why = state.find_by_any_name(body)
+    holder, why = result.find(body)
     if holder is None:
         click.echo(f"错误:{why}", err=True)
         sys.exit(1)
-    t = trace_holder(state, holder)
+    t = result.trace(holder)
     if fmt == "json":
         click.echo(json.dumps(trace_json(t, why), ensure_ascii=False, indent=2))
     else:

@@ -4,27 +4,26 @@
 from __future__ import annotations
 
 import getpass
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from ..core.findings import has_errors
-from ..store import REVERSE_OP, Store, StoreError, is_store, raw_of
+from ..store import Store, StoreError, is_store, raw_of
 from ..store.origin import CONFIG_SETTING
 from ..store.yaml_dump import write_yaml_ledger
 from .options import (
     EXIT_UNREADABLE,
     DateType,
-    checked,
+    ask,
     echo_findings,
     echo_frame,
     fail,
     format_option,
     long_lived,
-    open_ledger,
-    open_scenario,
+    open_book,
+    simulated,
     summary_line,
 )
 
@@ -79,11 +78,10 @@ def init_db(db):
 def import_ledger(db, source, by, allow_rule_errors):
     """把台账(YAML 文件夹、工作簿或 CSV 文件夹)导入数据库,作为一批记录。台账有错误时不导入,什么也不写。"""
     _refuse_filled(db)  # before the source is read: a province takes a while
-    led = open_ledger(source)
-    with long_lived():
-        result = checked(led)
-    blocking = result.ledger_findings if allow_rule_errors else result.findings
-    if has_errors(blocking):
+    book = open_book(source)
+    led = book.ledger
+    blocking = ask(book).refusal(rule_errors=not allow_rule_errors)
+    if blocking:
         echo_findings(blocking, err=True)
         click.echo(f"台账有错误({summary_line(blocking)}),未导入;请先修正以上问题"
                    + ("" if allow_rule_errors else "(只有超编等规则问题时可加 --allow-rule-errors)"), err=True)
@@ -123,16 +121,13 @@ def _refuse_filled(db: str, store: Store | None = None) -> None:
 def commit(db, scenario, by):
     """把已批准的方案(方案文件中的指令)追加进数据库;方案引起错误时不写入。"""
     by = _who(by, required=True)
-    from ..answers.scenario import simulate
     from ..store import StoreChanged
 
     for attempt in range(3):  # the plan is checked against the ledger as it is when it is written
         with _store(db) as store:
             seen = store.last_record()
-        led = open_ledger(db)
-        plan = open_scenario(scenario, led.config)
-        with long_lived():
-            sim = simulate(led, plan)
+        sim = simulated(open_book(db), scenario)
+        plan = sim.scenario
         if has_errors(sim.findings):
             echo_findings(sim.findings, err=True)
             click.echo(f"方案引起错误({summary_line(sim.findings)}),未写入;请先修正方案", err=True)
@@ -186,18 +181,9 @@ def correct(db, record, by, doc, reason, force):
 
 def _check_correction(db: str, record: int) -> None:
     """Stop when taking record ``record`` out would add error findings to the ledger."""
-    from ..answers.checking import check
-    from ..core.findings import RecordSource
-
-    led = open_ledger(db)
+    book = open_book(db)
     with long_lived():
-        before = check(led)
-        kept = [d for d in led.directives if not (isinstance(d.source, RecordSource) and d.source.line == record)]
-        if len(kept) == len(led.directives):
-            return  # not an effective record: the store says why
-        after = check(type(led)(kept, list(led.findings), led.config, led.root, list(led.files), list(led.refused)))
-    old = {(f.rule, f.message) for f in before.findings if f.severity == "error"}
-    new = [f for f in after.findings if f.severity == "error" and (f.rule, f.message) not in old]
+        new = book.correction_errors(record)
     if new:
         echo_findings(new, err=True)
         click.echo(f"冲正第 {record} 号记录会使台账出现 {len(new)} 个新的错误(见上),未冲正;"
@@ -213,68 +199,16 @@ def _check_correction(db: str, record: int) -> None:
 @format_option("text", "json", "csv")
 def log(db, body, since, doc, fmt):
     """台账记录的历史:记录号、日期、指令、文号、记录人、记录时间,以及冲正关系。"""
-    import pandas as pd
+    from ..store.log import log as store_log
 
-    from ..ops import OPS
-    from ..store import origin_of
-
-    with _store(db) as store:
-        rows = store.history()
-    about = {r["id"] for r in rows if body and r["op"] != REVERSE_OP and _mentions(json.loads(r["body"]).get("fields", {}), body)}
-    out = []
-    for r in rows:
-        if since and r["date"] < since.isoformat():
-            continue
-        if doc and (r["doc"] or "") != doc:
-            continue
-        if body and r["id"] not in about and r["reverses"] not in about:
-            continue
-        label = REVERSE_OP if r["op"] == REVERSE_OP else (OPS[r["op"]].label if r["op"] in OPS else r["op"])
-        status = f"冲正第 {r['reverses']} 号" if r["reverses"] else (f"已被第 {r['reversed_by']} 号冲正" if r["reversed_by"] else "")
-        where = origin_of(r)
-        out.append({"记录号": r["id"], "日期": r["date"], "指令": label, "内容": _summary(r["op"], r["body"]),
-                    "文号": r["doc"] or "", "记录人": r["recorded_by"], "记录时间": r["recorded_at"], "状态": status,
-                    "来源": str(where) if where else r["source"]})
-    frame = pd.DataFrame(out, columns=["记录号", "日期", "指令", "内容", "文号", "记录人", "记录时间", "状态", "来源"])
+    try:
+        frame = store_log(db, body, since, doc)
+    except StoreError as exc:
+        fail(str(exc))
     if frame.empty and fmt == "text":
         click.echo("没有符合条件的记录" + (f"(没有记录涉及“{body}”;名称可写“区划/名称”或只写名称)" if body else ""), err=True)
         return
     echo_frame(frame, fmt)
-
-
-def _mentions(value, ref: str) -> bool:
-    """True when a stored value names ``ref``: the same text, or the same bare name (``东镇/党政办``
-    and ``党政办`` name each other)."""
-    bare = ref.rsplit("/", 1)[-1]
-    if isinstance(value, str):
-        return value == ref or value == bare or value.rsplit("/", 1)[-1] == bare
-    if isinstance(value, dict):
-        return any(_mentions(v, ref) for v in value.values())
-    if isinstance(value, list):
-        return any(_mentions(v, ref) for v in value)
-    return False
-
-
-def _summary(op: str, body: str) -> str:
-    if op == REVERSE_OP:
-        data = json.loads(body)
-        return data.get("reason") or ""
-    from ..core.schema import FIELD_LABELS
-
-    raw = raw_of(body)
-    parts = [f"{FIELD_LABELS.get(k, k)} {_shown(v)}" for k, v in raw.items() if k not in ("date", "op", "doc", "note")]
-    text = ";".join(parts)
-    return text if len(text) <= 80 else text[:80] + "…"
-
-
-def _shown(value) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dict):
-        return "、".join(f"{k} {_shown(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return "、".join(_shown(v) for v in value)
-    return str(value)
 
 
 @click.command("dump")

@@ -7,20 +7,19 @@ from pathlib import Path
 
 import click
 
-from ..core.findings import has_errors
 from ..core.signoff import signoff_line
 from ..tabular.export import balance_tables, jurisdiction, write_csv_folder
 from ..tabular.state_sheets import state_tables
 from ..tabular.workbook import write_workbook
-from .audit_cmds import roster_date, roster_option, with_roster
+from .audit_cmds import roster_notes, roster_option
 from .options import (
     EXIT_UNREADABLE,
     Words,
     as_of_option,
-    checked,
+    ask,
     config_option,
     echo_findings,
-    open_ledger,
+    open_book,
     scenario_option,
     summary_line,
 )
@@ -76,14 +75,16 @@ def export(ledger, out, as_of, scenario_paths, as_state, public, encoding, roste
     """把台账导出为格式化的 Excel 工作簿(输出以 .xlsx 结尾)或 CSV 文件夹:机构、乡镇、县、全辖区
     编制收支,领导职数、编制池、编外与网格、下沉比例、问题清单和公示表。每表有标题、截至日期、
     冻结表头、筛选、合计行,A4 横向打印,页脚有页码。--state 则按台账模板写出状态,可再读入。"""
-    led = open_ledger(ledger, config_path)
-    as_of = roster_date(roster_path, as_of)
-    result = with_roster(checked(led, as_of, rules=not as_state, scenario_paths=scenario_paths), led, roster_path,
-                         public)
-    if has_errors(result.ledger_findings):  # what is written must not rest on a ledger that failed to read
-        echo_findings(result.ledger_findings, err=True)
-        click.echo(f"台账有错误({summary_line(result.ledger_findings)}),未导出;请先修正以上问题。", err=True)
+    book = open_book(ledger, config_path)
+    led = book.ledger
+    answer = ask(book, as_of, scenario_paths, roster_path, rules=not as_state, public=public)
+    roster_notes(answer)
+    refused = answer.refusal()
+    if refused:  # what is written must not rest on a ledger that failed to read
+        echo_findings(refused, err=True)
+        click.echo(f"台账有错误({summary_line(refused)}),未导出;请先修正以上问题。", err=True)
         sys.exit(1)
+    result = answer.checked
     day = result.as_of or led.last_date()
     if as_state:
         basis = f"{jurisdiction(result.state)}机构编制台账导出(截至 {day})"

@@ -56,6 +56,9 @@ class History(Protocol):
     def prefix_key(self, day: dt.date) -> str:
         """The identity of the directives dated on or before ``day``."""
 
+    def at(self, ids) -> dict[int, Directive]:
+        """The directives of the records numbered ``ids`` (their sources' ``line``), by number."""
+
 
 def enabled() -> bool:
     return os.environ.get("ORGMODEL_CHECKPOINTS", "1") != "0" and parse_cache.cache_dir() is not None
@@ -65,15 +68,16 @@ def year_end_on_or_before(day: dt.date) -> dt.date:
     return day if (day.month, day.day) == (12, 31) else dt.date(day.year - 1, 12, 31)
 
 
-def replay(history: History, config: Config, as_of: dt.date | None, refused=()) -> State:
+def replay(history: History, config: Config, as_of: dt.date | None, refused=(), trails: bool = False) -> State:
     """The state of ``history`` as of ``as_of`` (every directive when None): from the
     checkpoint of the last year end before it when there is a valid one, otherwise replayed
-    from the start, taking that checkpoint on the way."""
-    return replay_with(history, config, as_of, [], refused)
+    from the start, taking that checkpoint on the way. A state with ``trails`` (records'
+    histories) has checkpoints of its own."""
+    return replay_with(history, config, as_of, [], refused, trails)
 
 
 def replay_with(history: History, config: Config, as_of: dt.date | None, extra: list[Directive],
-                refused=()) -> State:
+                refused=(), trails: bool = False) -> State:
     """The state of ``history`` with the sorted directives ``extra`` added, as of ``as_of``:
     from the checkpoint of the last year end before the first of ``extra`` (taking it on the
     way when there is none), so only the days from there on are replayed."""
@@ -84,8 +88,8 @@ def replay_with(history: History, config: Config, as_of: dt.date | None, extra: 
     end = year_end_on_or_before(day) if day is not None else None
     if end is None or history.first_date is None or end < history.first_date:
         directives = sorted([*history.all(), *extra], key=sort_key) if extra else history.all()
-        return replay_from_start(directives, config, as_of, refused)
-    path = _path(history, config, end)
+        return replay_from_start(directives, config, as_of, refused, trails=trails)
+    path = _path(history, config, end, "trails" if trails else "state")
     key = history.prefix_key(end)
     with collector_paused():
         state = _read(path, key)
@@ -94,7 +98,7 @@ def replay_with(history: History, config: Config, as_of: dt.date | None, extra: 
             rest = history.after(end)
         else:
             directives = history.all()
-            state = fresh_state(config, refused)
+            state = fresh_state(config, refused, trails)
             state.replay(directives, OPS, end)  # stops before the first directive after the year end
             parse_cache.write_atomically(path, state, FORMAT + key.encode() + b"\n")
             rest = directives[_first_after(directives, end):]

@@ -16,7 +16,7 @@ import bisect
 import datetime as dt
 import heapq
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -24,7 +24,7 @@ from .. import tabular  # noqa: F401  (registers the workbook and CSV readers)
 from ..core.collector import collector_paused
 from ..core.config import Config, load_config, load_config_text
 from ..core.directive import Directive
-from ..core.findings import ERROR, Finding
+from ..core.findings import ERROR, Finding, RecordSource, Source
 from ..ops import OPS
 from ..reading.parse import sort_key
 from ..reading.validate import Refused
@@ -54,6 +54,7 @@ class Ledger:
         self.files = files if files is not None else []
         self.refused = refused if refused is not None else []  # creations refused while reading
         self.history = history
+        self._by_source: dict[Source, Directive] | None = None  # see directives_at
 
     @property
     def directives(self) -> list[Directive]:
@@ -70,15 +71,16 @@ class Ledger:
             return len(self._directives)
         return self.history.count if self.history is not None else self._count
 
-    def state(self, as_of: dt.date | None = None, consume: bool = False) -> State:
+    def state(self, as_of: dt.date | None = None, consume: bool = False, trails: bool = False) -> State:
         """Replay every directive dated on or before ``as_of`` (all when None). With
         ``consume`` the ledger gives its directives up to the replay, which frees each one as
         it is applied: for a command that needs nothing of them afterwards (``check``), the
-        peak memory is then the larger of the two, not their sum. Only the dates stay."""
+        peak memory is then the larger of the two, not their sum. Only the dates stay. With
+        ``trails`` the state keeps every record's history."""
         if self.history is not None and checkpoints.enabled():
-            return checkpoints.replay(self.history, self.config, as_of, self.refused)
-        if not consume or self.history is not None:
-            return replay(self.directives, self.config, as_of, self.refused)
+            return checkpoints.replay(self.history, self.config, as_of, self.refused, trails)
+        if not consume or self.history is not None or trails:
+            return replay(self.directives, self.config, as_of, self.refused, trails=trails)
         directives = self.directives
         self._dates = (directives[0].date, directives[-1].date) if directives else (None, None)
         self._count, self._directives = len(directives), None
@@ -94,12 +96,63 @@ class Ledger:
             return self.history.last_date if self.history is not None else self._dates[1]
         return self.directives[-1].date if self.directives else None
 
-    def state_with(self, extra: list[Directive], as_of: dt.date | None = None) -> State:
+    def state_with(self, extra: list[Directive], as_of: dt.date | None = None, trails: bool = False) -> State:
         """What ``self.with_directives(extra).state(as_of)`` gives (see :meth:`plan_states`)."""
-        return self.plan_states(extra, as_of)[1]
+        return self.plan_states(extra, as_of, trails=trails)[1]
+
+    def walk(self, days: Sequence[dt.date], as_of: dt.date | None = None, extra: Sequence[Directive] = (),
+             trails: bool = False) -> Iterator[State]:
+        """One replay of the ledger (with ``extra`` added) that stands still at each of
+        ``days`` (sorted, none after ``as_of``) and then at ``as_of``: it yields the same state
+        each time, moved forward, so a caller must take what it reads at one stop before it
+        asks for the next. The first stop is :meth:`state_with` (checkpoints, shared days)."""
+        extra = sorted(extra, key=sort_key)
+        stops = [*days, as_of]
+        first = stops[0]
+        state = self.state_with(extra, first, trails) if extra else self.state(first, trails=trails)
+        yield state
+        if len(stops) == 1:
+            return
+        later = [d for d in extra if d.date > first]
+        rest = list(heapq.merge(self._after(first), later, key=sort_key)) if later else self._after(first)
+        last = rest[-1].date if rest else first
+        pos = 0
+        for day in stops[1:]:
+            end = len(rest) if day is None else bisect.bisect_right(rest, day, lo=pos, key=lambda d: d.date)
+            with collector_paused():
+                state.replay(rest[pos:end], OPS, day)
+            pos = end
+            state.finish(day or last)
+            yield state
+
+    def directives_at(self, marks: Sequence[tuple[int, Source]]) -> dict[Source, Directive]:
+        """The directives that replay marked ``(position, Source)`` (a record's trail), by
+        source, as far as they are still found. From a store only those records are read; from
+        files the position finds each one, else an index of sources built once."""
+        if self._directives is None and self.history is not None:
+            ids = {s.line for _, s in marks if isinstance(s, RecordSource)}
+            found = self.history.at(ids)
+            return {s: found[s.line] for _, s in marks if isinstance(s, RecordSource) and s.line in found}
+        directives, out = self.directives, {}
+        for seq, source in marks:
+            d = directives[seq - 1] if 0 < seq <= len(directives) else None
+            if d is None or d.source != source:
+                if self._by_source is None:
+                    self._by_source = {x.source: x for x in directives}
+                d = self._by_source.get(source)
+            if d is not None:
+                out[source] = d
+        return out
+
+    def _after(self, day: dt.date) -> list[Directive]:
+        """The directives dated after ``day``, sorted (from the store without reading the rest)."""
+        if self._directives is None and self.history is not None:
+            return self.history.after(day)
+        directives = self.directives
+        return directives[bisect.bisect_right(directives, day, key=lambda d: d.date):]
 
     def plan_states(self, extra: list[Directive], as_of: dt.date | None = None,
-                    summarize: Callable[[State], T] | None = None) -> tuple[T | None, State]:
+                    summarize: Callable[[State], T] | None = None, trails: bool = False) -> tuple[T | None, State]:
         """``(summarize(base), after)``: ``summarize`` of the state as of ``as_of`` (None when no
         ``summarize`` is given), and the state with ``extra`` added, the same as
         ``with_directives(extra).state(as_of)`` gives. The base is replayed once:
@@ -112,19 +165,19 @@ class Ledger:
         extra = sorted(extra, key=sort_key)
         last = max((d for d in (self.last_date(), extra[-1].date if extra else None) if d is not None), default=None)
         if summarize is not None and (not extra or self._all_before(extra[0].date, as_of)):
-            state = self.state(as_of)
+            state = self.state(as_of, trails=trails)
             summary = summarize(state)
             with collector_paused():
                 state.replay(extra, OPS, as_of)
             state.finish(as_of or last)
             return summary, state
         if self.history is not None and checkpoints.enabled():
-            base = summarize(self.state(as_of)) if summarize is not None else None
-            return base, checkpoints.replay_with(self.history, self.config, as_of, extra, self.refused)
+            base = summarize(self.state(as_of, trails=trails)) if summarize is not None else None
+            return base, checkpoints.replay_with(self.history, self.config, as_of, extra, self.refused, trails)
         directives = self.directives
         split = bisect.bisect_left(directives, extra[0].date, key=lambda d: d.date) if extra else len(directives)
         with collector_paused():
-            shared = fresh_state(self.config, self.refused)
+            shared = fresh_state(self.config, self.refused, trails)
             shared.replay(directives[:split], OPS, as_of)
             # a copy of the days both share; pickling is how checkpoints copy a state too
             after = pickle.loads(pickle.dumps(shared, pickle.HIGHEST_PROTOCOL)) if summarize is not None else shared

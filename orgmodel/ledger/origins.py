@@ -4,6 +4,7 @@ that is not a file (the office's database, registered here)."""
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from ..core.directive import Directive
 from ..core.findings import WARNING, Finding, Source
 from ..reading.validate import Refused, read_directives
 from ..sources import READERS, fast_flow, scan
-from ..store import StoreError
+from ..store import Store, StoreError
 from ..store.origin import StoreOrigin, claims_store
 
 
@@ -100,3 +101,29 @@ def open_origin(path: str | Path) -> Origin:
 
 # The ledger database is an origin like any other.
 register_origin(claims_store, StoreOrigin)
+
+
+def stamp(path: str | Path, config_path: str | Path | None = None) -> str:
+    """A cheap identity of what the ledger at ``path`` holds now: a database's head (its last
+    record's hash chains every record before it), else the name, size and modification time
+    of every ledger file and of the folder's configuration; and those of ``config_path``. It
+    changes when the ledger does, so a long-lived reader (the workbench) knows to read again."""
+    root = Path(path)
+    parts: list[str] = []
+    watched = [Path(config_path)] if config_path else []
+    if claims_store(root):
+        try:
+            with Store(root) as store:
+                parts.append(f"store:{store.last_record()}:{store.head()}")
+        except StoreError as exc:
+            parts.append(f"store-error:{exc}")
+    elif root.exists():
+        folder = root if root.is_dir() else root.parent
+        watched += [*scan(root)[0], folder / LEDGER_CONFIG_NAME]
+    for p in watched:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        parts.append(f"{p}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()

@@ -33,7 +33,7 @@ class Audit:
 
     as_of: dt.date
     snapshot: Snapshot
-    state: State
+    state: State | None  # the ledger on that day; None once the replay has moved past it (see Reconciliation)
     findings: list[Finding]
     counts: pd.DataFrame                          # per body and type (:data:`COUNT_COLUMNS`)
     placed: dict[int, Body] = field(default_factory=dict)  # id(person) -> the body counted for them

@@ -117,7 +117,8 @@ class BodyChanges(StateCore):
         body.established = d.date
         self._claim(body.division, body.name, body, d, field)
         body.names.append((d.date, body.name))
-        body.facts[(_ESTABLISH, None)] = self._mark(d)
+        body.facts[(_ESTABLISH, None)] = mark = self._mark(d)
+        self._touch(body, mark)
         self._bodies[body.id] = body
         self._graph.add_node(body.node)
         self._graph.add_edge(body.node, self._divisions[body.division].node, key="in")
@@ -135,14 +136,16 @@ class BodyChanges(StateCore):
         if target is not None:
             self._graph.add_edge(body.node, target.node, key=kind)
         if note:
-            body.facts[(LINK_FACTS[kind], None)] = self._mark(d)
+            body.facts[(LINK_FACTS[kind], None)] = mark = self._mark(d)
+            self._touch(body, mark)
 
     def set_attributes(self, d: Directive, body: Body, **values) -> None:
         """Change ``category``, ``klass``, ``rank`` or ``funding``; each change is remembered."""
         for attr, value in values.items():
             if getattr(body, attr) != value:
                 setattr(body, attr, value)
-                body.facts[(ATTRIBUTE_FACTS[attr], None)] = self._mark(d)
+                body.facts[(ATTRIBUTE_FACTS[attr], None)] = mark = self._mark(d)
+                self._touch(body, mark)
 
     def rename(self, d: Directive, body: Body, new: str, field: str = "to") -> bool:
         """Give ``body`` the name ``new`` (a signboard of that name is taken down first);
@@ -155,7 +158,8 @@ class BodyChanges(StateCore):
         self._names.release(body.division, old, body.id)
         body.name = new
         body.names.append((d.date, new))
-        body.facts[(_NAME, None)] = self._mark(d)
+        body.facts[(_NAME, None)] = mark = self._mark(d)
+        self._touch(body, mark)
         return True
 
     def hang(self, d: Directive, body: Body, name: str, field: str | None) -> bool:
@@ -168,12 +172,14 @@ class BodyChanges(StateCore):
         node = ("signboard", body.id, name)
         self._graph.add_node(node)
         self._graph.add_edge(body.node, node, key="carries")
+        self._touch(body)
         return True
 
     def unhang(self, body: Body, name: str) -> None:
         """Take signboard ``name`` down; its name is freed and remembered as a former name."""
         self._names.release(body.division, name, body.id)
         self._graph.remove_node(("signboard", body.id, name))
+        self._touch(body)
 
     def free_signboard_names(self, body: Body) -> None:
         """Free the names of a retired body's signboards before others claim them (split)."""
@@ -184,7 +190,8 @@ class BodyChanges(StateCore):
         """Mark ``body`` abolished: its name is freed but kept in the history."""
         body.active = False
         body.abolished = d.date
-        body.facts[(_ABOLISH, None)] = self._mark(d)
+        body.facts[(_ABOLISH, None)] = mark = self._mark(d)
+        self._touch(body, mark)
         self._names.release(body.division, body.name, body.id)
 
     def succeed(self, retired: Body, successor: Body, how: EventKind) -> None:

@@ -45,6 +45,7 @@ class Books(StateCore):
         for holder in (src, dst):
             if holder is not None:
                 holder.facts[(_APPROVED, qtype)] = mark
+                self._touch(holder, mark)
         kind = kind if type(kind) is FlowKind else FlowKind(kind)
         flow = Flow(d.date, d.doc, d.source, kind, src.node if src else None, dst.node if dst else None,
                     qtype, amount, cross_level, len(self._flows), d.fields.get("approved_by"))
@@ -109,6 +110,7 @@ class Books(StateCore):
         if leaders is not None:
             body.leaders.update(leaders)
             body.facts[(_LEADERS, None)] = mark
+        self._touch(body, mark)
 
     def hire(self, d: Directive, body: Body, qtype: str, count: int) -> None:
         """``count`` people join; they use up the hiring plan of that type as far as it goes."""
@@ -118,12 +120,14 @@ class Books(StateCore):
         mark = self._mark(d)
         body.facts[(_ACTUAL, qtype)] = mark
         body.facts[(_HIRE, qtype)] = mark
+        self._touch(body, mark)
         self._moves.append(StaffMove(d.date, d.source, "hire", None, body.id, qtype, count))
 
     def depart(self, d: Directive, body: Body, qtype: str, count: int) -> None:
         """``count`` people leave (the caller checks that so many are there)."""
         body.actual[qtype] = body.actual.get(qtype, 0) - count
-        body.facts[(_ACTUAL, qtype)] = self._mark(d)
+        body.facts[(_ACTUAL, qtype)] = mark = self._mark(d)
+        self._touch(body, mark)
         self._moves.append(StaffMove(d.date, d.source, "depart", body.id, None, qtype, count))
 
     def move_staff(self, d: Directive, src: Body, dst: Body, qtype: str, count: int) -> None:
@@ -133,6 +137,8 @@ class Books(StateCore):
         dst.actual[qtype] = dst.actual.get(qtype, 0) + count
         src.facts[(_ACTUAL, qtype)] = mark
         dst.facts[(_ACTUAL, qtype)] = mark
+        self._touch(src, mark)
+        self._touch(dst, mark)
         self._moves.append(StaffMove(d.date, d.source, "move", src.id, dst.id, qtype, count))
 
     def hand_over(self, d: Directive, src: Body, dst: Body) -> None:
@@ -146,16 +152,19 @@ class Books(StateCore):
                     into[kind] = into.get(kind, 0) + n
                 book.clear()
                 dst.facts[(fact, None)] = mark
+                self._touch(dst, mark)
 
     def set_posts(self, d: Directive, body: Body, posts: dict[str, int]) -> None:
         """Approve leader posts (领导职数) by kind."""
         body.posts.update(posts)
-        body.facts[(_POSTS, None)] = self._mark(d)
+        body.facts[(_POSTS, None)] = mark = self._mark(d)
+        self._touch(body, mark)
 
     def set_plan(self, d: Directive, body: Body, qtype: str, places: int) -> None:
         """Set the hiring plan (用编进人计划) of one type, replacing an earlier one."""
         body.planned[qtype] = places
-        body.facts[(_PLAN, qtype)] = self._mark(d)
+        body.facts[(_PLAN, qtype)] = mark = self._mark(d)
+        self._touch(body, mark)
 
     def set_off_quota(self, d: Directive, division: Division, staff: dict[str, int], grids: int | None,
                       of_whom: dict[str, dict[str, int]] | None = None) -> None:
@@ -166,12 +175,14 @@ class Books(StateCore):
             division.of_whom.setdefault(kind, {}).update(subs)
         if grids is not None:
             division.grids = grids
-        division.facts[(_OFF_QUOTA, None)] = self._mark(d)
+        division.facts[(_OFF_QUOTA, None)] = mark = self._mark(d)
+        self._touch(division, mark)
 
     def set_counts(self, d: Directive, holder: Division | Body, counts: dict[str, int]) -> None:
         """Record named counts that are not people (网格党支部 6900, 教学现场 110) on a division or body."""
         holder.counts.update(counts)
-        holder.facts[(_COUNTS, None)] = self._mark(d)
+        holder.facts[(_COUNTS, None)] = mark = self._mark(d)
+        self._touch(holder, mark)
 
     def set_positions(self, d: Directive, body: Body, positions: dict[str, int]) -> None:
         """Set up posts (岗位) inside a body, by name and count; a count of 0 removes the post."""
@@ -180,4 +191,5 @@ class Books(StateCore):
                 body.positions[name] = n
             else:
                 body.positions.pop(name, None)
-        body.facts[(_POSITIONS, None)] = self._mark(d)
+        body.facts[(_POSITIONS, None)] = mark = self._mark(d)
+        self._touch(body, mark)

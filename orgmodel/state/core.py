@@ -70,11 +70,19 @@ class _Handler:
         return []
 
 
+def _no_trail(record, mark=None) -> None:
+    """``_touch`` of a state that keeps no trails."""
+
+
 class StateCore:
     """Records, graph, journals, name index, and the replay position."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, trails: bool = False):
         self.config = config
+        # With ``trails``, every division, body and pool keeps the marks of the directives that
+        # changed it (its history, 沿革: see _note_in_trail). Off by default: a province's trails cost
+        # about a tenth more replay time and memory, which only a history needs.
+        self.trails = trails
         self._graph = nx.MultiDiGraph()
         # The graph's own adjacency dicts ({u: {v: {key: data}}}), read directly on hot paths:
         # networkx's public views build a wrapper per lookup, which costs more than the lookup.
@@ -107,6 +115,7 @@ class StateCore:
 
     def _open_views(self) -> None:
         """The read-only views over the records, live (see the module docstring)."""
+        self._touch = self._note_in_trail if self.trails else _no_trail
         self.graph = nx.freeze(nx.graphviews.generic_graph_view(self._graph))
         self.divisions = MappingProxyType(self._divisions)
         self.bodies = MappingProxyType(self._bodies)
@@ -120,7 +129,7 @@ class StateCore:
         self.names = self._names.owners()  # {(division, name): body id}, names and signboards in use
 
     _VIEWS = ("graph", "divisions", "bodies", "pools", "duties", "loans", "flows", "events", "staff_moves", "findings",
-              "names")
+              "names", "_touch")
 
     def __getstate__(self) -> dict:
         """The records without their views and without the replay in progress: a checkpoint
@@ -212,6 +221,17 @@ class StateCore:
     def _mark(self, d: Directive) -> Mark:
         return (self._seq, d.source)
 
+    def _note_in_trail(self, record, mark: Mark | None = None) -> None:
+        """``_touch`` of a state that keeps trails: note in ``record``'s trail that the directive
+        being applied changed it. A trail holds the marks ``(replay position, Source)`` of every
+        directive that changed a division, body or pool, oldest first, once each; a body's
+        history (沿革) is read from it."""
+        trail = record.trail
+        if trail is None:
+            record.trail = [mark or (self._seq, self._directives[self._at].source)]
+        elif trail[-1][0] != self._seq:
+            trail.append(mark or (self._seq, self._directives[self._at].source))
+
     # -- findings and events ----------------------------------------------------
     def error(self, rule: str, message: str, d: Directive, field: str | None = None,
               subject=None, severity: str = ERROR, division: str | None = None) -> None:
@@ -239,7 +259,8 @@ class StateCore:
     def open_division(self, d: Directive, code: str, name: str, level: str, kind: str | None,
                       parent: Division | None, population: int | None, households: int | None) -> Division:
         div = Division(code, name, level, kind, parent.code if parent else None, population, households, d.date)
-        div.facts[(Fact.OPENED, None)] = self._mark(d)
+        div.facts[(Fact.OPENED, None)] = mark = self._mark(d)
+        self._touch(div, mark)
         self._divisions[code] = div
         self._roots[code] = self._roots[parent.code] if parent is not None else code
         self._names.add_division(name, code)
@@ -250,6 +271,7 @@ class StateCore:
 
     def open_pool(self, d: Directive, name: str, kind: str, division: Division, purpose: str | None) -> Pool:
         pool = Pool(name, kind, division.code, purpose)
+        self._touch(pool)
         self._pools[name] = pool
         self._graph.add_node(pool.node)
         self._graph.add_edge(pool.node, division.node, key="in")

@@ -30,12 +30,17 @@ class DutyBooks(StateCore):
         duty = Duty(key, name, category, lead.id, [s.id for s in support], d.source, lead.division)
         self._duties[key] = duty
         self._index(duty)
+        for body in (lead, *support):
+            self._touch(body)
         return duty
 
     def move_duty(self, key: str, old: Body, target: Body | None) -> None:
         """``old`` gives up its part in duty ``key``: to ``target``, or dropped (a duty it led is deleted)."""
         duty = self._duties[key]
         self._unindex(duty)
+        self._touch(old)
+        if target is not None:
+            self._touch(target)
         if target is None:
             if duty.lead == old.id:
                 del self._duties[key]

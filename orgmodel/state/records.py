@@ -131,6 +131,7 @@ class Division:
     grids: int = 0
     counts: dict[str, int] = field(default_factory=dict)              # named counts that are not people
     facts: Facts = field(default_factory=Facts, repr=False)
+    trail: list | None = field(default=None, repr=False, compare=False)  # see StateCore._touch
     # This division's node in the state's graph: one tuple per division, since every edge and
     # flow that names the division keeps it (millions at province scale); a plain attribute,
     # because the hot paths of the rules and tables read it millions of times.
@@ -164,6 +165,7 @@ class Body:
     established: dt.date | None = None
     abolished: dt.date | None = None
     facts: Facts = field(default_factory=Facts, repr=False)
+    trail: list | None = field(default=None, repr=False, compare=False)  # see StateCore._touch
     # This body's node in the state's graph (see Division.node); State.add_body makes it
     # again when it gives the body its id.
     node: tuple = field(init=False, repr=False, compare=False)
@@ -185,6 +187,7 @@ class Pool:
     approved: dict[str, int] = field(default_factory=dict)
     active: bool = True
     facts: Facts = field(default_factory=Facts, repr=False)
+    trail: list | None = field(default=None, repr=False, compare=False)  # see StateCore._touch
 
     @property
     def node(self):

@@ -303,6 +303,16 @@ class Store:
             h.update(row_hash.encode())
         return h.hexdigest()
 
+    def records(self, ids) -> list[sqlite3.Row]:
+        """The records numbered ``ids`` (those that exist), in record order."""
+        wanted = sorted({int(i) for i in ids})
+        rows: list[sqlite3.Row] = []
+        for start in range(0, len(wanted), 500):  # SQLite limits the parameters of one statement
+            part = wanted[start:start + 500]
+            rows += self.db.execute(f"SELECT * FROM directives WHERE id IN ({','.join('?' * len(part))}) ORDER BY id",
+                                    part).fetchall()
+        return rows
+
     def _through(self, through: int | None) -> int:
         return self.last_record() if through is None else through
 

@@ -97,6 +97,11 @@ class StoreHistory:
             return [d for d in self._all if d.date > day]
         return self._rebuilt(after=day)
 
+    def at(self, ids) -> dict[int, Directive]:
+        """The directives of the records numbered ``ids``, by number (a history names a few)."""
+        with Store(self.path) as store:
+            return {row["id"]: rebuilt(row, self.display) for row in store.records(ids)}
+
     def prefix_key(self, day: dt.date) -> str:
         if day not in self._prefix_keys:  # a simulation asks twice: for the base and for the plan
             self._prefix_keys[day] = self._remembered_key(day)

@@ -1,0 +1,64 @@
+"""The store's log: who recorded what, when, under which document, and what reversed what.
+
+:func:`log` gives one row per record, oldest first, filtered by body, date and document, as
+``orgmodel log`` prints it and the workbench shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ..core.describe import fields_summary
+from ..ops import OPS
+from . import REVERSE_OP, Store, origin_of, raw_of
+
+COLUMNS = ["记录号", "日期", "指令", "内容", "文号", "记录人", "记录时间", "状态", "来源"]
+
+
+def log(path: str | Path, body: str | None = None, since: dt.date | None = None, doc: str | None = None) -> pd.DataFrame:
+    """The records of the database at ``path``, only those that name ``body`` (its name, or
+    ``区划/名称``; a correction of such a record too), dated on or after ``since``, or under
+    ``doc``. StoreError when the database cannot be opened."""
+    with Store(path) as store:
+        rows = store.history()
+    about = {r["id"] for r in rows
+             if body and r["op"] != REVERSE_OP and mentions(json.loads(r["body"]).get("fields", {}), body)}
+    out = []
+    for r in rows:
+        if since and r["date"] < since.isoformat():
+            continue
+        if doc and (r["doc"] or "") != doc:
+            continue
+        if body and r["id"] not in about and r["reverses"] not in about:
+            continue
+        label = REVERSE_OP if r["op"] == REVERSE_OP else (OPS[r["op"]].label if r["op"] in OPS else r["op"])
+        status = f"冲正第 {r['reverses']} 号" if r["reverses"] else (f"已被第 {r['reversed_by']} 号冲正" if r["reversed_by"] else "")
+        where = origin_of(r)
+        out.append({"记录号": r["id"], "日期": r["date"], "指令": label, "内容": summary(r["op"], r["body"]),
+                    "文号": r["doc"] or "", "记录人": r["recorded_by"], "记录时间": r["recorded_at"], "状态": status,
+                    "来源": str(where) if where else r["source"]})
+    return pd.DataFrame(out, columns=COLUMNS)
+
+
+def mentions(value, ref: str) -> bool:
+    """True when a stored value names ``ref``: the same text, or the same bare name (``东镇/党政办``
+    and ``党政办`` name each other)."""
+    bare = ref.rsplit("/", 1)[-1]
+    if isinstance(value, str):
+        return value == ref or value == bare or value.rsplit("/", 1)[-1] == bare
+    if isinstance(value, dict):
+        return any(mentions(v, ref) for v in value.values())
+    if isinstance(value, list):
+        return any(mentions(v, ref) for v in value)
+    return False
+
+
+def summary(op: str, body: str) -> str:
+    """What a record says, in a line: a correction's reason, else the directive's fields."""
+    if op == REVERSE_OP:
+        return json.loads(body).get("reason") or ""
+    return fields_summary(raw_of(body))
