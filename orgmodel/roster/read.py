@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.findings import ERROR, CellSource, Finding
-from ..tabular import csv_files, xlsx
+from ..core.paths import not_regular
+from ..tabular import csv_files, xlsx, zipcheck
 from ..tabular.layout import LISTS_SHEET, SETTINGS_SHEET
 from ..tabular.names import normal
 from ..tabular.reader import Grid, SheetOutput, data_rows, read_settings
@@ -23,6 +24,7 @@ SUFFIXES = (*xlsx.SUFFIXES, *csv_files.SUFFIXES)
 _DATE_IN_NAME = re.compile(r"((?:19|20)\d{2})[-年._]?(\d{1,2})[-月._]?(\d{1,2})日?")
 MAX_FILES = 200
 MAX_PEOPLE = 5_000_000  # rows of one roster file (a province has about 1.2 million)
+MAX_CSV_BYTES = 2048 * 2**20  # a province's roster is 195 MB of CSV
 
 
 class RosterError(Exception):
@@ -77,6 +79,8 @@ def read_roster(path: str | Path, as_of: dt.date | None = None) -> Roster:
     root = Path(path)
     if not root.exists():
         raise RosterError(f"{path}: 找不到花名册文件或文件夹")
+    if (why := not_regular(root)) is not None:
+        raise RosterError(f"{path}: {why};花名册须为文件或文件夹")
     if root.is_dir():
         files = sorted(p for p in root.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
                        and not p.name.startswith(("~$", ".")))
@@ -123,12 +127,12 @@ def date_in_name(name: str) -> dt.date | None:
 
 def _snapshot(path: Path, display: str, as_of: dt.date | None) -> tuple[Snapshot | None, list[Finding]]:
     if path.suffix.lower() in csv_files.SUFFIXES:
-        grid, problem = csv_files.grid_of(path, display)
+        grid, problem = csv_files.grid_of(path, display, MAX_CSV_BYTES)
         if grid is not None:
             grid.name = ""  # a CSV file is one sheet: its cells are file!C17
         grids = [grid] if grid is not None else []
     else:
-        grids, problem = xlsx.grids(path, display)
+        grids, problem = xlsx.grids(path, display, zipcheck.ROSTER)
     if problem is not None:
         return None, [problem]
     out = SheetOutput(display)

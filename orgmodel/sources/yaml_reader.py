@@ -188,7 +188,7 @@ def read(path: Path, display: str) -> ReadResult:
     try:
         size = path.stat().st_size
         if size > MAX_FILE:
-            return ReadResult([], [Finding("bad-file", f"文件有 {size / 1e6:,.0f} MB,超过上限 {MAX_FILE // 2**20} MB;"
+            return ReadResult([], [Finding("unreadable", f"文件有 {size / 1e6:,.0f} MB,超过上限 {MAX_FILE // 2**20} MB;"
                                                        f"请把台账分成几个文件", Source(display, 0))])
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

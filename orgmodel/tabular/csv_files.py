@@ -71,12 +71,20 @@ def sheet_name_of(path: Path) -> str:
     return stem
 
 
-def grid_of(path: Path, display: str) -> tuple[Grid | None, Finding | None]:
-    """The CSV file as one grid (its encoding detected), or a finding saying why it cannot be read."""
+MAX_BYTES = 256 * 2**20  # a ledger's CSV file (a province's whole state is 21 MB of CSV)
+
+
+def grid_of(path: Path, display: str, max_bytes: int = MAX_BYTES) -> tuple[Grid | None, Finding | None]:
+    """The CSV file as one grid (its encoding detected), or a finding saying why it cannot be
+    read (``unreadable``: the command stops with exit code 2)."""
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, Finding("unreadable", f"文件有 {size / 2**20:,.0f} MB,超过上限 {max_bytes // 2**20:,} MB;"
+                                               f"请把表分成几个文件", CellSource(display, 0))
         data = path.read_bytes()
     except OSError as exc:
-        return None, Finding("bad-file", f"无法读取文件:{os_error_text(exc)}", CellSource(display, 0))
+        return None, Finding("unreadable", f"无法读取文件:{os_error_text(exc)}", CellSource(display, 0))
     text, _ = decode(data)
     if text is None:
         return None, Finding("bad-encoding", f"无法判断文件编码(不是 UTF-8,也不像 GBK/GB18030);{SAVE_AS}", CellSource(display, 0))
@@ -88,6 +96,8 @@ def grid_of(path: Path, display: str) -> tuple[Grid | None, Finding | None]:
 
 def _settings_file(path: Path) -> Path | None:
     for other in sorted(path.parent.glob("*.csv")):
+        if not other.is_file():  # a FIFO named 说明.csv would block the read
+            continue
         if normal(sheet_name_of(other)) == normal(SETTINGS_SHEET):
             return other
     return None

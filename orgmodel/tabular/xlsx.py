@@ -7,12 +7,12 @@ the file's size in memory (figures in ``benchmarks/RESULTS.md``).
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from ..core.findings import CellSource, Finding
 from ..core.located import ReadResult
 from ..core.text import os_error_text
+from . import zipcheck
 from .layout import SETTINGS_SHEET
 from .names import normal
 from .reader import Grid, read_grids
@@ -26,41 +26,41 @@ def _grid(sheet) -> Grid:
     return Grid(sheet.name, [list(r) for r in rows], merged)
 
 
-MAX_UNPACKED = 2_000_000_000  # bytes: a province's state is about 100 MB unpacked
+def _merged_area(grid: Grid) -> int:
+    """Cells that filling the merged ranges would write (:meth:`Grid.filled`: each row of a
+    range, within the sheet's rows, reaches out to the range's last column)."""
+    height = len(grid.rows)
+    return sum(max(0, min(r1, height - 1) - r0 + 1) * (c1 + 1) for r0, c0, r1, c1 in grid.merged)
 
 
-def _unpacked_size(path: Path) -> str | None:
-    """Why the workbook is refused before it is unpacked (a "zip bomb"), or None."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            total = sum(info.file_size for info in z.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None  # not a zip (an old .xls, say): the reader says what it is
-    if total > MAX_UNPACKED:
-        return (f"工作簿解压后有 {total / 1e9:.1f} GB,超过上限 {MAX_UNPACKED / 1e9:.0f} GB;"
-                f"这不像是台账,可能是损坏或恶意的文件")
-    return None
-
-
-def grids(path: Path, display: str) -> tuple[list[Grid], Finding | None]:
-    """Every worksheet of the workbook as a grid, or a finding saying why it cannot be read."""
+def grids(path: Path, display: str, limits: zipcheck.Limits = zipcheck.LEDGER) -> tuple[list[Grid], Finding | None]:
+    """Every worksheet of the workbook as a grid, or a finding saying why it cannot be read
+    (``unreadable``: the command then stops with exit code 2). The file is inspected first
+    (:mod:`.zipcheck`): nothing it holds reaches the reader unless its sizes are within ``limits``."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-    too_big = _unpacked_size(path)
-    if too_big:
-        return [], Finding("bad-file", too_big, CellSource(display, 0))
+    refused = zipcheck.inspect(path, limits)
+    if refused:
+        return [], Finding("unreadable", refused, CellSource(display, 0))
     try:
         book = CalamineWorkbook.from_path(str(path))
         try:
             names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
-            return [_grid(book.get_sheet_by_name(n)) for n in names], None
+            found = []
+            for n in names:
+                grid = _grid(book.get_sheet_by_name(n))
+                if _merged_area(grid) > limits.cells:
+                    return [], Finding("unreadable", f"工作表“{n}”的合并单元格共覆盖超过 {limits.cells:,} 个单元格,"
+                                                     f"不像是台账;请取消多余的合并后保存", CellSource(display, 0))
+                found.append(grid)
+            return found, None
         finally:
             book.close()
     except OSError as exc:
         return [], Finding("unreadable", f"无法读取工作簿({os_error_text(exc)})", CellSource(display, 0))
     except Exception:  # noqa: BLE001 - calamine raises its own error types for every kind of bad file
-        return [], Finding("bad-file", "无法读取工作簿:文件损坏、加密或不是 Excel 文件;"
-                                       "请用 Excel 或 WPS 打开后另存为 .xlsx", CellSource(display, 0))
+        return [], Finding("unreadable", "无法读取工作簿:文件损坏、加密或不是 Excel 文件;"
+                                         "请用 Excel 或 WPS 打开后另存为 .xlsx", CellSource(display, 0))
 
 
 def read(path: Path, display: str) -> ReadResult:
