@@ -66,6 +66,7 @@ import pandas as pd
 from ..core.config import Config
 from ..core.directive import Directive
 from ..core.findings import Finding, Source
+from ..core.paths import not_regular
 from ..core.schema import parse_date
 from ..ledger.loading import Ledger
 from ..reading.validate import validate
@@ -141,6 +142,8 @@ def load_scenario(path: str | Path, config: Config) -> Scenario:
     p = Path(path)
     if p.is_dir():
         raise ScenarioError(f"{path}: 是文件夹;方案须为单个文件(如 方案.yaml)")
+    if (why := not_regular(p)) is not None:
+        raise ScenarioError(f"{path}: {why};方案须为文件(如 方案.yaml)")
     if not p.is_file():
         raise ScenarioError(f"{path}: 找不到方案文件")
     if not readable(p):

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .config_check import check_config, key_lines
+from .paths import not_regular
 from .schema import MAX_EXPANDED, expanded_size
 from .text import os_error_text
 
@@ -61,6 +62,8 @@ def load_config(path: str | Path | None = None, rule_ids: Collection[str] | None
     if path is None:
         return Config(data)
     p = Path(path)
+    if (why := not_regular(p)) is not None:
+        raise ConfigError(f"{p}: {why};配置须为 YAML 文件")
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:

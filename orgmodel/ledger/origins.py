@@ -13,6 +13,7 @@ from typing import Protocol
 from ..core.config import LEDGER_CONFIG_NAME, Config
 from ..core.directive import Directive
 from ..core.findings import WARNING, Finding, Source
+from ..core.paths import not_regular
 from ..reading.validate import Refused, read_directives
 from ..sources import READERS, fast_flow, scan
 from ..store import Store, StoreError
@@ -46,7 +47,11 @@ class FileOrigin:
         folder = root if root.is_dir() else root.parent  # a single file uses the config beside it
         self.config_path = folder / LEDGER_CONFIG_NAME if (folder / LEDGER_CONFIG_NAME).is_file() else None
         paths, self._skipped = scan(root, skip=[LEDGER_CONFIG_NAME])
+        if (why := not_regular(folder / LEDGER_CONFIG_NAME)) is not None and root.is_dir():
+            self._skipped.append((folder / LEDGER_CONFIG_NAME, why))
         kinds = "、".join(READERS)
+        if (why := not_regular(root)) is not None:
+            raise LedgerError(f"{self.display}: {why};台账须为文件或文件夹")
         if not paths and root.is_file():
             raise LedgerError(f"{self.display}: 不是台账文件;台账须为 {kinds} 文件(暂不支持直接读取 {root.suffix or '无扩展名'} 文件)")
         if not paths:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..core.located import Located, RawItem, ReadResult
+from ..core.paths import not_regular
 from ..core.text import os_error_text
 from . import yaml_reader
 
@@ -45,11 +46,13 @@ def ledger_files(root: Path, skip: Iterable[str] = ()) -> list[Path]:
 def scan(root: Path, skip: Iterable[str] = ()) -> tuple[list[Path], list[tuple[Path, str]]]:
     """``(files, skipped)``: every readable ledger file under ``root`` (or ``root`` itself) in a
     stable order, and each path that looks like part of the ledger but is not read, with why
-    (in Chinese). Hidden files and folders (``.git``) and Excel's ``~$`` lock files are passed
+    (in Chinese): only regular files are read (FIFOs, devices and sockets are skipped). Hidden files and folders (``.git``) and Excel's ``~$`` lock files are passed
     over without a word; symbolic links to folders are not followed."""
     skip = set(skip)
     if root.is_file():
         return ([root] if readable(root) else []), []
+    if (why := not_regular(root)) is not None:
+        return [], [(root, why)]
     files, skipped = [], []
 
     def unreadable(exc: OSError) -> None:
@@ -74,6 +77,9 @@ def scan(root: Path, skip: Iterable[str] = ()) -> tuple[list[Path], list[tuple[P
                 path.stat()
             except OSError as exc:
                 skipped.append((path, f"无法读取({_link_problem(path, exc)})"))
+                continue
+            if (why := not_regular(path)) is not None:  # a FIFO would block the read, a device never end
+                skipped.append((path, why))
                 continue
             if not os.access(path, os.R_OK):
                 skipped.append((path, "无法读取(没有读取权限)"))
