@@ -9,11 +9,11 @@ as a finding there. Every op resolves through these.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 
 from ..core.directive import Directive
 from .core import StateCore
+from .names import DIVISIONS
 from .records import Body, Division, Reason
 
 BODY = "body"
@@ -100,7 +100,7 @@ class Resolver(StateCore):
         if (at := self.refused_at(ref)) is not None:
             return None, Reason(f"区划“{ref}”没有设立成功:设立它的 {at} 有错误;请先修正那一处", "unknown-division")
         return None, Reason(f"未知的区划“{ref}”;请先设立该区划(YAML 中的 open_division 指令,或工作簿“区划”表中的一行)"
-                            f"{self._did_you_mean(ref, [d.name for d in self._divisions.values()])}", "unknown-division")
+                            f"{self._did_you_mean(ref, DIVISIONS)}", "unknown-division")
 
     # -- bodies -------------------------------------------------------------------------
     def find_body(self, ref: str, context: str | None = None) -> tuple[Body | None, Reason | None]:
@@ -150,13 +150,22 @@ class Resolver(StateCore):
             return Reason(f"机构“{name}”没有设立成功:设立它的 {at} 有错误;请先修正那一处", "unknown-body", code)
         scope = f"在{where.name}" if where else ""
         return Reason(f"{scope}找不到机构或牌子“{name}”;请检查名称,或先设立该机构(“设立”指令,或工作簿“机构”表中的一行)"
-                      f"{self._did_you_mean(name, [b.name for b in self.bodies_in(code) if b.active] if code else ())}", "unknown-body", code)
+                      f"{self._did_you_mean(name, code) if code else ''}", "unknown-body", code)
 
-    @staticmethod
-    def _did_you_mean(name: str, known) -> str:
-        """``;是否是“北坪镇”?`` when one known name is close to a mistyped one."""
-        close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
-        return f";是否是“{close[0]}”?" if close else ""
+    def _did_you_mean(self, name: str, scope: str) -> str:
+        """``;是否是“北坪镇”?`` when a known name is close to a mistyped one: a division's name
+        (``scope`` :data:`DIVISIONS`), else the name of an active body in division ``scope``.
+        Found through an index of names by character (:class:`NameHints`), so a sheet of a
+        million unknown references costs a million small look-ups, not a scan of every body each."""
+        if scope == DIVISIONS:
+            accept = self._names.division_codes
+        else:
+            def accept(candidate: str) -> bool:
+                owner = self._names.owner_of((scope, candidate))
+                body = self._bodies[owner] if owner is not None else None
+                return body is not None and body.active and body.name == candidate
+        close = self._names.hints().best(scope, name, accept)
+        return f";是否是“{close}”?" if close else ""
 
     # -- former names ---------------------------------------------------------------
     def find_by_any_name(self, ref: str):
