@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import gc
 import os
+import sqlite3
 import sys
 
 import click
@@ -43,6 +44,11 @@ class Boundary(click.Group):
             sys.exit(0)
         except OSError as exc:
             click.echo(f"错误:无法读写文件 {exc.filename or ''}({os_error_text(exc)})", err=True)
+            sys.exit(2)
+        except sqlite3.DatabaseError as exc:  # a ledger database damaged on disk, met while reading it
+            from orgmodel.store import damage_message
+
+            click.echo(f"错误:{damage_message(exc)}", err=True)
             sys.exit(2)
         except Exception as exc:  # noqa: BLE001 - the last line of defence, see the docstring
             if os.environ.get("ORGMODEL_DEBUG"):

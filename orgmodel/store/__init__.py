@@ -394,8 +394,8 @@ def _store_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return StoreBusy(f"{path}: 数据库正忙(另一位同事正在写入,已等待 {BUSY_SECONDS} 秒);请稍后再试,本次没有写入任何内容")
-    if "not a database" in text or "malformed" in text:
-        return StoreError(f"{path}: 数据库文件已损坏或不是 orgmodel 数据库;请用备份(orgmodel dump 的结果)恢复")
+    if "not a database" in text or "malformed" in text or "decode" in text:
+        return StoreError(f"{path}: {DAMAGED}")
     if "unable to open" in text:
         return StoreError(f"{path}: 无法打开或新建数据库文件(所在文件夹不存在,或没有权限)")
     if "readonly" in text or "read-only" in text:
@@ -407,9 +407,18 @@ def _store_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
     return StoreError(f"{path}: 数据库操作失败({type(exc).__name__});本次没有写入任何内容")
 
 
+DAMAGED = "数据库文件已损坏或不是 orgmodel 数据库;请用备份(orgmodel dump 的结果或数据库文件的副本)恢复"
+
+
+def damage_message(exc: sqlite3.DatabaseError) -> str:
+    """What a database error met while reading says to a clerk (Chinese, no path): the file is
+    damaged (SQLite finds its pages malformed, or text that is not UTF-8), or busy, or else."""
+    return str(_store_error(exc, Path("台账数据库"))).split(": ", 1)[1]
+
+
 def _now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-__all__ = ["Batch", "REVERSE_OP", "Store", "StoreBusy", "StoreError", "canonical_body", "is_store", "origin_of",
-           "raw_of"]
+__all__ = ["Batch", "REVERSE_OP", "Store", "StoreBusy", "StoreError", "canonical_body", "damage_message", "is_store",
+           "origin_of", "raw_of"]
