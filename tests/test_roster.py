@@ -267,12 +267,26 @@ def test_a_row_typed_twice_is_flagged_and_counted_once(ledger, tmp_path):
 
 def test_a_roster_of_one_township_compares_only_its_bodies(ledger, tmp_path):
     roster = roster_csv(tmp_path / "2022-12-31.csv", [
-        f"张一,男,{person_id('1985-03-02', True)},1985-03-02,便民服务中心,东镇,事业编制,在编,,管理,2021-01-01,文1,KB1"])
+        f"张一,男,{person_id('1985-03-02', True)},1985-03-02,党政办,东镇,行政编制,在编,,管理,2021-01-01,文1,KB1"])
     result = run_cli("audit", ledger, "--roster", roster)
     mismatched = [line for line in result.output.splitlines() if "roster-ledger-mismatch" in line]
-    assert any("东镇/党政办" in line for line in mismatched)  # same township: roster 0, ledger 2
+    assert any("东镇/党政办" in line for line in mismatched)  # its one body staffed in the ledger: roster 1, ledger 2
     assert not [line for line in mismatched if "县委办" in line or "西乡" in line]  # not on this roster
     assert "未核对这些区划各机构的人数" in result.output
+
+
+def test_a_roster_of_some_bodies_is_audited_and_forecast_for_those_bodies_only(ledger, tmp_path):
+    """Issue 27: a roster of one body of a township said “花名册在编 0 人” of every other body there,
+    and counted their whole quota as vacancies in the forecast."""
+    roster = roster_csv(tmp_path / "2022-12-31.csv", [
+        f"张一,男,{person_id('1985-03-02', True)},1985-03-02,便民服务中心,东镇,事业编制,在编,,管理,2021-01-01,文1,KB1"])
+    result = run_cli("audit", ledger, "--roster", roster, "--forecast", "3", "--by", "body")
+    mismatched = [line for line in result.output.splitlines() if "roster-ledger-mismatch" in line]
+    assert mismatched and not [line for line in mismatched if "党政办" in line]  # 东镇/党政办 (ledger 2) is not on it
+    assert "花名册只有部分机构的人员,只核对了这些机构的人数:便民服务中心" in result.output
+    assert "同区划的其他 1 个机构花名册中没有人员,未核对,也不列入空编预测" in result.output
+    table = result.stdout.split("空编预测", 1)[1]
+    assert "便民服务中心" in table and "党政办" not in table
 
 
 MORE = LEDGER + f"""\

@@ -97,6 +97,11 @@ def audit(ledger, roster_path, as_of, years, by, public, config_path, fmt):
         if latest.uncovered:
             click.echo(f"提示:花名册中没有 {len(latest.uncovered)} 个区划的人员(如“{latest.state.divisions[min(latest.uncovered)].name}”),"
                        f"未核对这些区划各机构的人数", err=True)
+        if latest.unchecked_bodies:
+            names = sorted(latest.state.reference(latest.state.bodies[i]) for i in latest.covered_bodies)
+            shown = "、".join(names[:5]) + (f" 等 {len(names)} 个机构" if len(names) > 5 else "")
+            click.echo(f"提示:花名册只有部分机构的人员,只核对了这些机构的人数:{shown};同区划的其他 "
+                       f"{len(latest.unchecked_bodies)} 个机构花名册中没有人员,未核对,也不列入空编预测", err=True)
         if latest.unchecked_entries:
             click.echo(f"提示:{latest.unchecked_entries} 人的入编时间早于台账第一条指令({book.ledger.first_date()}),"
                        f"未核对其入编时有无空编", err=True)

@@ -39,6 +39,10 @@ class Audit:
     placed: dict[int, Body] = field(default_factory=dict)  # id(person) -> the body counted for them
     unchecked_entries: int = 0                    # in-post people who entered before the ledger begins
     uncovered: frozenset = frozenset()            # divisions with nobody on the roster (counts not compared)
+    # A roster of some bodies of a division (see _coverage): the ids of the bodies it covers there,
+    # and of those it leaves unchecked (their counts are not compared, nor forecast).
+    covered_bodies: frozenset = frozenset()
+    unchecked_bodies: frozenset = frozenset()
 
     def roster_counts(self) -> dict[tuple[int, str], int]:
         """In-post people per (body id, quota type)."""
@@ -65,6 +69,8 @@ class _Checker:
         self.unchecked = 0
         self._predecessors: dict[int, bool] = {}
         self.uncovered: set[str] = set()  # divisions with bodies but nobody on the roster: their counts not compared
+        self.covered_bodies: set[int] = set()    # in a division the roster covers in part: the bodies it has
+        self.unchecked_bodies: set[int] = set()  # ... and the bodies it has nobody in (not compared)
         self.by_id: dict[str, list[Person]] = defaultdict(list)       # in post, by ID number
         self.rows_of: dict[tuple[str, int], Person] = {}              # (ID number, body id) -> its first row
         self.repeated: set[int] = set()                               # id() of rows repeating an earlier one
@@ -259,7 +265,8 @@ def audit(state: State, snapshot: Snapshot, as_of: dt.date, ledger_start: dt.dat
     counts = _counts(c, people)
     _entries_over_quota(c, people)
     _leader_posts(c, people)
-    return Audit(as_of, snapshot, state, c.findings, counts, c.placed, c.unchecked, frozenset(c.uncovered))
+    return Audit(as_of, snapshot, state, c.findings, counts, c.placed, c.unchecked, frozenset(c.uncovered),
+                 frozenset(c.covered_bodies), frozenset(c.unchecked_bodies))
 
 
 def _counts(c: _Checker, people: list[Person]) -> pd.DataFrame:
@@ -272,10 +279,9 @@ def _counts(c: _Checker, people: list[Person]) -> pd.DataFrame:
         if body is not None and p.in_post and p.get("quota_type") in c.quota_types:
             groups[(body.id, p.get("quota_type"))].append(p)
     keys = set(groups)
-    covered = {b.division for b in c.placed.values()}  # a roster may be of some divisions only
+    covered = _coverage(c, state)
     for b in state.active_bodies():
-        if b.division not in covered:
-            c.uncovered.add(b.division)
+        if b.id not in covered:
             continue
         for t in state.config.quota_types:
             if b.approved.get(t) or b.actual.get(t):
@@ -298,6 +304,41 @@ def _counts(c: _Checker, people: list[Person]) -> pd.DataFrame:
         rows.append((b.division, state.divisions[b.division].name, body_id, ref, t, approved, recorded, n,
                      n - recorded, max(approved - n, 0), max(n - approved, 0)))
     return pd.DataFrame(rows, columns=COUNT_COLUMNS)
+
+
+def _coverage(c: _Checker, state: State) -> set[int]:
+    """The bodies whose counts the roster is compared with. A roster may be of some divisions
+    only, or of some bodies of a division: a division with nobody on the roster is not checked
+    (``c.uncovered``); in a division where the roster has people in no more than half of the
+    bodies the ledger records people in, only the bodies it has people in are checked (the
+    others go to ``c.unchecked_bodies``), so a roster of two bodies is not read as saying that
+    every other body is empty. Where it has more than half, every body is checked: a body
+    missing from a full roster is what the audit is for."""
+    on_roster: dict[str, set[int]] = defaultdict(set)
+    for b in c.placed.values():
+        on_roster[b.division].add(b.id)
+    staffed: dict[str, set[int]] = defaultdict(set)  # bodies the ledger records people in (else: with quota)
+    with_quota: dict[str, set[int]] = defaultdict(set)
+    active: dict[str, list[int]] = defaultdict(list)
+    for b in state.active_bodies():
+        active[b.division].append(b.id)
+        if any(b.actual.values()):
+            staffed[b.division].add(b.id)
+        if any(b.approved.values()):
+            with_quota[b.division].add(b.id)
+    covered: set[int] = set()
+    for division, ids in active.items():
+        have = on_roster.get(division, set())
+        base = staffed.get(division) or with_quota.get(division) or set(ids)
+        if not have:
+            c.uncovered.add(division)
+        elif 2 * len(have & base) > len(base):
+            covered.update(ids)
+        else:
+            covered.update(have)
+            c.covered_bodies.update(have)
+            c.unchecked_bodies.update(i for i in ids if i not in have)
+    return covered | {b.id for b in c.placed.values()}
 
 
 def approved_series(state: State) -> dict[tuple[int, str], tuple[list[dt.date], list[int]]]:
