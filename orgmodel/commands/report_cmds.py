@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..ledger.outputs import read_paths
 from .audit_cmds import ledger_findings, roster_notes, roster_option
 from .options import (
     EXIT_UNREADABLE,
@@ -37,20 +38,32 @@ def out_option(default: str):
     return wrap
 
 
-def published(out: str, write, force: bool) -> list[Path]:
+def published(out: str, write, force: bool, reads=()) -> list[Path]:
     """Write a site through :func:`~orgmodel.report.publish.publish`; exit 2 with the reason
-    when the folder cannot take it."""
+    when the folder cannot take it (or would replace what the command reads: ``reads``)."""
     from ..report.publish import PublishError, publish
 
     progress(f"正在写出报表到 {out}")
     try:
-        return publish(out, write, force)
+        return publish(out, write, force, reads)
     except PublishError as exc:
         click.echo(f"错误:{exc}", err=True)
         sys.exit(EXIT_UNREADABLE)
 
 
-def published_with_findings(out: str, write, force: bool) -> tuple[list[Path], list]:
+def refuse_early(out: str, reads) -> None:
+    """Exit 2 before any reading when ``--out`` would replace what the command reads."""
+    from ..core.outputs import OutputError
+    from ..ledger.outputs import check_folder
+
+    try:
+        check_folder(out, reads)
+    except OutputError as exc:
+        click.echo(f"错误:{exc}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+
+
+def published_with_findings(out: str, write, force: bool, reads=()) -> tuple[list[Path], list]:
     """:func:`published` for a writer that returns ``(paths, findings)``."""
     found: list = []
 
@@ -59,7 +72,7 @@ def published_with_findings(out: str, write, force: bool) -> tuple[list[Path], l
         found.extend(findings)
         return paths
 
-    return published(out, pages, force), found
+    return published(out, pages, force, reads), found
 
 
 def done(paths: list[Path], what: str) -> None:
@@ -88,6 +101,8 @@ def balance_report(ledger, as_of, since, public, roster_path, config_path, out, 
     """编制收支报表:辖区总览 index.html、县级机构页和每个乡镇(街道)一页;加 --roster 时实有按花名册计。"""
     from ..report import write_balance_report
 
+    reads = read_paths(ledger, config_path, (roster_path, templates))
+    refuse_early(out, reads)
     result = ask(open_book(ledger, config_path), as_of, roster=roster_path, rules=False, public=public)
     roster_notes(result)
     refused = result.refusal()
@@ -96,7 +111,7 @@ def balance_report(ledger, as_of, since, public, roster_path, config_path, out, 
         click.echo(f"台账有错误({summary_line(refused)}),未生成报表;请先修正以上问题。", err=True)
         sys.exit(exit_for(refused))
     paths = published(out, lambda stage: write_balance_report(result.checked, stage, public=public, since=since,
-                                                              templates=templates), force)
+                                                              templates=templates), force, reads)
     done(paths, "编制收支报表")
     if ledger_findings(result):
         click.echo(f"注意:台账有问题({summary_line(ledger_findings(result))});运行 orgmodel report audit 查看。", err=True)
@@ -116,12 +131,14 @@ def audit_report(ledger, as_of, roster_path, years, config_path, out, templates,
     加 --roster 时增加实名制花名册核对一节。"""
     from ..report import write_audit_report
 
+    reads = read_paths(ledger, config_path, (roster_path, templates))
+    refuse_early(out, reads)
     result = ask(open_book(ledger, config_path), as_of, roster=roster_path)
     checked = replace(result.checked, roster_findings=[], roster_counts=None)  # the page shows the ledger's own 实有
     paths, findings = published_with_findings(out, lambda stage: write_audit_report(checked, stage, templates=templates,
                                                                                     roster=result.reconciled,
                                                                                     forecast_years=years),
-                                              force)
+                                              force, reads)
     done(paths, "问题清单")
     click.echo(summary_line(findings))
     sys.exit(exit_for(findings))
@@ -137,9 +154,11 @@ def scenario_report(ledger, scenario, as_of, config_path, out, templates, force)
     """改革方案报表:改革前后对比、机构变动、问题、编制流向图和组织结构变化。"""
     from ..report import write_scenario_report
 
+    reads = read_paths(ledger, config_path, (scenario, templates))
+    refuse_early(out, reads)
     sim = simulated(open_book(ledger, config_path), scenario, as_of)
     paths, findings = published_with_findings(out, lambda stage: write_scenario_report(sim, stage, templates=templates),
-                                              force)
+                                              force, reads)
     done(paths, "改革方案报表")
     click.echo(summary_line(findings))
     sys.exit(exit_for(findings))

@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import getpass
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import click
 
 from ..core.findings import has_errors
+from ..core.text import os_error_text
 from ..store import Store, StoreError, is_store, raw_of
 from ..store.origin import CONFIG_SETTING
 from ..store.yaml_dump import write_yaml_ledger
@@ -215,17 +219,40 @@ def log(db, body, since, doc, fmt):
 @click.argument("db", metavar="数据库")
 @click.argument("out", metavar="输出文件夹")
 def dump(db, out):
-    """把数据库中的台账写成 YAML 文件夹(可读、可比较,用于备份或放进 git);它作为台账读入时结果与数据库相同。"""
+    """把数据库中的台账写成 YAML 文件夹(可读、可比较,用于备份或放进 git);它作为台账读入时结果与数据库相同。
+    只写进新的或空的文件夹;整体写出:先写在旁边的临时文件夹,写完再换入。"""
+    folder = Path(out)
+    _dump_target(folder, db)
     with _store(db) as store:
         rows = list(store.effective())
         config_text = store.settings().get(CONFIG_SETTING)
-    folder = Path(out)
+        who = {r["id"]: (r["recorded_by"], r["recorded_at"], r["batch"]) for r in store.history()}
+    records = [(r["id"], raw_of(r["body"]), who[r["id"]]) for r in rows]
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    except OSError as exc:
+        fail(f"无法在 {folder.parent} 中写入({os_error_text(exc)})")
+    try:
+        paths = write_yaml_ledger(stage, records, config_text)
+        _dump_target(folder, db)  # again: another run may have written there meanwhile
+        if folder.exists():
+            folder.rmdir()  # empty: checked just now
+        os.replace(stage, folder)
+    except OSError as exc:
+        fail(f"写入 {folder} 时出错({os_error_text(exc)});未写出任何文件")
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    click.echo(f"已写出 {len(rows)} 条记录到 {len(paths)} 个文件:{folder.resolve()}")
+
+
+def _dump_target(folder: Path, db: str) -> None:
+    """Stop unless ``folder`` is a new or empty folder (never the database, nor any file)."""
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        what = ("是符号链接" if folder.is_symlink() else "就是要导出的数据库" if os.path.samefile(folder, db) else "是一个文件")
+        fail(f"{folder} {what},不是文件夹;为免覆盖,未写入。请指定一个新的或空的文件夹")
     if folder.exists() and any(folder.iterdir()):
         fail(f"{folder} 不是空文件夹;请指定一个新的或空的文件夹")
-    with _store(db) as store:
-        who = {r["id"]: (r["recorded_by"], r["recorded_at"], r["batch"]) for r in store.history()}
-    paths = write_yaml_ledger(folder, [(r["id"], raw_of(r["body"]), who[r["id"]]) for r in rows], config_text)
-    click.echo(f"已写出 {len(rows)} 条记录到 {len(paths)} 个文件:{folder.resolve()}")
 
 
 @click.command("verify")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..core.text import os_error_text
@@ -93,8 +93,17 @@ def foreign_files(out: Path) -> list[str]:
     return [f for f in _files(out) if f != MANIFEST and f not in listed]
 
 
-def check_target(out: Path, force: bool = False) -> list[str]:
-    """Raise PublishError when ``out`` cannot take a site; return the files to keep."""
+def check_target(out: Path, force: bool = False, reads: Iterable[Path] = ()) -> list[str]:
+    """Raise PublishError when ``out`` cannot take a site; return the files to keep. ``reads``
+    are the paths the command reads: a folder that is, holds or replaces one is never written,
+    ``--force`` or not (see :mod:`orgmodel.ledger.outputs`)."""
+    from ..core.outputs import OutputError
+    from ..ledger.outputs import check_folder
+
+    try:
+        check_folder(out, reads)
+    except OutputError as exc:
+        raise PublishError(str(exc)) from exc
     if out.is_symlink():
         raise PublishError(f"输出文件夹 {out} 是一个符号链接;为免写到别处,未写入。请直接给出真实的文件夹")
     if out.exists() and not out.is_dir():
@@ -107,12 +116,14 @@ def check_target(out: Path, force: bool = False) -> list[str]:
     return foreign
 
 
-def publish(out: str | Path, write: Callable[[Path], list[Path]], force: bool = False) -> list[Path]:
+def publish(out: str | Path, write: Callable[[Path], list[Path]], force: bool = False,
+            reads: Iterable[Path] = ()) -> list[Path]:
     """Run ``write(stage)`` (it writes a site into the folder it is given and returns the paths
-    it wrote), then put the site at ``out``; return the paths as they are under ``out``."""
+    it wrote), then put the site at ``out``; return the paths as they are under ``out``.
+    ``reads``: what the command reads, which the site must never replace."""
     out = Path(out)
     recover(out)
-    keep = check_target(out, force)
+    keep = check_target(out, force, reads)
     tmp, old = _stage_names(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..core.findings import SEVERITY_LABELS, Finding, sort_findings
 from ..core.labels import VALUE_LABELS, label
+from ..core.outputs import atomic_path
 from ..core.text import safe_text
 from ..figures.balance import tables_of
 from ..state import INTERNAL, State
@@ -152,15 +153,14 @@ def write_csv_folder(folder: str | Path, tables: list[Table], encoding: str = "u
     """Each table as ``folder/<sheet>.csv``; raises UnicodeEncodeError naming the text that
     the encoding cannot hold (so the caller can say which)."""
     folder = Path(folder)
+    files = [(folder / csv_name(table), table_csv(table).encode(encoding)) for table in tables if not table.hidden]
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for table in tables:
-        if table.hidden:
-            continue
-        data = table_csv(table).encode(encoding)
-        path = folder / f"{sheet_name(table.name)}.csv"
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        paths.append(path)
-    return paths
+    for path, data in files:  # each file whole (the encoding was checked for all of them first)
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(data)
+    return [path for path, _ in files]
+
+
+def csv_name(table: Table) -> str:
+    """The file a table is written to in a CSV folder."""
+    return f"{sheet_name(table.name)}.csv"

@@ -20,6 +20,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.outputs import atomic_path
+
 PERCENT, COUNT, TEXT, DATE = "percent", "count", "text", "date"
 MAX_WIDTH = 30  # wider text wraps: a long name takes two lines rather than half the page
 
@@ -213,13 +215,12 @@ def write_workbook(path: str | Path, tables: list[Table], signoff: list[str] | N
     import xlsxwriter
 
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                          "use_zip64": False})
-    book.set_properties({"created": created or dt.datetime.now(), "author": "orgmodel"})
-    fmts = _Formats(book)
-    for table in tables:
-        write_table(book, table, fmts, signoff)
-    book.close()
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                              "use_zip64": False})
+        book.set_properties({"created": created or dt.datetime.now(), "author": "orgmodel"})
+        fmts = _Formats(book)
+        for table in tables:
+            write_table(book, table, fmts, signoff)
+        book.close()
     return path
