@@ -6,8 +6,10 @@ Usage::
     python scripts/fuzz.py --cases 300 --in-process         # fast, no limits (the test suite's run)
 
 Each case writes a small ledger (the worked example of docs/ledger-format.md, mutated), and
-sometimes a config beside it, then runs ``orgmodel check`` and ``orgmodel balance --by total``
-on it. A case passes when every outcome is one of:
+sometimes a config beside it, a special file (a FIFO, a link to a device, a socket, named like a
+ledger file) or a hostile workbook (cells in A1 and XFD1048576, a million rows, a zip bomb, a
+comment of 1.9 GB, a lying header, a broken zip), then runs ``orgmodel check`` and
+``orgmodel balance --by total`` on it. A case passes when every outcome is one of:
 
 - exit 0 or 1 with every printed line a located finding (``file:line: [rule] …`` or
   ``file!sheet!C3: [rule] …``) or a summary line, and no ``internal-error`` finding;
@@ -103,8 +105,10 @@ def mutate(text: str, rng: random.Random) -> tuple[str, str]:
     return "", "empty"
 
 
-def make_case(n: int, seed: int, folder: Path) -> str:
-    """Write case ``n`` into ``folder``; return what it is."""
+def make_case(n: int, seed: int, folder: Path, heavy: bool = True) -> str:
+    """Write case ``n`` into ``folder``; return what it is. Some cases also get a special file
+    (a FIFO, a device, a socket) or a hostile workbook beside the ledger; with ``heavy`` False
+    the large workbooks are written smaller (for the in-process run of the test suite)."""
     rng = random.Random(seed * 1_000_003 + n)
     text = SEED_LEDGER.read_text(encoding="utf-8")
     done = []
@@ -120,7 +124,195 @@ def make_case(n: int, seed: int, folder: Path) -> str:
         cfg = rng.choice(CONFIG_VALUES)
         (folder / "orgmodel.yaml").write_text(cfg + "\n", encoding="utf-8")
         done.append(f"config {cfg!r}")
+    files = random.Random(f"{seed}-{n}-files")  # its own draws: the mutations above stay as they were
+    if files.random() < 0.08:
+        made = special_file(files.choice(SPECIAL_FILES), folder)
+        if made:
+            done.append(f"special file {made}")
+    if files.random() < 0.08:
+        kind = files.choice(HOSTILE_WORKBOOKS)
+        scale = 1.0 if heavy else {"million-rows": 0.01}.get(kind, 0.05)
+        done.append(f"workbook {kind}: {hostile_workbook(kind, folder / f'{kind}.xlsx', scale)}")
     return "; ".join(done)
+
+
+
+# -- hostile workbooks and special files ------------------------------------------------------
+# Built by hand (a zip of a few XML parts) so that a case costs little to write whatever it
+# unpacks to: a long run of one repeated block is deflated once and its bytes repeated.
+_CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+       '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+       '<Default Extension="xml" ContentType="application/xml"/>'
+       '<Override PartName="/xl/workbook.xml" '
+       'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+       '<Override PartName="/xl/worksheets/sheet1.xml" '
+       'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+         'officeDocument" Target="xl/workbook.xml"/></Relationships>')
+_WORKBOOK = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+             '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+_WORKBOOK_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                  '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                  '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                  'worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+_SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+               '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+
+
+def _cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _deflated(content) -> tuple[bytes, int, int]:
+    """(raw deflate data, CRC-32, unpacked size) of ``content``: bytes, a list of byte chunks,
+    or ``(head, block, count, tail)`` for ``head + block * count + tail``, which costs one
+    deflate of ``block`` whatever ``count`` is (a full flush makes each copy's bytes the same)."""
+    import zlib
+
+    head, block, count, tail = content if isinstance(content, tuple) else (b"", b"", 0, content)
+    chunks = [tail] if isinstance(tail, bytes) else tail
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    first = c.compress(head) + c.flush(zlib.Z_FULL_FLUSH)
+    packed_block = c.compress(block) + c.flush(zlib.Z_FULL_FLUSH) if count else b""
+    crc, size, last = zlib.crc32(head), len(head) + len(block) * count, []
+    for _ in range(count):
+        crc = zlib.crc32(block, crc)
+    for chunk in chunks:
+        crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+        last.append(c.compress(chunk))
+    last.append(c.flush())
+    return first + packed_block * count + b"".join(last), crc, size
+
+
+def write_zip(path: Path, members: list[tuple[str, object]], declared: dict[str, int] | None = None) -> Path:
+    """A zip of deflated ``members`` (see :func:`_deflated`); ``declared`` states other
+    unpacked sizes for some members than they have (a lying header)."""
+    import struct
+
+    declared = declared or {}
+    local, central = bytearray(), bytearray()
+    for name, content in members:
+        data, crc, size = _deflated(content)
+        size = declared.get(name, size)
+        encoded = name.encode()
+        offset = len(local)
+        local += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x800, 8, 0, 0x21, crc, len(data), size, len(encoded), 0)
+        local += encoded + data
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x800, 8, 0, 0x21, crc, len(data), size,
+                               len(encoded), 0, 0, 0, 0, 0, offset) + encoded
+    n = len(members)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(central), len(local), 0)
+    path.write_bytes(bytes(local) + bytes(central) + end)
+    return path
+
+
+def write_sheet_workbook(path: Path, sheet: bytes | tuple[bytes, bytes, int, bytes], name: str = "机构",
+                         declared: int | None = None) -> Path:
+    """A one-sheet workbook whose sheet XML is ``sheet`` (see :func:`write_zip`)."""
+    if isinstance(sheet, tuple):
+        sheet = (_SHEET_HEAD.encode() + sheet[0], *sheet[1:3], sheet[3] + b"</worksheet>")
+    elif isinstance(sheet, bytes):
+        sheet = _SHEET_HEAD.encode() + sheet + b"</worksheet>"
+    else:
+        sheet = [_SHEET_HEAD.encode(), *sheet, b"</worksheet>"]
+    part = "xl/worksheets/sheet1.xml"
+    return write_zip(path, [("[Content_Types].xml", _CT.encode()), ("_rels/.rels", _RELS.encode()),
+                            ("xl/workbook.xml", _WORKBOOK.format(name=name).encode()),
+                            ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.encode()), (part, sheet)],
+                     {part: declared} if declared is not None else None)
+
+
+HEADER_ROW = ('<row r="1">' + _cell("A1", "区划") + _cell("B1", "机构名称") + _cell("C1", "机构类别") + '</row>')
+MB = 1 << 20
+
+
+def hostile_workbook(kind: str, path: Path, scale: float = 1.0) -> str:
+    """Write the hostile workbook ``kind`` at ``path``; return what it is. ``scale`` shrinks
+    the large ones (1.0: the sizes of issue 27)."""
+    if kind == "corners":  # cells only in A1 and XFD1048576: a dense grid of 17 billion cells
+        write_sheet_workbook(path, ('<dimension ref="A1:XFD1048576"/><sheetData><row r="1">' + _cell("A1", "区划")
+                                    + '</row><row r="1048576">' + _cell("XFD1048576", "x")
+                                    + "</row></sheetData>").encode())
+        return "cells in A1 and XFD1048576"
+    if kind == "far-row":  # a header, then one cell on the last row Excel has
+        write_sheet_workbook(path, ("<sheetData>" + HEADER_ROW + '<row r="1048576">' + _cell("A1048576", "东镇")
+                                    + "</row></sheetData>").encode())
+        return "one cell on row 1048576"
+    if kind == "million-rows":  # 1,048,576 change rows (as Excel writes them): bodies, then misspelt references
+        rows = int(1_048_576 * scale)
+        half = rows // 2
+        head = ['<row r="1">', *(_cell(f"{c}1", h) for c, h in zip("ABCDEF", ("日期", "指令", "名称", "区划", "机构", "其他字段"))),
+                '</row><row r="2">', _cell("A2", "2021-01-01"), _cell("B2", "设立区划"), _cell("C2", "青山县"),
+                _cell("F2", "code: '370100'; level: 县"), "</row>"]
+
+        def row(i: int) -> str:
+            if i <= half:
+                return (f'<row r="{i}">{_cell(f"A{i}", "2021-01-01")}{_cell(f"B{i}", "设立")}{_cell(f"C{i}", f"机构{i}号中心")}'
+                        f'{_cell(f"D{i}", "青山县")}{_cell(f"F{i}", "category: 事业单位; class: 公益一类")}</row>')
+            return (f'<row r="{i}">{_cell(f"A{i}", "2021-02-01")}{_cell(f"B{i}", "实有")}'
+                    f'{_cell(f"E{i}", f"青山县/机构{i - half}号中兴")}{_cell(f"F{i}", "actual: {事业编制: 1}")}</row>')
+
+        def chunks():
+            yield ("<sheetData>" + "".join(head)).encode()
+            for start in range(3, rows + 1, 10_000):
+                yield "".join(row(i) for i in range(start, min(start + 10_000, rows + 1))).encode()
+            yield b"</sheetData>"
+        write_sheet_workbook(path, list(chunks()), name="变动记录")
+        return f"{rows:,} rows of changes"
+    if kind == "bomb":  # 10 MB that unpacks to 1.9 GB of cells, under the old 2 GB guard
+        count = int(1900 * scale)
+        block = b"".join(b'<c t="inlineStr"><is><t>1</t></is></c>' for _ in range(MB // 38)).ljust(MB, b" ")
+        write_sheet_workbook(path, (b"<sheetData>" + HEADER_ROW.encode() + b'<row r="2">', block, count,
+                                    b"</row></sheetData>"))
+        return f"sheet of {count:,} MB unpacked"
+    if kind == "comment":  # one XML comment of 1.9 GB
+        count = int(1900 * scale)
+        write_sheet_workbook(path, (b"<sheetData>" + HEADER_ROW.encode() + b"</sheetData><!--", b"x" * MB, count,
+                                    b"-->"))
+        return f"comment of {count:,} MB"
+    if kind == "lying-size":  # the zip says the sheet is 1 KB; it unpacks to 1 GB
+        count = int(1000 * scale)
+        write_sheet_workbook(path, (b"<sheetData>" + HEADER_ROW.encode() + b"</sheetData><!--", b"y" * MB, count,
+                                    b"-->"), declared=1024)
+        return f"sheet declared 1 KB, {count:,} MB unpacked"
+    if kind == "not-a-zip":
+        path.write_bytes(b"PK\x03\x04" + os.urandom(2000))
+        return "random bytes after a zip signature"
+    raise ValueError(kind)
+
+
+HOSTILE_WORKBOOKS = ("corners", "far-row", "million-rows", "bomb", "comment", "lying-size", "not-a-zip")
+
+
+def special_file(kind: str, folder: Path) -> str | None:
+    """Put a FIFO, a device or a socket named like a ledger file in ``folder``; None when this
+    system cannot make one."""
+    import socket
+
+    try:
+        if kind == "fifo":
+            os.mkfifo(folder / "管道.yaml")
+        elif kind == "device":
+            (folder / "零.yaml").symlink_to("/dev/zero")
+        elif kind == "socket":
+            s = socket.socket(socket.AF_UNIX)
+            s.bind(str(folder / "套接字.xlsx"))
+            s.close()
+        elif kind == "device-csv":
+            (folder / "随机.csv").symlink_to("/dev/urandom")
+        else:
+            raise ValueError(kind)
+    except (OSError, AttributeError):
+        return None
+    return kind
+
+
+SPECIAL_FILES = ("fifo", "device", "socket", "device-csv")
 
 
 LOCATED = re.compile(r"^\S.*?(:\d+|![A-Z]+\d*|!\S+)?: \[[a-z0-9-]+\] ")
@@ -239,7 +431,7 @@ def fuzz(cases: int, seed: int, in_process: bool, limit_s: float = 30, limit_mb:
     base = Path(work or tempfile.mkdtemp(prefix="orgmodel-fuzz-"))
     for n in ([only] if only is not None else range(cases)):
         folder = base / f"case-{n}"
-        what = make_case(n, seed, folder)
+        what = make_case(n, seed, folder, heavy=not in_process)
         for command, args in (("check", ["check", str(folder)]),
                               ("balance", ["balance", str(folder), "--by", "total", "--format", "json"])):
             if in_process:
