@@ -9,7 +9,7 @@ import click
 
 from ..core.outputs import OutputError
 from ..core.signoff import signoff_line
-from ..ledger.outputs import check_file, check_folder, check_folder_files, read_paths
+from ..ledger.outputs import check_file, check_folder_files, read_paths
 from ..tabular.export import balance_tables, csv_name, jurisdiction, write_csv_folder
 from ..tabular.state_sheets import state_tables
 from ..tabular.workbook import write_workbook
@@ -95,7 +95,7 @@ def export(ledger, out, as_of, scenario_paths, as_state, public, encoding, roste
     if _is_workbook(out):  # before the ledger is read: a province takes a while
         _refusing(check_file, out, reads, force)
     else:
-        _refusing(check_folder, out, reads)
+        _refusing(check_folder_files, Path(out), [], reads, True)
     book = open_book(ledger, config_path)
     led = book.ledger
     answer = ask(book, as_of, scenario_paths, roster_path, rules=not as_state, public=public)

@@ -129,16 +129,16 @@ def check_folder_files(folder: Path, names: Iterable[str], reads: Iterable[Path]
     """:func:`check_file` for each file ``names`` would write in ``folder`` (a CSV folder), and
     the folder itself must not lie in a ledger folder the command reads."""
     reads = list(reads)
-    check_folder(folder, reads)
+    if folder.is_file() or folder.is_symlink():
+        raise OutputError(f"{_shown(folder)} 是一个文件,不是文件夹;请换一个文件夹(不存在时会新建)")
     for r in reads:
         if r.is_dir() and _inside(folder, r):
             raise OutputError(f"输出文件夹 {_shown(folder)} 在本命令读取的台账文件夹 {_shown(r)} 中,写出的文件下次会被当作"
                               f"台账的一部分读入;未写入。请写到台账文件夹以外")
+    names = list(names)
+    for n in names:
+        check_file(folder / n, reads, force=True)  # never an input, never a ledger
     existing = [folder / n for n in names if (folder / n).exists()]
-    for path in existing:
-        held = _ledger_held(path)
-        if held:
-            raise OutputError(f"{_shown(path)} {held};为免覆盖,未写入。请换一个文件夹")
     if existing and not force:
         shown = "、".join(p.name for p in existing[:3]) + (f" 等 {len(existing)} 个" if len(existing) > 3 else "")
         raise OutputError(f"{_shown(folder)} 中已有 {shown};为免覆盖,未写入。请换一个文件夹,或加 --force 覆盖")
