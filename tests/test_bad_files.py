@@ -221,3 +221,18 @@ def test_a_sheet_of_misspelt_references_costs_a_hint_per_row_not_a_scan_of_every
     assert rc == 1, out[-2000:]
     assert out.count("[unknown-body]") == n and f"共 {n} 个错误" in out
     assert "找不到机构或牌子“机构19999号服务中兴”" in out and "是否是“机构19999号服务中心”?" in out
+
+
+def test_a_hint_never_names_a_body_abolished_since_the_same_hint_was_given(tmp_path):
+    from conftest import run_cli
+
+    root = write_ledger(tmp_path / "led", COUNTY + """\
+- {date: 2021-02-01, op: staff, body: 东镇/便民服务中, actual: {事业编制: 1}}
+- {date: 2021-03-01, op: abolish, body: 东镇/便民服务中心, doc: 青编〔2021〕2号}
+- {date: 2021-04-01, op: staff, body: 东镇/便民服务中, actual: {事业编制: 1}}
+""")
+    out = run_cli("check", root).output
+    assert "ledger.yaml:9: [unknown-body]" in out and "ledger.yaml:11: [unknown-body]" in out, out
+    line9 = next(x for x in out.splitlines() if "ledger.yaml:9:" in x)
+    line11 = next(x for x in out.splitlines() if "ledger.yaml:11:" in x)
+    assert "是否是“便民服务中心”" in line9 and "便民服务中心”?" not in line11

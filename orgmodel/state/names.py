@@ -48,6 +48,10 @@ class NameHints:
             index.add(name)
         self._memo.pop(scope, None)
 
+    def changed(self, scope: str) -> None:
+        """A name of ``scope`` stopped qualifying (a body abolished or renamed): forget its hints."""
+        self._memo.pop(scope, None)
+
     def best(self, scope: str, name: str, accept: Callable[[str], bool], cutoff: float = 0.5) -> str | None:
         """The name of ``scope`` closest to ``name`` (difflib's ratio at least ``cutoff``) among
         those ``accept`` keeps, or None. ``accept`` must give the same answers until a name is added."""
@@ -191,3 +195,5 @@ class NameIndex:
                 del self._holders[name]
         if remember:
             self._former.setdefault(name, []).append(body_id)
+        if self._hints is not None:
+            self._hints.changed(division)
