@@ -236,3 +236,24 @@ def test_a_hint_never_names_a_body_abolished_since_the_same_hint_was_given(tmp_p
     line9 = next(x for x in out.splitlines() if "ledger.yaml:9:" in x)
     line11 = next(x for x in out.splitlines() if "ledger.yaml:11:" in x)
     assert "是否是“便民服务中心”" in line9 and "便民服务中心”?" not in line11
+
+
+@pytest.mark.parametrize("command", [("check",), ("balance",), ("export", "OUT"), ("simulate", "PLAN"), ("trace", "县委办"),
+                                     ("report", "balance"), ("compare", "PLAN")])
+def test_every_command_exits_2_on_an_unreadable_workbook(tmp_path, command):
+    from conftest import run_cli
+
+    book = tmp_path / "台账.xlsx"
+    fuzz.hostile_workbook("corners", book)
+    plan = tmp_path / "方案.yaml"
+    plan.write_text("directives: []\n", encoding="utf-8")
+    name, *rest = command
+    if name == "report":
+        args = ["report", "balance", book, "--out", tmp_path / "site"]
+    else:
+        args = [name, book, *[{"OUT": tmp_path / "out.xlsx", "PLAN": plan}.get(a, a) for a in rest]]
+    result = run_cli(*args)
+    assert result.exit_code == 2, result.output
+    assert "[unreadable] 工作表“机构”的单元格一直用到 XFD1048576" in result.output
+    assert "错误:" in result.output or name == "check"
+    assert not (tmp_path / "out.xlsx").exists() and not (tmp_path / "site").exists()

@@ -41,7 +41,7 @@ def check(ledger, as_of, scenario_paths, config_path, fmt):
     """检查台账:列出所有问题(文件:行号: [规则] 说明)。无错误退出码 0,有错误 1,无法读取 2。
 
     加 --scenario 时检查方案实施后的台账(不改动台账文件)。"""
-    findings = ask(open_book(ledger, config_path), as_of, scenario_paths, consume=True).findings
+    findings = ask(open_book(ledger, config_path, listing=True), as_of, scenario_paths, consume=True).findings
     echo_findings(findings, fmt)
     if fmt == "text":
         click.echo(summary_line(findings))

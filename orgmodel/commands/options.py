@@ -22,6 +22,8 @@ from ..core.textable import render_table
 from ..ledger import LedgerError
 from ..roster import RosterError
 
+# A file whose bytes could not be read as text at all: the input "cannot be read" (exit 2)
+UNREADABLE_RULES = frozenset({"bad-encoding", "unreadable"})
 PERCENT_COLUMNS = ("ratio", "ratio_with_dispatched")  # shares, shown as 45.66% in terminal tables
 EXIT_ERRORS = 1
 EXIT_UNREADABLE = 2
@@ -117,14 +119,22 @@ def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def open_book(path: str, config_path: str | None = None, keep: int = 2) -> Book:
+def open_book(path: str, config_path: str | None = None, keep: int = 2, listing: bool = False) -> Book:
     """Open the ledger at ``path`` as a :class:`~orgmodel.answers.book.Book`, turning unreadable
-    input into exit code 2 with a Chinese message."""
+    input into exit code 2 with a Chinese message. A file of the ledger that cannot be read at
+    all (a damaged workbook, say) stops the command here, with its findings on stderr, unless
+    the command lists every finding itself (``listing``: ``check``, ``report audit``), which
+    then ends with exit code 2 (:func:`exit_for`)."""
     try:
         with long_lived():
-            return Book(path, config_path, progress=progress, keep=keep)
+            book = Book(path, config_path, progress=progress, keep=keep)
     except (LedgerError, ConfigError) as exc:
         fail(str(exc))
+    unreadable = [f for f in book.ledger.findings if f.rule in UNREADABLE_RULES and f.severity == "error"]
+    if unreadable and not listing:
+        echo_findings(unreadable, err=True)
+        fail(f"台账中有 {len(unreadable)} 个文件无法读取(见上),未能进行;请先修正这些文件")
+    return book
 
 
 def ask(book: Book, as_of: dt.date | None = None, plans=(), roster: str | None = None, **how) -> Answer:
@@ -185,13 +195,13 @@ def summary_line(findings: list[Finding]) -> str:
     return f"共 {errors} 个错误,{warnings} 个警告{tail}" if findings else "未发现问题"
 
 
-# A file whose bytes could not be read as text at all: the input "cannot be read" (exit 2)
-UNREADABLE_RULES = frozenset({"bad-encoding", "unreadable"})
 
 
-def exit_for(findings: list[Finding]) -> int:
-    """The exit code (README, 退出码): 0 no errors, 1 errors found, 2 some input could not be read."""
-    if any(f.rule in UNREADABLE_RULES and f.severity == "error" for f in findings):
+def exit_for(findings: list[Finding], ledger=None) -> int:
+    """The exit code (README, 退出码): 0 no errors, 1 errors found, 2 some input could not be read
+    (among ``findings``, or among the reading findings of ``ledger`` when a command reports only
+    some findings, as ``simulate`` reports those its plan causes)."""
+    if any(f.rule in UNREADABLE_RULES and f.severity == "error" for f in (*findings, *(ledger.findings if ledger else ()))):
         return EXIT_UNREADABLE
     return EXIT_ERRORS if has_errors(findings) else 0
 

@@ -133,7 +133,7 @@ def audit_report(ledger, as_of, roster_path, years, config_path, out, templates,
 
     reads = read_paths(ledger, config_path, (roster_path, templates))
     refuse_early(out, reads)
-    result = ask(open_book(ledger, config_path), as_of, roster=roster_path)
+    result = ask(open_book(ledger, config_path, listing=True), as_of, roster=roster_path)
     checked = replace(result.checked, roster_findings=[], roster_counts=None)  # the page shows the ledger's own 实有
     paths, findings = published_with_findings(out, lambda stage: write_audit_report(checked, stage, templates=templates,
                                                                                     roster=result.reconciled,

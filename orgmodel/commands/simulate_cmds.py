@@ -11,7 +11,7 @@ import sys
 import click
 
 from ..answers.scenario_diff import compare_frames
-from ..core.findings import Finding, has_errors
+from ..core.findings import Finding
 from .options import (
     as_of_option,
     ask,
@@ -36,12 +36,13 @@ def simulate(ledger, scenario, as_of, config_path, fmt):
     """模拟改革方案:台账 + 方案指令,列出变化和方案引起的问题,不改动台账。
 
     台账原有的问题只计数(运行 orgmodel check 查看)。方案引起错误时退出码 1,无法读取 2。"""
-    sim = simulated(open_book(ledger, config_path), scenario, as_of)
+    book = open_book(ledger, config_path)
+    sim = simulated(book, scenario, as_of)
     if fmt == "json":
         click.echo(json.dumps(simulation_json(sim), ensure_ascii=False, indent=2))
     else:
         echo_simulation(sim)
-    sys.exit(exit_for(sim.findings))
+    sys.exit(exit_for(sim.findings, book.ledger))
 
 
 def column_names(names: list[str], paths: list[str]) -> list[str]:
@@ -64,7 +65,7 @@ def compare(ledger, scenarios, as_of, config_path, fmt):
     totals, towns, bodies = compare_frames(sims, names)
     findings: list[Finding] = [f for s in sims for f in s.findings]
     echo_comparison(names, sims, totals, towns, bodies, fmt)
-    sys.exit(1 if has_errors(findings) else 0)
+    sys.exit(exit_for(findings, book.ledger))
 
 
 @click.command()
@@ -82,7 +83,7 @@ def trace(ledger, body, scenario_paths, as_of, config_path, fmt):
     holder, why = result.find(body)
     if holder is None:
         click.echo(f"错误:{why}", err=True)
-        sys.exit(1)
+        sys.exit(exit_for([], result.ledger) or 1)
     t = result.trace(holder)
     if fmt == "json":
         click.echo(json.dumps(trace_json(t, why), ensure_ascii=False, indent=2))

@@ -21,6 +21,7 @@ from .options import (
     ask,
     config_option,
     echo_findings,
+    exit_for,
     fail,
     open_book,
     scenario_option,
@@ -104,7 +105,7 @@ def export(ledger, out, as_of, scenario_paths, as_state, public, encoding, roste
     if refused:  # what is written must not rest on a ledger that failed to read
         echo_findings(refused, err=True)
         click.echo(f"台账有错误({summary_line(refused)}),未导出;请先修正以上问题。", err=True)
-        sys.exit(1)
+        sys.exit(exit_for(refused))
     result = answer.checked
     day = result.as_of or led.last_date()
     if as_state:
