@@ -99,7 +99,7 @@ def test_a_fifo_given_as_an_input_is_refused_without_opening_it(tmp_path, how):
 @pytest.mark.parametrize("kind, expected", [
     ("corners", "工作表“机构”的单元格一直用到 XFD1048576(1,048,576 行 × 16,384 列),超过上限"),
     ("far-row", "的单元格一直用到 C1048576(1,048,576 行 × 3 列)"),
-    ("million-rows", "工作表“变动记录”的单元格一直用到 F"),
+    ("million-rows", "工作表“变动记录”的单元格至少用到 F"),
     ("bomb", "工作簿解压后有 1.9 GB,超过上限 512 MB"),
     ("comment", "工作簿解压后有 1.9 GB,超过上限 512 MB"),
     ("lying-size", "解压后比文件所记的 1,024 字节 大"),
@@ -257,3 +257,47 @@ def test_every_command_exits_2_on_an_unreadable_workbook(tmp_path, command):
     assert "[unreadable] 工作表“机构”的单元格一直用到 XFD1048576" in result.output
     assert "错误:" in result.output or name == "check"
     assert not (tmp_path / "out.xlsx").exists() and not (tmp_path / "site").exists()
+
+
+# -- the inspection itself, on sheets written the ways other programs write them ------------------
+def _sheet(tmp_path, xml: str, name: str = "t.xlsx") -> Path:
+    return fuzz.write_sheet_workbook(tmp_path / name, xml.encode())
+
+
+@pytest.mark.parametrize("xml", [
+    '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+    '<sheetData><row><c t="inlineStr"><is><t>x</t></is></c><c><v>1</v></c></row><row><c><v>2</v></c></row></sheetData>',
+    '<sheetData><row r="1"><c s="1" r="B1" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+    '<sheetData><row r="1"><c r="a1"><v>1</v></c></row><row r="900000"><c r="A900000" s="3"/></row></sheetData>',
+])
+def test_sheets_written_otherwise_pass_when_their_grid_is_small(tmp_path, xml):
+    from orgmodel.tabular import zipcheck
+
+    assert zipcheck.inspect(_sheet(tmp_path, xml)) is None  # a cell with a style only is not in the grid
+
+
+@pytest.mark.parametrize("xml, expected", [
+    ('<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A123456789012345"><v>1</v></c></row></sheetData>',
+     "不可能的单元格引用"),
+    ('<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="ABCDEFGHIJ2"><v>1</v></c></row></sheetData>',
+     "不可能的单元格引用"),
+    ('<sheetData><row r="1">' + "<c><v>1</v></c>" * 20_000 + '</row><row r="600000"><c><v>1</v></c></row></sheetData>',
+     "超过上限"),  # cells without references, placed by counting
+    ('<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="1"><c r="XFD1048576"><v>1</v></c></row></sheetData>',
+     "XFD1048576"),  # the cell's own reference counts, not its row's
+    ('<!DOCTYPE x [<!ENTITY a "aaaaaaaa">]><sheetData/>', "XML 实体"),
+])
+def test_sheets_whose_grid_or_form_is_hostile_are_refused(tmp_path, xml, expected):
+    from orgmodel.tabular import zipcheck
+
+    assert expected in (zipcheck.inspect(_sheet(tmp_path, xml)) or "")
+
+
+def test_a_namespaced_sheet_is_measured_too(tmp_path):
+    from orgmodel.tabular import zipcheck
+
+    xml = ('<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+           '<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row><x:row r="2"><x:c r="XFD1048576"><x:v>1</x:v></x:c>'
+           '</x:row></x:sheetData></x:worksheet>')
+    path = fuzz.write_zip(tmp_path / "ns.xlsx", [("xl/worksheets/sheet1.xml", xml.encode())])
+    assert "XFD1048576" in (zipcheck.inspect(path) or "")

@@ -22,6 +22,7 @@ Memory stays within a few chunks whatever the file holds; time is one inflate of
 
 from __future__ import annotations
 
+import html
 import re
 import struct
 import zlib
@@ -55,12 +56,15 @@ SHEET_PART = re.compile(r"^xl/(worksheets|chartsheets|dialogsheets|macrosheets)/
 # itself has a style and no value, and the reader leaves it out of the grid): its column letters
 # and row digits. Cells written otherwise (a namespace prefix, attributes in another order, no
 # reference at all) are counted too, and bound the grid by counting (see _SheetScan.finish).
-_CELL = re.compile(rb'<c r="([A-Z]{1,4})(\d{1,8})"[^>/]*>')
-_ANY_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']([A-Z]{1,4})(\d{1,8})[\"'][^>]*?(/?)>")
+_CELL = re.compile(rb'<c r="([A-Za-z]{1,8})(\d{1,12})"[^>/]*>')
+_ANY_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']([A-Za-z]{1,8})(\d{1,12})[\"'][^>]*?(/?)>")
+# A reference no sheet can have (more than 12 digits, more than 8 letters): refused outright
+_ABSURD_REF = re.compile(rb"\br\s*=\s*[\"'](?:[A-Za-z]{9}|[A-Za-z]*\d{13})")
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-_ROW_NUMBER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br\s*=\s*[\"'](\d{1,8})[\"']")
-_PLAIN_ROW_NUMBER = re.compile(rb'<row r="(\d{1,8})"')
+_ROW_NUMBER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br\s*=\s*[\"'](\d{1,12})[\"']")
+_PLAIN_ROW_NUMBER = re.compile(rb'<row r="(\d{1,12})"')
+_SHARED_STRINGS = re.compile(r"^xl/sharedStrings\.xml$", re.IGNORECASE)
 SAVE_AS = "请用 Excel 或 WPS 打开后另存为 .xlsx"
 
 
@@ -70,7 +74,7 @@ class Refused(Exception):
 
 def column_number(letters: bytes | str) -> int:
     n = 0
-    for ch in letters if isinstance(letters, str) else letters.decode("ascii"):
+    for ch in (letters if isinstance(letters, str) else letters.decode("ascii")).upper():
         n = n * 26 + ord(ch) - 64
     return n
 
@@ -100,6 +104,7 @@ class _SheetScan:
         self.extent = _Extent()
         self.row_tags = 0
         self.most_cells_in_a_row = 0
+        self.open_row_cells = 0  # cells of the row left open at the end of the last chunk
         self.highest_row_tag = 0
         self.plain: bool | None = None  # no namespace prefix on the tags (decided by the root tag)
 
@@ -107,6 +112,9 @@ class _SheetScan:
         """``text`` holds whole tags only (the caller keeps a cut tag for the next chunk)."""
         if self.plain is None:
             self.plain = re.search(rb"<[A-Za-z_][\w.-]*:worksheet[\s>]", text[:4096]) is None
+        if _ABSURD_REF.search(text):
+            raise Refused(f"工作表“{self.sheet}”中有不可能的单元格引用(行号超过 12 位或列名超过 8 个字母);"
+                          f"文件已损坏或被改动。{SAVE_AS}")
         if self.plain:
             valued = _CELL.findall(text)
             placed = text.count(b'<c r="')
@@ -123,14 +131,16 @@ class _SheetScan:
         e = self.extent
         if valued:
             e.rows = max(e.rows, max(map(int, {r for _, r in valued})))
-            e.cols = max(e.cols, column_number(max({c for c, _ in valued}, key=lambda c: (len(c), c))))
+            e.cols = max(e.cols, max(map(column_number, {c for c, _ in valued})))
         if numbers:
             self.highest_row_tag = max(self.highest_row_tag, max(map(int, set(numbers))))
-        self.judge(e)  # as soon as the grid is too large: a sheet of a million rows is not read through
-        if tags > placed:  # cells without a reference (or written oddly): placed by counting
+        self.judge(e, "至少")  # as soon as the grid is too large: a sheet of a million rows is not read through
+        if tags > placed or e.unplaced:  # cells without a reference (or written oddly): placed by counting
             e.unplaced = True
-            for piece in _ROW_TAG.split(text):
-                self.most_cells_in_a_row = max(self.most_cells_in_a_row, len(_CELL_TAG.findall(piece)))
+            counts = [len(_CELL_TAG.findall(piece)) for piece in _ROW_TAG.split(text)]
+            counts[0] += self.open_row_cells  # the row the last chunk left open goes on here
+            self.open_row_cells = counts[-1]
+            self.most_cells_in_a_row = max(self.most_cells_in_a_row, *counts)
 
     def finish(self) -> _Extent:
         e = self.extent
@@ -140,10 +150,10 @@ class _SheetScan:
         self.judge(e)
         return e
 
-    def judge(self, e: _Extent) -> None:
+    def judge(self, e: _Extent, reach: str = "一直") -> None:
         limits = self.limits
         if e.rows > limits.rows or e.rows * e.cols > limits.cells:
-            raise Refused(f"工作表“{self.sheet}”的单元格一直用到 {column_letters(e.cols)}{e.rows}"
+            raise Refused(f"工作表“{self.sheet}”的单元格{reach}用到 {column_letters(e.cols)}{e.rows}"
                           f"({e.rows:,} 行 × {e.cols:,} 列),超过上限(每表 {limits.rows:,} 行、{limits.cells:,} 个单元格);"
                           f"若远处有误填的内容,请删除多余的行和列后保存;台账确实这么大时,请分成几个工作簿")
 
@@ -174,8 +184,6 @@ def _sheet_names(z) -> dict[str, str]:
         name = re.search(rb"\bname\s*=\s*[\"']([^\"']*)", tag)
         rid = re.search(rb"\br:id\s*=\s*[\"']([^\"']+)", tag) or re.search(rb"\b\w+:id\s*=\s*[\"']([^\"']+)", tag)
         if name and rid and rid[1] in targets:
-            import html
-
             names[targets[rid[1]].lower()] = html.unescape(name[1].decode("utf-8", "replace"))
     return names
 
@@ -278,6 +286,7 @@ class _Part:
         self.run = 0        # bytes since the last "<"
         self.carry = b""    # a sheet's tag cut at the end of the last chunk
         self.tail = b""     # the last bytes of the last chunk (for a word cut in two)
+        self.strings = 0 if _SHARED_STRINGS.match(name) else None  # entries of the shared strings
 
     def take(self, data: bytes) -> None:
         if not data:
@@ -309,6 +318,10 @@ class _Part:
         if b"<!ENTITY" in self.tail + data[:16] or b"<!ENTITY" in data:
             raise Refused(f"工作簿的部件 {name} 声明了 XML 实体(<!ENTITY),Excel 不会这样写;未读取")
         self.tail = data[-16:]
+        if self.strings is not None:
+            self.strings += data.count(b"<si>") + data.count(b"<si ")
+            if self.strings > limits.total_cells:
+                raise Refused(f"工作簿的共享文字表有超过 {limits.total_cells:,} 项,超过上限;这不像是台账,可能是损坏或恶意的文件")
         if self.scan is not None:
             end = data.rfind(b">")
             if end < 0:
