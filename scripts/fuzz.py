@@ -424,12 +424,12 @@ def run_in_process(args: list[str]) -> tuple[int, str]:
 
 
 def fuzz(cases: int, seed: int, in_process: bool, limit_s: float = 30, limit_mb: int = 1024, only: int | None = None,
-         work: Path | None = None) -> tuple[Counter, list[str]]:
-    """Run the cases; return (outcome counts, failures as printable lines)."""
+         work: Path | None = None, first: int = 0) -> tuple[Counter, list[str]]:
+    """Run cases ``first`` to ``first + cases - 1``; return (outcome counts, failures as printable lines)."""
     allowed = _identifiers()
     counts, failures = Counter(), []
     base = Path(work or tempfile.mkdtemp(prefix="orgmodel-fuzz-"))
-    for n in ([only] if only is not None else range(cases)):
+    for n in ([only] if only is not None else range(first, first + cases)):
         folder = base / f"case-{n}"
         what = make_case(n, seed, folder, heavy=not in_process)
         for command, args in (("check", ["check", str(folder)]),
@@ -454,10 +454,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--in-process", action="store_true", help="run in this process (fast; no time or memory limits)")
     ap.add_argument("--only", type=int, default=None, help="run one case again")
+    ap.add_argument("--first", type=int, default=0,
+                    help="number of the first case (to run a long series in parts, one per core)")
     ap.add_argument("--work", type=Path, default=None, help="folder for the cases (kept)")
     args = ap.parse_args()
     start = time.perf_counter()
-    counts, failures = fuzz(args.cases, args.seed, args.in_process, only=args.only, work=args.work)
+    counts, failures = fuzz(args.cases, args.seed, args.in_process, only=args.only, work=args.work, first=args.first)
     for line in failures:
         print(line)
     total = sum(counts.values())
