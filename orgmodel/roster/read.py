@@ -127,7 +127,7 @@ def date_in_name(name: str) -> dt.date | None:
 
 def _snapshot(path: Path, display: str, as_of: dt.date | None) -> tuple[Snapshot | None, list[Finding]]:
     if path.suffix.lower() in csv_files.SUFFIXES:
-        grid, problem = csv_files.grid_of(path, display, MAX_CSV_BYTES)
+        grid, problem = csv_files.grid_of(path, display, MAX_CSV_BYTES, MAX_PEOPLE + 100)
         if grid is not None:
             grid.name = ""  # a CSV file is one sheet: its cells are file!C17
         grids = [grid] if grid is not None else []

@@ -20,6 +20,7 @@ from ..core.text import os_error_text
 from .layout import SETTINGS_SHEET, sheet_named
 from .names import normal
 from .reader import Grid, read_grids
+from .zipcheck import LEDGER
 
 SUFFIXES = (".csv",)
 SAVE_AS = "请在 Excel 中“另存为”并选择“CSV UTF-8(逗号分隔)”,或在 WPS 中另存为 UTF-8 编码的 CSV"
@@ -72,11 +73,14 @@ def sheet_name_of(path: Path) -> str:
 
 
 MAX_BYTES = 256 * 2**20  # a ledger's CSV file (a province's whole state is 21 MB of CSV)
+MAX_LINES = LEDGER.rows  # a ledger's CSV file: as many rows as one sheet of a workbook
 
 
-def grid_of(path: Path, display: str, max_bytes: int = MAX_BYTES) -> tuple[Grid | None, Finding | None]:
+def grid_of(path: Path, display: str, max_bytes: int = MAX_BYTES,
+            max_lines: int = MAX_LINES) -> tuple[Grid | None, Finding | None]:
     """The CSV file as one grid (its encoding detected), or a finding saying why it cannot be
-    read (``unreadable``: the command stops with exit code 2)."""
+    read (``unreadable``: the command stops with exit code 2): over ``max_bytes``, or over
+    ``max_lines`` lines (counted before anything is built from them)."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -85,6 +89,10 @@ def grid_of(path: Path, display: str, max_bytes: int = MAX_BYTES) -> tuple[Grid 
         data = path.read_bytes()
     except OSError as exc:
         return None, Finding("unreadable", f"无法读取文件:{os_error_text(exc)}", CellSource(display, 0))
+    lines = data.count(b"\n")
+    if lines > max_lines:
+        return None, Finding("unreadable", f"文件有 {lines:,} 行,超过上限 {max_lines:,} 行;请把表分成几个文件",
+                             CellSource(display, 0))
     text, _ = decode(data)
     if text is None:
         return None, Finding("bad-encoding", f"无法判断文件编码(不是 UTF-8,也不像 GBK/GB18030);{SAVE_AS}", CellSource(display, 0))
