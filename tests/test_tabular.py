@@ -69,12 +69,12 @@ def lines(result) -> list[str]:
     return [ln for ln in result.output.splitlines() if ln.strip()]
 
 
-def refused_export(ledger: Path, tmp_path: Path) -> None:
-    """The ledger has errors, so export writes nothing at all."""
+def refused_export(ledger: Path, tmp_path: Path, code: int = 1) -> None:
+    """The ledger has errors, so export writes nothing at all (exit 2: a file of it cannot be read)."""
     out = tmp_path / "出" / "导出.xlsx"
     result = run_cli("export", ledger, out)
-    assert result.exit_code == 1, result.output
-    assert "未导出" in result.output
+    assert result.exit_code == code, result.output
+    assert ("未导出" if code == 1 else "无法读取(见上),未能进行") in result.output
     assert not out.exists() and not out.parent.exists()
 
 
@@ -350,7 +350,7 @@ def test_a_csv_whose_encoding_cannot_be_decided_is_refused(tmp_path):
     result = run_cli("check", folder)
     assert result.exit_code != 0, result.output
     assert "机构.csv: [bad-encoding]" in result.output and "另存为" in result.output and "UTF-8" in result.output
-    refused_export(folder, tmp_path)
+    refused_export(folder, tmp_path, code=2)  # README, 退出码: a file that cannot be read is exit 2
 
 
 def test_decode_prefers_a_bom_then_utf8_then_gb18030():

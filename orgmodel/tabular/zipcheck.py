@@ -105,11 +105,14 @@ class _SheetScan:
         self.row_tags = 0
         self.most_cells_in_a_row = 0
         self.open_row_cells = 0  # cells of the row left open at the end of the last chunk
+        self.over = False        # the grid is too large already
         self.highest_row_tag = 0
         self.plain: bool | None = None  # no namespace prefix on the tags (decided by the root tag)
 
     def feed(self, text: bytes) -> None:
         """``text`` holds whole tags only (the caller keeps a cut tag for the next chunk)."""
+        if self.over:  # too large by the chunks before: a sheet of a million rows is not read through
+            self.judge(self.extent, "至少")
         if self.plain is None:
             self.plain = re.search(rb"<[A-Za-z_][\w.-]*:worksheet[\s>]", text[:4096]) is None
         if _ABSURD_REF.search(text):
@@ -134,7 +137,7 @@ class _SheetScan:
             e.cols = max(e.cols, max(map(column_number, {c for c, _ in valued})))
         if numbers:
             self.highest_row_tag = max(self.highest_row_tag, max(map(int, set(numbers))))
-        self.judge(e, "至少")  # as soon as the grid is too large: a sheet of a million rows is not read through
+        self.over = self.over or self.too_large(e)
         if tags > placed or e.unplaced:  # cells without a reference (or written oddly): placed by counting
             e.unplaced = True
             counts = [len(_CELL_TAG.findall(piece)) for piece in _ROW_TAG.split(text)]
@@ -150,9 +153,12 @@ class _SheetScan:
         self.judge(e)
         return e
 
+    def too_large(self, e: _Extent) -> bool:
+        return e.rows > self.limits.rows or e.rows * e.cols > self.limits.cells
+
     def judge(self, e: _Extent, reach: str = "一直") -> None:
         limits = self.limits
-        if e.rows > limits.rows or e.rows * e.cols > limits.cells:
+        if self.too_large(e):
             raise Refused(f"工作表“{self.sheet}”的单元格{reach}用到 {column_letters(e.cols)}{e.rows}"
                           f"({e.rows:,} 行 × {e.cols:,} 列),超过上限(每表 {limits.rows:,} 行、{limits.cells:,} 个单元格);"
                           f"若远处有误填的内容,请删除多余的行和列后保存;台账确实这么大时,请分成几个工作簿")
