@@ -31,6 +31,7 @@ from pathlib import Path
 
 CHUNK = 1 << 20
 GRACE = 1 << 20  # bytes a part may unpack to before its ratio is judged
+ITEM_BLOCK = 1 << 16  # an item's length is measured to within this many bytes
 
 
 @dataclass(frozen=True)
@@ -56,14 +57,14 @@ SHEET_PART = re.compile(r"^xl/(worksheets|chartsheets|dialogsheets|macrosheets)/
 # itself has a style and no value, and the reader leaves it out of the grid): its column letters
 # and row digits. Cells written otherwise (a namespace prefix, attributes in another order, no
 # reference at all) are counted too, and bound the grid by counting (see _SheetScan.finish).
-_CELL = re.compile(rb'<c r="([A-Za-z]{1,8})(\d{1,12})"[^>/]*>')
-_ANY_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']([A-Za-z]{1,8})(\d{1,12})[\"'][^>]*?(/?)>")
-# A reference no sheet can have (more than 12 digits, more than 8 letters): refused outright
-_ABSURD_REF = re.compile(rb"\br\s*=\s*[\"'](?:[A-Za-z]{9}|[A-Za-z]*\d{13})")
+_CELL = re.compile(rb'<c r="([A-Za-z]+)(\d+)"[^>/]*>')
+_ANY_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']([A-Za-z]+)(\d+)[\"'][^>]*?(/?)>")
+# A cell tag not in Excel's form <c r="…": no reference, or attributes in another order
+_UNPLACED = re.compile(rb'<c(?:>|/>|\s(?!r="))')
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-_ROW_NUMBER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br\s*=\s*[\"'](\d{1,12})[\"']")
-_PLAIN_ROW_NUMBER = re.compile(rb'<row r="(\d{1,12})"')
+_ROW_NUMBER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br\s*=\s*[\"'](\d+)[\"']")
+_PLAIN_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _SHARED_STRINGS = re.compile(r"^xl/sharedStrings\.xml$", re.IGNORECASE)
 SAVE_AS = "请用 Excel 或 WPS 打开后另存为 .xlsx"
 
@@ -108,6 +109,38 @@ class _SheetScan:
         self.over = False        # the grid is too large already
         self.highest_row_tag = 0
         self.plain: bool | None = None  # no namespace prefix on the tags (decided by the root tag)
+        self._beyond_cache: dict[int, re.Pattern] = {}
+
+    def _beyond(self) -> re.Pattern:
+        """A cell with a value in a column past the widest seen so far, or in a row at the limit
+        or past it, or a cell not in Excel's form (see _UNPLACED): the chunks without one (nearly
+        all) are measured without reading every cell."""
+        cols = self.extent.cols
+        pattern = self._beyond_cache.get(cols)
+        if pattern is None:
+            if cols == 0:
+                col = rb"[A-Za-z]+"
+            elif cols >= 26:
+                col = rb"[A-Za-z]{2,}"
+            else:
+                col = rb"(?:[A-Za-z]{2,}|[" + f"{chr(65 + cols)}-Z{chr(97 + cols)}-z".encode() + rb"])"
+            n = str(self.limits.rows)
+            far = rb"(?:[" + n[0].encode() + rb"-9]\d{" + str(len(n) - 1).encode() + rb"}|[1-9]\d{" + str(len(n)).encode() + rb",})"
+            pattern = re.compile(rb'<c(?: r="(?:' + col + rb"\d+|[A-Za-z]+" + far + rb')"[^>/]*>|>|/>|\s(?!r="))')
+            self._beyond_cache[cols] = pattern
+        return pattern
+
+    def _measure(self, valued: list[tuple[bytes, bytes]]) -> None:
+        """Take the rows and columns of these cells into the extent."""
+        if not valued:
+            return
+        rows, cols = {r for _, r in valued}, {c for c, _ in valued}
+        if max(map(len, rows)) > 12 or max(map(len, cols)) > 8:
+            raise Refused(f"工作表“{self.sheet}”中有不可能的单元格引用(行号超过 12 位或列名超过 8 个字母);"
+                          f"文件已损坏或被改动。{SAVE_AS}")
+        e = self.extent
+        e.rows = max(e.rows, max(map(int, rows)))
+        e.cols = max(e.cols, max(map(column_number, cols)))
 
     def feed(self, text: bytes) -> None:
         """``text`` holds whole tags only (the caller keeps a cut tag for the next chunk)."""
@@ -115,31 +148,25 @@ class _SheetScan:
             self.judge(self.extent, "至少")
         if self.plain is None:
             self.plain = re.search(rb"<[A-Za-z_][\w.-]*:worksheet[\s>]", text[:4096]) is None
-        if _ABSURD_REF.search(text):
-            raise Refused(f"工作表“{self.sheet}”中有不可能的单元格引用(行号超过 12 位或列名超过 8 个字母);"
-                          f"文件已损坏或被改动。{SAVE_AS}")
+        e = self.extent
         if self.plain:
-            valued = _CELL.findall(text)
-            placed = text.count(b'<c r="')
-            tags = text.count(b"<c ") + text.count(b"<c>") + text.count(b"<c/>")
-            self.row_tags += text.count(b"<row ") + text.count(b"<row>") + text.count(b"<row/>")
-            numbers = _PLAIN_ROW_NUMBER.findall(text)
+            unplaced = False
+            if self._beyond().search(text):  # every cell of this chunk, exactly
+                self._measure(_CELL.findall(text))
+                unplaced = _UNPLACED.search(text) is not None
+            else:  # no cell past the columns seen: the rows, from the chunk's last cells (rows come in order)
+                self._measure(_CELL.findall(text, max(0, len(text) - 16384)) or _CELL.findall(text))
         else:
             found = _ANY_CELL.findall(text)
-            valued = [(c, r) for c, r, closed in found if not closed]
-            placed = len(found)
-            tags = len(_CELL_TAG.findall(text))
-            self.row_tags += len(_ROW_TAG.findall(text))
-            numbers = _ROW_NUMBER.findall(text)
-        e = self.extent
-        if valued:
-            e.rows = max(e.rows, max(map(int, {r for _, r in valued})))
-            e.cols = max(e.cols, max(map(column_number, {c for c, _ in valued})))
-        if numbers:
-            self.highest_row_tag = max(self.highest_row_tag, max(map(int, set(numbers))))
+            self._measure([(c, r) for c, r, closed in found if not closed])
+            unplaced = len(_CELL_TAG.findall(text)) > len(found)
         self.over = self.over or self.too_large(e)
-        if tags > placed or e.unplaced:  # cells without a reference (or written oddly): placed by counting
+        if unplaced or e.unplaced:  # cells without a reference (or written oddly): placed by counting
             e.unplaced = True
+            self.row_tags += len(_ROW_TAG.findall(text))
+            numbers = (_PLAIN_ROW_NUMBER if self.plain else _ROW_NUMBER).findall(text)
+            if numbers:
+                self.highest_row_tag = max(self.highest_row_tag, max(map(int, {n for n in numbers if len(n) <= 12})))
             counts = [len(_CELL_TAG.findall(piece)) for piece in _ROW_TAG.split(text)]
             counts[0] += self.open_row_cells  # the row the last chunk left open goes on here
             self.open_row_cells = counts[-1]
@@ -309,15 +336,15 @@ class _Part:
                           f"(上限 {limits.ratio} 倍),这是“压缩炸弹”的特征,未读取;若文件来自他人,请对方另存为 .xlsx 后重发")
         if not self.xml:
             return
-        first = data.find(b"<")
-        if first < 0:
-            self.run += len(data)
-            longest = self.run
-        else:
-            last = data.rfind(b"<")
-            inner = max(map(len, data[first + 1:last].split(b"<")), default=0) if last > first else 0
-            longest = max(self.run + first, inner)
-            self.run = len(data) - last - 1
+        longest = 0
+        for at in range(0, len(data), ITEM_BLOCK):  # bytes since the last "<", to within one block
+            block = data[at:at + ITEM_BLOCK]
+            last = block.rfind(b"<")
+            if last < 0:
+                self.run += len(block)
+                longest = max(longest, self.run)
+            else:
+                self.run = len(block) - last - 1
         if max(longest, self.run) > limits.item:
             raise Refused(f"工作簿的部件 {name} 中有一项内容(文字或注释)超过 {_size(limits.item)},"
                           f"不像是 Excel 写出的;未读取。{SAVE_AS}")
