@@ -55,6 +55,7 @@ class Ledger:
         self.refused = refused if refused is not None else []  # creations refused while reading
         self.history = history
         self._by_source: dict[Source, Directive] | None = None  # see directives_at
+        self._notes: dict[Source, str] | None = None            # see notes_at
 
     @property
     def directives(self) -> list[Directive]:
@@ -143,6 +144,19 @@ class Ledger:
             if d is not None:
                 out[source] = d
         return out
+
+    def notes_at(self, sources) -> dict[Source, str]:
+        """The internal notes (备注) of the directives read at ``sources``, for those that have
+        one. From a store only those records are read."""
+        wanted = set(sources)
+        if self._directives is None and self.history is not None:
+            ids = {s.line for s in wanted if isinstance(s, RecordSource)}
+            found = self.history.at(ids)
+            return {s: found[s.line].note for s in wanted
+                    if isinstance(s, RecordSource) and s.line in found and found[s.line].note}
+        if self._notes is None:
+            self._notes = {d.source: d.note for d in self.directives if d.note}
+        return {s: self._notes[s] for s in wanted if s in self._notes}
 
     def _after(self, day: dt.date) -> list[Directive]:
         """The directives dated after ``day``, sorted (from the store without reading the rest)."""

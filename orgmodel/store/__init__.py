@@ -316,11 +316,29 @@ class Store:
     def _through(self, through: int | None) -> int:
         return self.last_record() if through is None else through
 
-    def history(self) -> list[sqlite3.Row]:
-        """Every record with its batch's who, when and source, in record order."""
-        return self.db.execute("""SELECT d.*, b.id AS batch_id, b.recorded_by, b.recorded_at, b.kind, b.source, b.note,
+    def history(self, since: dt.date | None = None, doc: str | None = None, containing: str | None = None,
+                ids=None, newest: int | None = None) -> list[sqlite3.Row]:
+        """Every record with its batch's who, when and source, in record order; only those dated
+        on or after ``since``, under ``doc``, whose stored text contains ``containing`` (or that
+        are corrections), or numbered ``ids``, when given, and only the ``newest`` so many (the
+        filters run in SQLite)."""
+        where, args = [], {}
+        if since is not None:
+            where.append("d.date >= :since")
+            args["since"] = since.isoformat()
+        if doc is not None:
+            where.append("d.doc = :doc")
+            args["doc"] = doc
+        if containing is not None:
+            where.append("(instr(d.body, :containing) > 0 OR d.reverses IS NOT NULL)")
+            args["containing"] = containing
+        if ids is not None:
+            where.append(f"d.id IN ({','.join(str(int(i)) for i in ids) or 'NULL'})")
+        return self.db.execute(f"""SELECT d.*, b.id AS batch_id, b.recorded_by, b.recorded_at, b.kind, b.source, b.note,
                                   (SELECT c.id FROM directives c WHERE c.reverses = d.id) AS reversed_by
-                                  FROM directives d LEFT JOIN batches b ON b.id = d.batch ORDER BY d.id""").fetchall()
+                                  FROM directives d LEFT JOIN batches b ON b.id = d.batch
+                                  {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY d.id DESC
+                                  {'LIMIT ' + str(int(newest)) if newest else ''}""", args).fetchall()[::-1]
 
     def verify(self, head: str | None = None) -> tuple[int, str, list[str]]:
         """``(records checked, the last record's hash, problems)``: every record's hash recomputed
