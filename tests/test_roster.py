@@ -354,3 +354,24 @@ def test_the_roster_titles_come_from_the_rule_registry():
     assert len(roster_rules) == 24 and all(r.fn is None and r.id.startswith("roster-") for r in roster_rules)
     assert all(RULE_TITLES[r.id] == r.title for r in roster_rules)
     assert RULE_TITLES["bad-date"] == "日期有误" and "bad-date" not in RULES  # reading problems are not rules
+
+
+def test_balance_with_a_roster_replays_the_ledger_once(monkeypatch):
+    """The roster is audited on the very state the balance is taken from: one State, one
+    replay (there were three: the balance's, the audit's and a second replay for the roster)."""
+    from orgmodel.state import State
+    from orgmodel.state.core import StateCore
+
+    made = []
+    build = StateCore.__init__
+
+    def counted(self, *args, **kwargs):
+        if isinstance(self, State):
+            made.append(type(self))
+        build(self, *args, **kwargs)
+
+    monkeypatch.setattr(StateCore, "__init__", counted)
+    result = run_cli("balance", ROOT / "data" / "demo", "--roster", ROOT / "data" / "roster")
+    assert result.exit_code in (0, 1), result.output
+    assert "台账实有" in result.stdout  # the roster's count as 实有, the ledger's beside it
+    assert made == [State]
