@@ -17,6 +17,7 @@ install()  # click's own words (Usage:, Options, its error messages) in Chinese;
 from orgmodel import __version__  # noqa: E402
 from orgmodel.commands.audit_cmds import audit  # noqa: E402
 from orgmodel.commands.demo import demo  # noqa: E402
+from orgmodel.commands.history_cmds import history  # noqa: E402
 from orgmodel.commands.ledger_cmds import balance, check, duties  # noqa: E402
 from orgmodel.commands.report_cmds import report  # noqa: E402
 from orgmodel.commands.serve_cmds import serve  # noqa: E402
@@ -62,8 +63,8 @@ def main(quiet):
     """orgmodel:机构编制台账、改革模拟与编制报表。"""
 
 
-for command in (check, balance, duties, audit, simulate, compare, trace, report, export, template, demo, serve,
-                *STORE_COMMANDS):
+for command in (check, balance, duties, audit, simulate, compare, trace, history, report, export, template, demo,
+                serve, *STORE_COMMANDS):
     main.add_command(command)
 
 
