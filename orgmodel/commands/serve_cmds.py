@@ -27,15 +27,16 @@ def serve(ledger, host, port, roster_path, no_browser, config_path):
     from ..web.serve import PortBusy, bind, run, url_of
 
     book = open_book(ledger, config_path)
-    app_args = {"roster": roster_path}
-    progress("正在准备首页(截至台账最新日期)")
-    with long_lived():
-        ask(book, roster=roster_path, rules=False, trails=True)  # the first page's answer, before the browser asks
+    ask(book, roster=roster_path, rules=False, trails=True)  # a roster that cannot be read stops here (exit 2)
+    apps = []
     try:
-        server = bind(lambda hosts: create_app(book, hosts=hosts, **app_args), host,
+        server = bind(lambda hosts: apps.append(create_app(book, roster=roster_path, hosts=hosts)) or apps[-1], host,
                       DEFAULT_PORT if port is None else port, tries=20 if port is None else 1)
     except PortBusy as exc:
         fail(str(exc), EXIT_UNREADABLE)
+    progress("正在准备首页(截至台账最新日期)")
+    with long_lived():  # the first page is made before the browser asks for it
+        apps[-1].test_client().get("/at/latest/index.html", headers={"Host": f"127.0.0.1:{server.effective_port}"})
     url = url_of(server, host)
     click.echo(f"工作台已启动:{url}(台账 {ledger})")
     if host not in ("127.0.0.1", "localhost", "::1"):

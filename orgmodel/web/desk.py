@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from ..roster import RosterError
 from ..rules import run_rules
 from .search import SearchIndex
 
+PAGES_KEPT = 200  # rendered pages kept per day (a province's overview is about 4 MB)
+
 
 class Sheet:
     """One answer of the book and everything the pages read from it (computed on first use)."""
@@ -32,6 +36,7 @@ class Sheet:
         self.state = answer.state
         self.roster_note = roster_note  # why the roster is not used for this day, if it is not
         self._lock = threading.Lock()
+        self._pages: OrderedDict[str, bytes] = OrderedDict()  # rendered pages, see page()
 
     @cached_property
     def site(self) -> BalanceSite:
@@ -58,6 +63,18 @@ class Sheet:
     def page_of(self, code: str) -> str:
         """The page that lists the bodies of division ``code``."""
         return page_of(self.state, code)
+
+    def page(self, name: str, render: Callable[[], bytes]) -> bytes:
+        """The page ``name`` as rendered once by ``render`` (the answer does not change; the
+        last :data:`PAGES_KEPT` pages are kept)."""
+        found = self._pages.get(name)
+        if found is None:
+            found = render()
+            with self._lock:
+                self._pages[name] = found
+                while len(self._pages) > PAGES_KEPT:
+                    self._pages.popitem(last=False)
+        return found
 
     def warm(self) -> None:
         """Build what every page reads, under a lock (several requests may arrive at once)."""

@@ -82,25 +82,36 @@ def register(app: Flask) -> None:
         if not PAGE_NAME.fullmatch(name):
             abort(404, description="没有这个页面")
         sheet = desk().sheet(as_of)
-        if name == INDEX_FILE:
-            return render("balance_index.html", sheet, day, page="index", **sheet.site.index_page())
-        if name == "findings.html":
-            return findings_page(sheet, day)
-        if name == "log.html":
-            return log_page(sheet, day)
-        if name == "search":
-            return search_page(sheet, day)
-        if name == "findings-count":
-            return Response(str(len(sheet.findings)), mimetype="text/plain")
-        match = BODY_PAGE.fullmatch(name)
-        if match:
-            return body_page(sheet, day, int(match.group(1)))
-        kind, code = sheet.pages.get(name, (None, None))
-        if kind == "town":
-            return render("township.html", sheet, day, **sheet.site.town_page(sheet.site.town(code)))
-        if kind == "county":
-            return render("county.html", sheet, day, **sheet.site.county_page(sheet.site.county(code)))
-        abort(404, description=f"截至 {sheet.state.as_of},没有“{name}”这个页面")
+        if name in ("log.html", "search", "findings-count"):
+            return answer_page(sheet, day, name)
+        html = sheet.page(name, lambda: balance_page(sheet, day, name).get_data())
+        return Response(html, mimetype="text/html")
+
+
+def balance_page(sheet: Sheet, day: str, name: str) -> Response:
+    """A page that depends on the answer alone (rendered once per day; see :meth:`Sheet.page`)."""
+    if name == INDEX_FILE:
+        return render("balance_index.html", sheet, day, page="index", **sheet.site.index_page())
+    if name == "findings.html":
+        return findings_page(sheet, day)
+    match = BODY_PAGE.fullmatch(name)
+    if match:
+        return body_page(sheet, day, int(match.group(1)))
+    kind, code = sheet.pages.get(name, (None, None))
+    if kind == "town":
+        return render("township.html", sheet, day, **sheet.site.town_page(sheet.site.town(code)))
+    if kind == "county":
+        return render("county.html", sheet, day, **sheet.site.county_page(sheet.site.county(code)))
+    abort(404, description=f"截至 {sheet.state.as_of},没有“{name}”这个页面")
+
+
+def answer_page(sheet: Sheet, day: str, name: str) -> Response:
+    """A page that depends on the request too (its query string), rendered every time."""
+    if name == "log.html":
+        return log_page(sheet, day)
+    if name == "search":
+        return search_page(sheet, day)
+    return Response(str(len(sheet.findings)), mimetype="text/plain")
 
 
 def body_page(sheet: Sheet, day: str, body_id: int) -> Response:
