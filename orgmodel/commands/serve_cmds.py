@@ -7,6 +7,7 @@ import click
 from .options import EXIT_UNREADABLE, ask, config_option, fail, long_lived, open_book, progress
 
 DEFAULT_PORT = 8421
+BIG = 300_000  # directives beyond which the workbench keeps one day's answer at a time
 
 
 @click.command()
@@ -27,6 +28,8 @@ def serve(ledger, host, port, roster_path, no_browser, config_path):
     from ..web.serve import PortBusy, bind, run, url_of
 
     book = open_book(ledger, config_path)
+    if book.ledger.count > BIG:
+        book.keep = 1  # a province's day takes about 2 GB: one day at a time keeps the workbench under 3 GB
     ask(book, roster=roster_path, rules=False, trails=True)  # a roster that cannot be read stops here (exit 2)
     apps = []
     try:

@@ -37,6 +37,7 @@ class Sheet:
         self.roster_note = roster_note  # why the roster is not used for this day, if it is not
         self._lock = threading.Lock()
         self._pages: OrderedDict[str, bytes] = OrderedDict()  # rendered pages, see page()
+        self._extras: threading.Thread | None = None           # see start_extras()
 
     @cached_property
     def site(self) -> BalanceSite:
@@ -79,14 +80,31 @@ class Sheet:
     def warm(self) -> None:
         """Build what every page reads, under a lock (several requests may arrive at once)."""
         with self._lock:
-            _ = self.pages, self.search
+            _ = self.pages, self.search, self.site.counties
+
+    def start_extras(self) -> None:
+        """Begin building, in the background, what only some pages read (every finding with the
+        rules, the townships' change lists): a clerk reads the first page meanwhile."""
+        with self._lock:
+            if self._extras is None:
+                self._extras = threading.Thread(target=self._build_extras, name="orgmodel-extras", daemon=True)
+                self._extras.start()
+
+    def extras(self) -> None:
+        """Wait until the extras are built (see :meth:`start_extras`)."""
+        self.start_extras()
+        self._extras.join()
+
+    def _build_extras(self) -> None:
+        _ = self.findings, self.site.touched
 
 
 class Desk:
     """The workbench's hold on a :class:`Book`: sheets per day, dropped when the ledger changes."""
 
-    def __init__(self, book: Book, roster: str | None = None, keep: int = 2):
-        self.book, self.roster, self.keep = book, roster, keep
+    def __init__(self, book: Book, roster: str | None = None, keep: int | None = None):
+        self.book, self.roster = book, roster
+        self.keep = book.keep if keep is None else keep
         self._sheets: dict[tuple, Sheet] = {}
         self._lock = threading.RLock()
 
@@ -109,6 +127,7 @@ class Desk:
                 while len(self._sheets) > self.keep:
                     del self._sheets[next(iter(self._sheets))]
         sheet.warm()
+        sheet.start_extras()
         return sheet
 
     @property

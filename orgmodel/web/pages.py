@@ -84,6 +84,8 @@ def register(app: Flask) -> None:
         sheet = desk().sheet(as_of)
         if name in ("log.html", "search", "findings-count"):
             return answer_page(sheet, day, name)
+        if name != INDEX_FILE:
+            sheet.extras()
         html = sheet.page(name, lambda: balance_page(sheet, day, name).get_data())
         return Response(html, mimetype="text/html")
 
@@ -111,6 +113,7 @@ def answer_page(sheet: Sheet, day: str, name: str) -> Response:
         return log_page(sheet, day)
     if name == "search":
         return search_page(sheet, day)
+    sheet.extras()
     return Response(str(len(sheet.findings)), mimetype="text/plain")
 
 
