@@ -321,6 +321,8 @@ def verify(db, head):
     for p in problems:
         click.echo(f"{db}: [chain-broken] {p}")
     if problems:
+        if h is not None and report.found_head:
+            _echo_after(h, report.head, report)
         click.echo(f"哈希链在 {len(problems)} 处不符(共 {report.count} 条记录);数据库可能被绕过 orgmodel 改动过")
         sys.exit(1)
     last = report.head

@@ -414,10 +414,16 @@ class Store:
         return {b: settings_digest(v) for b, v in settings.items()}
 
     def effective_summary(self, through: int | None = None) -> tuple[int, dt.date | None, dt.date | None]:
-        """``(count, first date, last date)`` of the effective records up to record ``through``."""
-        n, first, last = self.db.execute(f"SELECT COUNT(*), MIN(d.date), MAX(d.date) {self._EFFECTIVE}",
+        """``(count, first date, last date)`` of the effective records up to record ``through``
+        (a date that is not one, written behind orgmodel's back, is left out: that record is
+        refused when it is read)."""
+        from ..core.schema import MAX_YEAR, MIN_YEAR
+
+        dated = (f"CASE WHEN d.date GLOB '{'[0-9]' * 4}-[0-9][0-9]-[0-9][0-9]' AND d.date BETWEEN "
+                 f"'{MIN_YEAR:04d}-01-01' AND '{MAX_YEAR:04d}-12-31' THEN d.date END")
+        n, first, last = self.db.execute(f"SELECT COUNT(*), MIN({dated}), MAX({dated}) {self._EFFECTIVE}",
                                          {"through": self._through(through)}).fetchone()
-        return n, first and dt.date.fromisoformat(first), last and dt.date.fromisoformat(last)
+        return n, _day(first), _day(last)
 
     def prefix_digest(self, day: dt.date, through: int | None = None) -> str:
         """The identity of the effective records dated on or before ``day`` (up to record
@@ -508,6 +514,13 @@ def _store_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
     if "只能追加" in text:
         return StoreError(f"{path}: 台账记录只能追加,不能修改或删除;更正请用 orgmodel correct")
     return StoreError(f"{path}: 数据库操作失败({type(exc).__name__});本次没有写入任何内容")
+
+
+def _day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def _now() -> str:

@@ -28,7 +28,7 @@ from ..reading.validate import Refused, read_records, refused_creation
 from . import KEY_OP, REVERSE_OP, BadBody, Store, is_store, origin_of, raw_of, trust
 
 CONFIG_SETTING = "config"  # the ledger's orgmodel.yaml, as text
-CHANGED = "bad-record"
+CHANGED = trust.CHANGED
 
 
 class StoreOrigin:
@@ -230,13 +230,13 @@ class StoreHistory:
 
 
 def _summary_of(text: str) -> tuple[int, dt.date | None, dt.date | None] | None:
-    """``count first last`` as remembered (``-`` for the dates of an empty store), or None."""
+    """``count first last`` as remembered (``-`` for the dates of an empty store), or None. A
+    date no reader accepts (year 9999, written behind orgmodel's back) counts as none: that
+    record is refused when it is read."""
     parts = text.split(" ")
     if len(parts) != 3 or not parts[0].isdigit():
         return None
     first, last = (None if p == "-" else parse_date(p) for p in parts[1:])
-    if any(p != "-" and d is None for p, d in zip(parts[1:], (first, last), strict=True)):
-        return None
     return int(parts[0]), first, last
 
 

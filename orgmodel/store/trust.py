@@ -33,10 +33,13 @@ from pathlib import Path
 
 from ..core.findings import ERROR, Finding, RecordSource, Source
 from ..core.profile import profile_dir, write_private
-from . import GENESIS, KEY_OP, REVERSE_OP, Store, batch_message, chain_hash, settings_digest
+from . import _COMPACT, GENESIS, HASHED, KEY_OP, REVERSE_OP, Store, batch_message, chain_hash, settings_digest
 from .keys import fingerprint, parse_public, verify_signature
 
+BATCH_COLUMNS = ("recorded_by", "recorded_at", "kind", "source", "note")
 RULE = "chain-broken"
+CHANGED = "bad-record"  # a record that is not what orgmodel wrote (not JSON, unknown op, a value no reader accepts)
+TAMPER_RULES = frozenset({RULE, CHANGED})
 
 
 @dataclass
@@ -84,37 +87,41 @@ def scan(store: Store, head: str | None = None, start: int = 0, prev: str = GENE
         found_head = hit is not None
     seen_batches: set[int] = set()
     run = None  # the batch being read: [batch, first, last, last hash, recorded_by, recorded_at, kind, key records]
-    rows = store.db.execute(
-        "SELECT d.*, b.id AS batch_id, b.recorded_by, b.recorded_at, b.kind, b.source, b.note FROM directives d "
-        "LEFT JOIN batches b ON b.id = d.batch WHERE d.id > ? ORDER BY d.id", (start,))
+    # the hashed columns in their order, then what else is checked: one tuple per record, no dicts
+    columns = ", ".join(f"b.{k}" if k in BATCH_COLUMNS else f"d.{k}" for k in HASHED[:-1])
+    cursor = store.db.cursor()
+    cursor.row_factory = None
+    rows = cursor.execute(f"SELECT {columns}, d.prev_hash, d.hash, b.id FROM directives d "
+                          "LEFT JOIN batches b ON b.id = d.batch WHERE d.id > ? ORDER BY d.id", (start,))
     expected = start
+    encode, sha256 = _COMPACT, hashlib.sha256
     for row in rows:
         expected += 1
-        data = dict(row)
-        rid = data["id"]
-        first_of_batch = data["batch"] not in seen_batches and (run is None or run[0] != data["batch"])
-        if run is not None and run[0] != data["batch"]:
+        rid, batch, op, body, recorded_by, recorded_at = row[0], row[1], row[3], row[5], row[11], row[12]
+        row_prev, row_hash, batch_id = row[16], row[17], row[18]
+        first_of_batch = batch not in seen_batches and (run is None or run[0] != batch)
+        if run is not None and run[0] != batch:
             _finish(store, report, run, sigs, head_at)
             run = None
-        seen_batches.add(data["batch"])
-        data["settings"] = settings.get(data["batch"]) if first_of_batch else None
+        seen_batches.add(batch)
+        digest = settings.get(batch) if first_of_batch else None
         if rid != expected:
             report.located.append((rid, f"第 {rid} 号记录:记录号不连续(应为第 {expected} 号;有记录被删除或插入)"))
             expected = rid
-        if data["batch_id"] is None:
-            report.located.append((rid, f"第 {rid} 号记录:所属的批次 {data['batch']} 不存在(记录是绕过 orgmodel 插入的)"))
-        if data["prev_hash"] != prev:
+        if batch_id is None:
+            report.located.append((rid, f"第 {rid} 号记录:所属的批次 {batch} 不存在(记录是绕过 orgmodel 插入的)"))
+        if row_prev != prev:
             report.located.append((rid, f"第 {rid} 号记录:链接的上一条哈希不符(记录被删除、插入或改动过)"))
-        if chain_hash(data["prev_hash"], data) != data["hash"]:
+        if sha256(f"{row_prev}\n{encode([*row[:16], digest])}".encode()).hexdigest() != row_hash:
             report.located.append((rid, f"第 {rid} 号记录:内容与其哈希不符(记录或其批次信息被改动过)"))
-        prev = data["hash"]
+        prev = row_hash
         report.count = rid
         if run is None:
-            run = [data["batch"], rid, rid, prev, data["recorded_by"], data["recorded_at"], data["kind"], []]
+            run = [batch, rid, rid, prev, recorded_by, recorded_at, None, []]
         run[2], run[3] = rid, prev
-        if data["op"] == KEY_OP:
-            run[7].append((rid, data["body"]))
-        report.last_at = data["recorded_at"]
+        if op == KEY_OP:
+            run[7].append((rid, body))
+        report.last_at = recorded_at
     if run is not None:
         _finish(store, report, run, sigs, head_at)
     report.head = prev
