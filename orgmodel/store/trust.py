@@ -33,7 +33,7 @@ from pathlib import Path
 
 from ..core.findings import ERROR, Finding, RecordSource, Source
 from ..core.profile import profile_dir, write_private
-from . import _COMPACT, GENESIS, HASHED, KEY_OP, REVERSE_OP, Store, batch_message, chain_hash, settings_digest
+from . import _COMPACT, GENESIS, HASHED, KEY_OP, REVERSE_OP, Store, batch_message, settings_digest
 from .keys import fingerprint, parse_public, verify_signature
 
 BATCH_COLUMNS = ("recorded_by", "recorded_at", "kind", "source", "note")
@@ -280,21 +280,27 @@ class RowCheck:
 
     def __init__(self, store: Store):
         self.settings = store.batch_settings()
+        self._at: tuple[int, ...] | None = None  # where the hashed columns are in a row
 
     def problems(self, row) -> list[tuple[bool, str]]:
-        data = dict(row)
-        rid = data["id"]
+        if self._at is None:
+            names = row.keys()
+            self._at = tuple(names.index(k) for k in (*HASHED[:-1], "prev_hash", "hash", "batch_id", "p_hash",
+                                                       "p_batch", "n_prev", "n_id"))
+        at = self._at
+        values = [row[i] for i in at[:16]]
+        rid, batch = values[0], values[1]
+        prev_hash, own, batch_id, p_hash, p_batch, n_prev, n_id = (row[i] for i in at[16:])
         out = []
-        first_of_batch = data["p_batch"] != data["batch"]  # batches are written whole, in record order
-        data["settings"] = self.settings.get(data["batch"]) if first_of_batch else None
-        if data["batch_id"] is None:
-            out.append((True, f"第 {rid} 号记录所属的批次 {data['batch']} 不存在(记录是绕过 orgmodel 插入的)"))
-        elif chain_hash(data["prev_hash"], data) != data["hash"]:
+        first_of_batch = p_batch != batch  # batches are written whole, in record order
+        values.append(self.settings.get(batch) if first_of_batch else None)
+        if batch_id is None:
+            out.append((True, f"第 {rid} 号记录所属的批次 {batch} 不存在(记录是绕过 orgmodel 插入的)"))
+        elif hashlib.sha256(f"{prev_hash}\n{_COMPACT(values)}".encode()).hexdigest() != own:
             out.append((True, f"第 {rid} 号记录的内容与其哈希不符(在 orgmodel 之外被改动过)"))
-        elif data["n_id"] is not None and data["n_prev"] != data["hash"]:
+        elif n_id is not None and n_prev != own:
             out.append((True, f"第 {rid} 号记录的哈希与第 {rid + 1} 号记录链接的不符(记录连同哈希被改动过)"))
-        expected_prev = GENESIS if rid == 1 else data["p_hash"]
-        if data["prev_hash"] != expected_prev:
+        if prev_hash != (GENESIS if rid == 1 else p_hash):
             out.append((False, f"第 {rid} 号记录之前的记录被删除、插入或改动过(链接的上一条哈希不符)"))
         return out
 
