@@ -317,7 +317,8 @@ def verify(db, head):
                          + (f"为 {now[:12]}" if now else "没有这条记录") + ":数据库此后被改写过,或换成了另一个文件")
     problems = list(report.problems)
     if moved and h is None:
-        problems.append(moved + ";若是您有意换的文件,请用 --head 给出纸面记下的哈希核对")
+        problems.append(moved + ";若是您有意换上的文件(如从备份恢复),请用 --head 给出纸面记下的哈希核对;换上的是另一个台账时,"
+                        f"删除本机的核对记录 {trust.point_path(path)} 后再核对")
     for p in problems:
         click.echo(f"{db}: [chain-broken] {p}")
     if problems:

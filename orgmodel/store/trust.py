@@ -182,7 +182,8 @@ def _finish(store: Store, report: Report, run: list, sigs: dict, head_at: int | 
 
 
 # -- the head this machine last found whole -----------------------------------------------
-def _point_path(path: Path) -> Path:
+def point_path(path: Path) -> Path:
+    """Where this machine keeps the head it last found whole for the database at ``path``."""
     who = hashlib.sha256(str(Path(path).resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return profile_dir() / "heads" / f"{who}.json"
 
@@ -191,7 +192,7 @@ def remembered(path: Path) -> dict | None:
     """The last point this machine found the chain of the database at ``path`` whole:
     ``{"through", "head", "at", "keys"}``, or None."""
     try:
-        data = json.loads(_point_path(path).read_text(encoding="utf-8"))
+        data = json.loads(point_path(path).read_text(encoding="utf-8"))
         if not (isinstance(data, dict) and isinstance(data.get("through"), int) and isinstance(data.get("head"), str)):
             return None
         data["keys"] = {int(k): (str(v[0]), str(v[1])) for k, v in (data.get("keys") or {}).items()}
@@ -206,14 +207,14 @@ def remember(path: Path, through: int, head: str, keys: dict[int, tuple[str, str
             "at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "keys": {str(k): list(v) for k, v in keys.items()}}
     try:
-        write_private(_point_path(path), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+        write_private(point_path(path), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
     except OSError:
         pass  # a profile that cannot be written: the chain is checked whole next time
 
 
 def forget(path: Path) -> None:
     try:
-        os.unlink(_point_path(path))
+        os.unlink(point_path(path))
     except OSError:
         pass
 
