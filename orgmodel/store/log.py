@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..core.describe import fields_summary
 from ..ops import OPS
-from . import REVERSE_OP, Store, origin_of, raw_of
+from . import KEY_OP, REVERSE_OP, BadBody, Store, origin_of, raw_of
 
 COLUMNS = ["记录号", "日期", "指令", "内容", "文号", "记录人", "记录时间", "状态", "来源"]
 
@@ -30,10 +30,10 @@ def log(path: str | Path, body: str | None = None, since: dt.date | None = None,
         rows = store.history(since, doc, bare, newest=None if body else newest)
         about = set()
         if body:
-            about = {r["id"] for r in rows if r["op"] != REVERSE_OP and _names(r, body)}
+            about = {r["id"] for r in rows if r["op"] not in (REVERSE_OP, KEY_OP) and _names(r, body)}
             # a correction shows when what it reverses names the body, wherever that record is
             reversed_ids = {r["reverses"] for r in rows if r["reverses"] and r["reverses"] not in about}
-            about |= {r["id"] for r in store.history(ids=reversed_ids) if _names(r, body)}
+            about |= {r["id"] for r in store.history(ids=reversed_ids) if r["op"] != KEY_OP and _names(r, body)}
     out = []
     for r in rows:
         if body and r["id"] not in about and r["reverses"] not in about:
@@ -48,7 +48,7 @@ def log(path: str | Path, body: str | None = None, since: dt.date | None = None,
 
 
 def _names(row, ref: str) -> bool:
-    return mentions(json.loads(row["body"]).get("fields", {}), ref)
+    return mentions(_fields(row["body"]), ref)
 
 
 def mentions(value, ref: str) -> bool:
@@ -64,8 +64,26 @@ def mentions(value, ref: str) -> bool:
     return False
 
 
+def _fields(body: str) -> dict:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return {}
+    fields = data.get("fields") if isinstance(data, dict) else None
+    return fields if isinstance(fields, dict) else {}
+
+
 def summary(op: str, body: str) -> str:
-    """What a record says, in a line: a correction's reason, else the directive's fields."""
-    if op == REVERSE_OP:
-        return json.loads(body).get("reason") or ""
-    return fields_summary(raw_of(body))
+    """What a record says, in a line: a correction's reason, a registered key's owner and
+    fingerprint, else the directive's fields."""
+    try:
+        if op == REVERSE_OP:
+            return str(json.loads(body).get("reason") or "")
+        if op == KEY_OP:
+            from .keys import fingerprint
+
+            data = json.loads(body)
+            return f"{data['name']} 的公钥,指纹 {fingerprint(data['public_key'])}"
+        return fields_summary(raw_of(body))
+    except (BadBody, ValueError, KeyError, TypeError, AttributeError):
+        return "(内容无法读取:记录在 orgmodel 之外被改动过)"
