@@ -18,8 +18,10 @@ install()  # click's own words (Usage:, Options, its error messages) in Chinese;
 from orgmodel import __version__  # noqa: E402
 from orgmodel.commands.audit_cmds import audit  # noqa: E402
 from orgmodel.commands.demo import demo  # noqa: E402
+from orgmodel.commands.history_cmds import history  # noqa: E402
 from orgmodel.commands.ledger_cmds import balance, check, duties  # noqa: E402
 from orgmodel.commands.report_cmds import report  # noqa: E402
+from orgmodel.commands.serve_cmds import serve  # noqa: E402
 from orgmodel.commands.simulate_cmds import compare, simulate, trace  # noqa: E402
 from orgmodel.commands.store_cmds import STORE_COMMANDS  # noqa: E402
 from orgmodel.commands.table_cmds import export, template  # noqa: E402
@@ -67,7 +69,8 @@ def main(quiet):
     """orgmodel:机构编制台账、改革模拟与编制报表。"""
 
 
-for command in (check, balance, duties, audit, simulate, compare, trace, report, export, template, demo, *STORE_COMMANDS):
+for command in (check, balance, duties, audit, simulate, compare, trace, history, report, export, template, demo,
+                serve, *STORE_COMMANDS):
     main.add_command(command)
 
 

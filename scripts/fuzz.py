@@ -19,6 +19,15 @@ comment of 1.9 GB, a lying header, a broken zip), then runs ``orgmodel check`` a
 Anything else (exit 3, a traceback, a hang over the time limit, more memory than the limit,
 English words in a message, a figure out of range) is a failure, printed with the case so
 that it can be replayed with ``--only N``.
+
+``--store`` runs forged database cases instead: the worked example imported into a database,
+then 1–3 changes made behind orgmodel's back (a record's body, date, op or hash edited, the
+chain computed again or not, records deleted or appended with valid hashes, signatures,
+batches or settings touched). Each goes through ``check``, ``balance``, ``verify`` and
+``dump``; besides the rules above, ``verify`` must answer in Chinese with exit 0 or 1, and
+``dump`` must write nothing outside its folder::
+
+    python scripts/fuzz.py --store --cases 1000 --in-process
 """
 
 from __future__ import annotations
@@ -321,7 +330,8 @@ ALLOWED_WORDS = {"YAML", "JSON", "CSV", "UTF", "GBK", "Excel", "WPS", "orgmodel"
                  "note", "docs", "md", "yaml", "xlsx", "csv", "open_division", "rank_order", "quota_types", "YYYY-MM-DD",
                  "offices", "centres", "max_population", "households", "population", "min", "max", "severity",
                  "enabled", "error", "warning", "info", "kind", "bodies", "generator",
-                 "check", "balance", "simulate", "compare", "trace", "report", "export", "template", "demo", "audit"}
+                 "check", "balance", "simulate", "compare", "trace", "report", "export", "template", "demo", "audit",
+                 "verify", "dump", "commit", "correct", "import", "init", "log", "key", "register", "head"}
 
 
 def _identifiers() -> set[str]:
@@ -344,6 +354,7 @@ def english(text: str, allowed: set[str]) -> list[str]:
         line = re.sub(r"^错误:", "", line)
         line = re.sub(r"^\S*?(:\d+|![A-Z]+\d*)?: ", "", line)  # the location
         line = re.sub(r"^\[config\] [\w.\[\]-]+: ", "", line)  # a config key's path
+        line = re.sub(r"\b[0-9a-f]{8,64}\b", " ", line)  # a hash
         line = re.sub(r"“[^”]*”|\[[a-z0-9-]+\]|\([^)]*\)|(/|\\)\S+|\S+\.(yaml|yml|xlsx|csv|md)\b", " ", line)
         out += [w for w in re.findall(r"[A-Za-z_][A-Za-z_.-]{3,}", line) if w.strip("._-") not in allowed]
     return out
@@ -448,6 +459,177 @@ def fuzz(cases: int, seed: int, in_process: bool, limit_s: float = 30, limit_mb:
     return counts, failures
 
 
+# -- forged databases -------------------------------------------------------------------------
+FORGED_VALUES = ['"-500"', "-500", "1e308", "null", '"../e"', '"/etc/x"', '"9999-99-99"', '""', "[]", "{}", '"\\u0000"',
+                 '"' + "长" * 3000 + '"', "[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]", "true", '"=1+2"', "9223372036854775808"]
+FORGED_BODIES = ["不是 JSON {", "[1, 2]", "{}", "null", '{"date": "2021-01-01"}', '{"op": "transfer", "fields": 5}',
+                 '{"date":"2021-01-01","op":"steal","fields":{}}', '{"date":"../e","op":"approve","fields":{}}',
+                 '{"date":"2021-01-01","op":"transfer","fields":{"from":"县委办","to":"东镇/党政办","type":"行政编制","amount":-500}}']
+
+
+def _unguarded(con) -> None:
+    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        con.execute(f"DROP TRIGGER {name}")
+
+
+def _rechain(con, start: int) -> None:
+    """Compute every hash from record ``start`` on again, with orgmodel's own function."""
+    from orgmodel.store import chain_hash, settings_digest
+
+    settings: dict = {}
+    for b, n, v in con.execute("SELECT batch, name, value FROM settings ORDER BY id"):
+        settings.setdefault(b, {})[n] = v
+    prev = con.execute("SELECT hash FROM directives WHERE id < ? ORDER BY id DESC LIMIT 1", (start,)).fetchone()
+    prev = prev[0] if prev else "0" * 64
+    seen = {r[0] for r in con.execute("SELECT DISTINCT batch FROM directives WHERE id < ?", (start,))}
+    cols = ("id", "batch", "date", "op", "doc", "body", "origin_file", "origin_line", "origin_sheet", "origin_column",
+            "reverses", "recorded_by", "recorded_at", "kind", "source", "note")
+    rows = con.execute(f"SELECT {', '.join('d.' + c if c not in cols[11:] else 'b.' + c for c in cols)} FROM directives d "
+                       "LEFT JOIN batches b ON b.id = d.batch WHERE d.id >= ? ORDER BY d.id", (start,)).fetchall()
+    for r in rows:
+        data = dict(zip(cols, r, strict=True))
+        data["settings"] = settings_digest(settings.get(data["batch"], {})) if data["batch"] not in seen else None
+        seen.add(data["batch"])
+        new = chain_hash(prev, data)
+        con.execute("UPDATE directives SET prev_hash = ?, hash = ? WHERE id = ?", (prev, new, data["id"]))
+        prev = new
+
+
+def forge(db: Path, rng: random.Random) -> str:
+    """One change made to ``db`` behind orgmodel's back; returns what it was."""
+    import sqlite3
+
+    con = sqlite3.connect(db, isolation_level=None)
+    try:
+        _unguarded(con)
+        last = con.execute("SELECT MAX(id) FROM directives").fetchone()[0] or 1
+        rid = rng.randint(1, last)
+        kind = rng.choice(["value", "value", "body", "date", "op", "delete", "append", "append", "hash", "batch",
+                           "settings", "swap"])
+        rechain = rng.random() < 0.6
+        if kind == "value":
+            body = con.execute("SELECT body FROM directives WHERE id = ?", (rid,)).fetchone()[0]
+            values = list(re.finditer(r'(?<=":)("[^"]*"|-?\d+)', body))
+            if not values:
+                return "value (none)"
+            m = rng.choice(values)
+            new = rng.choice(FORGED_VALUES)
+            con.execute("UPDATE directives SET body = ? WHERE id = ?", (body[:m.start()] + new + body[m.end():], rid))
+            what = f"record {rid} value {m.group()[:20]!r} -> {new[:20]!r}"
+        elif kind == "body":
+            new = rng.choice(FORGED_BODIES)
+            con.execute("UPDATE directives SET body = ? WHERE id = ?", (new, rid))
+            what = f"record {rid} body -> {new[:30]!r}"
+        elif kind == "date":
+            new = rng.choice(["../e", "/etc/x", "..\\..\\e", "9999-12-31", "", "2021/../../x", "0001-01-01"])
+            con.execute("UPDATE directives SET date = ?, body = json_set(body, '$.date', ?) WHERE id = ? AND json_valid(body)",
+                        (new, new, rid))
+            what = f"record {rid} date -> {new!r}"
+        elif kind == "op":
+            new = rng.choice(["steal", "冲正", "登记公钥", "", "transfer"])
+            con.execute("UPDATE directives SET op = ?, body = json_set(body, '$.op', ?) WHERE id = ? AND json_valid(body)",
+                        (new, new, rid))
+            what = f"record {rid} op -> {new!r}"
+        elif kind == "delete":
+            con.execute("DELETE FROM directives WHERE id = ?", (rid,))
+            what = f"delete record {rid}"
+        elif kind == "append":
+            amount = rng.choice([-500, 5, 10**9])
+            approve = {"date": "2024-01-01", "op": "approve", "doc": "x",
+                       "fields": {"body": "县委办", "type": "行政编制", "amount": amount}}
+            body = rng.choice([*FORGED_BODIES[6:], json.dumps(approve, ensure_ascii=False)])
+            con.execute("INSERT INTO batches (kind, recorded_by, recorded_at, source) VALUES ('commit', '某人', '2026-01-01T00:00:00+08:00', 'x')")
+            batch = con.execute("SELECT MAX(id) FROM batches").fetchone()[0]
+            rid = last + 1
+            con.execute("INSERT INTO directives (id, batch, date, op, doc, body, prev_hash, hash) VALUES (?, ?, ?, ?, 'x', ?, 'p', ?)",
+                        (rid, batch, "2024-01-01", "approve", body, f"h{rid}"))
+            rechain = True
+            what = f"append record {rid}: {body[:40]!r}"
+        elif kind == "hash":
+            con.execute("UPDATE directives SET hash = ? WHERE id = ?", (f"{rid:064x}", rid))
+            what, rechain = f"record {rid} hash zeroed", False
+        elif kind == "batch":
+            con.execute("UPDATE batches SET recorded_by = '别人', kind = 'import' WHERE id = (SELECT batch FROM directives WHERE id = ?)", (rid,))
+            what = f"batch of record {rid} reattributed"
+        elif kind == "settings":
+            con.execute("UPDATE settings SET value = ?", (rng.choice(["rules: {over-quota: {severity: info}}\n", "x: [", ""]),))
+            what = "settings edited"
+        else:
+            other = rng.randint(1, last)
+            con.execute("UPDATE directives SET body = (SELECT body FROM directives WHERE id = ?) WHERE id = ?", (other, rid))
+            what = f"record {rid} body copied from {other}"
+        if rechain:
+            _rechain(con, max(1, min(rid, last)))
+            what += " (chain computed again)"
+        return what
+    finally:
+        con.close()
+
+
+def make_store_case(n: int, seed: int, folder: Path, base: Path) -> str:
+    import shutil
+
+    rng = random.Random(seed * 2_000_003 + n)
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "台账.db"
+    shutil.copyfile(base, db)
+    return "; ".join(forge(db, rng) for _ in range(rng.choice([1, 1, 2, 3])))
+
+
+def _base_store(work: Path) -> Path:
+    from click.testing import CliRunner
+
+    from cli import main
+
+    work.mkdir(parents=True, exist_ok=True)
+    base = work / "base.db"
+    if not base.exists():
+        CliRunner().invoke(main, ["init", str(base)])
+        result = CliRunner().invoke(main, ["import", str(base), str(SEED_LEDGER), "--by", "张三", "--allow-rule-errors"])
+        assert result.exit_code == 0, result.output
+    return base
+
+
+def outside(folder: Path, before: set[Path]) -> list[Path]:
+    """What appeared under ``folder.parent`` outside ``folder``."""
+    return [p for p in set(folder.parent.rglob("*")) - before if p != folder and folder not in p.parents]
+
+
+def fuzz_store(cases: int, seed: int, in_process: bool, limit_s: float = 30, limit_mb: int = 1024,
+               only: int | None = None, work: Path | None = None, first: int = 0) -> tuple[Counter, list[str]]:
+    """Run forged database cases ``first`` to ``first + cases - 1``; return (outcome counts, failures
+    as printable lines)."""
+    allowed = _identifiers()
+    counts, failures = Counter(), []
+    base_dir = Path(work or tempfile.mkdtemp(prefix="orgmodel-fuzz-store-"))
+    base = _base_store(base_dir)
+    for n in ([only] if only is not None else range(first, first + cases)):
+        folder = base_dir / f"store-{n}"
+        what = make_store_case(n, seed, folder, base)
+        db = folder / "台账.db"
+        out = folder / "备份"
+        for command, args in (("check", ["check", str(db)]),
+                              ("balance", ["balance", str(db), "--by", "total", "--format", "json"]),
+                              ("verify", ["verify", str(db)]), ("dump", ["dump", str(db), str(out)])):
+            before = set(folder.rglob("*"))
+            if in_process:
+                rc, text = run_in_process(args)
+                problem = classify(command, rc, text, allowed)
+            else:
+                rc, text, timed_out, rss = run_child(args, limit_s, limit_mb)
+                problem = classify(command, rc, text, allowed, timed_out, rss, limit_mb)
+            if problem is None and command == "dump" and outside(out, before):
+                problem = f"wrote outside its folder: {outside(out, before)[:2]}"
+            if problem is None and command == "verify" and rc == 2:
+                problem = "verify refused a database it could open"
+            if problem:
+                counts["failure"] += 1
+                failures.append(f"store case {n} ({what}) {command}: {problem}")
+            else:
+                counts[{0: "clean", 1: "located findings", 2: "refused (exit 2)"}[rc]] += 1
+    return counts, failures
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", type=int, default=1000)
@@ -457,13 +639,17 @@ def main() -> None:
     ap.add_argument("--first", type=int, default=0,
                     help="number of the first case (to run a long series in parts, one per core)")
     ap.add_argument("--work", type=Path, default=None, help="folder for the cases (kept)")
+    ap.add_argument("--store", action="store_true", help="forged database cases (check, balance, verify, dump)")
     args = ap.parse_args()
     start = time.perf_counter()
-    counts, failures = fuzz(args.cases, args.seed, args.in_process, only=args.only, work=args.work, first=args.first)
+    os.environ.setdefault("ORGMODEL_PROFILE_DIR", tempfile.mkdtemp(prefix="orgmodel-fuzz-profile-"))
+    run = fuzz_store if args.store else fuzz
+    counts, failures = run(args.cases, args.seed, args.in_process, only=args.only, work=args.work, first=args.first)
     for line in failures:
         print(line)
     total = sum(counts.values())
-    print(f"{total} runs ({args.cases if args.only is None else 1} cases × 2 commands) in {time.perf_counter() - start:.0f} s: "
+    per_case = 4 if args.store else 2
+    print(f"{total} runs ({args.cases if args.only is None else 1} cases × {per_case} commands) in {time.perf_counter() - start:.0f} s: "
           + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     sys.exit(1 if failures else 0)
 

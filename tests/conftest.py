@@ -30,8 +30,10 @@ COUNTY = """\
 """
 
 
-# The parse cache writes to a folder of the test session's own, never the user's cache.
+# The parse cache writes to a folder of the test session's own, never the user's cache; so does
+# the profile (the cache's seal, signing keys, the heads last found whole).
 os.environ.setdefault("ORGMODEL_CACHE_DIR", tempfile.mkdtemp(prefix="orgmodel-test-cache-"))
+os.environ.setdefault("ORGMODEL_PROFILE_DIR", tempfile.mkdtemp(prefix="orgmodel-test-profile-"))
 
 # Property tests explore the same examples on every run (deterministic CI) and write no database.
 settings.register_profile("orgmodel", derandomize=True, database=None, deadline=None)

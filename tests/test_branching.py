@@ -63,6 +63,30 @@ def test_a_plan_replayed_from_the_shared_days_equals_a_replay_from_the_start(led
         assert seen(led.state_with(extra, as_of)) == seen(after)
 
 
+# Days a walk may stop at: any day, or one on which the ledger changes or a checkpoint is taken
+LEDGER_DAYS = [dt.date(2021, 1, 1), dt.date(2021, 12, 31), dt.date(2022, 3, 1), dt.date(2022, 12, 31),
+               dt.date(2023, 5, 1), dt.date(2023, 12, 31), dt.date(2024, 2, 1)]
+days = st.one_of(st.dates(dt.date(2020, 6, 1), dt.date(2027, 12, 31)), st.sampled_from(LEDGER_DAYS))
+
+
+@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(days, max_size=4), st.one_of(st.none(), days), st.one_of(st.none(), plans), st.booleans())
+def test_one_walk_stops_at_each_day_with_the_figures_of_a_fresh_replay_to_it(ledgers, tmp_path, stops, as_of, steps,
+                                                                            trails):
+    """``Ledger.walk`` replays once and stands still at each day: at every stop the state
+    shows what a replay from the start to that day shows (its findings, balance tables and
+    totals), with or without a plan's directives, from the files and from the store (whose
+    walk starts at a year-end checkpoint)."""
+    for path in ledgers:
+        led = load(path)
+        extra = load_scenario(plan_file(tmp_path, steps), led.config).directives if steps else []
+        final = as_of or max(d for d in (led.last_date(), *(d.date for d in extra)) if d is not None)
+        stops_ = sorted({d for d in stops if d <= final})  # the walk's contract: sorted, none after as_of
+        walked = [seen(state) for state in led.walk(stops_, as_of, extra, trails)]  # seen before the walk moves on
+        fresh = led.with_directives(extra)  # every directive in memory: a replay from the start, no checkpoint
+        assert walked == [seen(fresh.state(day, trails=trails)) for day in (*stops_, as_of)], (path, stops_, as_of)
+
+
 def test_a_replay_that_consumes_the_directives_finds_the_same(tmp_path):
     """``check`` frees each directive once applied (peak memory): the findings are the same."""
     from pathlib import Path

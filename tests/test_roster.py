@@ -330,3 +330,62 @@ def test_the_other_kinds_of_problem_are_found_at_their_cells(tmp_path):
     assert cells["roster-entry-before-body"] == ["K8"]
     assert cells["roster-entry-date"] == ["K9"]
     assert cells["roster-possible-duplicate"] == ["A11"]
+
+
+def test_the_config_sets_a_roster_rules_severity_or_turns_it_off(ledger, tmp_path):
+    """Roster rules are rules like the others: ``rules:`` in the config re-grades one or
+    turns it off in ``orgmodel audit``, and an unknown id is still refused."""
+    roster = roster_csv(tmp_path / "2022-12-31.csv", [
+        f"张一,男,{person_id('1985-03-02', True)},1985-03-02,党政办,东镇,行政编制,在编,,管理,2021-01-01,文1,",  # no 控编单号
+        f"张二,女,{person_id('1990-07-08', False, 2)},1990-07-08,党政办,东镇,行政编制,在编,,管理,2021-01-01,文2,KB2"])
+
+    def audited(config: str | None):
+        more = []
+        if config is not None:
+            path = tmp_path / "province.yaml"
+            path.write_text(config, encoding="utf-8")
+            more = ["--config", path]
+        result = run_cli("audit", ledger, "--roster", roster, *more)
+        return result, [line for line in result.output.splitlines() if "[roster-no-basis]" in line]
+
+    result, lines = audited(None)
+    assert result.exit_code == 0 and len(lines) == 1 and "警告:" in lines[0]  # a warning by default
+    result, lines = audited("rules:\n  roster-no-basis: {severity: info}\n")
+    assert result.exit_code == 0 and len(lines) == 1 and "提示:" in lines[0] and "警告" not in lines[0]
+    result, lines = audited("rules:\n  roster-no-basis: {severity: error}\n")
+    assert result.exit_code == 1 and len(lines) == 1 and "警告" not in lines[0]
+    result, lines = audited("rules:\n  roster-no-basis: {enabled: false}\n")
+    assert result.exit_code == 0 and lines == [] and "未发现问题" in result.output
+    result, _ = audited("rules:\n  roster-no-such-check: {severity: info}\n")
+    assert result.exit_code == 2 and "未知的规则“roster-no-such-check”" in result.output
+
+
+def test_the_roster_titles_come_from_the_rule_registry():
+    from orgmodel.roster import RULE_TITLES
+    from orgmodel.rules import ROSTER, RULES, rules_of
+
+    roster_rules = rules_of(ROSTER)
+    assert len(roster_rules) == 24 and all(r.fn is None and r.id.startswith("roster-") for r in roster_rules)
+    assert all(RULE_TITLES[r.id] == r.title for r in roster_rules)
+    assert RULE_TITLES["bad-date"] == "日期有误" and "bad-date" not in RULES  # reading problems are not rules
+
+
+def test_balance_with_a_roster_replays_the_ledger_once(monkeypatch):
+    """The roster is audited on the very state the balance is taken from: one State, one
+    replay (there were three: the balance's, the audit's and a second replay for the roster)."""
+    from orgmodel.state import State
+    from orgmodel.state.core import StateCore
+
+    made = []
+    build = StateCore.__init__
+
+    def counted(self, *args, **kwargs):
+        if isinstance(self, State):
+            made.append(type(self))
+        build(self, *args, **kwargs)
+
+    monkeypatch.setattr(StateCore, "__init__", counted)
+    result = run_cli("balance", ROOT / "data" / "demo", "--roster", ROOT / "data" / "roster")
+    assert result.exit_code in (0, 1), result.output
+    assert "台账实有" in result.stdout  # the roster's count as 实有, the ledger's beside it
+    assert made == [State]

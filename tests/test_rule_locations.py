@@ -1,13 +1,18 @@
 """Every rule's finding points at the last directive that changed the figure it is about,
-not at the line where the body was first set up."""
+not at the line where the body was first set up; every roster rule's at the roster cell it
+is about (or at the directive or file, for the two that concern those)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from conftest import run_cli, write_ledger
+from test_roster import MORE, person_id, roster_csv
 from test_rules import findings as rule_findings
 
 from orgmodel.core.findings import Source
-from orgmodel.rules import RULES
+from orgmodel.rules import ROSTER, RULES, STATE, rules_of
 
 DOC = "doc: 青编〔2020〕9号"
 
@@ -76,7 +81,9 @@ CASES = {
 
 
 def test_every_rule_has_a_location_case():
-    assert set(CASES) == set(RULES)
+    assert set(CASES) == {r.id for r in rules_of(STATE)}
+    assert set(ROSTER_CASES) == {r.id for r in rules_of(ROSTER)}
+    assert set(CASES) | set(ROSTER_CASES) == set(RULES)
 
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))
@@ -86,3 +93,102 @@ def test_finding_points_at_the_last_directive_that_changed_the_figure(tmp_path, 
     assert found, f"{rule_id} found nothing"
     base_lines = 13
     assert {f.source for f in found} == {Source(str(tmp_path / "ledger.yaml"), base_lines + line)}, [f.format() for f in found]
+
+
+# The roster rules, all found in one roster folder audited against test_roster.MORE and the
+# lines below (19-24). Rows of 2022-12-31.csv (row 1 is the header): each person is there
+# for the problem named beside them; a few problems bring others with them (a person in a
+# body with no quota of their type is also over quota there, and entered over it).
+ROSTER_LEDGER = MORE + """\
+- {date: 2021-01-01, op: approve, body: 县委办, type: 行政编制, amount: 6, doc: 青编〔2021〕1号}
+- {date: 2021-01-01, op: staff, body: 县委办, actual: {行政编制: 6}}
+- {date: 2021-01-01, op: establish, name: 综治中心, division: 东镇, category: 事业单位, class: 公益一类}
+- {date: 2021-01-01, op: approve, body: 综治中心, type: 事业编制, amount: 3, doc: 青编〔2021〕1号}
+- {date: 2021-01-01, op: staff, body: 综治中心, actual: {事业编制: 2}}
+- {date: 2022-03-01, op: depart, body: 县委办, type: 行政编制, count: 2}
+"""
+ROSTER_CASES = {
+    "roster-over-posts": {"I3"},                    # a second 正职 where one is approved
+    "roster-id-birth": {"D4"},
+    "roster-signboard": {"E4"},
+    "roster-id-sex": {"B5"},
+    "roster-former-name": {"E5"},
+    "roster-coordination": {"E6"},
+    "roster-unknown-body": {"E7"},
+    "roster-entry-before-body": {"K8"},
+    "roster-entry-date": {"K9"},
+    "roster-possible-duplicate": {"A11"},
+    "roster-bad-id": {"C12"},
+    "roster-mixed-type": {"G12"},
+    "roster-abolished-body": {"E13"},
+    "roster-unknown-type": {"G14"},
+    "roster-duplicate-id": {"C15"},
+    "roster-repeated-row": {"C16"},
+    "roster-past-retirement": {"D17"},
+    "roster-no-basis": {"M17"},                     # the blank 控编单号
+    # the first person beyond the quota: 党政办 (row 18), and bodies with none of the type
+    "roster-over-quota": {"E5", "E6", "E8", "E12", "E18"},
+    "roster-entry-over-quota": {"K5", "K6", "K8", "K12", "K18"},
+    # the first person counted; 综治中心 has nobody on the roster: its staff directive
+    "roster-ledger-mismatch": {"E5", "E6", "E8", "E9", "E12", "E15", "ledger.yaml:23"},
+    # leaving 旧站 (abolished) and 党政办 with no depart, entering 新中心 with no hire
+    "roster-unrecorded-movement": {"2021-12-31.csv!E13", "2021-12-31.csv!E19", "E8"},
+    "roster-movement-missing": {"ledger.yaml:24"},  # two departures recorded, one person left
+    "roster-date": {"说明.csv"},                     # a file without a date in a folder of dated ones
+}
+
+
+@pytest.fixture(scope="module")
+def roster_found(tmp_path_factory):
+    """``{rule: {place}}`` of ``orgmodel audit`` on the roster folder described above: a place
+    is a cell of 2022-12-31.csv (``E6``), of another file (``2021-12-31.csv!E13``), a ledger
+    line (``ledger.yaml:23``) or a file."""
+    tmp = tmp_path_factory.mktemp("roster-locations")
+    ledger = write_ledger(tmp / "led", ROSTER_LEDGER)
+    ids = [person_id(f"1980-0{m}-0{m}", m % 2 == 1, m) for m in range(1, 10)]
+    twin_a, twin_b = person_id("1983-03-03", True, 7), person_id("1983-03-03", True, 8)
+    late, gone, old, spare = (person_id(d, True, n) for d, n in
+                              (("1984-04-04", 11), ("1986-06-06", 12), ("1950-05-05", 13), ("1988-08-08", 15)))
+    bad = late[:17] + ("0" if late[17] != "0" else "1")
+    rows = [
+        f"王一,男,{ids[0]},1980-01-01,县委办,,行政编制,在编,正职,管理,2021-01-01,文1,KB1",
+        f"王二,女,{ids[1]},1980-02-02,县委办,,行政编制,在编,正职,管理,2021-01-01,文2,KB2",        # 3
+        f"王三,男,{ids[2]},1980-03-04,县保密办,,行政编制,在编,,管理,2021-01-01,文3,KB3",          # 4: birth, signboard
+        f"王四,男,{ids[3]},1980-04-04,党政办,西乡,行政编制,在编,,管理,2021-01-01,文4,KB4",        # 5: sex, former name
+        f"王五,男,{ids[4]},1980-05-05,安委会,,行政编制,在编,,管理,2021-01-01,文5,KB5",            # 6: 议事协调机构
+        f"王六,女,{ids[5]},1980-06-06,不存在的局,,行政编制,在编,,管理,2021-01-01,文6,KB6",        # 7
+        f"王七,男,{ids[6]},1980-07-07,新中心,东镇,事业编制,在编,,管理,2021-03-01,文7,KB7",        # 8: before set up
+        f"王八,女,{ids[7]},1980-08-08,便民服务中心,东镇,事业编制,在编,,管理,2023-05-01,文8,KB8",   # 9: after the date
+        f"李同,男,{twin_a},1983-03-03,便民服务中心,东镇,事业编制,在编,,管理,2021-01-01,文9,KB9",
+        f"李同,男,{twin_b},1983-03-03,县委办,,行政编制,在编,,管理,2021-01-01,文10,KB10",          # 11
+        f"李坏,男,{bad},1984-04-04,便民服务中心,东镇,行政编制,在编,,管理,2021-01-01,文11,KB11",    # 12: ID, type
+        f"李旧,男,{gone},1986-06-06,旧站,西乡,事业编制,在编,,管理,2021-01-01,文12,KB12",          # 13: abolished
+        f"李空,男,{spare},1988-08-08,党政办,东镇,,在编,,管理,2021-01-01,文13,KB13",               # 14: no type
+        f"王一,男,{ids[0]},1980-01-01,党政办,东镇,行政编制,在编,,管理,2021-01-01,文1,KB1",         # 15: in two bodies
+        f"王一,男,{ids[0]},1980-01-01,党政办,东镇,行政编制,在编,,管理,2021-01-01,文1,KB1",         # 16: twice in one
+        f"李老,男,{old},1950-05-05,党政办,东镇,行政编制,在编,,管理,2021-02-01,文14,",              # 17: retired, no 控编单号
+        f"李新,男,{late},1984-04-04,党政办,东镇,行政编制,在编,,管理,2021-03-01,文15,KB15",          # 18: the third of two
+    ]
+    leavers = [f"李走,男,{person_id('1987-07-07', True, 14)},1987-07-07,党政办,东镇,行政编制,在编,,管理,2021-01-01,文16,KB16",
+               f"李离,男,{person_id('1989-09-09', True, 16)},1989-09-09,县委办,,行政编制,在编,,管理,2021-01-01,文17,KB17"]
+    folder = tmp / "花名册"
+    folder.mkdir()
+    roster_csv(folder / "2021-12-31.csv", rows + leavers)
+    roster_csv(folder / "2022-12-31.csv", rows)
+    roster_csv(folder / "说明.csv", rows[:1])
+    result = run_cli("audit", ledger, "--roster", folder, "--format", "json")
+    assert result.exit_code == 1, result.output
+    found: dict[str, set[str]] = {}
+    for f in json.loads(result.stdout)["findings"]:
+        place = f["source"].replace(f"{folder}/", "").replace(f"{ledger}/", "").removeprefix("2022-12-31.csv!")
+        found.setdefault(f["rule"], set()).add(place)
+    return found
+
+
+@pytest.mark.parametrize("rule_id", sorted(ROSTER_CASES))
+def test_a_roster_finding_points_at_the_cell_it_is_about(roster_found, rule_id):
+    assert roster_found.get(rule_id) == ROSTER_CASES[rule_id]
+
+
+def test_the_roster_case_finds_nothing_but_roster_rules(roster_found):
+    assert set(roster_found) == set(ROSTER_CASES)

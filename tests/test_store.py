@@ -307,9 +307,13 @@ def test_verify_with_a_noted_head_finds_records_removed_from_the_end(db, tmp_pat
     with sqlite3.connect(db) as con:
         con.execute("DROP TRIGGER directives_no_delete")
         con.execute("DELETE FROM directives WHERE id = (SELECT MAX(id) FROM directives)")
-    assert run_cli("verify", db).exit_code == 0  # a chain cut at its end still links up …
-    result = run_cli("verify", db, "--head", head)
-    assert result.exit_code == 1 and f"没有找到哈希为 {head} 的记录" in result.output  # … but not to the noted head
+    result = run_cli("verify", db)  # this machine remembers the head it found whole …
+    assert result.exit_code == 1 and "现在没有这条记录" in result.output
+    with pytest.MonkeyPatch.context() as mp:  # … another clerk's machine, which never saw it, does not:
+        mp.setenv("ORGMODEL_PROFILE_DIR", str(tmp_path / "另一台电脑"))
+        assert run_cli("verify", db).exit_code == 0  # a chain cut at its end still links up …
+        result = run_cli("verify", db, "--head", head)
+        assert result.exit_code == 1 and f"没有找到哈希为 {head} 的记录" in result.output  # … but not to the noted head
 
 
 def test_changing_the_stored_config_breaks_the_chain(tmp_path):

@@ -309,6 +309,14 @@ class Book:
         return [self.simulate(p, as_of) for p in plans]
 
     # -- the database ----------------------------------------------------------------
+    def sign_off(self) -> str | None:
+        """The line a published report or export prints beside its sign-off block when the
+        ledger is a database: its record count, last record and head hash, to be compared
+        later with ``orgmodel verify --head`` (None for a ledger of files)."""
+        from ..store.trust import sign_off_text
+
+        return sign_off_text(self.path)
+
     def correction_errors(self, record: int) -> list[Finding]:
         """The errors the ledger would newly have if record ``record`` of the database were
         reversed (its effects gone); empty when there are none or it is not an effective record."""

@@ -7,6 +7,7 @@ import sys
 import click
 
 from ..figures.balance import VIEWS
+from ..store.trust import TAMPER_RULES
 from .audit_cmds import ledger_findings, roster_notes, roster_option
 from .options import (
     EXIT_UNREADABLE,
@@ -79,6 +80,9 @@ def balance(ledger, as_of, by, quota_type, scenario_paths, roster_path, config_p
         if day:
             click.echo(f"截至 {day}", err=True)  # stderr: stdout stays a plain table
     echo_frame(df, fmt)
+    if any(f.rule in TAMPER_RULES for f in findings):
+        click.echo(f"注意:数据库 {ledger} 的记录与哈希链不符(在 orgmodel 之外被改动过),以上数字不可信;"
+                   f"运行 orgmodel check 查看位置,orgmodel verify 核对。", err=True)
     if ledger_findings(result):
         click.echo(f"注意:台账有问题({summary_line(ledger_findings(result))}),结果可能不完整;运行 orgmodel check 查看。", err=True)
     sys.exit(exit_for(findings))

@@ -12,6 +12,7 @@ import click
 
 from ..answers.scenario_diff import compare_frames
 from ..core.findings import Finding
+from ..report.trace_text import trace_lines
 from .options import (
     as_of_option,
     ask,
@@ -23,7 +24,7 @@ from .options import (
     simulated,
     summary_line,
 )
-from .simulate_render import echo_comparison, echo_simulation, simulation_json, trace_json, trace_lines
+from .simulate_render import echo_comparison, echo_simulation, simulation_json, trace_json
 
 
 @click.command()

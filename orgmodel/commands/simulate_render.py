@@ -187,58 +187,6 @@ def echo_comparison(names: list[str], sims: list, totals: pd.DataFrame, towns: p
                 click.echo(f"  {f.format()}")
 
 
-def retirement_lines(t) -> list[str]:
-    """For a retired body: when and by which document, and where its quota went."""
-    r = t.retired
-    if r is None:
-        return []
-    lines = [f"已于 {r.date} {r.kind.retired_verb}({r.doc or '无文号'},{r.source}):{r.text}"]
-    for q in r.record(t.state)["quota_to"]:
-        lines.append(f"  编制去向:{q['to']} {q['quota_type']} {q['amount']} 名 [{q['kind_label']}]")
-    if not r.outflows:
-        lines.append("  撤销时无核定编制")
-    lines.append("撤销前所持编制来源:")
-    return lines
-
-
-def trace_lines(t, note: str | None = None) -> list[str]:
-    """The provenance tree in Chinese, one step per line, then the check line.
-
-    ``note`` (from ``State.find_by_any_name``) says the name asked for was a former name."""
-    holder = t.holder
-    div = t.state.divisions.get(holder.division)
-    lines = [f"{div.name if div else ''}“{holder.name}”编制来源(截至 {t.state.as_of})"]
-    if note:
-        lines.append(f"注意:{note}")
-    former = [n for _, n in getattr(holder, "names", [])[:-1]]
-    if former:
-        lines.append(f"曾用名:{'、'.join(former)}")
-    lines += retirement_lines(t)
-    for r in t.records():
-        pad = "  " * (r["depth"] + 1) + ("└ " if r["depth"] else "")
-        if r["date"] is None:
-            lines.append(f"{pad}{r['quota_type']} {r['amount']} 名:无来源记录")
-            continue
-        cross = (f"(跨层级,经 {r['approved_by']} 批准)" if r["approved_by"] else "(跨层级)") if r["cross_level"] else ""
-        lines.append(f"{pad}{r['date']} {r['doc'] or '无文号'} [{r['kind_label']}{cross}] "
-                     f"{r['from']} → {r['to']} {r['quota_type']} {r['amount']} 名  ({r['source']})")
-    out = t.outflow_records()
-    if out:
-        lines.append("调出(已不在本机构的编制):")
-        lines += [f"  {r['date']} {r['doc'] or '无文号'} [{r['kind_label']}] → {r['to']} {r['quota_type']} {r['amount']} 名  ({r['source']})"
-                  for r in out]
-    what = "撤销时划出" if t.retired else "核定"
-    for qt in sorted(set(t.approved) | set(t.roots)):
-        got, want = t.traced(qt), t.approved.get(qt, 0)
-        received, given = t.moved(qt)
-        mark = "一致" if got == want else f"不一致,差 {want - got} 名"
-        books = f"划入 {received} 名 − 调出 {given} 名 = {received - given} 名;" if given else ""
-        lines.append(f"核对:{qt} {books}追溯合计 {got} 名,{what} {want} 名,{mark}")
-    if not t.approved:
-        lines.append("核对:撤销时无核定编制" if t.retired else "核对:当前无核定编制")
-    return lines
-
-
 def trace_json(t, note: str | None = None) -> dict:
     """The ``trace --format json`` shape: holder, date, note, retirement, check figures and steps."""
     state = t.state

@@ -8,10 +8,14 @@ it are the same (:meth:`History.prefix_key`): a change recorded for this year le
 year's checkpoint valid, a back-dated one makes the next replay take it again.
 
 Checkpoints live in the user's cache folder (:func:`orgmodel.parse_cache.cache_dir`), never
-in the ledger: a state is pickled, and only our own files are unpickled. One is kept per
-year end, ledger and configuration (a newer one replaces it). An entry that cannot be read
-is ignored; results are the same with or without checkpoints (``ORGMODEL_CHECKPOINTS=0``
-turns them off; a test compares both).
+in the ledger. A checkpoint is the state pickled with what was wrong with the records it
+covers, sealed with a secret from the user's profile folder and bound to its own name there
+(:mod:`orgmodel.reading.sealed`): a file orgmodel did not write for this user, for this
+ledger, configuration, day and kind, is refused before it is read, and what is read is
+unpickled by a restricted unpickler that builds only orgmodel's data classes. One is kept
+per year end, ledger and configuration (a newer one replaces it). An entry that cannot be
+read is ignored; results are the same with or without checkpoints
+(``ORGMODEL_CHECKPOINTS=0`` turns them off; a test compares both).
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ import datetime as dt
 import hashlib
 import heapq
 import os
-import pickle
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -36,7 +39,7 @@ from ..state import State
 from .replay import fresh_state
 from .replay import replay as replay_from_start
 
-FORMAT = b"orgmodel-checkpoint 1\n"
+FORMAT = b"orgmodel-checkpoint 2\n"
 
 
 class History(Protocol):
@@ -58,6 +61,12 @@ class History(Protocol):
 
     def at(self, ids) -> dict[int, Directive]:
         """The directives of the records numbered ``ids`` (their sources' ``line``), by number."""
+
+    def problems_upto(self, day: dt.date) -> list:
+        """What was wrong with the records dated up to ``day`` (for a checkpoint to keep)."""
+
+    def add_problems(self, entries) -> list:
+        """Take back what a checkpoint kept; return the refused creations new to the history."""
 
 
 def enabled() -> bool:
@@ -92,15 +101,20 @@ def replay_with(history: History, config: Config, as_of: dt.date | None, extra: 
     path = _path(history, config, end, "trails" if trails else "state")
     key = history.prefix_key(end)
     with collector_paused():
-        state = _read(path, key)
+        kept = _read(path, key, tuple)
+        state = kept[0] if kept is not None and len(kept) == 2 and isinstance(kept[0], State) else None
         if state is not None:
             state.config = config
+            history.add_problems(kept[1])  # what was wrong with the records it covers
+            known = len(history.refused)
             rest = history.after(end)
+            for r in history.refused[known:]:  # creations refused after the year end
+                state.note_refused(r.name, r.division, r.source)
         else:
             directives = history.all()
             state = fresh_state(config, refused, trails)
             state.replay(directives, OPS, end)  # stops before the first directive after the year end
-            parse_cache.write_atomically(path, state, FORMAT + key.encode() + b"\n")
+            parse_cache.write_atomically(path, (state, history.problems_upto(end)), FORMAT + key.encode() + b"\n")
             rest = directives[_first_after(directives, end):]
         state.replay(list(heapq.merge(rest, extra, key=sort_key)) if extra else rest, OPS, as_of)
     state.finish(as_of or last)
@@ -132,16 +146,10 @@ def _path(history: History, config: Config, end: dt.date, kind: str = "state") -
 
 
 def _read(path: Path, key: str, kind: type = State):
-    """The checkpoint (or other ``kind`` of object) at ``path`` if it was taken of the same
-    directives, else None."""
-    try:
-        with open(path, "rb") as fh:
-            if fh.readline() != FORMAT or fh.readline() != key.encode() + b"\n":
-                return None
-            state = pickle.load(fh)  # noqa: S301 - our own file, in the user's own cache folder
-    except Exception:  # noqa: BLE001 - a missing or bad checkpoint is a miss
-        return None
-    if not isinstance(state, kind):
+    """The checkpoint (or other ``kind`` of object) at ``path`` if orgmodel sealed it there for
+    this user and it was taken of the same directives, else None."""
+    value = parse_cache.read_value(path, FORMAT + key.encode() + b"\n")
+    if not isinstance(value, kind):
         return None
     parse_cache.used(path)
-    return state
+    return value

@@ -55,6 +55,7 @@ class Ledger:
         self.refused = refused if refused is not None else []  # creations refused while reading
         self.history = history
         self._by_source: dict[Source, Directive] | None = None  # see directives_at
+        self._notes: dict[Source, str] | None = None            # see notes_at
 
     @property
     def directives(self) -> list[Directive]:
@@ -114,7 +115,11 @@ class Ledger:
         if len(stops) == 1:
             return
         later = [d for d in extra if d.date > first]
-        rest = list(heapq.merge(self._after(first), later, key=sort_key)) if later else self._after(first)
+        known = len(self.refused)
+        after = self._after(first)
+        for r in self.refused[known:]:  # creations refused among the records read just now
+            state.note_refused(r.name, r.division, r.source)
+        rest = list(heapq.merge(after, later, key=sort_key)) if later else after
         last = rest[-1].date if rest else first
         pos = 0
         for day in stops[1:]:
@@ -143,6 +148,19 @@ class Ledger:
             if d is not None:
                 out[source] = d
         return out
+
+    def notes_at(self, sources) -> dict[Source, str]:
+        """The internal notes (备注) of the directives read at ``sources``, for those that have
+        one. From a store only those records are read."""
+        wanted = set(sources)
+        if self._directives is None and self.history is not None:
+            ids = {s.line for s in wanted if isinstance(s, RecordSource)}
+            found = self.history.at(ids)
+            return {s: found[s.line].note for s in wanted
+                    if isinstance(s, RecordSource) and s.line in found and found[s.line].note}
+        if self._notes is None:
+            self._notes = {d.source: d.note for d in self.directives if d.note}
+        return {s: self._notes[s] for s in wanted if s in self._notes}
 
     def _after(self, day: dt.date) -> list[Directive]:
         """The directives dated after ``day``, sorted (from the store without reading the rest)."""
@@ -233,8 +251,8 @@ def load(path: str | Path, config_path: str | Path | None = None) -> Ledger:
     else:
         config = read_config(config_path if config_path is not None else origin.config_path)
     history = origin.history(config) if hasattr(origin, "history") else None
-    if history is not None:  # read only as far as a replay needs
-        directives, findings, count = None, [], history.count
+    if history is not None:  # read only as far as a replay needs; what is wrong with a record shows as it is read
+        directives, findings, count = None, history.findings, history.count
     else:
         directives, findings = origin.read(config)
         directives.sort(key=sort_key)
@@ -243,6 +261,6 @@ def load(path: str | Path, config_path: str | Path | None = None) -> Ledger:
         files = "、".join(origin.files[:3]) + ("等" if len(origin.files) > 3 else "")
         raise LedgerError(f"{path}: 台账中没有任何指令({files} 为空或只有注释);请先写入指令,"
                           f"或用 orgmodel template 生成工作簿模板填写")
-    return Ledger(directives, findings, config, str(path), list(origin.files), list(getattr(origin, "refused", [])),
-                  history)
+    refused = history.refused if history is not None else list(getattr(origin, "refused", []))
+    return Ledger(directives, findings, config, str(path), list(origin.files), refused, history)
 

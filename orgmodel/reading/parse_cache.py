@@ -22,13 +22,12 @@ import functools
 import hashlib
 import json
 import os
-import pickle
-import tempfile
 import time
 from pathlib import Path
 
 from .. import __version__
 from ..core.config import Config
+from . import sealed
 
 FORMAT = 1  # bump when what is cached changes shape
 DEFAULT_BUDGET_MB = 2048  # a province's checkpoint is about 100 MB, its parse entries 40 MB
@@ -74,15 +73,14 @@ def key_of(data: bytes, display: str, fingerprint: str) -> str:
 
 
 def get(key: str):
-    """The cached value for ``key``, or None (missing, unreadable or corrupt: all the same)."""
+    """The cached value for ``key``, or None (missing, unreadable, corrupt, or not sealed by
+    orgmodel for this user: all the same; see :mod:`orgmodel.reading.sealed`)."""
     folder = cache_dir()
     if folder is None:
         return None
     path = folder / key[:2] / f"{key}.pickle"
-    try:
-        with open(path, "rb") as fh:
-            value = pickle.load(fh)  # noqa: S301 - our own files, in the user's own cache folder
-    except Exception:  # noqa: BLE001 - a bad entry is a miss
+    value = read_value(path)
+    if value is None:
         return None
     used(path)
     return value
@@ -95,24 +93,53 @@ def put(key: str, value) -> None:
         write_atomically(folder / key[:2] / f"{key}.pickle", value)
 
 
+def sealed_name(path: Path) -> str:
+    """What a cache file is sealed under: its place in the cache folder (so an entry copied
+    over another, of another ledger, day or kind, is refused)."""
+    folder = cache_dir()
+    try:
+        return Path(path).relative_to(folder).as_posix() if folder is not None else Path(path).name
+    except ValueError:
+        return Path(path).name
+
+
 def write_atomically(path: Path, value, header: bytes = b"") -> None:
-    """Write ``header`` then ``value`` pickled to ``path`` through a temporary file renamed
-    into place, so that a reader never sees half a file; failures are ignored."""
+    """Write ``header`` then ``value`` pickled to ``path``, sealed for this user, through a
+    temporary file renamed into place, so that a reader never sees half a file; failures are
+    ignored."""
+    if sealed.write(path, sealed_name(path), header, value):
+        written(path)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, sealed like every cache file; failures are ignored."""
+    if sealed.write(path, sealed_name(path), data=text.encode("utf-8")):
+        written(path)
+
+
+def read_text(path: Path) -> str | None:
+    """The text :func:`write_text` wrote at ``path``, or None."""
+    data = sealed.read_bytes(path, sealed_name(path))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    except Exception:  # noqa: BLE001 - the cache is an optimisation only
-        return
+        return None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def read_value(path: Path, header: bytes = b""):
+    """The value :func:`write_atomically` wrote at ``path`` after ``header``, or None (not
+    there, not sealed for this user, another header, or holding what only orgmodel's
+    restricted unpickler refuses)."""
+    fh = sealed.open_sealed(path, sealed_name(path))
+    if fh is None:
+        return None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(header)
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except Exception:  # noqa: BLE001 - the cache is an optimisation only
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        return
-    written(path)
+        with fh:
+            if header and fh.read(len(header)) != header:
+                return None
+            return sealed.load(fh)
+    except Exception:  # noqa: BLE001 - a bad entry is a miss
+        return None
 
 
 def used(path: Path) -> None:

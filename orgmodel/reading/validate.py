@@ -38,11 +38,11 @@ def validate(items: list[RawItem], config: Config, directives: list[Directive], 
         findings.extend(problems)
         if directive is not None:
             directives.append(directive)
-        elif refused is not None and (r := _refused_creation(item)) is not None:
+        elif refused is not None and (r := refused_creation(item)) is not None:
             refused.append(r)
 
 
-def _refused_creation(item: RawItem) -> Refused | None:
+def refused_creation(item: RawItem) -> Refused | None:
     raw = item.value
     spec = lookup(raw.get("op")) if isinstance(raw, dict) and raw.get("op") is not None else None
     if spec is None or spec.name not in CREATING_OPS:

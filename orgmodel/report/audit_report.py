@@ -32,8 +32,9 @@ def place_of(state: State, f: Finding) -> tuple[str | None, str | None]:
     return None, None
 
 
-def finding_groups(state: State, findings: list[Finding]) -> list[dict]:
-    """Findings grouped by (severity, rule), errors first, each with a link to its page."""
+def finding_groups(state: State, findings: list[Finding], prefix: str = f"{BALANCE_DIR}/") -> list[dict]:
+    """Findings grouped by (severity, rule), errors first, each with a link to its page (the
+    balance pages sit under ``prefix``) and the id of the body it concerns, if any."""
     from ..roster import RULE_TITLES
 
     titles, groups = {**{r.id: r.title for r in RULES.values()}, **RULE_TITLES}, {}
@@ -41,7 +42,8 @@ def finding_groups(state: State, findings: list[Finding]) -> list[dict]:
         page, place = place_of(state, f)
         item = {"rule": f.rule, "severity": f.severity, "message": f.message, "body": f.body,
                 "source": str(f.source) if f.source else None,
-                "href": f"{BALANCE_DIR}/{page}" if page else None, "place": place}
+                "href": f"{prefix}{page}" if page else None, "place": place,
+                "body_id": next((i for i in f.subjects if i in state.bodies), None)}
         groups.setdefault((f.severity, f.rule), []).append(item)
     ordered = sorted(groups.items(), key=lambda kv: (SEVERITY_ORDER.get(kv[0][0], 9), kv[0][1]))
     return [{"severity": sev, "severity_label": SEVERITY_LABELS.get(sev, sev), "rule": rule,

@@ -8,6 +8,8 @@ context only selects rows. ``public`` leaves out source paths and notes.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 
 from ..answers.checking import Checked
@@ -85,35 +87,41 @@ def duty_rows(state: State, town_of: dict) -> dict[str, list[dict]]:
     return out
 
 
-def township_pages(state: State, tables: Tables, looks: Lookups, all_entries, since, page: dict[str, str],
-                   duties: dict[str, list[dict]]) -> list[dict]:
-    """The context of every township page, in division-code order (``page`` is :func:`page_map`)."""
+def township_page(state: State, looks: Lookups, brief: dict, index: tuple, duties: dict[str, list[dict]],
+                  touched: dict[str, list], town_of: dict[str, str | None]) -> dict:
+    """The context of one township's page: its :func:`township_briefs` entry with its bodies
+    (own, dispatched, and those of the divisions inside it), duty items and entries."""
+    code = brief["code"]
+    # the township's bodies and those of the divisions inside it (villages), by the division tree
+    bodies = sorted((b for c in state.within(code) if town_of[c] == code
+                     for b in state.bodies_in(c) if b.active), key=lambda b: b.id)
+    here = [b for b in bodies if b.division == code]
+    own = body_rows(state, looks, [b for b in here if is_own(state, b)], index)
+    sent = body_rows(state, looks, [b for b in here if not is_own(state, b)], index)
+    below = body_rows(state, looks, [b for b in bodies if b.division != code], index)
+    return dict(brief, own=own, dispatched=sent, villages=below,
+                own_types=present_types(state, [r["quota"] for r in own]),
+                sent_types=present_types(state, [r["quota"] for r in sent]),
+                village_types=present_types(state, [r["quota"] for r in below]),
+                duties=duties.get(code, []), entries=touched.get(code, []))
+
+
+def township_briefs(state: State, tables: Tables, page: dict[str, str]) -> list[dict]:
+    """What the index, the menus and the county pages need of every township, in division-code
+    order: names, files, the county above, its totals, leader posts and profile (no bodies)."""
     tfig, prof = figures(tables.townships, "division_code"), {r["division_code"]: r for r in records(tables.profile)}
     lead = figures(tables.township_leaders, "division_code", "post")
-    town_of = {code: township_of(state, code) for code in state.divisions}
-    touched = entries_by_township(state, all_entries, since)
-    index, pages = body_index(state), []
+    out = []
     for code in sorted(prof):
-        # the township's bodies and those of the divisions inside it (villages), by the division tree
-        bodies = sorted((b for c in state.within(code) if town_of[c] == code
-                         for b in state.bodies_in(c) if b.active), key=lambda b: b.id)
-        here = [b for b in bodies if b.division == code]
-        own = body_rows(state, looks, [b for b in here if is_own(state, b)], index)
-        sent = body_rows(state, looks, [b for b in here if not is_own(state, b)], index)
-        below = body_rows(state, looks, [b for b in bodies if b.division != code], index)
         div = state.divisions[code]
         up = div.parent if div.parent in state.divisions else None
-        pages.append({
+        out.append({
             "code": code, "name": div.name, "kind": div.kind, "file": town_file(code), "profile": prof[code],
             "parent": state.divisions[up].name if up else "", "county_file": page[up] if up else None,
             "county_name": state.divisions[county_of(state, up)].name if up else None,
-            "totals": tfig.get(code, {}), "leaders": lead.get(code, {}), "own": own, "dispatched": sent,
-            "villages": below, "own_types": present_types(state, [r["quota"] for r in own]),
-            "sent_types": present_types(state, [r["quota"] for r in sent]),
-            "village_types": present_types(state, [r["quota"] for r in below]),
-            "duties": duties.get(code, []), "entries": touched.get(code, []),
+            "totals": tfig.get(code, {}), "leaders": lead.get(code, {}),
         })
-    return pages
+    return out
 
 
 LEVEL_PAGES = {"县": "县级机构", "市": "市级机构", "省": "省级机构"}
@@ -193,6 +201,108 @@ def county_list(counties: list[dict]) -> list[dict]:
             for c in counties] if len(counties) > 1 else []
 
 
+class BalanceSite:
+    """The pages of a balance report for one checked ledger, each page's context built on
+    demand from lookups computed once: the report writes them all, the workbench one at a time."""
+
+    def __init__(self, checked: Checked, public: bool = False, since: dt.date | None = None,
+                 title: str | None = None, extra_links: list[dict] | None = None, notes_on_demand: bool = False):
+        self.checked, self.public, self.since = checked, public, since
+        # notes on demand: a page's entries get their directives' notes when the page is asked
+        # for, rather than every directive's note read up front (a province store's are a million)
+        self.notes_on_demand = notes_on_demand
+        self.title, self.extra_links = title, extra_links or []
+        self.state, self.tables = checked.state, checked.tables
+
+    @cached_property
+    def looks(self) -> Lookups:
+        return Lookups.of(self.tables)
+
+    @cached_property
+    def codes(self) -> list[str]:
+        """The divisions with a county page."""
+        return county_codes(self.state)
+
+    @cached_property
+    def town_of(self) -> dict[str, str | None]:
+        return {code: township_of(self.state, code) for code in self.state.divisions}
+
+    @cached_property
+    def duties(self) -> dict[str, list[dict]]:
+        return duty_rows(self.state, self.town_of)
+
+    @cached_property
+    def index(self) -> tuple:
+        return body_index(self.state)
+
+    @cached_property
+    def touched(self) -> dict[str, list]:
+        notes = {} if self.public or self.notes_on_demand else directive_notes(self.checked.ledger)
+        return entries_by_township(self.state, entries(self.state, notes, self.public), self.since)
+
+    def _with_notes(self, rows: list) -> list:
+        """``rows`` (entries) with their directives' notes, read now (see ``notes_on_demand``)."""
+        if self.public or not self.notes_on_demand or not rows:
+            return rows
+        notes = self.checked.ledger.notes_at(e.source_at for e in rows)
+        return [replace(e, note=notes.get(e.source_at)) if e.source_at in notes else e for e in rows]
+
+    @cached_property
+    def towns(self) -> list[dict]:
+        """Every township's :func:`township_briefs` entry."""
+        return township_briefs(self.state, self.tables, page_map(self.state))
+
+    @cached_property
+    def _briefs(self) -> dict[str, dict]:
+        return {t["code"]: t for t in self.towns}
+
+    def town(self, code: str) -> dict | None:
+        """The context of township ``code``'s page (None when it is not a township)."""
+        brief = self._briefs.get(code)
+        if brief is None:
+            return None
+        page = township_page(self.state, self.looks, brief, self.index, self.duties, self.touched, self.town_of)
+        return dict(page, entries=self._with_notes(page["entries"]))
+
+    @cached_property
+    def counties(self) -> list[dict]:
+        return county_pages(self.state, self.tables, self.looks, self.codes, self.towns, self.duties)
+
+    def county(self, code: str) -> dict | None:
+        """The context of county page ``code`` (None when there is no such page)."""
+        return next((c for c in self.counties if c["code"] == code), None)
+
+    def common(self) -> dict:
+        """What every page shares (the menu lists all townships; pages narrow it, see :meth:`near`)."""
+        state = self.state
+        return {"jurisdiction": self.title or jurisdiction_name(state), "as_of": state.as_of, "public": self.public,
+                "since": self.since, "towns": self.towns, "index_file": INDEX_FILE,
+                "county_file": counties_link(self.codes), "search": None, "extra_links": self.extra_links,
+                "leader_kinds": list(state.config.leader_kinds)}
+
+    @cached_property
+    def _near(self) -> dict[str | None, list[dict]]:
+        near: dict[str | None, list[dict]] = {}
+        for town in self.towns:
+            near.setdefault(self.state.divisions[town["code"]].parent, []).append(town)
+        return near
+
+    def index_page(self) -> dict:
+        """The index page's own context (see :func:`index_context`)."""
+        return dict(counties=county_list(self.counties), **index_context(self.state, self.tables, self.towns))
+
+    def county_page(self, county: dict) -> dict:
+        """A county page's context: its menu lists its own townships only."""
+        return dict(self.common(), page="county", county=county, towns=county["towns"], county_file=county["file"])
+
+    def town_page(self, town: dict) -> dict:
+        """A township page's context: its menu lists the townships of its own county (listing all
+        of them on every page would make the output grow with the square of their number)."""
+        near = self._near[self.state.divisions[town["code"]].parent]
+        return dict(self.common(), page=town["file"], town=town, towns=near,
+                    county_file=town["county_file"] or self.common()["county_file"])
+
+
 def write_balance_report(checked: Checked, out: str | Path, public: bool = False,
                          since: dt.date | None = None, templates: str | Path | None = None,
                          title: str | None = None, extra_links: list[dict] | None = None) -> list[Path]:
@@ -202,38 +312,18 @@ def write_balance_report(checked: Checked, out: str | Path, public: bool = False
 
     Returns the paths written. ``extra_links`` (``[{href, label}]``) are added to every page's navigation.
     """
-    state, tables = checked.state, checked.tables
-    looks = Lookups.of(tables)
-    env, out = environment(templates, state.config), Path(out)
-    all_entries = entries(state, {} if public else directive_notes(checked.ledger), public)
-    codes = county_codes(state)
-    duties = duty_rows(state, {code: township_of(state, code) for code in state.divisions})
-    towns = township_pages(state, tables, looks, all_entries, since, page_map(state), duties)
-    counties = county_pages(state, tables, looks, codes, towns, duties)
-    root = jurisdiction_name(state)
-    common = {"jurisdiction": title or root, "as_of": state.as_of, "public": public, "since": since,
-              "towns": towns, "index_file": INDEX_FILE, "county_file": counties_link(codes),
-              "search": None, "extra_links": extra_links or [],
-              "leader_kinds": list(state.config.leader_kinds)}
+    site = BalanceSite(checked, public, since, title, extra_links)
+    state, out = site.state, Path(out)
+    env = environment(templates, state.config)
     # The search index goes beside the pages, one script per county page, and only the index
     # page uses it: inline, it would make one page carry every body of a province.
     written = [write_page(env, "balance_index.html", out / INDEX_FILE, page="index",
-                          **dict(common, search=search_config(write_search_files(state, out))),
-                          counties=county_list(counties),
-                          **index_context(state, tables, towns))]
-    # Each county page's menu lists its own townships only, like the township pages below.
-    for county in counties:
-        written.append(write_page(env, "county.html", out / county["file"], page="county", county=county,
-                                  **dict(common, towns=county["towns"], county_file=county["file"])))
-    # A township page's menu lists the townships of its own county: listing all of them on
-    # every page would make the output grow with the square of the number of townships.
-    near: dict[str | None, list[dict]] = {}
-    for town in towns:
-        near.setdefault(state.divisions[town["code"]].parent, []).append(town)
-    for town in towns:
-        written.append(write_page(env, "township.html", out / town["file"], page=town["file"], town=town,
-                                  **dict(common, towns=near[state.divisions[town["code"]].parent],
-                                         county_file=town["county_file"] or common["county_file"])))
+                          **dict(site.common(), search=search_config(write_search_files(state, out))),
+                          **site.index_page())]
+    for county in site.counties:
+        written.append(write_page(env, "county.html", out / county["file"], **site.county_page(county)))
+    for brief in site.towns:
+        written.append(write_page(env, "township.html", out / brief["file"], **site.town_page(site.town(brief["code"]))))
     return written
 
 

@@ -128,6 +128,7 @@ class Entry:
     note: str | None = None
     divisions: set = field(default_factory=set)
     order: tuple = ()
+    source_at: object = field(default=None, compare=False, repr=False)  # the Source itself (for notes read later)
 
 
 def _holder_text(state: State, node) -> tuple[str, str | None]:
@@ -149,7 +150,7 @@ def entries(state: State, notes: dict, public: bool) -> list[Entry]:
         divs = set(ev.divisions) | {state.bodies[i].division for i in ev.bodies if i in state.bodies}
         out.append(Entry(ev.date, ev.kind.label, ev.text, ev.doc,
                          None if public else str(ev.source), None if public else notes.get(ev.source), divs,
-                         _order(ev.source)))
+                         _order(ev.source), ev.source))
     for fl in state.flows:
         if not fl.amount:
             continue
@@ -159,7 +160,7 @@ def entries(state: State, notes: dict, public: bool) -> list[Entry]:
         text = f"{src} → {dst}:{fl.quota_type} {fl.amount} 名{cross}"
         out.append(Entry(fl.date, fl.kind.label, text, fl.doc,
                          None if public else str(fl.source), None if public else notes.get(fl.source),
-                         {d for d in (sdiv, ddiv) if d}, _order(fl.source)))
+                         {d for d in (sdiv, ddiv) if d}, _order(fl.source), fl.source))
     return sorted(out, key=lambda e: (e.date, e.order, e.text))
 
 

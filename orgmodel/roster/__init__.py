@@ -18,25 +18,19 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from ..core.findings import Finding
+from ..rules import ROSTER, rules_of, settle
 from .audit import Audit, audit
 from .movements import Movements, movements
 from .read import Roster, RosterError, read_roster
 
-RULE_TITLES = {
-    "roster-bad-id": "身份证号有误", "roster-id-birth": "出生日期与身份证号不符", "roster-id-sex": "性别与身份证号不符",
-    "roster-duplicate-id": "一人多编", "roster-possible-duplicate": "疑似一人多编",
-    "roster-unknown-body": "所在单位不存在", "roster-abolished-body": "所在单位已撤销", "roster-former-name": "使用曾用名",
-    "roster-signboard": "登记在牌子下", "roster-coordination": "在议事协调机构", "roster-mixed-type": "混编混岗",
-    "roster-unknown-type": "编制类型有误", "roster-over-quota": "按实名超编", "roster-ledger-mismatch": "台账与实名制不一致",
-    "roster-over-posts": "超职数配备", "roster-no-basis": "入编依据不全", "roster-entry-over-quota": "超编进人",
-    "roster-entry-before-body": "入编早于机构设立", "roster-entry-date": "入编时间有误",
-    "roster-past-retirement": "超过法定退休年龄仍在编", "roster-unrecorded-movement": "人员变动无台账记录",
-    "roster-movement-missing": "台账变动无人员对应", "roster-date": "花名册日期", "roster-repeated-row": "重复登记",
-    # reading the roster's cells and sheets
+# Chinese titles of what the audit may find: the roster rules (from the rule registry, where
+# their severities and config keys live) and the problems of reading the roster's cells and sheets
+READING_TITLES = {
     "bad-value": "单元格无法读取", "bad-date": "日期有误", "bad-count": "数字有误", "bad-header": "表头有误",
     "too-many-rows": "行数超过上限", "lone-cell": "只有一格的行", "example-row": "改写过的示例行",
     "extra-column": "未使用的列", "bad-file": "文件无法读取", "bad-encoding": "编码无法识别", "unreadable": "文件无法读取",
 }
+RULE_TITLES = {**{r.id: r.title for r in rules_of(ROSTER)}, **READING_TITLES}
 
 
 @dataclass
@@ -93,9 +87,11 @@ class Reconciliation:
         self.days = sorted(d for d in self.by_day if d is not None)
         self.audits: list[Audit] = []
         self.moves: list[Movements] = []
+        self.config = None  # the ledger's, once a state is fed
 
     def feed(self, state) -> None:
         """Audit the snapshots dated ``state.as_of`` against ``state``."""
+        self.config = state.config
         for snap in self.by_day.get(state.as_of, ()):
             now = audit(state, snap, state.as_of, self.ledger_start, self.public)
             if self.audits:
@@ -104,7 +100,12 @@ class Reconciliation:
             self.audits.append(now)
 
     def result(self) -> Reconciled:
-        return Reconciled(self.roster, self.audits, self.moves)
+        """The audits and movements, with the roster's reading findings under the ledger
+        config's ``rules:`` section (as the audits' are)."""
+        roster = self.roster
+        if self.config is not None:
+            roster = replace(roster, findings=settle(roster.findings, self.config))
+        return Reconciled(roster, self.audits, self.moves)
 
 
 def reconcile(ledger, path, as_of: dt.date | None = None, public: bool = False) -> Reconciled:
@@ -131,5 +132,5 @@ def public_summary(findings: list[Finding], state) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["rule", "division_code", "division", "count"])
 
 
-__all__ = ["RULE_TITLES", "Audit", "Reconciled", "Reconciliation", "RosterError", "dated_snapshots", "latest_date", "public_summary",
+__all__ = ["READING_TITLES", "RULE_TITLES", "Audit", "Reconciled", "Reconciliation", "RosterError", "dated_snapshots", "latest_date", "public_summary",
            "reconcile", "read_roster"]

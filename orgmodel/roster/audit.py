@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..core.findings import ERROR, WARNING, Finding
+from ..core.findings import Finding
 from ..core.kinds import Fact
+from ..rules import settle, severity_of
 from ..state import COORDINATION, Body, State
 from . import idcard, retire
 from .read import Person, Snapshot
@@ -76,10 +77,13 @@ class _Checker:
         self.repeated: set[int] = set()                               # id() of rows repeating an earlier one
         self.by_person: dict[tuple, list[Person]] = defaultdict(list)  # in post, by name and birth date
 
-    def flag(self, rule: str, message: str, p: Person | None, column: str | None, severity: str = ERROR,
+    def flag(self, rule: str, message: str, p: Person | None, column: str | None,
              body: Body | None = None, source=None) -> None:
+        """A finding of the roster rule ``rule`` at its default severity (the config's ``rules:``
+        section is applied once the audit is done), at ``p``'s cell in ``column`` (else at
+        ``source``), about ``body``."""
         state = self.state
-        self.findings.append(Finding(rule, message, p.at(column) if p is not None else source, severity,
+        self.findings.append(Finding(rule, message, p.at(column) if p is not None else source, severity_of(rule),
                                      state.reference(body) if body is not None else None,
                                      (body.id,) if body is not None else (),
                                      (body.division,) if body is not None else ()))
@@ -94,8 +98,8 @@ class _Checker:
             self._places[ref] = self._resolve(ref)
         body, problem = self._places[ref]
         if problem is not None:
-            rule, severity, text = problem
-            self.flag(rule, f"{who(p, self.public)}:{text}", p, "body", severity, body)
+            rule, text = problem
+            self.flag(rule, f"{who(p, self.public)}:{text}", p, "body", body)
         return body
 
     def _resolve(self, ref: str):
@@ -104,20 +108,20 @@ class _Checker:
         if body is not None:
             used = ref.rsplit("/", 1)[-1]
             if used != body.name:
-                return body, ("roster-signboard", WARNING,
+                return body, ("roster-signboard",
                               f"“{used}”是“{state.reference(body)}”的牌子,人员应登记在机构名称下(已计入该机构)")
             return body, None
         if why is not None and why.rule == "ambiguous-name":
-            return None, ("roster-unknown-body", ERROR, f"{why}(可在“所在区划”列写明区划)")
+            return None, ("roster-unknown-body", f"{why}(可在“所在区划”列写明区划)")
         holder, note = state.find_by_any_name(ref)
         if isinstance(holder, Body) and holder.active:
-            return holder, ("roster-former-name", WARNING, f"{note};花名册仍用曾用名(已计入现名机构),请更新")
+            return holder, ("roster-former-name", f"{note};花名册仍用曾用名(已计入现名机构),请更新")
         if isinstance(holder, Body):
             now = "、".join(f"“{state.reference(b)}”" for b, _ in state.successors(holder) if b.active)
             after = f",其职能和编制现由{now}承接;人员应随之转入" if now else ";人员应转出或办理离编"
-            return None, ("roster-abolished-body", ERROR,
+            return None, ("roster-abolished-body",
                           f"所在单位“{state.reference(holder)}”已于 {holder.abolished} 撤销{after}")
-        return None, ("roster-unknown-body", ERROR, f"截至 {self.as_of},台账中没有“{ref}”这个机构或牌子;请核对名称"
+        return None, ("roster-unknown-body", f"截至 {self.as_of},台账中没有“{ref}”这个机构或牌子;请核对名称"
                       f"(同名单位写成“区划/单位名称”,或填写“所在区划”列){self._suggestion(ref)}")
 
     def _suggestion(self, ref: str) -> str:
@@ -138,21 +142,21 @@ class _Checker:
         number = get("id_number", "")
         problems = idcard.problems(number)
         for problem in problems:
-            self.flag("roster-bad-id", f"{who(p, public)}的身份证号{problem}", p, "id_number", ERROR, body)
+            self.flag("roster-bad-id", f"{who(p, public)}的身份证号{problem}", p, "id_number", body)
         from_id = idcard.birth_of(number) if not problems else None
         birth = get("birth")
         if birth is not None and from_id is not None and birth != from_id:
             self.flag("roster-id-birth", f"{who(p, public)}的出生日期 {birth} 与身份证号中的 {from_id} 不一致",
-                      p, "birth", ERROR, body)
+                      p, "birth", body)
         sex, id_sex = get("sex"), (idcard.sex_of(number) if from_id is not None else None)
         if sex and id_sex and sex != id_sex:
             self.flag("roster-id-sex", f"{who(p, public)}的性别“{sex}”与身份证号(第 17 位表示{id_sex}性)不一致",
-                      p, "sex", ERROR, body)
+                      p, "sex", body)
         t = get("quota_type")
         if t not in self.quota_types:
             said = f"的编制类型“{t}”不是台账使用的编制类型" if t else "未填编制类型"
             self.flag("roster-unknown-type", f"{who(p, public)}{said};应为 {'、'.join(state.config.quota_types)} 之一",
-                      p, "quota_type", ERROR, body)
+                      p, "quota_type", body)
         if not p.in_post:
             return
         if number and body is not None:
@@ -160,7 +164,7 @@ class _Checker:
             if first is not p:  # the same person twice in one body: a row typed twice, counted once
                 self.repeated.add(id(p))
                 self.flag("roster-repeated-row", f"{who(p, public)}在“{state.reference(body)}”登记了两次(与 "
-                          f"{first.at('id_number')} 相同);请删除重复的行,此行不计入人数", p, "id_number", ERROR, body)
+                          f"{first.at('id_number')} 相同);请删除重复的行,此行不计入人数", p, "id_number", body)
                 return
         if number:
             self.by_id[number].append(p)
@@ -176,12 +180,12 @@ class _Checker:
         if body.category == COORDINATION:
             ref = self.state.reference(body)
             self.flag("roster-coordination", f"{who(p, self.public)}在议事协调机构“{ref}”;议事协调机构不单独核定编制,"
-                      f"人员应在承担其工作的实体机构", p, "body", ERROR, body)
+                      f"人员应在承担其工作的实体机构", p, "body", body)
         allowed = self.purity.get(body.category)
         if allowed is not None and t in self.quota_types and t not in allowed:
             ref = self.state.reference(body)
             self.flag("roster-mixed-type", f"{who(p, self.public)}使用{t},但“{ref}”是{body.category},只能使用"
-                      f"{'、'.join(sorted(allowed))}(混编混岗)", p, "quota_type", ERROR, body)
+                      f"{'、'.join(sorted(allowed))}(混编混岗)", p, "quota_type", body)
 
     def _entry(self, p: Person, body: Body) -> None:
         get = p.values.get
@@ -191,19 +195,19 @@ class _Checker:
                        if not get(key)]
             self.flag("roster-no-basis", f"{who(p, self.public)}缺少{'、'.join(missing)};进人须有入编审批文号和控编通知单",
                       p, {"入编时间": "entered", "入编文号": "entry_doc", "控编单号": "control_no"}[missing[0]],
-                      WARNING, body)
+                      body)
         if entered is None:
             return
         if entered > self.as_of:
             self.flag("roster-entry-date", f"{who(p, self.public)}的入编时间 {entered} 晚于花名册日期 {self.as_of}",
-                      p, "entered", ERROR, body)
+                      p, "entered", body)
         elif body.established and entered < body.established and get("entry_form") not in TRANSFERRED_IN:
             if self.ledger_start is not None and entered < self.ledger_start and body.established <= self.ledger_start:
                 return  # the body is older than the ledger: its setting up is not recorded
             if self._has_predecessors(body):
                 return  # its people may have come with the bodies it was made from
             self.flag("roster-entry-before-body", f"{who(p, self.public)}于 {entered} 入编,早于“{self.state.reference(body)}”"
-                      f"设立({body.established})", p, "entered", ERROR, body)
+                      f"设立({body.established})", p, "entered", body)
 
     def _has_predecessors(self, body: Body) -> bool:
         known = self._predecessors.get(body.id)
@@ -223,7 +227,7 @@ class _Checker:
             self.flag("roster-past-retirement", f"{who(p, self.public)}出生于 {birth},法定退休年龄为 "
                       f"{retire.age_text(birth, group)}({group.name}),应于 {due} 退休,截至 {self.as_of} 仍在编;"
                       f"请办理退休(离编)手续,或核实出生日期",
-                      p, "birth" if p.get("birth") else "id_number", WARNING, body)
+                      p, "birth" if p.get("birth") else "id_number", body)
 
     # -- across people -------------------------------------------------------------------
     def duplicates(self) -> None:
@@ -235,7 +239,7 @@ class _Checker:
             first = group[0]
             for p in group[1:]:
                 self.flag("roster-duplicate-id", f"{who(p, self.public)}的身份证号与 {first.at('id_number')} 相同:"
-                          f"同一人在“{first.get('body')}”和“{p.get('body')}”都在编(一人多编)", p, "id_number", ERROR,
+                          f"同一人在“{first.get('body')}”和“{p.get('body')}”都在编(一人多编)", p, "id_number",
                           self.placed.get(id(p)))
         for group in by_person.values():
             if len(group) == 1:
@@ -246,12 +250,13 @@ class _Checker:
                 first = group[0]
                 for p in group[1:]:
                     self.flag("roster-possible-duplicate", f"{who(p, self.public)}与 {first.at('name')} 姓名、出生日期相同,"
-                              f"身份证号不同,分在两个单位:可能是同一人,请核实", p, "name", WARNING, self.placed.get(id(p)))
+                              f"身份证号不同,分在两个单位:可能是同一人,请核实", p, "name", self.placed.get(id(p)))
 
 
 def audit(state: State, snapshot: Snapshot, as_of: dt.date, ledger_start: dt.date | None = None,
           public: bool = False) -> Audit:
-    """Reconcile ``snapshot`` with ``state`` (the ledger replayed to ``as_of``)."""
+    """Reconcile ``snapshot`` with ``state`` (the ledger replayed to ``as_of``); the findings
+    follow the ``rules:`` section of the state's config (a rule turned off, a severity changed)."""
     c = _Checker(state, snapshot, as_of, ledger_start, public)
     people = snapshot.people
     for p in people:
@@ -265,8 +270,8 @@ def audit(state: State, snapshot: Snapshot, as_of: dt.date, ledger_start: dt.dat
     counts = _counts(c, people)
     _entries_over_quota(c, people)
     _leader_posts(c, people)
-    return Audit(as_of, snapshot, state, c.findings, counts, c.placed, c.unchecked, frozenset(c.uncovered),
-                 frozenset(c.covered_bodies), frozenset(c.unchecked_bodies))
+    return Audit(as_of, snapshot, state, settle(c.findings, state.config), counts, c.placed, c.unchecked,
+                 frozenset(c.uncovered), frozenset(c.covered_bodies), frozenset(c.unchecked_bodies))
 
 
 def _counts(c: _Checker, people: list[Person]) -> pd.DataFrame:
@@ -295,11 +300,11 @@ def _counts(c: _Checker, people: list[Person]) -> pd.DataFrame:
         ref = state.reference(b)
         if n > approved:
             c.flag("roster-over-quota", f"“{ref}”{t}核定 {approved} 名,花名册在编 {n} 人,按实名超编 {n - approved} 名"
-                   f"(自 {who(members[approved], public)}起)", members[approved], "body", ERROR, b)
+                   f"(自 {who(members[approved], public)}起)", members[approved], "body", b)
         if n != recorded:
             where = members[0] if members else None
             c.flag("roster-ledger-mismatch", f"“{ref}”{t}台账实有 {recorded} 人,花名册在编 {n} 人,相差 {n - recorded:+d} 人;"
-                   f"请核实后更新台账的实有人数或花名册", where, "body", WARNING, b,
+                   f"请核实后更新台账的实有人数或花名册", where, "body", b,
                    source=b.facts.source(Fact.ACTUAL, t) if where is None else None)
         rows.append((b.division, state.divisions[b.division].name, body_id, ref, t, approved, recorded, n,
                      n - recorded, max(approved - n, 0), max(n - approved, 0)))
@@ -399,7 +404,7 @@ def _entries_over_quota(c: _Checker, people: list[Person]) -> None:
             approved = approved_on(series, body_id, t, day)
             if occupied > approved:
                 c.flag("roster-entry-over-quota", f"{who(p, c.public)}于 {day} 进入“{c.state.reference(body)}”,当日该单位"
-                       f"{t}核定 {approved} 名,连同此人在编 {occupied} 人,没有空编(超编进人)", p, "entered", ERROR, body)
+                       f"{t}核定 {approved} 名,连同此人在编 {occupied} 人,没有空编(超编进人)", p, "entered", body)
 
 
 def leader_kind(text: str | None, kinds: list[str]) -> str | None:
@@ -428,5 +433,5 @@ def _leader_posts(c: _Checker, people: list[Person]) -> None:
         if len(group) > approved:
             c.flag("roster-over-posts", f"“{c.state.reference(body)}”核定{kind}领导职数 {approved} 名,花名册中担任{kind}的有 "
                    f"{len(group)} 人,超职数配备 {len(group) - approved} 名(自 {who(group[approved], c.public)}起)",
-                   group[approved], "leader", ERROR, body)
+                   group[approved], "leader", body)
 

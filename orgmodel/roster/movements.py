@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..core.findings import WARNING, Finding
+from ..core.findings import Finding
+from ..rules import settle, severity_of
 from ..state import State
 from .audit import Audit, who
 from .read import Person
@@ -38,7 +39,8 @@ def _key(p: Person) -> str | None:
 
 
 def movements(before: Audit, after: Audit, public: bool = False) -> Movements:
-    """The movements from ``before``'s snapshot to ``after``'s, matched to the ledger."""
+    """The movements from ``before``'s snapshot to ``after``'s, matched to the ledger; the
+    findings follow the ``rules:`` section of the ledger's config."""
     state = after.state
     d1, d2 = before.as_of, after.as_of
 
@@ -101,7 +103,8 @@ def movements(before: Audit, after: Audit, public: bool = False) -> Movements:
                     findings.append(Finding("roster-unrecorded-movement",
                                             f"{who(p, public)}在 {d1} 至 {d2} 间{verb}“{state.reference(body)}”({key[1]}),"
                                             f"台账同期没有相应的{op}或人随编走指令(该单位同期记录 {recorded} 人、花名册 {len(people)} 人)",
-                                            p.at("body"), WARNING, state.reference(body), (body.id,), (body.division,)))
+                                            p.at("body"), severity_of("roster-unrecorded-movement"), state.reference(body),
+                                            (body.id,), (body.division,)))
             extra = recorded - len(people)
             if extra > 0:
                 m = ledger[key][-1]
@@ -109,7 +112,8 @@ def movements(before: Audit, after: Audit, public: bool = False) -> Movements:
                 findings.append(Finding("roster-movement-missing",
                                         f"台账在 {d1} 至 {d2} 间记录“{state.reference(body)}”{key[1]}"
                                         f"{'进人' if kind == 'entered' else '减员'} {recorded} 人,花名册中只有 {len(people)} 人"
-                                        f"{'进入' if kind == 'entered' else '离开'};请核实花名册或指令", m.source, WARNING,
+                                        f"{'进入' if kind == 'entered' else '离开'};请核实花名册或指令", m.source,
+                                        severity_of("roster-movement-missing"),
                                         state.reference(body), (body.id,), (body.division,)))
     for (src, dst, t), n in ledger_moves.items():
         if n > 0:
@@ -117,9 +121,10 @@ def movements(before: Audit, after: Audit, public: bool = False) -> Movements:
             a, b = state.bodies[src], state.bodies[dst]
             findings.append(Finding("roster-movement-missing",
                                     f"台账在 {d1} 至 {d2} 间记录 {n} 人随编(职能)从“{state.reference(a)}”转到“{state.reference(b)}”"
-                                    f"({t}),花名册中没有这些人员的调动", m.source, WARNING, state.reference(b), (a.id, b.id),
+                                    f"({t}),花名册中没有这些人员的调动", m.source,
+                                    severity_of("roster-movement-missing"), state.reference(b), (a.id, b.id),
                                     (a.division, b.division)))
-    return Movements(pd.DataFrame(rows, columns=MOVEMENT_COLUMNS), findings)
+    return Movements(pd.DataFrame(rows, columns=MOVEMENT_COLUMNS), settle(findings, state.config))
 
 
 def _row(state: State, d1, d2, kind: str, p: Person, a, b, matched: bool, public: bool) -> tuple:

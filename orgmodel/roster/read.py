@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.findings import ERROR, CellSource, Finding
+from ..core.findings import CellSource, Finding
 from ..core.paths import not_regular
+from ..rules import severity_of
 from ..tabular import csv_files, xlsx, zipcheck
 from ..tabular.layout import LISTS_SHEET, SETTINGS_SHEET
 from ..tabular.names import normal
@@ -104,13 +105,13 @@ def read_roster(path: str | Path, as_of: dt.date | None = None) -> Roster:
         for s in snapshots:
             if s.date is None:
                 findings.append(Finding("roster-date", "文件名中没有日期;文件夹中的每个花名册须以日期命名,如 2024-12-31.xlsx",
-                                        CellSource(s.display, 0), ERROR))
+                                        CellSource(s.display, 0), severity_of("roster-date")))
         snapshots = dated
         days = [s.date for s in snapshots]
         for day in {d for d in days if days.count(d) > 1}:
             twins = "、".join(s.display for s in snapshots if s.date == day)
             findings.append(Finding("roster-date", f"{twins} 的日期都是 {day};同一日期只能有一份花名册",
-                                    CellSource(twins.split("、")[0], 0), ERROR))
+                                    CellSource(twins.split("、")[0], 0), severity_of("roster-date")))
     snapshots.sort(key=lambda s: s.date or dt.date.min)
     return Roster(snapshots, findings)
 

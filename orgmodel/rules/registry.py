@@ -1,8 +1,16 @@
-"""The rule registry: plain functions ``(state, config) -> iterable of Finding``.
+"""The rule registry: every check's id, Chinese title and default severity.
 
-A rule is registered with :func:`rule`. :func:`run_rules` runs every enabled rule and
-applies the per-province ``rules:`` config section
-(``rules: {rule_id: {severity: warning, enabled: false}}``).
+Two scopes of rule share it:
+
+- **state** rules are plain functions ``(state, config) -> iterable of Finding``, registered
+  with :func:`rule`; :func:`run_rules` runs every enabled one on a replayed state;
+- **roster** rules are checked by the roster audit (:mod:`orgmodel.roster`) while it
+  reconciles a roster with the ledger; they are only declared here (:func:`declare`), and
+  the audit passes its findings through :func:`settle`.
+
+Either way the per-province ``rules:`` config section
+(``rules: {rule_id: {severity: warning, enabled: false}}``) turns a rule off or changes its
+severity.
 """
 
 from __future__ import annotations
@@ -16,32 +24,63 @@ from ..state import State
 from ..state.records import subject_of
 
 SEVERITIES = (ERROR, WARNING, INFO)
+STATE, ROSTER = "state", "roster"  # the scopes of rules: run on a replayed state, or by the roster audit
+SCOPES = (STATE, ROSTER)
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One registered check: id, Chinese title, default severity and the function."""
+    """One registered check: id, Chinese title, default severity, its scope, and for a state
+    rule the function :func:`run_rules` calls (None for a rule checked elsewhere)."""
 
     id: str
     title: str
     severity: str
-    fn: Callable[[State, Config], Iterable[Finding]]
+    fn: Callable[[State, Config], Iterable[Finding]] | None = None
+    scope: str = STATE
 
 
 RULES: dict[str, Rule] = {}
 
 
+def _register(r: Rule) -> None:
+    if r.severity not in SEVERITIES:
+        raise ValueError(f"unknown severity {r.severity!r} for rule {r.id}")
+    if r.scope not in SCOPES:
+        raise ValueError(f"unknown scope {r.scope!r} for rule {r.id}")
+    if r.id in RULES:
+        raise ValueError(f"rule {r.id} registered twice")
+    RULES[r.id] = r
+
+
 def rule(rule_id: str, title: str, severity: str = ERROR):
-    """Register ``fn(state, config)`` as the check ``rule_id`` with a Chinese ``title``."""
+    """Register ``fn(state, config)`` as the state check ``rule_id`` with a Chinese ``title``."""
     if severity not in SEVERITIES:
         raise ValueError(f"unknown severity {severity!r} for rule {rule_id}")
 
     def wrap(fn):
-        if rule_id in RULES:
-            raise ValueError(f"rule {rule_id} registered twice")
-        RULES[rule_id] = Rule(rule_id, title, severity, fn)
+        _register(Rule(rule_id, title, severity, fn, STATE))
         return fn
     return wrap
+
+
+def declare(rule_id: str, title: str, severity: str = ERROR, scope: str = ROSTER) -> Rule:
+    """Register ``rule_id`` as a check made outside :func:`run_rules` (by the roster audit):
+    it has an id, a Chinese title and a default severity, and the config's ``rules:``
+    section applies to its findings through :func:`settle`."""
+    r = Rule(rule_id, title, severity, None, scope)
+    _register(r)
+    return r
+
+
+def rules_of(scope: str) -> list[Rule]:
+    """The registered rules of one scope, in registry order."""
+    return [r for r in RULES.values() if r.scope == scope]
+
+
+def severity_of(rule_id: str) -> str:
+    """The default severity of the registered rule ``rule_id``."""
+    return RULES[rule_id].severity
 
 
 def flag(rule_id: str, message: str, source=None, subject=None) -> Finding:
@@ -80,15 +119,28 @@ def _defaults() -> dict[str, tuple[bool, str]]:
     return {r.id: (True, r.severity) for r in RULES.values()}
 
 
-def run_rules(state: State, config: Config | None = None) -> list[Finding]:
-    """Run every enabled rule on ``state``; severities follow the config's ``rules:`` section.
+def settle(findings: Iterable[Finding], config: Config) -> list[Finding]:
+    """``findings`` under the config's ``rules:`` section: those of a disabled rule dropped,
+    those of a registered rule at its configured severity, the rest (reading problems, which
+    are not rules) as they are; the order is kept."""
+    settings, _ = rule_settings(config)
+    out = []
+    for f in findings:
+        enabled, severity = settings.get(f.rule, (True, f.severity))
+        if enabled:
+            out.append(f if f.severity == severity else replace(f, severity=severity))
+    return out
 
-    Returns the findings of all rules (in registry order) plus any problem with the
+
+def run_rules(state: State, config: Config | None = None) -> list[Finding]:
+    """Run every enabled state rule on ``state``; severities follow the config's ``rules:`` section.
+
+    Returns the findings of all state rules (in registry order) plus any problem with the
     ``rules:`` section itself. Never raises on ledger content.
     """
     config = config if config is not None else state.config
     settings, findings = rule_settings(config)
-    for r in RULES.values():
+    for r in rules_of(STATE):
         enabled, severity = settings[r.id]
         if not enabled:
             continue

@@ -33,6 +33,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_SECONDS = float(os.environ.get("ORGMODEL_BUSY_SECONDS", "10"))
 GENESIS = "0" * 64
 REVERSE_OP = "冲正"
+KEY_OP = "登记公钥"  # a record that registers a clerk's public key (not a directive; never replayed)
 
 
 class StoreError(Exception):
@@ -78,10 +79,20 @@ def canonical_body(d: Directive) -> str:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
+class BadBody(ValueError):
+    """A stored body that is not a directive as orgmodel stores one (says why, in Chinese)."""
+
+
 def raw_of(body: str) -> dict:
-    """The stored body as the raw mapping the validator reads (as a reader would give it)."""
-    data = json.loads(body)
-    raw = {"date": data["date"], "op": data["op"], **data.get("fields", {})}
+    """The stored body as the raw mapping the validator reads (as a reader would give it);
+    BadBody when it is not the JSON object orgmodel stores."""
+    try:
+        data = json.loads(body)
+    except (ValueError, TypeError) as exc:
+        raise BadBody("内容不是有效的 JSON") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("fields", {}), dict):
+        raise BadBody("内容不是 orgmodel 保存的指令格式")
+    raw = {"date": data.get("date"), "op": data.get("op"), **data.get("fields", {})}
     for key in ("doc", "note"):
         if key in data:
             raw[key] = data[key]
@@ -113,13 +124,27 @@ def settings_digest(settings: dict[str, str]) -> str | None:
     return hashlib.sha256(json.dumps(sorted(settings.items()), ensure_ascii=False).encode()).hexdigest()
 
 
-def chain_hash(prev: str, row: dict) -> str:
+HASHED = ("id", "batch", "date", "op", "doc", "body", "origin_file", "origin_line", "origin_sheet", "origin_column",
+          "reverses", "recorded_by", "recorded_at", "kind", "source", "note", "settings")
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder, not one per record
+
+
+def chain_hash(prev: str, row) -> str:
     """The hash of one record: SHA-256 over the previous hash and the record's canonical form
     (with its batch's who, when and kind, and, on a batch's first record, its settings)."""
-    keys = ("id", "batch", "date", "op", "doc", "body", "origin_file", "origin_line", "origin_sheet", "origin_column",
-            "reverses", "recorded_by", "recorded_at", "kind", "source", "note", "settings")
-    text = json.dumps([row.get(k) for k in keys], ensure_ascii=False, separators=(",", ":"))
+    text = _COMPACT([row.get(k) for k in HASHED])
     return hashlib.sha256(f"{prev}\n{text}".encode()).hexdigest()
+
+
+def batch_message(batch: int, first: int, last: int, head: str) -> bytes:
+    """What a batch's signature covers: its number, first and last record, and its last
+    record's hash (which chains every record before it)."""
+    return f"orgmodel-batch 1\n{batch}\n{first}\n{last}\n{head}".encode()
+
+
+def key_message(name: str, public: str) -> str:
+    """The body of a key registration record."""
+    return json.dumps({"name": name, "public_key": public}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -129,6 +154,8 @@ class Batch:
     id: int
     first: int
     last: int
+    prev: str = ""   # the chain's head before the batch
+    head: str = ""   # its last record's hash
 
     @property
     def count(self) -> int:
@@ -201,13 +228,16 @@ class Store:
         return self._next_id() - 1
 
     def append(self, kind: str, by: str, source: str, directives: list[Directive], settings: dict | None = None,
-               note: str | None = None, checked_at: int | None = None) -> Batch:
+               note: str | None = None, checked_at: int | None = None, signer=None) -> Batch:
         """Append ``directives`` as one batch (all or nothing); ``settings`` (the ledger's config
         text, say) are stored with it. With ``checked_at`` (the newest record when the caller
-        checked the batch against the ledger), refuse with StoreChanged if records came since."""
+        checked the batch against the ledger), refuse with StoreChanged if records came since.
+        ``signer`` (a :class:`~orgmodel.store.keys.ClerkKey`) signs the batch; once a key is
+        registered, every batch must be signed by a registered key."""
         with self._writing():
             if checked_at is not None and self.last_record() != checked_at:
                 raise StoreChanged(f"{self.path}: 检查期间有同事写入了新的记录(第 {checked_at + 1} 号起)")
+            signed_by = self._signer_record(signer)
             batch, at = self._new_batch(kind, by, source, note)
             prev, first = self._last_hash(), self._next_id()
             rows = []
@@ -223,9 +253,78 @@ class Store:
             self.db.executemany(INSERT, rows)
             for name, value in (settings or {}).items():
                 self.db.execute("INSERT INTO settings (batch, name, value) VALUES (?, ?, ?)", (batch, name, value))
-        return Batch(batch, first, first + len(rows) - 1)
+            head = self._sign(signer, signed_by, batch, first, first + len(rows) - 1, prev)
+        return Batch(batch, first, first + len(rows) - 1, rows[0]["prev_hash"] if rows else prev, head)
 
-    def reverse(self, record: int, by: str, doc: str, reason: str | None = None, checked_at: int | None = None) -> Batch:
+    # -- keys and signatures -----------------------------------------------------------
+    def keys(self, through: int | None = None) -> dict[int, tuple[str, str]]:
+        """The registered public keys: ``{record number: (name, public key hex)}`` (as stored;
+        :mod:`orgmodel.store.trust` says whether the registrations are genuine)."""
+        out = {}
+        for row in self.db.execute("SELECT id, body FROM directives WHERE op = ? AND id <= ? ORDER BY id",
+                                   (KEY_OP, self._through(through))):
+            try:
+                data = json.loads(row["body"])
+                out[row["id"]] = (str(data["name"]), str(data["public_key"]))
+            except (ValueError, KeyError, TypeError):
+                continue
+        return out
+
+    def signatures(self) -> dict[int, tuple[int, str]]:
+        """``{batch: (signer's key record, signature hex)}``."""
+        return {r[0]: (r[1], r[2]) for r in self.db.execute("SELECT batch, signer, signature FROM signatures")}
+
+    def _signer_record(self, signer) -> int | None:
+        """The record that registered ``signer``'s key (None: unsigned, or the key this batch
+        registers); StoreError when the store needs a signature this signer cannot give."""
+        keys = self.keys()
+        if not keys:
+            return None
+        if signer is None:
+            raise StoreError(f"{self.path}: 此台账已登记记录人的公钥,每批记录须由记录人签名;本机没有您的签名密钥。"
+                             f"请先用 orgmodel key new 生成密钥,并请已登记的同事用 orgmodel key register 登记;本次没有写入任何内容")
+        found = [n for n, (_, public) in keys.items() if public == signer.public]
+        if not found:
+            raise StoreError(f"{self.path}: 您的公钥(指纹 {signer.fingerprint})尚未在此台账登记,不能签名写入;请已登记的同事用 "
+                             f"orgmodel key register 登记它;本次没有写入任何内容")
+        return found[0]
+
+    def _sign(self, signer, signed_by: int | None, batch: int, first: int, last: int, prev: str) -> str:
+        """Sign the batch just written (inside its transaction); return its head."""
+        head = self._last_hash() if last >= first else prev
+        if signer is not None and signed_by is not None and last >= first:
+            self.db.execute("INSERT INTO signatures (batch, signer, signature) VALUES (?, ?, ?)",
+                            (batch, signed_by, signer.sign(batch_message(batch, first, last, head))))
+        return head
+
+    def register_key(self, name: str, public: str, by: str, signer, checked_at: int | None = None) -> Batch:
+        """Register ``public`` (hex) as ``name``'s key: a one-record batch signed by ``signer``,
+        who must hold a registered key, or, when none is registered yet, the key itself."""
+        with self._writing():
+            if checked_at is not None and self.last_record() != checked_at:
+                raise StoreChanged(f"{self.path}: 检查期间有同事写入了新的记录(第 {checked_at + 1} 号起)")
+            keys = self.keys()
+            if any(p == public for _, p in keys.values()):
+                raise StoreError(f"这把公钥已经登记过了(登记为“{next(n for n, p in keys.values() if p == public)}”)")
+            if not keys and public != signer.public:
+                raise StoreError("此台账还没有登记任何公钥:第一把须是您自己的(orgmodel key register 数据库 --by 您的姓名),"
+                                 "之后由您登记同事的公钥")
+            signed_by = self._signer_record(signer)
+            batch, at = self._new_batch("commit", by, KEY_OP, None)
+            row = {"id": self._next_id(), "batch": batch, "date": at[:10], "op": KEY_OP, "doc": None,
+                   "body": key_message(name, public), "reverses": None, "origin_file": None, "origin_line": None,
+                   "origin_sheet": None, "origin_column": None, "recorded_by": by, "recorded_at": at, "kind": "commit",
+                   "source": KEY_OP, "note": None}
+            prev = self._last_hash()
+            row["prev_hash"], row["hash"] = prev, chain_hash(prev, row)
+            self.db.execute(INSERT, row)
+            if signed_by is None:  # the first key: its own registration, signed by itself
+                signed_by = row["id"]
+            head = self._sign(signer, signed_by, batch, row["id"], row["id"], prev)
+        return Batch(batch, row["id"], row["id"], prev, head)
+
+    def reverse(self, record: int, by: str, doc: str, reason: str | None = None, checked_at: int | None = None,
+                signer=None) -> Batch:
         """Append a correction (冲正) that takes record ``record`` out of the ledger."""
         with self._writing():
             target = self.db.execute("SELECT id, op, reverses FROM directives WHERE id = ?", (record,)).fetchone()
@@ -233,11 +332,14 @@ class Store:
                 raise StoreError(f"没有第 {record} 号记录;请用 orgmodel log 查看记录号")
             if target["reverses"] is not None:
                 raise StoreError(f"第 {record} 号记录本身是冲正记录,不能再冲正")
+            if target["op"] == KEY_OP:
+                raise StoreError(f"第 {record} 号记录是公钥登记,不能冲正")
             done = self.db.execute("SELECT id FROM directives WHERE reverses = ?", (record,)).fetchone()
             if done is not None:
                 raise StoreError(f"第 {record} 号记录已由第 {done['id']} 号记录冲正")
             if checked_at is not None and self.last_record() != checked_at:
                 raise StoreChanged(f"{self.path}: 检查期间有同事写入了新的记录(第 {checked_at + 1} 号起)")
+            signed_by = self._signer_record(signer)
             source = f"冲正第 {record} 号记录"
             batch, at = self._new_batch("correct", by, source, reason)
             body = json.dumps({"reverses": record, "reason": reason or ""}, ensure_ascii=False, sort_keys=True,
@@ -249,7 +351,8 @@ class Store:
             prev = self._last_hash()
             row["prev_hash"], row["hash"] = prev, chain_hash(prev, row)
             self.db.execute(INSERT, row)
-        return Batch(batch, row["id"], row["id"])
+            head = self._sign(signer, signed_by, batch, row["id"], row["id"], prev)
+        return Batch(batch, row["id"], row["id"], prev, head)
 
     def _new_batch(self, kind: str, by: str, source: str, note: str | None) -> tuple[int, str]:
         at = _now()
@@ -276,7 +379,7 @@ class Store:
         return {r["name"]: r["value"] for r in rows}
 
     # the records replay uses: not corrections, not reversed (by a correction up to record :through)
-    _EFFECTIVE = """FROM directives d WHERE d.id <= :through AND d.reverses IS NULL
+    _EFFECTIVE = """FROM directives d WHERE d.id <= :through AND d.reverses IS NULL AND d.op <> '登记公钥'
                     AND NOT EXISTS (SELECT 1 FROM directives c WHERE c.reverses = d.id AND c.id <= :through)"""
 
     def effective(self, through: int | None = None, after: dt.date | None = None) -> Iterator[sqlite3.Row]:
@@ -286,11 +389,41 @@ class Store:
         return self.db.execute(f"SELECT d.* {self._EFFECTIVE}{dated} ORDER BY d.id",
                                {"through": self._through(through), "after": after and after.isoformat()})
 
+    def effective_checked(self, through: int | None = None, after: dt.date | None = None) -> Iterator[sqlite3.Row]:
+        """:meth:`effective`, each row with what checking it against the chain needs: its
+        batch's who, when, kind, source and note (``batch_id`` None when the batch is missing),
+        the hash and batch of the record before it (``p_hash``, ``p_batch``) and the link the
+        record after it holds (``n_prev``, ``n_id``), within record ``through``."""
+        dated = " AND d.date > :after" if after is not None else ""
+        return self.db.execute(
+            "SELECT d.*, b.id AS batch_id, b.recorded_by, b.recorded_at, b.kind, b.source, b.note, "
+            "p.hash AS p_hash, p.batch AS p_batch, n.prev_hash AS n_prev, n.id AS n_id "
+            "FROM directives d LEFT JOIN batches b ON b.id = d.batch "
+            "LEFT JOIN directives p ON p.id = d.id - 1 "
+            "LEFT JOIN directives n ON n.id = d.id + 1 AND n.id <= :through "
+            f"WHERE d.id <= :through AND d.reverses IS NULL AND d.op <> '登记公钥' "
+            "AND NOT EXISTS (SELECT 1 FROM directives c WHERE c.reverses = d.id AND c.id <= :through)"
+            f"{dated} ORDER BY d.id",
+            {"through": self._through(through), "after": after and after.isoformat()})
+
+    def batch_settings(self) -> dict[int, str]:
+        """``{batch: digest of its settings}`` for the batches that have settings, as stored."""
+        settings: dict[int, dict[str, str]] = {}
+        for r in self.db.execute("SELECT batch, name, value FROM settings ORDER BY id"):
+            settings.setdefault(r["batch"], {})[r["name"]] = r["value"]
+        return {b: settings_digest(v) for b, v in settings.items()}
+
     def effective_summary(self, through: int | None = None) -> tuple[int, dt.date | None, dt.date | None]:
-        """``(count, first date, last date)`` of the effective records up to record ``through``."""
-        n, first, last = self.db.execute(f"SELECT COUNT(*), MIN(d.date), MAX(d.date) {self._EFFECTIVE}",
+        """``(count, first date, last date)`` of the effective records up to record ``through``
+        (a date that is not one, written behind orgmodel's back, is left out: that record is
+        refused when it is read)."""
+        from ..core.schema import MAX_YEAR, MIN_YEAR
+
+        dated = (f"CASE WHEN d.date GLOB '{'[0-9]' * 4}-[0-9][0-9]-[0-9][0-9]' AND d.date BETWEEN "
+                 f"'{MIN_YEAR:04d}-01-01' AND '{MAX_YEAR:04d}-12-31' THEN d.date END")
+        n, first, last = self.db.execute(f"SELECT COUNT(*), MIN({dated}), MAX({dated}) {self._EFFECTIVE}",
                                          {"through": self._through(through)}).fetchone()
-        return n, first and dt.date.fromisoformat(first), last and dt.date.fromisoformat(last)
+        return n, _day(first), _day(last)
 
     def prefix_digest(self, day: dt.date, through: int | None = None) -> str:
         """The identity of the effective records dated on or before ``day`` (up to record
@@ -316,43 +449,37 @@ class Store:
     def _through(self, through: int | None) -> int:
         return self.last_record() if through is None else through
 
-    def history(self) -> list[sqlite3.Row]:
-        """Every record with its batch's who, when and source, in record order."""
-        return self.db.execute("""SELECT d.*, b.id AS batch_id, b.recorded_by, b.recorded_at, b.kind, b.source, b.note,
+    def history(self, since: dt.date | None = None, doc: str | None = None, containing: str | None = None,
+                ids=None, newest: int | None = None) -> list[sqlite3.Row]:
+        """Every record with its batch's who, when and source, in record order; only those dated
+        on or after ``since``, under ``doc``, whose stored text contains ``containing`` (or that
+        are corrections), or numbered ``ids``, when given, and only the ``newest`` so many (the
+        filters run in SQLite)."""
+        where, args = [], {}
+        if since is not None:
+            where.append("d.date >= :since")
+            args["since"] = since.isoformat()
+        if doc is not None:
+            where.append("d.doc = :doc")
+            args["doc"] = doc
+        if containing is not None:
+            where.append("(instr(d.body, :containing) > 0 OR d.reverses IS NOT NULL)")
+            args["containing"] = containing
+        if ids is not None:
+            where.append(f"d.id IN ({','.join(str(int(i)) for i in ids) or 'NULL'})")
+        return self.db.execute(f"""SELECT d.*, b.id AS batch_id, b.recorded_by, b.recorded_at, b.kind, b.source, b.note,
                                   (SELECT c.id FROM directives c WHERE c.reverses = d.id) AS reversed_by
-                                  FROM directives d LEFT JOIN batches b ON b.id = d.batch ORDER BY d.id""").fetchall()
+                                  FROM directives d LEFT JOIN batches b ON b.id = d.batch
+                                  {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY d.id DESC
+                                  {'LIMIT ' + str(int(newest)) if newest else ''}""", args).fetchall()[::-1]
 
     def verify(self, head: str | None = None) -> tuple[int, str, list[str]]:
         """``(records checked, the last record's hash, problems)``: every record's hash recomputed
-        along the chain. A chain cut short at its end still links up, so ``head`` (a hash noted
-        earlier, on paper) must be found in it: then nothing up to that record was removed."""
-        settings: dict[int, dict[str, str]] = {}
-        for r in self.db.execute("SELECT batch, name, value FROM settings ORDER BY id"):
-            settings.setdefault(r["batch"], {})[r["name"]] = r["value"]
-        problems, prev, count, seen_batches, found_head = [], GENESIS, 0, set(), head is None
-        for row in self.history():
-            count += 1
-            data = dict(row)
-            first_of_batch = data["batch"] not in seen_batches
-            seen_batches.add(data["batch"])
-            data["settings"] = settings_digest(settings.get(data["batch"], {})) if first_of_batch else None
-            found_head = found_head or data["hash"].startswith(head or "")
-            if data["id"] != count:
-                problems.append(f"第 {data['id']} 号记录:记录号不连续(应为第 {count} 号;有记录被删除或插入)")
-                count = data["id"]
-            if data["batch_id"] is None:
-                problems.append(f"第 {data['id']} 号记录:所属的批次 {data['batch']} 不存在(记录是绕过 orgmodel 插入的)")
-            if data["prev_hash"] != prev:
-                problems.append(f"第 {data['id']} 号记录:链接的上一条哈希不符(记录被删除、插入或改动过)")
-            if chain_hash(data["prev_hash"], data) != data["hash"]:
-                problems.append(f"第 {data['id']} 号记录:内容与其哈希不符(记录或其批次信息被改动过)")
-            prev = data["hash"]
-        lonely = self.db.execute("SELECT DISTINCT batch FROM settings s WHERE NOT EXISTS "
-                                 "(SELECT 1 FROM directives d WHERE d.batch = s.batch)").fetchall()
-        problems += [f"批次 {r[0]} 有设置却没有记录(设置是绕过 orgmodel 插入的)" for r in lonely]
-        if not found_head:
-            problems.append(f"没有找到哈希为 {head} 的记录:记下它之后,有记录被删除了(或记下的哈希有误)")
-        return count, prev, problems
+        along the chain, and every batch's signature (see :func:`orgmodel.store.trust.scan`)."""
+        from .trust import scan
+
+        report = scan(self, head=head)
+        return report.count, report.head, report.problems
 
 
 INSERT = """INSERT INTO directives (id, batch, date, op, doc, body, origin_file, origin_line, origin_sheet, origin_column,
@@ -416,9 +543,16 @@ def damage_message(exc: sqlite3.DatabaseError) -> str:
     return str(_store_error(exc, Path("台账数据库"))).split(": ", 1)[1]
 
 
+def _day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def _now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-__all__ = ["Batch", "REVERSE_OP", "Store", "StoreBusy", "StoreError", "canonical_body", "damage_message", "is_store",
-           "origin_of", "raw_of"]
+__all__ = ["Batch", "KEY_OP", "REVERSE_OP", "Store", "StoreBusy", "StoreError", "canonical_body", "damage_message",
+           "is_store", "origin_of", "raw_of"]

@@ -14,25 +14,28 @@ import pandas as pd
 
 from ..core.describe import fields_summary
 from ..ops import OPS
-from . import REVERSE_OP, Store, origin_of, raw_of
+from . import KEY_OP, REVERSE_OP, BadBody, Store, origin_of, raw_of
 
 COLUMNS = ["记录号", "日期", "指令", "内容", "文号", "记录人", "记录时间", "状态", "来源"]
 
 
-def log(path: str | Path, body: str | None = None, since: dt.date | None = None, doc: str | None = None) -> pd.DataFrame:
+def log(path: str | Path, body: str | None = None, since: dt.date | None = None, doc: str | None = None,
+        newest: int | None = None) -> pd.DataFrame:
     """The records of the database at ``path``, only those that name ``body`` (its name, or
     ``区划/名称``; a correction of such a record too), dated on or after ``since``, or under
-    ``doc``. StoreError when the database cannot be opened."""
+    ``doc``, and only the ``newest`` so many when given. StoreError when the database cannot
+    be opened."""
+    bare = body.rsplit("/", 1)[-1] if body else None
     with Store(path) as store:
-        rows = store.history()
-    about = {r["id"] for r in rows
-             if body and r["op"] != REVERSE_OP and mentions(json.loads(r["body"]).get("fields", {}), body)}
+        rows = store.history(since, doc, bare, newest=None if body else newest)
+        about = set()
+        if body:
+            about = {r["id"] for r in rows if r["op"] not in (REVERSE_OP, KEY_OP) and _names(r, body)}
+            # a correction shows when what it reverses names the body, wherever that record is
+            reversed_ids = {r["reverses"] for r in rows if r["reverses"] and r["reverses"] not in about}
+            about |= {r["id"] for r in store.history(ids=reversed_ids) if r["op"] != KEY_OP and _names(r, body)}
     out = []
     for r in rows:
-        if since and r["date"] < since.isoformat():
-            continue
-        if doc and (r["doc"] or "") != doc:
-            continue
         if body and r["id"] not in about and r["reverses"] not in about:
             continue
         label = REVERSE_OP if r["op"] == REVERSE_OP else (OPS[r["op"]].label if r["op"] in OPS else r["op"])
@@ -41,7 +44,11 @@ def log(path: str | Path, body: str | None = None, since: dt.date | None = None,
         out.append({"记录号": r["id"], "日期": r["date"], "指令": label, "内容": summary(r["op"], r["body"]),
                     "文号": r["doc"] or "", "记录人": r["recorded_by"], "记录时间": r["recorded_at"], "状态": status,
                     "来源": str(where) if where else r["source"]})
-    return pd.DataFrame(out, columns=COLUMNS)
+    return pd.DataFrame(out[-newest:] if newest else out, columns=COLUMNS)
+
+
+def _names(row, ref: str) -> bool:
+    return mentions(_fields(row["body"]), ref)
 
 
 def mentions(value, ref: str) -> bool:
@@ -57,8 +64,26 @@ def mentions(value, ref: str) -> bool:
     return False
 
 
+def _fields(body: str) -> dict:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return {}
+    fields = data.get("fields") if isinstance(data, dict) else None
+    return fields if isinstance(fields, dict) else {}
+
+
 def summary(op: str, body: str) -> str:
-    """What a record says, in a line: a correction's reason, else the directive's fields."""
-    if op == REVERSE_OP:
-        return json.loads(body).get("reason") or ""
-    return fields_summary(raw_of(body))
+    """What a record says, in a line: a correction's reason, a registered key's owner and
+    fingerprint, else the directive's fields."""
+    try:
+        if op == REVERSE_OP:
+            return str(json.loads(body).get("reason") or "")
+        if op == KEY_OP:
+            from .keys import fingerprint
+
+            data = json.loads(body)
+            return f"{data['name']} 的公钥,指纹 {fingerprint(data['public_key'])}"
+        return fields_summary(raw_of(body))
+    except (BadBody, ValueError, KeyError, TypeError, AttributeError):
+        return "(内容无法读取:记录在 orgmodel 之外被改动过)"

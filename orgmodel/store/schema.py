@@ -45,6 +45,19 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     ]),
 ]
 
+MIGRATIONS.append(
+    (2, "signatures of batches by the recording clerks' keys (registered as records)", [
+        """CREATE TABLE signatures (
+            batch INTEGER PRIMARY KEY REFERENCES batches (id),
+            signer INTEGER NOT NULL,
+            signature TEXT NOT NULL
+        )""",
+        "CREATE INDEX directives_keys ON directives (op) WHERE op = '登记公钥'",
+        *[f"""CREATE TRIGGER signatures_no_{action} BEFORE {action.upper()} ON signatures
+              BEGIN SELECT RAISE(ABORT, '台账记录只能追加,不能修改或删除;更正请用 orgmodel correct'); END"""
+          for action in ("update", "delete")],
+    ]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,0 +1,49 @@
+"""``serve``: the workbench, a local web app over one ledger (see :mod:`orgmodel.web`)."""
+
+from __future__ import annotations
+
+import click
+
+from .options import EXIT_UNREADABLE, ask, config_option, fail, long_lived, open_book, progress
+
+DEFAULT_PORT = 8421
+BIG = 300_000  # directives beyond which the workbench keeps one day's answer at a time
+
+
+@click.command()
+@click.argument("ledger")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="地址",
+              help="监听的地址;默认只有本机能打开。写本机的局域网地址(或 0.0.0.0)时同一网络的电脑也能打开")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, metavar="端口",
+              help=f"端口(默认 {DEFAULT_PORT},被占用时自动换下一个;0 表示任选一个空闲端口)")
+@click.option("--roster", "roster_path", metavar="花名册", default=None,
+              help="实名制花名册:各页面的实有人数按花名册计,机构页面列出花名册核对结果")
+@click.option("--no-browser", is_flag=True, help="不自动打开浏览器(只显示地址)")
+@config_option
+def serve(ledger, host, port, roster_path, no_browser, config_path):
+    """工作台:在浏览器中查阅台账,不需要命令行。辖区、县、乡镇、机构逐级查看编制收支,
+    按名称、牌子或曾用名查找机构,查看机构的编制来源、沿革和问题,任意日期,下载工作簿和报表。
+    只供查阅,不改动台账。按 Ctrl+C 停止。"""
+    from ..web import create_app
+    from ..web.serve import PortBusy, bind, run, url_of
+
+    book = open_book(ledger, config_path)
+    if book.ledger.count > BIG:
+        book.keep = 1  # a province's day takes about 2 GB: one day at a time keeps the workbench under 3 GB
+    ask(book, roster=roster_path, rules=False, trails=True)  # a roster that cannot be read stops here (exit 2)
+    apps = []
+    try:
+        server = bind(lambda hosts: apps.append(create_app(book, roster=roster_path, hosts=hosts)) or apps[-1], host,
+                      DEFAULT_PORT if port is None else port, tries=20 if port is None else 1)
+    except PortBusy as exc:
+        fail(str(exc), EXIT_UNREADABLE)
+    progress("正在准备首页(截至台账最新日期)")
+    with long_lived():  # the first page is made before the browser asks for it
+        apps[-1].test_client().get("/at/latest/index.html", headers={"Host": f"127.0.0.1:{server.effective_port}"})
+    url = url_of(server, host)
+    click.echo(f"工作台已启动:{url}(台账 {ledger})")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"注意:监听 {host},同一网络的其他电脑也能打开此工作台。", err=True)
+    click.echo("在浏览器中打开以上地址;按 Ctrl+C 停止。")
+    run(server, url, open_browser=not no_browser)
+    click.echo("工作台已停止。")
