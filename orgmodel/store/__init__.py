@@ -5,7 +5,7 @@ correction) that say who recorded them, when, and from where. A correction (å†²æ
 record that reverses an earlier one by number; replay leaves both out. Each record carries
 a SHA-256 hash chained to the record before it (over its canonical form, its batch's who
 and when, and the previous hash), so any change made behind orgmodel's back shows in
-:meth:`Store.verify`. Writes take SQLite's write lock for the whole batch (``BEGIN
+:func:`orgmodel.store.trust.scan` (``orgmodel verify``). Writes take SQLite's write lock for the whole batch (``BEGIN
 IMMEDIATE``), so a batch lands whole or not at all, and two clerks committing at once land
 one after the other, or the second is told the database is busy after a bounded wait.
 
@@ -472,14 +472,6 @@ class Store:
                                   FROM directives d LEFT JOIN batches b ON b.id = d.batch
                                   {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY d.id DESC
                                   {'LIMIT ' + str(int(newest)) if newest else ''}""", args).fetchall()[::-1]
-
-    def verify(self, head: str | None = None) -> tuple[int, str, list[str]]:
-        """``(records checked, the last record's hash, problems)``: every record's hash recomputed
-        along the chain, and every batch's signature (see :func:`orgmodel.store.trust.scan`)."""
-        from .trust import scan
-
-        report = scan(self, head=head)
-        return report.count, report.head, report.problems
 
 
 INSERT = """INSERT INTO directives (id, batch, date, op, doc, body, origin_file, origin_line, origin_sheet, origin_column,
