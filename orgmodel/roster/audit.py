@@ -314,10 +314,10 @@ def _counts(c: _Checker, people: list[Person]) -> pd.DataFrame:
 def _coverage(c: _Checker, state: State) -> set[int]:
     """The bodies whose counts the roster is compared with. A roster may be of some divisions
     only, or of some bodies of a division: a division with nobody on the roster is not checked
-    (``c.uncovered``); in a division where the roster has people in no more than half of the
+    (``c.uncovered``); in a division where the roster has people in fewer than half of the
     bodies the ledger records people in, only the bodies it has people in are checked (the
     others go to ``c.unchecked_bodies``), so a roster of two bodies is not read as saying that
-    every other body is empty. Where it has more than half, every body is checked: a body
+    every other body is empty. Where it has half or more, every body is checked: a body
     missing from a full roster is what the audit is for."""
     on_roster: dict[str, set[int]] = defaultdict(set)
     for b in c.placed.values():
@@ -337,7 +337,7 @@ def _coverage(c: _Checker, state: State) -> set[int]:
         base = staffed.get(division) or with_quota.get(division) or set(ids)
         if not have:
             c.uncovered.add(division)
-        elif 2 * len(have & base) > len(base):
+        elif 2 * len(have & base) >= len(base):
             covered.update(ids)
         else:
             covered.update(have)
