@@ -301,3 +301,13 @@ def test_a_namespaced_sheet_is_measured_too(tmp_path):
            '</x:row></x:sheetData></x:worksheet>')
     path = fuzz.write_zip(tmp_path / "ns.xlsx", [("xl/worksheets/sheet1.xml", xml.encode())])
     assert "XFD1048576" in (zipcheck.inspect(path) or "")
+
+
+def test_a_cell_hidden_far_down_a_wide_sheet_is_found(tmp_path):
+    """A wide sheet (ZZ) with one cell on row 499,999 amid ordinary rows: a grid of 350 million cells."""
+    from orgmodel.tabular import zipcheck
+
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(3, 60_000))
+    xml = ('<sheetData><row r="1"><c r="ZZ1"><v>1</v></c></row><row r="2"><c r="A499999"><v>1</v></c></row>'
+           + rows + "</sheetData>")
+    assert "ZZ499999" in (zipcheck.inspect(_sheet(tmp_path, xml)) or "")

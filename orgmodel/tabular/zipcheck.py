@@ -151,10 +151,15 @@ class _SheetScan:
         e = self.extent
         if self.plain:
             unplaced = False
-            if self._beyond().search(text):  # every cell of this chunk, exactly
+            # A chunk is measured exactly when a cell in it lies past the columns seen or at the row
+            # limit, and in every chunk of a sheet so wide that a cell hidden above the row limit
+            # would make its grid too large. Otherwise the rows come from the chunk's last cells (rows
+            # come in order): a cell hidden higher up in it is still under the row limit and within
+            # the columns seen, so the grid stays under the cell limit all the same.
+            if e.cols * self.limits.rows > self.limits.cells or self._beyond().search(text):
                 self._measure(_CELL.findall(text))
                 unplaced = _UNPLACED.search(text) is not None
-            else:  # no cell past the columns seen: the rows, from the chunk's last cells (rows come in order)
+            else:
                 self._measure(_CELL.findall(text, max(0, len(text) - 16384)) or _CELL.findall(text))
         else:
             found = _ANY_CELL.findall(text)
