@@ -72,8 +72,8 @@ def test_a_second_run_reads_only_the_records_after_the_year_end(tmp_path, monkey
     first = outcome(db, None, on=True)  # takes the checkpoint of 2023-12-31
     read = []
     monkeypatch.setattr(StoreHistory, "all", lambda self: read.append("all") or [])
-    monkeypatch.setattr(StoreHistory, "after", lambda self, day, _after=StoreHistory.after: read.append(day)
-                        or _after(self, day))
+    monkeypatch.setattr(StoreHistory, "after", lambda self, day, until=None, _after=StoreHistory.after: read.append(day)
+                        or _after(self, day, until))
     assert outcome(db, None, on=True) == first
     assert read == [dt.date(2023, 12, 31)]
 

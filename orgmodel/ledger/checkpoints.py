@@ -53,8 +53,8 @@ class History(Protocol):
     def all(self) -> list[Directive]:
         """Every directive, sorted."""
 
-    def after(self, day: dt.date) -> list[Directive]:
-        """The directives dated after ``day``, sorted."""
+    def after(self, day: dt.date, until: dt.date | None = None) -> list[Directive]:
+        """The directives dated after ``day`` (and on or before ``until``, when given), sorted."""
 
     def prefix_key(self, day: dt.date) -> str:
         """The identity of the directives dated on or before ``day``."""
@@ -107,7 +107,7 @@ def replay_with(history: History, config: Config, as_of: dt.date | None, extra: 
             state.config = config
             history.add_problems(kept[1])  # what was wrong with the records it covers
             known = len(history.refused)
-            rest = history.after(end)
+            rest = history.after(end, as_of)  # what a replay as of ``as_of`` applies, no more
             for r in history.refused[known:]:  # creations refused after the year end
                 state.note_refused(r.name, r.division, r.source)
         else:

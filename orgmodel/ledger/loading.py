@@ -116,7 +116,7 @@ class Ledger:
             return
         later = [d for d in extra if d.date > first]
         known = len(self.refused)
-        after = self._after(first)
+        after = self._after(first, as_of)
         for r in self.refused[known:]:  # creations refused among the records read just now
             state.note_refused(r.name, r.division, r.source)
         rest = list(heapq.merge(after, later, key=sort_key)) if later else after
@@ -162,12 +162,14 @@ class Ledger:
             self._notes = {d.source: d.note for d in self.directives if d.note}
         return {s: self._notes[s] for s in wanted if s in self._notes}
 
-    def _after(self, day: dt.date) -> list[Directive]:
-        """The directives dated after ``day``, sorted (from the store without reading the rest)."""
+    def _after(self, day: dt.date, until: dt.date | None = None) -> list[Directive]:
+        """The directives dated after ``day`` (and on or before ``until``, when given), sorted;
+        from the store without reading the rest."""
         if self._directives is None and self.history is not None:
-            return self.history.after(day)
+            return self.history.after(day, until)
         directives = self.directives
-        return directives[bisect.bisect_right(directives, day, key=lambda d: d.date):]
+        end = len(directives) if until is None else bisect.bisect_right(directives, until, key=lambda d: d.date)
+        return directives[bisect.bisect_right(directives, day, key=lambda d: d.date):end]
 
     def plan_states(self, extra: list[Directive], as_of: dt.date | None = None,
                     summarize: Callable[[State], T] | None = None, trails: bool = False) -> tuple[T | None, State]:

@@ -382,19 +382,21 @@ class Store:
     _EFFECTIVE = """FROM directives d WHERE d.id <= :through AND d.reverses IS NULL AND d.op <> '登记公钥'
                     AND NOT EXISTS (SELECT 1 FROM directives c WHERE c.reverses = d.id AND c.id <= :through)"""
 
-    def effective(self, through: int | None = None, after: dt.date | None = None) -> Iterator[sqlite3.Row]:
+    def effective(self, through: int | None = None, after: dt.date | None = None,
+                  until: dt.date | None = None) -> Iterator[sqlite3.Row]:
         """The records replay uses, in record order, as the ledger stood at record ``through``
-        (the newest when None), only those dated after ``after`` when given."""
-        dated = " AND d.date > :after" if after is not None else ""
-        return self.db.execute(f"SELECT d.* {self._EFFECTIVE}{dated} ORDER BY d.id",
-                               {"through": self._through(through), "after": after and after.isoformat()})
+        (the newest when None), only those dated after ``after`` and on or before ``until`` when given."""
+        return self.db.execute(f"SELECT d.* {self._EFFECTIVE}{_dated(after, until)} ORDER BY d.id",
+                               {"through": self._through(through), "after": after and after.isoformat(),
+                                "until": until and until.isoformat()})
 
-    def effective_checked(self, through: int | None = None, after: dt.date | None = None) -> Iterator[sqlite3.Row]:
+    def effective_checked(self, through: int | None = None, after: dt.date | None = None,
+                          until: dt.date | None = None) -> Iterator[sqlite3.Row]:
         """:meth:`effective`, each row with what checking it against the chain needs: its
         batch's who, when, kind, source and note (``batch_id`` None when the batch is missing),
         the hash and batch of the record before it (``p_hash``, ``p_batch``) and the link the
         record after it holds (``n_prev``, ``n_id``), within record ``through``."""
-        dated = " AND d.date > :after" if after is not None else ""
+        dated = _dated(after, until)
         return self.db.execute(
             "SELECT d.*, b.id AS batch_id, b.recorded_by, b.recorded_at, b.kind, b.source, b.note, "
             "p.hash AS p_hash, p.batch AS p_batch, n.prev_hash AS n_prev, n.id AS n_id "
@@ -404,7 +406,7 @@ class Store:
             f"WHERE d.id <= :through AND d.reverses IS NULL AND d.op <> '登记公钥' "
             "AND NOT EXISTS (SELECT 1 FROM directives c WHERE c.reverses = d.id AND c.id <= :through)"
             f"{dated} ORDER BY d.id",
-            {"through": self._through(through), "after": after and after.isoformat()})
+            {"through": self._through(through), "after": after and after.isoformat(), "until": until and until.isoformat()})
 
     def batch_settings(self) -> dict[int, str]:
         """``{batch: digest of its settings}`` for the batches that have settings, as stored."""
@@ -477,6 +479,11 @@ class Store:
 INSERT = """INSERT INTO directives (id, batch, date, op, doc, body, origin_file, origin_line, origin_sheet, origin_column,
             reverses, prev_hash, hash) VALUES (:id, :batch, :date, :op, :doc, :body, :origin_file, :origin_line,
             :origin_sheet, :origin_column, :reverses, :prev_hash, :hash)"""
+
+
+def _dated(after: dt.date | None, until: dt.date | None) -> str:
+    """The SQL that keeps records dated after ``after`` and on or before ``until`` (each when given)."""
+    return (" AND d.date > :after" if after is not None else "") + (" AND d.date <= :until" if until is not None else "")
 
 
 class _Transaction:

@@ -129,10 +129,10 @@ class StoreHistory:
             self._all = self._rebuilt()
         return self._all
 
-    def after(self, day: dt.date) -> list[Directive]:
+    def after(self, day: dt.date, until: dt.date | None = None) -> list[Directive]:
         if self._all is not None:
-            return [d for d in self._all if d.date > day]
-        return self._rebuilt(after=day)
+            return [d for d in self._all if d.date > day and (until is None or d.date <= until)]
+        return self._rebuilt(after=day, until=until)
 
     def at(self, ids) -> dict[int, Directive]:
         """The directives of the records numbered ``ids``, by number (a history names a few)."""
@@ -202,14 +202,15 @@ class StoreHistory:
             parse_cache.write_text(path, text)
         return read(text)
 
-    def _rebuilt(self, after: dt.date | None = None) -> list[Directive]:
+    def _rebuilt(self, after: dt.date | None = None, until: dt.date | None = None) -> list[Directive]:
         """The records (dated after ``after``) validated again into directives, sorted; each is
         checked against the chain unless this process has just checked the whole chain."""
         out = []
         config, display, seen = self.config, self.display, self._bad
         with Store(self.path) as store, collector_paused():
             check = None if self._checked_whole else trust.RowCheck(store)
-            rows = store.effective(self.through, after) if check is None else store.effective_checked(self.through, after)
+            rows = (store.effective(self.through, after, until) if check is None
+                    else store.effective_checked(self.through, after, until))
             for row in rows:
                 item, found = raw_item(row, display, check)
                 refused = None
