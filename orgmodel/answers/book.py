@@ -276,9 +276,10 @@ class Book:
         if gc.isenabled():
             # A state is millions of objects built with the collector paused: left young, every
             # collection would walk them all (a province's tables then take 5 s instead of 0.4 s).
-            # One collection now moves them to the oldest generation. (The command line pauses the
+            # One full collection now moves them to the oldest generation and counts them as old, so
+            # the next full one waits until a quarter as many again are made. (The command line pauses the
             # collector for the whole command and freezes what it built instead.)
-            gc.collect(1)
+            gc.collect()
         return Answer(q, checked, reconciled)
 
     # -- plans -----------------------------------------------------------------------

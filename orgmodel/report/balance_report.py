@@ -238,14 +238,16 @@ class BalanceSite:
     @cached_property
     def touched(self) -> dict[str, list]:
         notes = {} if self.public or self.notes_on_demand else directive_notes(self.checked.ledger)
-        return entries_by_township(self.state, entries(self.state, notes, self.public), self.since)
+        rows = entries(self.state, notes, self.public, texts=not self.notes_on_demand)
+        return entries_by_township(self.state, rows, self.since)
 
     def _with_notes(self, rows: list) -> list:
-        """``rows`` (entries) with their directives' notes, read now (see ``notes_on_demand``)."""
+        """``rows`` (entries) with their sources written and their directives' notes read now
+        (see ``notes_on_demand``)."""
         if self.public or not self.notes_on_demand or not rows:
             return rows
         notes = self.checked.ledger.notes_at(e.source_at for e in rows)
-        return [replace(e, note=notes.get(e.source_at)) if e.source_at in notes else e for e in rows]
+        return [replace(e, source=str(e.source_at), note=notes.get(e.source_at)) for e in rows]
 
     @cached_property
     def towns(self) -> list[dict]:

@@ -143,13 +143,16 @@ def _holder_text(state: State, node) -> tuple[str, str | None]:
     return str(node[-1]), None
 
 
-def entries(state: State, notes: dict, public: bool) -> list[Entry]:
-    """Every event and quota movement, newest last; sources and notes only when not public."""
+def entries(state: State, notes: dict, public: bool, texts: bool = True) -> list[Entry]:
+    """Every event and quota movement, newest last; sources and notes only when not public.
+    Without ``texts`` the sources are left unwritten (``source_at`` holds them) for the few
+    entries a page shows to be written then (a province has hundreds of thousands)."""
     out = []
+    shown = not public and texts
     for ev in state.events:
         divs = set(ev.divisions) | {state.bodies[i].division for i in ev.bodies if i in state.bodies}
         out.append(Entry(ev.date, ev.kind.label, ev.text, ev.doc,
-                         None if public else str(ev.source), None if public else notes.get(ev.source), divs,
+                         str(ev.source) if shown else None, None if public else notes.get(ev.source), divs,
                          _order(ev.source), ev.source))
     for fl in state.flows:
         if not fl.amount:
@@ -159,13 +162,14 @@ def entries(state: State, notes: dict, public: bool) -> list[Entry]:
         cross = (f"(跨层级,经 {fl.approval} 批准)" if fl.approval else "(跨层级)") if fl.cross_level else ""
         text = f"{src} → {dst}:{fl.quota_type} {fl.amount} 名{cross}"
         out.append(Entry(fl.date, fl.kind.label, text, fl.doc,
-                         None if public else str(fl.source), None if public else notes.get(fl.source),
+                         str(fl.source) if shown else None, None if public else notes.get(fl.source),
                          {d for d in (sdiv, ddiv) if d}, _order(fl.source), fl.source))
     return sorted(out, key=lambda e: (e.date, e.order, e.text))
 
 
 def _order(source) -> tuple:
-    return (getattr(source, "file", str(source)), getattr(source, "line", 0))
+    file = getattr(source, "file", None)
+    return (str(source) if file is None else file, getattr(source, "line", 0))
 
 
 def entries_by_township(state: State, all_entries: list[Entry], since: dt.date | None) -> dict[str, list[Entry]]:

@@ -38,6 +38,7 @@ class Sheet:
         self._lock = threading.Lock()
         self._pages: OrderedDict[str, bytes] = OrderedDict()  # rendered pages, see page()
         self._extras: threading.Thread | None = None           # see start_extras()
+        self._ready = {"entries": threading.Event(), "findings": threading.Event()}
 
     @cached_property
     def site(self) -> BalanceSite:
@@ -83,20 +84,27 @@ class Sheet:
             _ = self.pages, self.search, self.site.counties
 
     def start_extras(self) -> None:
-        """Begin building, in the background, what only some pages read (every finding with the
-        rules, the townships' change lists): a clerk reads the first page meanwhile."""
+        """Begin building, in the background, what only some pages read: the townships' change
+        lists, then every finding with the rules. A clerk reads the first page meanwhile."""
         with self._lock:
             if self._extras is None:
                 self._extras = threading.Thread(target=self._build_extras, name="orgmodel-extras", daemon=True)
                 self._extras.start()
 
-    def extras(self) -> None:
-        """Wait until the extras are built (see :meth:`start_extras`)."""
+    def extras(self, what: str) -> None:
+        """Wait until ``what`` (``"entries"`` or ``"findings"``) is built (see :meth:`start_extras`)."""
         self.start_extras()
-        self._extras.join()
+        self._ready[what].wait()
 
     def _build_extras(self) -> None:
-        _ = self.findings, self.site.touched
+        try:
+            _ = self.site.touched
+        finally:
+            self._ready["entries"].set()
+        try:
+            _ = self.findings
+        finally:
+            self._ready["findings"].set()
 
 
 class Desk:

@@ -84,8 +84,10 @@ def register(app: Flask) -> None:
         sheet = desk().sheet(as_of)
         if name in ("log.html", "search", "findings-count"):
             return answer_page(sheet, day, name)
-        if name != INDEX_FILE:
-            sheet.extras()
+        if name.startswith("town-"):
+            sheet.extras("entries")
+        elif name == "findings.html" or BODY_PAGE.fullmatch(name):
+            sheet.extras("findings")
         html = sheet.page(name, lambda: balance_page(sheet, day, name).get_data())
         return Response(html, mimetype="text/html")
 
@@ -113,7 +115,7 @@ def answer_page(sheet: Sheet, day: str, name: str) -> Response:
         return log_page(sheet, day)
     if name == "search":
         return search_page(sheet, day)
-    sheet.extras()
+    sheet.extras("findings")
     return Response(str(len(sheet.findings)), mimetype="text/plain")
 
 
