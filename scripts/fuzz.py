@@ -324,7 +324,7 @@ def special_file(kind: str, folder: Path) -> str | None:
 SPECIAL_FILES = ("fifo", "device", "socket", "device-csv")
 
 
-LOCATED = re.compile(r"^\S.*?(:\d+|![A-Z]+\d*|!\S+)?: \[[a-z0-9-]+\] ")
+LOCATED = re.compile(r"^\S.*?(:\d+|![A-Z]+\d*|!\S+)?: \[[^\]\s]+\] ")
 SUMMARY = re.compile(r"^(共 \d+ 个错误|未发现问题|注意:|截至 )")
 ALLOWED_WORDS = {"YAML", "JSON", "CSV", "UTF", "GBK", "Excel", "WPS", "orgmodel", "Tab", "null", "true", "false", "doc",
                  "note", "docs", "md", "yaml", "xlsx", "csv", "open_division", "rank_order", "quota_types", "YYYY-MM-DD",
@@ -348,12 +348,12 @@ def _identifiers() -> set[str]:
 
 
 def english(text: str, allowed: set[str]) -> list[str]:
-    """ASCII words in ``text`` outside file paths, [rule] ids, “quoted user text” and identifiers."""
+    """ASCII words in ``text`` outside file paths, [规则] names, “quoted user text” and identifiers."""
     out = []
     for line in text.splitlines():
         line = re.sub(r"^错误:", "", line)
         line = re.sub(r"^\S*?(:\d+|![A-Z]+\d*)?: ", "", line)  # the location
-        line = re.sub(r"^\[config\] [\w.\[\]-]+: ", "", line)  # a config key's path
+        line = re.sub(r"^\[配置有误\] [\w.\[\]-]+: ", "", line)  # a config key's path
         line = re.sub(r"\b[0-9a-f]{8,64}\b", " ", line)  # a hash
         line = re.sub(r"“[^”]*”|\[[a-z0-9-]+\]|\([^)]*\)|(/|\\)\S+|\S+\.(yaml|yml|xlsx|csv|md)\b", " ", line)
         out += [w for w in re.findall(r"[A-Za-z_][A-Za-z_.-]{3,}", line) if w.strip("._-") not in allowed]
@@ -369,7 +369,7 @@ def classify(command: str, rc: int | None, out: str, allowed: set[str], timed_ou
         return f"memory {rss_mb:.0f} MB"
     if rc not in (0, 1, 2):
         return f"exit {rc}"
-    if "Traceback" in out or "[internal-error]" in out or "内部错误" in out:
+    if "Traceback" in out or "[内部错误]" in out or "内部错误" in out:
         return "internal error"
     prose = out
     if command == "balance" and rc != 2 and "[" in out:  # the JSON table itself is data, not a message

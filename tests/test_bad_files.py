@@ -79,10 +79,10 @@ def test_fifos_devices_and_sockets_in_a_ledger_folder_are_skipped_never_opened(t
     (root / "机构.csv").write_text("区划,机构名称,机构类别,日期\n东镇,综治中心,事业单位,2021-13-01\n", encoding="utf-8")
     rc, out, peak = run_limited("check", root)
     assert rc == 1 and peak < LIMIT_MB, out
-    assert "机构.csv!D2: [bad-date]" in out  # the regular CSV file beside them was read
+    assert "机构.csv!D2: [日期有误]" in out  # the regular CSV file beside them was read
     for name, kind in (("管道.yaml", "命名管道(FIFO)"), ("说明.csv", "命名管道(FIFO)"), ("零.yaml", "设备文件"),
                        ("随机.csv", "设备文件"), ("s.xlsx", "套接字")):
-        assert f"{name}: [skipped-path] 警告:是{kind},不是普通文件,未读取" in out, out
+        assert f"{name}: [未读取的路径] 警告:是{kind},不是普通文件,未读取" in out, out
 
 
 @pytest.mark.parametrize("how", ["ledger", "config", "scenario", "roster"])
@@ -111,7 +111,7 @@ def test_a_hostile_workbook_is_refused_before_the_reader_allocates_anything(tmp_
     book = tmp_path / f"{kind}.xlsx"
     fuzz.hostile_workbook(kind, book)
     out = refused("check", book, expected=expected)
-    assert f"{book}: [unreadable] " in out
+    assert f"{book}: [文件无法读取] " in out
 
 
 @pytest.mark.parametrize("kind, scale, expected", [
@@ -219,7 +219,7 @@ def test_a_sheet_of_misspelt_references_costs_a_hint_per_row_not_a_scan_of_every
     (root / "ledger.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     rc, out, peak = run_limited("check", root, cpu_s=60)
     assert rc == 1, out[-2000:]
-    assert out.count("[unknown-body]") == n and f"共 {n} 个错误" in out
+    assert out.count("[找不到机构]") == n and f"共 {n} 个错误" in out
     assert "找不到机构或牌子“机构19999号服务中兴”" in out and "是否是“机构19999号服务中心”?" in out
 
 
@@ -232,7 +232,7 @@ def test_a_hint_never_names_a_body_abolished_since_the_same_hint_was_given(tmp_p
 - {date: 2021-04-01, op: staff, body: 东镇/便民服务中, actual: {事业编制: 1}}
 """)
     out = run_cli("check", root).output
-    assert "ledger.yaml:9: [unknown-body]" in out and "ledger.yaml:11: [unknown-body]" in out, out
+    assert "ledger.yaml:9: [找不到机构]" in out and "ledger.yaml:11: [找不到机构]" in out, out
     line9 = next(x for x in out.splitlines() if "ledger.yaml:9:" in x)
     line11 = next(x for x in out.splitlines() if "ledger.yaml:11:" in x)
     assert "是否是“便民服务中心”" in line9 and "便民服务中心”?" not in line11
@@ -254,7 +254,7 @@ def test_every_command_exits_2_on_an_unreadable_workbook(tmp_path, command):
         args = [name, book, *[{"OUT": tmp_path / "out.xlsx", "PLAN": plan}.get(a, a) for a in rest]]
     result = run_cli(*args)
     assert result.exit_code == 2, result.output
-    assert "[unreadable] 工作表“机构”的单元格一直用到 XFD1048576" in result.output
+    assert "[文件无法读取] 工作表“机构”的单元格一直用到 XFD1048576" in result.output
     assert "错误:" in result.output or name == "check"
     assert not (tmp_path / "out.xlsx").exists() and not (tmp_path / "site").exists()
 

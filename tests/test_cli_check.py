@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import COUNTY, run_cli, write_ledger
+
+from orgmodel.core.titles import title_of
 
 # Each case: (id, text appended after COUNTY's 8 lines, expected line, expected rule).
 # Appended text starts at line 9.
@@ -177,8 +181,8 @@ BAD_INPUTS = [
 ]
 
 
-def _check(root):
-    result = run_cli("check", root)
+def _check(root, *args):
+    result = run_cli("check", root, *args)
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result
@@ -189,7 +193,9 @@ def test_bad_input_gives_rule_at_file_line(tmp_path, text, line, rule):
     root = write_ledger(tmp_path, COUNTY + text)
     result = _check(root)
     assert result.exit_code == 1, result.output
-    assert f"ledger.yaml:{line}: [{rule}] " in result.output, result.output
+    assert f"ledger.yaml:{line}: [{title_of(rule)}] " in result.output, result.output  # the rule by its Chinese name
+    listed = json.loads(_check(root, "--format", "json").stdout)
+    assert any(f["rule"] == rule and f["source"].endswith(f"ledger.yaml:{line}") for f in listed)  # its id in JSON
 
 
 def test_same_name_in_two_divisions_is_fine(tmp_path):
@@ -223,11 +229,11 @@ directives:
     result = _check(tmp_path)
     assert result.exit_code == 2  # e.yaml could not be read as text (and the rest is still checked)
     expected = [
-        "b.yaml:1: [unknown-quota-type]",
-        "c.yml:1: [bad-yaml]",
-        "d.yaml:7: [insufficient-quota]",
-        "d.yaml:9: [bad-date]",
-        "e.yaml:2: [bad-encoding]",
+        "b.yaml:1: [未知编制类型]",
+        "c.yml:1: [YAML格式错误]",
+        "d.yaml:7: [编制不足]",
+        "d.yaml:9: [日期有误]",
+        "e.yaml:2: [编码无法识别]",
     ]
     for text in expected:
         assert text in result.output, (text, result.output)
@@ -238,7 +244,7 @@ def test_non_utf8_file_is_a_finding(tmp_path):
     (tmp_path / "gbk.yaml").write_bytes("- {date: 2021-01-01, op: open_division, code: '1', name: 青山县, level: 县}\n".encode("gbk"))
     result = _check(tmp_path)
     assert result.exit_code == 2  # a file that cannot be read: exit code 2 (README, 退出码)
-    assert "gbk.yaml:1: [bad-encoding]" in result.output
+    assert "gbk.yaml:1: [编码无法识别]" in result.output
 
 
 def test_clean_ledger_exits_zero_and_says_so(tmp_path):
@@ -251,7 +257,7 @@ def test_one_file_passed_directly(tmp_path):
     write_ledger(tmp_path, COUNTY + "- {date: 2021-02-01, op: staff, body: 无此机构, actual: {行政编制: 1}}\n")
     result = _check(tmp_path / "ledger.yaml")
     assert result.exit_code == 1
-    assert f"{tmp_path / 'ledger.yaml'}:9: [unknown-body]" in result.output
+    assert f"{tmp_path / 'ledger.yaml'}:9: [找不到机构]" in result.output
 
 
 def test_config_file_in_folder_is_not_read_as_ledger(tmp_path):
@@ -341,11 +347,11 @@ def test_full_width_punctuation_and_tabs_are_named_as_the_cause(tmp_path):
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     out = CliRunner().invoke(main, ["check", str(tmp_path)]).output
-    assert "a.yaml:1: [missing-field] “op：establish”中有全角冒号" in out
-    assert "b.yaml:3: [bad-yaml] YAML 格式错误:此行有全角冒号“：”" in out
-    assert "c.yaml:1: [bad-yaml] YAML 格式错误:此行有全角逗号“，”" in out
-    assert "d.yaml:3: [bad-yaml] YAML 格式错误:此行有制表符(Tab)" in out
-    assert "e.yaml:1: [bad-value] 牌子(signboards)中的“甲牌，乙牌”含全角逗号" in out
+    assert "a.yaml:1: [缺少必填项] “op：establish”中有全角冒号" in out
+    assert "b.yaml:3: [YAML格式错误] YAML 格式错误:此行有全角冒号“：”" in out
+    assert "c.yaml:1: [YAML格式错误] YAML 格式错误:此行有全角逗号“，”" in out
+    assert "d.yaml:3: [YAML格式错误] YAML 格式错误:此行有制表符(Tab)" in out
+    assert "e.yaml:1: [取值无效] 牌子(signboards)中的“甲牌，乙牌”含全角逗号" in out
 
 
 def test_yaml_errors_are_explained_in_chinese(tmp_path):
@@ -355,7 +361,7 @@ def test_yaml_errors_are_explained_in_chinese(tmp_path):
 
     (tmp_path / "a.yaml").write_text("- date: 2020-01-01\n  op: open_division\n   code: 1\n", encoding="utf-8")
     out = CliRunner().invoke(main, ["check", str(tmp_path)]).output
-    assert "a.yaml:3: [bad-yaml] YAML 格式错误:此处不能出现“键: 值”" in out
+    assert "a.yaml:3: [YAML格式错误] YAML 格式错误:此处不能出现“键: 值”" in out
 
 
 def test_the_console_script_says_everything_and_exits_with_the_commands_code(tmp_path):
@@ -372,7 +378,7 @@ def test_the_console_script_says_everything_and_exits_with_the_commands_code(tmp
     piped = subprocess.run([sys.executable, str(root / "cli.py"), "check", str(ledger)], capture_output=True, text=True,
                            encoding="utf-8", cwd=root, timeout=120)
     assert piped.returncode == 1, piped.stderr
-    assert piped.stdout.count("[unknown-body]") == 300 and "不存在局299" in piped.stdout
+    assert piped.stdout.count("[找不到机构]") == 300 and "不存在局299" in piped.stdout
     out = tmp_path / "out.txt"
     with open(out, "w", encoding="utf-8") as fh:
         written = subprocess.run([sys.executable, str(root / "cli.py"), "check", str(ledger)], stdout=fh, cwd=root, timeout=120)

@@ -39,19 +39,19 @@ def test_an_alias_bomb_in_a_field_is_refused_at_its_directive(tmp_path):
                    for p, a in zip([None, "a", "b", "c", "d", "e", "f", "g"], "abcdefgh"))
     root = ledger_with(tmp_path, bomb + "- {date: 2021-01-01, op: open_division, code: '1', name: *h, level: 县}\n")
     out = check(root).output
-    assert "[bad-directive] 此指令经别名(*)展开后超过 10,000 个值" in out
+    assert "[指令写法有误] 此指令经别名(*)展开后超过 10,000 个值" in out
 
 
 def test_a_line_too_long_is_refused_at_its_line_without_parsing_it(tmp_path):
     root = ledger_with(tmp_path, COUNTY + f'- {{date: 2021-01-01, op: staff, body: 县委办, note: "{"长" * 200_000}"}}\n')
-    assert "ledger.yaml:9: [bad-yaml] 此行过长(超过 100,000 个字符)" in check(root).output
+    assert "ledger.yaml:9: [YAML格式错误] 此行过长(超过 100,000 个字符)" in check(root).output
 
 
 def test_many_unknown_fields_are_refused_as_one_finding(tmp_path):
     fields = ", ".join(f"f{i}: 1" for i in range(500))
     root = ledger_with(tmp_path, COUNTY + f"- {{date: 2021-01-01, op: staff, body: 县委办, {fields}}}\n")
     out = check(root).output
-    assert "ledger.yaml:9: [bad-directive] 此指令有 503 个字段,超过上限 100" in out and out.count("[") == 1
+    assert "ledger.yaml:9: [指令写法有误] 此指令有 503 个字段,超过上限 100" in out and out.count("[") == 1
 
 
 # -- 2. internal errors ------------------------------------------------------------------------
@@ -59,20 +59,20 @@ def test_many_unknown_fields_are_refused_as_one_finding(tmp_path):
 def test_yaml_special_values_on_the_fast_path_are_findings(tmp_path, value):
     root = ledger_with(tmp_path, COUNTY + f"- {{date: 2021-01-01, op: establish, name: {value}, division: 东镇, category: 党政机关}}\n")
     out = check(root).output
-    assert "ledger.yaml:9: [bad-yaml] YAML 格式错误:“=”“<<”或以“!”开头的值在 YAML 中有特殊含义" in out
+    assert "ledger.yaml:9: [YAML格式错误] YAML 格式错误:“=”“<<”或以“!”开头的值在 YAML 中有特殊含义" in out
 
 
 def test_a_lone_surrogate_is_refused_and_printed_as_an_escape(tmp_path):
     root = ledger_with(tmp_path, COUNTY + '- {date: 2021-01-01, op: establish, name: "牌\\ud800", division: 东镇, category: 党政机关}\n')
     out = check(root).output
-    assert "ledger.yaml:9: [bad-yaml] YAML 格式错误:双引号中的 \\u 转义不是有效的字符(如单独的 \\ud800)" in out
+    assert "ledger.yaml:9: [YAML格式错误] YAML 格式错误:双引号中的 \\u 转义不是有效的字符(如单独的 \\ud800)" in out
     assert run_cli("report", "audit", root, "--out", tmp_path / "audit").exit_code == 1
 
 
 @pytest.mark.parametrize("depth", [100, 1000, 5000])
 def test_deep_flow_nesting_is_a_finding(tmp_path, depth):
     root = ledger_with(tmp_path, COUNTY + f"- {{date: 2021-01-01, op: staff, body: 县委办, note: {'[' * depth}{']' * depth}}}\n")
-    assert "[bad-yaml] YAML 格式错误:" in check(root).output or "[bad-value]" in check(root).output
+    assert "[YAML格式错误] YAML 格式错误:" in check(root).output or "[取值无效]" in check(root).output
 
 
 @pytest.mark.parametrize("config, key", [
@@ -84,20 +84,20 @@ def test_config_values_of_the_wrong_shape_are_refused_with_their_line(tmp_path, 
     root = write_ledger(tmp_path, COUNTY)
     (root / "orgmodel.yaml").write_text(f"# 本省配置\n{config}\n", encoding="utf-8")
     result = check(root)
-    assert result.exit_code == 2 and f"orgmodel.yaml:2: [config] {key}: " in result.output
+    assert result.exit_code == 2 and f"orgmodel.yaml:2: [配置有误] {key}: " in result.output
 
 
 def test_a_gbk_config_is_refused_with_a_message(tmp_path):
     root = write_ledger(tmp_path, COUNTY)
     (root / "orgmodel.yaml").write_bytes("# 本省配置\nloan_term_years: 3\n".encode("gbk"))
     result = check(root)
-    assert result.exit_code == 2 and "[config] 配置文件不是 UTF-8 编码" in result.output
+    assert result.exit_code == 2 and "[配置有误] 配置文件不是 UTF-8 编码" in result.output
 
 
 @pytest.mark.parametrize("extra, expected", [
-    ("due: 9999-12-31", "[bad-date] 归还日期(due)的日期“9999-12-31”无效;应为 1949–2100 年间"),
-    ("term_years: 1000000", "[bad-value] 借用期限 term_years 为 1000000 年;应为 1 到 50 年"),
-    ("due: 2020-06-01", "[bad-date] 归还日期 due(2020-06-01)不晚于调剂日期"),
+    ("due: 9999-12-31", "[日期有误] 归还日期(due)的日期“9999-12-31”无效;应为 1949–2100 年间"),
+    ("term_years: 1000000", "[取值无效] 借用期限 term_years 为 1000000 年;应为 1 到 50 年"),
+    ("due: 2020-06-01", "[日期有误] 归还日期 due(2020-06-01)不晚于调剂日期"),
 ])
 def test_loan_dates_and_terms_out_of_range_are_findings(tmp_path, extra, expected):
     root = ledger_with(tmp_path, COUNTY + f"""\
@@ -113,7 +113,7 @@ def test_loan_dates_and_terms_out_of_range_are_findings(tmp_path, extra, expecte
 @pytest.mark.parametrize("amount", ["9223372036854775808", "1" + "0" * 30])
 def test_counts_beyond_the_ceiling_are_refused_so_nothing_wrong_is_published(tmp_path, amount):
     root = ledger_with(tmp_path, COUNTY + f"- {{date: 2021-01-01, op: approve, body: 县委办, type: 行政编制, amount: {amount}, {DOC}}}\n")
-    assert "ledger.yaml:9: [bad-count] 数量(amount)为" in check(root).output and "超过上限 1,000,000,000" in check(root).output
+    assert "ledger.yaml:9: [数量有误] 数量(amount)为" in check(root).output and "超过上限 1,000,000,000" in check(root).output
     result = run_cli("report", "balance", root, "--out", tmp_path / "site")
     assert result.exit_code == 1 and not (tmp_path / "site").exists()
 
@@ -121,7 +121,7 @@ def test_counts_beyond_the_ceiling_are_refused_so_nothing_wrong_is_published(tmp
 # -- 4. silently accepted ----------------------------------------------------------------------
 def test_a_nul_byte_is_refused_at_its_line(tmp_path):
     root = ledger_with(tmp_path, COUNTY + "- {date: 2021-01-01, op: establish, name: 站\x00, division: 东镇, category: 党政机关}\n")
-    assert "ledger.yaml:9: [bad-yaml] 此行有不可见的控制字符(\\x00)" in check(root).output
+    assert "ledger.yaml:9: [YAML格式错误] 此行有不可见的控制字符(\\x00)" in check(root).output
 
 
 def test_skipped_paths_are_reported(tmp_path):
@@ -132,10 +132,10 @@ def test_skipped_paths_are_reported(tmp_path):
     (root / "sub" / "orgmodel.yaml").write_text("loan_term_years: 5\n", encoding="utf-8")
     (root / "linked").symlink_to(tmp_path, target_is_directory=True)
     out = check(root).output
-    assert "dangling.yaml: [skipped-path] 警告:无法读取(符号链接指向的文件不存在)" in out
-    assert "loop.yaml: [skipped-path] 警告:无法读取(符号链接形成了循环)" in out
-    assert "sub/orgmodel.yaml: [skipped-path] 警告:子文件夹中的 orgmodel.yaml 不作为配置读取" in out
-    assert "linked: [skipped-path] 警告:是指向文件夹的符号链接,未读取" in out
+    assert "dangling.yaml: [未读取的路径] 警告:无法读取(符号链接指向的文件不存在)" in out
+    assert "loop.yaml: [未读取的路径] 警告:无法读取(符号链接形成了循环)" in out
+    assert "sub/orgmodel.yaml: [未读取的路径] 警告:子文件夹中的 orgmodel.yaml 不作为配置读取" in out
+    assert "linked: [未读取的路径] 警告:是指向文件夹的符号链接,未读取" in out
 
 
 def test_an_empty_scenario_is_a_bad_file(tmp_path):
@@ -143,22 +143,22 @@ def test_an_empty_scenario_is_a_bad_file(tmp_path):
     plan = tmp_path / "方案.yaml"
     plan.write_text("# 还没写\n", encoding="utf-8")
     result = run_cli("simulate", root, plan)
-    assert result.exit_code == 1 and "方案.yaml:1: [bad-file] 方案文件中没有任何指令" in result.output
+    assert result.exit_code == 1 and "方案.yaml:1: [文件内容不对] 方案文件中没有任何指令" in result.output
 
 
 @pytest.mark.parametrize("extra, expected", [
     ("- {date: 2021-02-01, op: open_division, code: '370199', name: 北县, level: 县, parent: 东镇}",
-     "[bad-parent] “北县”是县级,上级区划“东镇”是乡镇级"),
+     "[上级有误] “北县”是县级,上级区划“东镇”是乡镇级"),
     ("- {date: 2021-02-01, op: open_division, code: '37010101', name: 东村, level: 村, parent: 东镇}\n"
      "- {date: 2021-02-02, op: open_division, code: '3701010101', name: 小镇, level: 乡镇, kind: 镇, parent: 东村}",
-     "[bad-parent] “小镇”是乡镇级,上级区划“东村”是村级"),
+     "[上级有误] “小镇”是乡镇级,上级区划“东村”是村级"),
     ("- {date: 2021-02-01, op: establish, name: 秘书科, division: 东镇, category: 内设机构, parent: 县委办}",
-     "[bad-parent] 内设机构须与所属机构在同一区划"),
+     "[上级有误] 内设机构须与所属机构在同一区划"),
     (f"- {{date: 2021-02-01, op: transfer, from: 县委办, to: 东镇/党政办, type: 行政编制, amount: 0, {DOC}}}",
-     "[bad-count] 数量为 0,这条“调剂”不起作用"),
+     "[数量有误] 数量为 0,这条“调剂”不起作用"),
     ("- {date: 2021-02-01, op: reclassify, body: 东镇/党政办, led_by: 便民服务中心}\n"
      "- {date: 2021-02-02, op: reclassify, body: 便民服务中心, led_by: 东镇/党政办}",
-     "[hierarchy-cycle] “东镇/党政办”的主管机构一路向上会回到“便民服务中心”"),
+     "[隶属关系成环] “东镇/党政办”的主管机构一路向上会回到“便民服务中心”"),
 ])
 def test_semantic_mistakes_are_refused_at_the_directive_that_makes_them(tmp_path, extra, expected):
     root = ledger_with(tmp_path, COUNTY + extra + "\n")
@@ -184,7 +184,7 @@ def test_text_output_escapes_every_control_character():
 def test_block_style_control_character_is_reported_at_its_own_line_in_chinese(tmp_path):
     root = ledger_with(tmp_path, "- date: 2021-01-01\n  op: open_division\n  code: '1'\n  name: 县\x07\n  level: 县\n")
     out = check(root).output
-    assert "ledger.yaml:4: [bad-yaml] 此行有不可见的控制字符(\\x07)" in out
+    assert "ledger.yaml:4: [YAML格式错误] 此行有不可见的控制字符(\\x07)" in out
     assert not re.search(r"[A-Za-z]{5,}", out.split("]", 1)[1])
 
 
@@ -197,7 +197,7 @@ def test_os_errors_are_said_in_chinese(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "read_text", refuse)
     out = run_cli("check", root).output
-    assert "[unreadable] 无法读取文件(没有权限(EACCES))" in out and "Permission denied" not in out
+    assert "[文件无法读取] 无法读取文件(没有权限(EACCES))" in out and "Permission denied" not in out
 
 
 def test_balance_csv_never_carries_a_live_formula(tmp_path):
@@ -219,7 +219,7 @@ def test_a_short_fuzz_run_gives_only_clear_answers(tmp_path):
 
 @pytest.mark.parametrize("config, expected", [
     ("township_limits: {镇: {offices: 7, centres: 5}, 1: {offices: 7, centres: 5}}", "键“1”应为文字"),
-    ("ignore: " + "[" * 3000 + "]" * 3000, "[config]"),
+    ("ignore: " + "[" * 3000 + "]" * 3000, "[配置有误]"),
 ])
 def test_configs_with_odd_keys_or_deep_nesting_are_refused(tmp_path, config, expected):
     root = write_ledger(tmp_path, COUNTY)

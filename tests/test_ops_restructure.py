@@ -330,7 +330,7 @@ def test_check_command_reports_a_bad_merge_with_file_and_line(tmp_path):
     path.write_text(BASE + MERGE_NEW.replace("name: 社会治理综合服务中心", "name: 政法委"), encoding="utf-8")
     result = run_cli("check", path)
     assert result.exit_code == 1, result.output
-    assert f"{path}:{BASE.count(chr(10)) + 5}: [duplicate-name]" in result.output
+    assert f"{path}:{BASE.count(chr(10)) + 5}: [重名]" in result.output
     assert "Traceback" not in result.output
 
 

@@ -212,7 +212,7 @@ def test_template_from_matches_body_names_not_signboards(tmp_path):
     office = next(r for r in rows if r["division"] == "粥店街道" and r["body"] == "党政办公室")
     assert office["category"] == "党政机关"
     assert any(r["body"] == "综合治理中心" and r["category"] == "事业单位" for r in rows)
-    assert "[template-signboard] 警告:粥店街道“党政办公室”挂有“综治中心”牌子" in result.stdout
+    assert "[模板对应到牌子] 警告:粥店街道“党政办公室”挂有“综治中心”牌子" in result.stdout
     assert "match_signboards: true" in result.stdout
 
 
@@ -250,7 +250,7 @@ def test_template_quota_beyond_what_the_pool_holds_is_refused_whole(tmp_path):
    bodies: [{{name: 党员教育中心, category: 事业单位, quota: {{事业编制: 20}}, quota_from: 收回}}]}}
 """)
     result = run_cli("check", root)
-    assert result.exit_code == 1 and "[insufficient-quota]" in result.stdout and "不能调出 40 名" in result.stdout
+    assert result.exit_code == 1 and "[编制不足]" in result.stdout and "不能调出 40 名" in result.stdout
     assert "党员教育中心" not in run_cli("balance", root, "--by", "body").stdout
 
 
@@ -260,7 +260,7 @@ def test_a_finding_caused_by_the_same_day_order_says_so_and_names_the_later_dire
 - {{date: 2024-04-01, op: approve, body: 满庄镇/党员教育中心, type: 事业编制, amount: 8, {DOC}}}
 """)
     result = run_cli("check", root)
-    line = next(x for x in result.stdout.splitlines() if "[same-day-order]" in x)
+    line = next(x for x in result.stdout.splitlines() if "[同日顺序]" in x)
     assert line.startswith(f"{root}/ledger.yaml:17:")
     assert "同一天排在后面的“统一设置”指令" in line and f"{root}/ledger.yaml:16" in line
 
@@ -276,7 +276,7 @@ def test_grid_size_rule_reports_townships_whose_grids_are_too_large(tmp_path):
 
 def test_an_unknown_field_hint_lists_the_common_fields_too(tmp_path):
     root = ledger(tmp_path, "- {date: 2024-02-01, op: off_quota, division: 满庄镇, grids: 3, 备注: 多写了逗号}\n")
-    line = next(x for x in run_cli("check", root).stdout.splitlines() if "[unknown-field]" in x)
+    line = next(x for x in run_cli("check", root).stdout.splitlines() if "[未知字段]" in x)
     assert "doc" in line and "note" in line and "grids" in line
 
 

@@ -271,7 +271,7 @@ def test_balance_report_is_not_written_from_a_broken_ledger(tmp_path):
     out = tmp_path / "out"
     res = run_cli("report", "balance", ledger, "--out", out)
     assert res.exit_code == 1
-    assert "l.yaml:2: [unknown-body]" in res.output and "未生成报表" in res.output
+    assert "l.yaml:2: [找不到机构]" in res.output and "未生成报表" in res.output
     assert not out.exists()
 
 

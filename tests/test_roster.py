@@ -269,7 +269,7 @@ def test_a_roster_of_one_township_compares_only_its_bodies(ledger, tmp_path):
     roster = roster_csv(tmp_path / "2022-12-31.csv", [
         f"张一,男,{person_id('1985-03-02', True)},1985-03-02,党政办,东镇,行政编制,在编,,管理,2021-01-01,文1,KB1"])
     result = run_cli("audit", ledger, "--roster", roster)
-    mismatched = [line for line in result.output.splitlines() if "roster-ledger-mismatch" in line]
+    mismatched = [line for line in result.output.splitlines() if "[台账与实名制不一致]" in line]
     assert any("东镇/党政办" in line for line in mismatched)  # its one body staffed in the ledger: roster 1, ledger 2
     assert not [line for line in mismatched if "县委办" in line or "西乡" in line]  # not on this roster
     assert "未核对这些区划各机构的人数" in result.output
@@ -281,7 +281,7 @@ def test_a_roster_of_some_bodies_is_audited_and_forecast_for_those_bodies_only(l
     roster = roster_csv(tmp_path / "2022-12-31.csv", [
         f"张一,男,{person_id('1985-03-02', True)},1985-03-02,便民服务中心,东镇,事业编制,在编,,管理,2021-01-01,文1,KB1"])
     result = run_cli("audit", ledger, "--roster", roster, "--forecast", "3", "--by", "body")
-    mismatched = [line for line in result.output.splitlines() if "roster-ledger-mismatch" in line]
+    mismatched = [line for line in result.output.splitlines() if "[台账与实名制不一致]" in line]
     assert mismatched and not [line for line in mismatched if "党政办" in line]  # 东镇/党政办 (ledger 2) is not on it
     assert "花名册只有部分机构的人员,只核对了这些机构的人数:便民服务中心" in result.output
     assert "同区划的其他 1 个机构花名册中没有人员,未核对,也不列入空编预测" in result.output
@@ -346,7 +346,7 @@ def test_the_config_sets_a_roster_rules_severity_or_turns_it_off(ledger, tmp_pat
             path.write_text(config, encoding="utf-8")
             more = ["--config", path]
         result = run_cli("audit", ledger, "--roster", roster, *more)
-        return result, [line for line in result.output.splitlines() if "[roster-no-basis]" in line]
+        return result, [line for line in result.output.splitlines() if "[入编依据不全]" in line]
 
     result, lines = audited(None)
     assert result.exit_code == 0 and len(lines) == 1 and "警告:" in lines[0]  # a warning by default
@@ -361,13 +361,13 @@ def test_the_config_sets_a_roster_rules_severity_or_turns_it_off(ledger, tmp_pat
 
 
 def test_the_roster_titles_come_from_the_rule_registry():
-    from orgmodel.roster import RULE_TITLES
+    from orgmodel.core.titles import title_of
     from orgmodel.rules import ROSTER, RULES, rules_of
 
     roster_rules = rules_of(ROSTER)
     assert len(roster_rules) == 24 and all(r.fn is None and r.id.startswith("roster-") for r in roster_rules)
-    assert all(RULE_TITLES[r.id] == r.title for r in roster_rules)
-    assert RULE_TITLES["bad-date"] == "日期有误" and "bad-date" not in RULES  # reading problems are not rules
+    assert all(title_of(r.id) == r.title for r in roster_rules)
+    assert title_of("bad-date") == "日期有误" and "bad-date" not in RULES  # reading problems are not rules
 
 
 def test_balance_with_a_roster_replays_the_ledger_once(monkeypatch):

@@ -256,8 +256,8 @@ def test_a_bad_rules_section_makes_the_config_unusable(tmp_path):
     with pytest.raises(ConfigError) as caught:
         read_config(path)
     lines = str(caught.value).splitlines()
-    assert lines[0] == f"{path}:3: [config] rules.no-such-rule: 未知的规则“no-such-rule”;规则见 docs/rules.md"
-    assert lines[1] == f"{path}:4: [config] rules.over-quota.severity: “fatal”无效;应为 error、warning 或 info"
+    assert lines[0] == f"{path}:3: [配置有误] rules.no-such-rule: 未知的规则“no-such-rule”;规则见 docs/rules.md"
+    assert lines[1] == f"{path}:4: [配置有误] rules.over-quota.severity: “fatal”无效;应为 error、warning 或 info"
 
 
 def test_defaults_list_every_rule_with_its_default_severity():

@@ -23,7 +23,7 @@ def test_check_rule_error_exits_1_with_file_and_line(tmp_path):
     root = write(tmp_path, "- {date: 2020-02-01, op: staff, body: 便民服务中心, actual: {事业编制: 37}}\n")
     result = run_cli("check", root)
     assert result.exit_code == 1
-    assert f"ledger.yaml:{BASE_LINES + 1}: [over-quota]" in result.output
+    assert f"ledger.yaml:{BASE_LINES + 1}: [超编]" in result.output
     assert "超编 2 名" in result.output
 
 
@@ -31,7 +31,7 @@ def test_check_warnings_only_exits_0(tmp_path):
     extra = f"- {{date: 2020-02-01, op: transfer, from: 收回编制池, to: 便民服务中心, type: 事业编制, amount: 2, {DOC}}}\n"
     result = run_cli("check", write(tmp_path, extra))
     assert result.exit_code == 0, result.output
-    assert f"ledger.yaml:{BASE_LINES + 1}: [cross-level-transfer]" in result.output
+    assert f"ledger.yaml:{BASE_LINES + 1}: [跨层级调剂]" in result.output
 
 
 def test_check_config_override_turns_an_error_into_a_warning(tmp_path):

@@ -39,7 +39,7 @@ def test_a_bad_sign_off_section_is_a_config_problem(tmp_path):
     root = write_ledger(tmp_path / "led", LEDGER)
     (root / "orgmodel.yaml").write_text("signoff: {checker: 某人}\n", encoding="utf-8")
     result = run_cli("check", root)
-    assert result.exit_code == 2 and "[config] signoff.checker: 未知的签字栏项目" in result.output
+    assert result.exit_code == 2 and "[配置有误] signoff.checker: 未知的签字栏项目" in result.output
 
 
 @pytest.mark.skipif(not shutil.which("chromium") or not shutil.which("pdftotext"), reason="needs Debian chromium and poppler-utils")

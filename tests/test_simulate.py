@@ -112,10 +112,10 @@ def test_scenario_with_errors_exits_1_and_lists_every_error_with_file_line(tmp_p
     result = run_cli("simulate", base, sc)
     assert result.exit_code == 1, result.output
     out = result.stdout
-    assert f"{sc}:4: [insufficient-quota]" in out
-    assert f"{sc}:5: [unknown-body]" in out
-    assert f"{sc}:6: [scenario-after-as-of]" in out
-    assert f"{sc}:7: [missing-field]" in out
+    assert f"{sc}:4: [编制不足]" in out
+    assert f"{sc}:5: [找不到机构]" in out
+    assert f"{sc}:6: [晚于模拟日期]" in out
+    assert f"{sc}:7: [缺少必填项]" in out
     assert "Traceback" not in result.output
 
 
@@ -210,8 +210,8 @@ def test_compare_lists_each_scenarios_errors_with_file_line(tmp_path):
     assert result.exit_code == 1
     out = result.stdout
     listed = out[out.index("错误方案:共"):]
-    assert f"{bad}:4: [insufficient-quota]" in listed and f"{bad}:5: [unknown-body]" in listed
-    assert f"{bad}:7: [missing-field]" in listed
+    assert f"{bad}:4: [编制不足]" in listed and f"{bad}:5: [找不到机构]" in listed
+    assert f"{bad}:7: [缺少必填项]" in listed
     data = json.loads(run_cli("compare", base, sc, bad, "--format", "json").stdout)
     wrong = data["scenarios"][1]
     assert wrong["scenario"] == "错误方案" and wrong["errors"] == 4
@@ -233,7 +233,7 @@ def test_base_errors_are_inherited_and_only_the_plans_errors_fail(tmp_path):
     assert len(inherited) == 1 and inherited[0]["severity"] == "error" and inherited[0]["body"] == "综合治理中心"
     table = run_cli("simulate", base, harmless)
     assert table.exit_code == 0 and "台账原有问题:共 1 个错误" in table.stdout and "orgmodel check" in table.stdout
-    assert "[over-quota]" not in table.stdout
+    assert "[超编]" not in table.stdout
 
     causing = write(tmp_path / "over.yaml", f"""\
         as_of: 2021-12-31

@@ -47,7 +47,7 @@ def test_a_registered_reader_mixes_with_yaml_and_its_errors_name_the_cell(tmp_pa
     (tmp_path / "b.tbl").write_text("县委办,党政机关\n县文化馆,博物馆\n", encoding="utf-8")
     result = run_cli("check", tmp_path)
     assert result.exit_code == 1
-    assert f"{tmp_path}/b.tbl!机构!B2: [bad-value]" in result.stdout, result.stdout
+    assert f"{tmp_path}/b.tbl!机构!B2: [取值无效]" in result.stdout, result.stdout
     assert "县文化馆" not in run_cli("balance", tmp_path, "--by", "body").stdout
 
 
@@ -71,5 +71,5 @@ def test_an_origin_that_is_not_a_file_feeds_every_command(monkeypatch):
     monkeypatch.setattr(ledger_module, "ORIGINS", [(lambda p: str(p).startswith("memory:"), MemoryOrigin)])
     result = run_cli("check", "memory:office")
     # 2 staff over 0 quota: the finding names where the directive was first read and its record
-    assert "原台账.yaml:43(记录 3): [over-quota]" in result.stdout, result.stdout
+    assert "原台账.yaml:43(记录 3): [超编]" in result.stdout, result.stdout
     assert "县委办" in run_cli("balance", "memory:office", "--by", "body").stdout

@@ -68,7 +68,7 @@ def test_import_refuses_a_ledger_with_errors_and_writes_nothing(tmp_path):
     run_cli("init", path)
     bad = write_ledger(tmp_path / "bad", LEDGER + "- {date: 2021-02-01, op: staff, body: 无此机构, actual: {行政编制: 1}}\n")
     result = run_cli("import", path, bad)
-    assert result.exit_code == 1 and "未导入" in result.output and "[unknown-body]" in result.output
+    assert result.exit_code == 1 and "未导入" in result.output and "[找不到机构]" in result.output
     assert records(path) == 0
 
 
@@ -336,7 +336,7 @@ def test_a_correction_that_would_break_later_records_is_refused(db, tmp_path):
     assert run_cli("commit", db, plan, "--by", "李四").exit_code == 0
     first = records(db) - 1  # the first transfer; the second needs what it brought
     result = run_cli("correct", db, first, "--by", "王五", "--doc", "x")
-    assert result.exit_code == 1 and "会使台账出现" in result.output and "[insufficient-quota]" in result.output
+    assert result.exit_code == 1 and "会使台账出现" in result.output and "[编制不足]" in result.output
     assert records(db) == first + 1
     assert run_cli("correct", db, first, "--by", "王五", "--doc", "x", "--force").exit_code == 0
 

@@ -127,7 +127,7 @@ def test_a_rewritten_chain_is_found_by_this_machine_and_against_the_paper_head(d
     rewrite(db, "UPDATE directives SET body = replace(body, '\"amount\":10', '\"amount\":99') WHERE id = 9", 9)
     # this machine remembers the head it found whole: check, balance and verify all say so
     check = run_cli("check", db)
-    assert check.exit_code == 1 and "[chain-broken]" in check.output and "被改写过" in check.output
+    assert check.exit_code == 1 and "[记录链断开]" in check.output and "被改写过" in check.output
     bal = run_cli("balance", db, "--by", "body")
     assert "哈希链不符" in bal.stderr and "以上数字不可信" in bal.stderr
     assert run_cli("verify", db).exit_code == 1
@@ -201,8 +201,8 @@ def test_deleting_the_last_batch_is_found_and_an_empty_head_is_refused(db, tmp_p
 
 # -- 4. records read back are validated again ------------------------------------------------------
 @pytest.mark.parametrize("body, op, expected", [
-    (TRANSFER % -500, "transfer", "[negative-count]"),
-    (TRANSFER.replace('"op":"transfer"', '"op":"steal"') % 5, "steal", "[unknown-op]"),
+    (TRANSFER % -500, "transfer", "[数量为负]"),
+    (TRANSFER.replace('"op":"transfer"', '"op":"steal"') % 5, "steal", "[未知指令]"),
     ("不是 JSON {", "transfer", "不是有效的 JSON"),
     ('["a list"]', "transfer", "不是 orgmodel 保存的指令格式"),
     (TRANSFER.replace('"date":"2023-02-01"', '"date":"../e"') % 1, "transfer", "日期"),
@@ -394,7 +394,7 @@ def test_of_two_plans_that_conflict_one_lands_and_the_other_is_refused_with_its_
     outcomes = sorted((p.wait(timeout=300), p.stderr.read()) for p in procs)
     assert [rc for rc, _ in outcomes] == [0, 1], outcomes
     refused = outcomes[1][1]
-    assert "[insufficient-quota]" in refused and "未写入" in refused
+    assert "[编制不足]" in refused and "未写入" in refused
     assert run_cli("verify", db).exit_code == 0
     assert approved(db) == 25
 

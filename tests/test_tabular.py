@@ -123,11 +123,11 @@ def test_mistakes_name_their_cells_in_one_pass(tmp_path):
     result = run_cli("check", book)
     assert result.exit_code == 1
     out = result.output
-    assert "台账.xlsx!机构!E2: [bad-value] 规格(rank)“正科级”无效;应为 正部、副部" in out
-    assert "台账.xlsx!机构!A4: [unknown-division] 未知的区划“北镇”" in out
-    assert "台账.xlsx!编制核定!D3: [bad-count] 事业编制应为非负整数,实为“六个人”" in out
+    assert "台账.xlsx!机构!E2: [取值无效] 规格(rank)“正科级”无效;应为 正部、副部" in out
+    assert "台账.xlsx!机构!A4: [找不到区划] 未知的区划“北镇”" in out
+    assert "台账.xlsx!编制核定!D3: [数量有误] 事业编制应为非负整数,实为“六个人”" in out
     # the refused establish makes the quota row for the same body fail; it is said once
-    assert out.count("台账.xlsx!编制核定!B2: [unknown-body]") == 1
+    assert out.count("台账.xlsx!编制核定!B2: [找不到机构]") == 1
     refused_export(book, tmp_path)
 
 
@@ -153,7 +153,7 @@ def test_the_template_marks_its_own_mistakes_by_cell(tmp_path):
     result = run_cli("check", filled)
     assert result.exit_code == 1
     errors = [ln for ln in lines(result) if "[" in ln]
-    assert any("填好.xlsx!机构!C4: [bad-value] 机构类别(category)“事业机构”无效;应为" in e for e in errors), errors
+    assert any("填好.xlsx!机构!C4: [取值无效] 机构类别(category)“事业机构”无效;应为" in e for e in errors), errors
     assert not any("!区划!" in e or "!说明!" in e for e in errors), errors  # example rows were skipped
 
 
@@ -191,8 +191,8 @@ def test_extra_columns_blank_rows_lone_cells_and_totals(tmp_path):
     book = county_book(tmp_path / "台账.xlsx", 编制核定=quota)
     result = run_cli("check", book)
     assert result.exit_code == 0, result.output
-    assert "台账.xlsx!编制核定!E1: [extra-column] 警告:本表不使用这些列,已忽略:E 列“联系人”" in result.output
-    assert "台账.xlsx!编制核定!A5: [lone-cell] 警告:此行只有一个单元格有内容(“此行仅有一格”)" in result.output
+    assert "台账.xlsx!编制核定!E1: [未使用的列] 警告:本表不使用这些列,已忽略:E 列“联系人”" in result.output
+    assert "台账.xlsx!编制核定!A5: [只有一格的行] 警告:此行只有一个单元格有内容(“此行仅有一格”)" in result.output
     assert sum(balance_json(book, "--by", "body")[i]["approved"] for i in range(3)) == 24  # 合计 not counted
 
 
@@ -217,7 +217,7 @@ def test_a_bad_date_is_named_at_its_cell(tmp_path):
     book = county_book(tmp_path / "台账.xlsx", 编制核定=quota)
     result = run_cli("check", book)
     assert result.exit_code == 1
-    assert "台账.xlsx!编制核定!E2: [bad-date]" in result.output
+    assert "台账.xlsx!编制核定!E2: [日期有误]" in result.output
     refused_export(book, tmp_path)
 
 
@@ -229,7 +229,7 @@ def test_division_codes_in_scientific_notation_are_refused_at_the_cell(tmp_path)
                                     "330999001000,东镇,乡镇,镇,青山县\n", encoding="utf-8")
     result = run_cli("check", folder)
     assert result.exit_code == 1
-    assert "区划.csv!A2: [bad-value] 区划代码“3.30999E+11”是科学计数法,末位数字已丢失" in result.output
+    assert "区划.csv!A2: [取值无效] 区划代码“3.30999E+11”是科学计数法,末位数字已丢失" in result.output
     assert "“文本”格式" in result.output
     refused_export(folder, tmp_path)
 
@@ -249,10 +249,10 @@ def test_rows_that_refer_to_a_refused_body_point_at_its_row(tmp_path):
     bodies = [BODIES[0], ["东镇", "党政办", "党政机关", None, "正科级"], BODIES[2], ["西村", "党政办", "党政机关"]]
     book = county_book(tmp_path / "台账.xlsx", 机构=bodies)
     out = run_cli("check", book).output
-    assert "台账.xlsx!编制核定!B2: [unknown-body] 机构“党政办”没有设立成功:设立它的 " in out
+    assert "台账.xlsx!编制核定!B2: [找不到机构] 机构“党政办”没有设立成功:设立它的 " in out
     assert "台账.xlsx!机构!B2 有错误;请先修正那一处" in out
-    assert "台账.xlsx!机构!A4: [unknown-division] 未知的区划“西村”" in out and "是否是“西乡”?" in out
-    assert "找不到" not in out.split("编制核定!B2", 1)[1].splitlines()[0]
+    assert "台账.xlsx!机构!A4: [找不到区划] 未知的区划“西村”" in out and "是否是“西乡”?" in out
+    assert "找不到" not in out.split("编制核定!B2: [找不到机构]", 1)[1].splitlines()[0]
 
 
 def test_a_body_refused_during_replay_is_named_where_it_is_used(ledger):
@@ -261,13 +261,13 @@ def test_a_body_refused_during_replay_is_named_where_it_is_used(ledger):
 - {date: 2021-03-01, op: approve, body: 东镇/综治中心, type: 事业编制, amount: 3, doc: 青编〔2021〕2号}
 """)
     out = run_cli("check", root).output
-    assert "ledger.yaml:10: [unknown-body] 机构“综治中心”没有设立成功:设立它的 " in out and "ledger.yaml:9 有错误" in out
+    assert "ledger.yaml:10: [找不到机构] 机构“综治中心”没有设立成功:设立它的 " in out and "ledger.yaml:9 有错误" in out
 
 
 def test_a_misspelt_township_in_a_reference_is_named_at_its_own_cell(tmp_path):
     quota = [QUOTA[0], QUOTA[1], QUOTA[2], ["西镇", "党政办", 8, None]]
     out = run_cli("check", county_book(tmp_path / "台账.xlsx", 编制核定=quota)).output
-    assert "台账.xlsx!编制核定!A4: [unknown-division] 未知的区划“西镇”" in out
+    assert "台账.xlsx!编制核定!A4: [找不到区划] 未知的区划“西镇”" in out
 
 
 def test_an_edited_example_row_is_read_with_a_warning(tmp_path):
@@ -283,7 +283,7 @@ def test_an_edited_example_row_is_read_with_a_warning(tmp_path):
     filled = tmp_path / "填好.xlsx"
     book.save(filled)
     result = run_cli("check", filled)
-    assert "填好.xlsx!机构!L2: [example-row] 警告:此行的备注仍是模板的“示例行”说明,但内容已改写,已作为数据读入" in result.output
+    assert "填好.xlsx!机构!L2: [示例行] 警告:此行的备注仍是模板的“示例行”说明,但内容已改写,已作为数据读入" in result.output
     bodies = {r["body"] for r in balance_json(filled, "--by", "body")}
     assert "综治中心" in bodies and "党政办公室" not in bodies
 
@@ -302,14 +302,14 @@ def test_a_missing_required_column_is_named(tmp_path):
     book = county_book(tmp_path / "台账.xlsx", 机构=bodies)
     result = run_cli("check", book)
     assert result.exit_code == 1
-    assert "台账.xlsx!机构!A1: [bad-header] 表头缺少必填列:机构类别" in result.output
+    assert "台账.xlsx!机构!A1: [表头有误] 表头缺少必填列:机构类别" in result.output
 
 
 def test_a_control_character_in_a_cell_is_refused_and_not_echoed(tmp_path):
     folder = csv_county(tmp_path / "csv", "utf-8", body_name="党政办\x07\x1b[31m")
     result = run_cli("check", folder)
     assert result.exit_code == 1
-    assert "机构.csv!B4: [bad-value]" in result.output and "控制字符" in result.output
+    assert "机构.csv!B4: [取值无效]" in result.output and "控制字符" in result.output
     assert "\x07" not in result.output and "\x1b" not in result.output
 
 
@@ -349,7 +349,7 @@ def test_a_csv_whose_encoding_cannot_be_decided_is_refused(tmp_path):
     (folder / "机构.csv").write_bytes("區劃,機構名稱,機構類別\n東鎮,黨政辦,黨政機關\n".encode("big5"))  # Big5: neither UTF-8 nor GB
     result = run_cli("check", folder)
     assert result.exit_code != 0, result.output
-    assert "机构.csv: [bad-encoding]" in result.output and "另存为" in result.output and "UTF-8" in result.output
+    assert "机构.csv: [编码无法识别]" in result.output and "另存为" in result.output and "UTF-8" in result.output
     refused_export(folder, tmp_path, code=2)  # README, 退出码: a file that cannot be read is exit 2
 
 

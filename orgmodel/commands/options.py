@@ -171,16 +171,16 @@ def scenario_option(fn):
 
 
 def echo_findings(findings: list[Finding], fmt: str = "text", err: bool = False) -> None:
-    """Print findings as ``file:line: [rule] message`` lines, as JSON records, or as CSV
-    (位置, 规则, 级别, 说明; with a BOM, text never a formula)."""
+    """Print findings as ``file:line: [规则] message`` lines (the rule by its Chinese name), as
+    JSON records, or as CSV (位置, 规则, 级别, 说明, 规则编号; with a BOM, text never a formula)."""
     ordered = sort_findings(findings)
     if fmt == "json":
         click.echo(json.dumps([f.to_record() for f in ordered], ensure_ascii=False, indent=2), err=err)
         return
     if fmt == "csv":
-        rows = [{"位置": str(f.source or ""), "规则": f.rule, "级别": SEVERITY_LABELS.get(f.severity, f.severity),
-                 "说明": escape_controls(f.message)} for f in ordered]
-        frame = pd.DataFrame(rows, columns=["位置", "规则", "级别", "说明"])
+        rows = [{"位置": str(f.source or ""), "规则": f.title, "级别": SEVERITY_LABELS.get(f.severity, f.severity),
+                 "说明": escape_controls(f.message), "规则编号": f.rule} for f in ordered]
+        frame = pd.DataFrame(rows, columns=["位置", "规则", "级别", "说明", "规则编号"])
         click.echo("\ufeff" + formula_safe(frame).to_csv(index=False), nl=False, err=err)
         return
     for f in ordered:

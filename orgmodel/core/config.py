@@ -69,7 +69,7 @@ def load_config(path: str | Path | None = None, rule_ids: Collection[str] | None
     except OSError as exc:
         raise ConfigError(f"{p}: 无法读取配置文件({os_error_text(exc)})") from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{p}: [config] 配置文件不是 UTF-8 编码;请在编辑器中另存为 UTF-8") from exc
+        raise ConfigError(f"{p}: [配置有误] 配置文件不是 UTF-8 编码;请在编辑器中另存为 UTF-8") from exc
     return load_config_text(text, str(p), rule_ids)
 
 
@@ -79,24 +79,24 @@ def load_config_text(text: str, p: str, rule_ids: Collection[str] | None = None)
     try:
         user = yaml.safe_load(text) or {}
     except RecursionError as exc:
-        raise ConfigError(f"{p}:1: [config] 配置文件中括号嵌套过深") from exc
+        raise ConfigError(f"{p}:1: [配置有误] 配置文件中括号嵌套过深") from exc
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
-        raise ConfigError(f"{p}:{line}: [config] 配置文件不是合法的 YAML;请检查缩进、冒号和引号") from exc
+        raise ConfigError(f"{p}:{line}: [配置有误] 配置文件不是合法的 YAML;请检查缩进、冒号和引号") from exc
     if not isinstance(user, dict):
-        raise ConfigError(f"{p}:1: [config] 配置文件应为“配置项: 值”的映射")
+        raise ConfigError(f"{p}:1: [配置有误] 配置文件应为“配置项: 值”的映射")
     if ("&" in text and "*" in text) and expanded_size(user, MAX_EXPANDED * 10) > MAX_EXPANDED * 10:
-        raise ConfigError(f"{p}:1: [config] 配置文件经别名(*)展开后过大;请删除别名,直接写出各项")
+        raise ConfigError(f"{p}:1: [配置有误] 配置文件经别名(*)展开后过大;请删除别名,直接写出各项")
     bad_keys = _non_text_keys(user)
     if bad_keys:
-        raise ConfigError("\n".join(f"{p}:1: [config] {path}: 键“{k}”应为文字(请加引号)" for path, k in bad_keys[:20]))
+        raise ConfigError("\n".join(f"{p}:1: [配置有误] {path}: 键“{k}”应为文字(请加引号)" for path, k in bad_keys[:20]))
 
     data.update(user)
     problems = check_config(data, _defaults(), keys=list(user), rule_ids=rule_ids)
     if problems:
         lines = key_lines(text)
         located = sorted((_line_of(lines, key), key, msg) for key, msg in problems)
-        raise ConfigError("\n".join(f"{p}:{line}: [config] {key}: {msg}" for line, key, msg in located)
+        raise ConfigError("\n".join(f"{p}:{line}: [配置有误] {key}: {msg}" for line, key, msg in located)
                           + f"\n配置有 {len(problems)} 处问题,未使用;请修正后重试(各配置项的含义见 orgmodel/defaults.yaml)")
     return Config(data, str(p))
 

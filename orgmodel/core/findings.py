@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from .text import escape_controls
+from .titles import title_of
 
 ERROR = "error"
 WARNING = "warning"
@@ -140,16 +141,23 @@ class Finding:
     subjects: tuple[int, ...] = ()
     divisions: tuple[str, ...] = ()
 
+    @property
+    def title(self) -> str:
+        """The Chinese name of the finding's kind (its rule's title), as clerks read it."""
+        return title_of(self.rule)
+
     def format(self) -> str:
-        """Render as ``file:line: [rule] message`` for terminals and logs; a warning's or a
-        note's message starts with 警告: or 提示: so it is not mistaken for an error."""
+        """Render as ``file:line: [超编] message`` for terminals and logs: the kind by its
+        Chinese name (the id is in JSON and CSV); a warning's or a note's message starts with
+        警告: or 提示: so it is not mistaken for an error."""
         where = f"{self.source}: " if self.source else ""
         level = "" if self.severity == ERROR else f"{SEVERITY_LABELS.get(self.severity, self.severity)}:"
-        return escape_controls(f"{where}[{self.rule}] {level}{self.message}")  # one finding, one line
+        return escape_controls(f"{where}[{self.title}] {level}{self.message}")  # one finding, one line
 
     def to_record(self) -> dict:
         return {
             "rule": self.rule,
+            "title": self.title,
             "severity": self.severity,
             "message": self.message,
             "source": str(self.source) if self.source else None,

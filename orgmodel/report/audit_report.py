@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..answers.checking import Checked
 from ..core.findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding
-from ..rules import RULES
+from ..core.titles import title_of
 from ..state import State
 from .balance_report import write_balance_report
 from .render import environment, write_page
@@ -35,9 +35,7 @@ def place_of(state: State, f: Finding) -> tuple[str | None, str | None]:
 def finding_groups(state: State, findings: list[Finding], prefix: str = f"{BALANCE_DIR}/") -> list[dict]:
     """Findings grouped by (severity, rule), errors first, each with a link to its page (the
     balance pages sit under ``prefix``) and the id of the body it concerns, if any."""
-    from ..roster import RULE_TITLES
-
-    titles, groups = {**{r.id: r.title for r in RULES.values()}, **RULE_TITLES}, {}
+    groups = {}
     for f in findings:
         page, place = place_of(state, f)
         item = {"rule": f.rule, "severity": f.severity, "message": f.message, "body": f.body,
@@ -47,7 +45,7 @@ def finding_groups(state: State, findings: list[Finding], prefix: str = f"{BALAN
         groups.setdefault((f.severity, f.rule), []).append(item)
     ordered = sorted(groups.items(), key=lambda kv: (SEVERITY_ORDER.get(kv[0][0], 9), kv[0][1]))
     return [{"severity": sev, "severity_label": SEVERITY_LABELS.get(sev, sev), "rule": rule,
-             "rule_label": titles.get(rule), "rows": sorted(items, key=lambda i: (i["source"] or "", i["message"]))}
+             "rule_label": title_of(rule), "rows": sorted(items, key=lambda i: (i["source"] or "", i["message"]))}
             for (sev, rule), items in ordered]
 
 
@@ -55,7 +53,6 @@ def roster_section(state: State, rec, years: int) -> dict:
     """The roster part of the audit page: who was reconciled, the findings per kind and
     township (counts), the bodies where the roster and the ledger differ, and the forecast of
     vacancies as people retire (a chart of the totals per year and the township table)."""
-    from ..roster import RULE_TITLES
     from ..roster.forecast import by_township, forecast
     from .charts import bar_chart
 
@@ -64,7 +61,7 @@ def roster_section(state: State, rec, years: int) -> dict:
     for f in rec.findings:
         code = f.divisions[0] if f.divisions else ""
         name = state.divisions[code].name if code in state.divisions else "(未定位)"
-        kinds[(RULE_TITLES.get(f.rule, f.rule), name)] = kinds.get((RULE_TITLES.get(f.rule, f.rule), name), 0) + 1
+        kinds[(f.title, name)] = kinds.get((f.title, name), 0) + 1
     counts = latest.counts
     differ = counts[counts["difference"] != 0]
     table = by_township(state, forecast(latest, years))

@@ -18,19 +18,11 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from ..core.findings import Finding
-from ..rules import ROSTER, rules_of, settle
+from ..core.titles import title_of
+from ..rules import settle
 from .audit import Audit, audit
 from .movements import Movements, movements
 from .read import Roster, RosterError, read_roster
-
-# Chinese titles of what the audit may find: the roster rules (from the rule registry, where
-# their severities and config keys live) and the problems of reading the roster's cells and sheets
-READING_TITLES = {
-    "bad-value": "单元格无法读取", "bad-date": "日期有误", "bad-count": "数字有误", "bad-header": "表头有误",
-    "too-many-rows": "行数超过上限", "lone-cell": "只有一格的行", "example-row": "改写过的示例行",
-    "extra-column": "未使用的列", "bad-file": "文件无法读取", "bad-encoding": "编码无法识别", "unreadable": "文件无法读取",
-}
-RULE_TITLES = {**{r.id: r.title for r in rules_of(ROSTER)}, **READING_TITLES}
 
 
 @dataclass
@@ -126,11 +118,11 @@ def public_summary(findings: list[Finding], state) -> pd.DataFrame:
         code = f.divisions[0] if f.divisions else ""
         key = (f.rule, code)
         rows[key] = rows.get(key, 0) + 1
-    out = [{"rule": RULE_TITLES.get(rule, rule), "division_code": code,
+    out = [{"rule": title_of(rule), "division_code": code,
             "division": state.divisions[code].name if code in state.divisions else "", "count": n}
            for (rule, code), n in sorted(rows.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
     return pd.DataFrame(out, columns=["rule", "division_code", "division", "count"])
 
 
-__all__ = ["READING_TITLES", "RULE_TITLES", "Audit", "Reconciled", "Reconciliation", "RosterError", "dated_snapshots", "latest_date", "public_summary",
+__all__ = ["Audit", "Reconciled", "Reconciliation", "RosterError", "dated_snapshots", "latest_date", "public_summary",
            "reconcile", "read_roster"]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from ..core.config import Config
 from ..core.findings import ERROR, INFO, SEVERITY_LABELS, WARNING, Finding, Source
+from ..core.titles import register_title
 from ..state import State
 from ..state.records import subject_of
 
@@ -51,6 +52,7 @@ def _register(r: Rule) -> None:
     if r.id in RULES:
         raise ValueError(f"rule {r.id} registered twice")
     RULES[r.id] = r
+    register_title(r.id, r.title)
 
 
 def rule(rule_id: str, title: str, severity: str = ERROR):

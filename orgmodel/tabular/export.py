@@ -83,11 +83,13 @@ def frame_table(df: pd.DataFrame, name: str, title: str, totals: bool = True, no
 
 
 def findings_table(findings: list[Finding], title: str, public: bool) -> Table:
-    rows = [[SEVERITY_LABELS.get(f.severity, f.severity), f.rule, f.body or "", f.message,
-             None if public else (str(f.source) if f.source else "")] for f in sort_findings(findings)]
+    """The 问题清单 sheet: each finding's kind by its Chinese name; the rule id (for the config's
+    ``rules:`` section) and where it is in the last columns, left out of a public workbook."""
+    rows = [[SEVERITY_LABELS.get(f.severity, f.severity), f.title, f.body or "", f.message,
+             str(f.source) if f.source else "", f.rule] for f in sort_findings(findings)]
     cols = [("级别", TEXT), ("规则", TEXT), ("机构", TEXT), ("说明", TEXT)]
     if not public:
-        cols.append(("位置", TEXT))
+        cols += [("位置", TEXT), ("规则编号", TEXT)]
     else:
         rows = [r[:4] for r in rows]
     return Table("问题清单", title, cols, rows, widths={3: 80})

@@ -7,7 +7,6 @@ from __future__ import annotations
 from ..core.findings import SEVERITY_LABELS, SEVERITY_ORDER
 from ..report.site import records
 from ..report.trace_text import trace_lines
-from ..rules import RULES
 from ..state import Body
 from .desk import Sheet
 
@@ -68,11 +67,10 @@ def _off_quota(sheet: Sheet, code: str) -> dict | None:
 
 
 def _findings(sheet: Sheet, body: Body) -> list[dict]:
-    titles = {r.id: r.title for r in RULES.values()}
     found = [f for f in sheet.findings if body.id in f.subjects]
     found.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.rule, str(f.source or "")))
     return [{"severity": f.severity, "severity_label": SEVERITY_LABELS.get(f.severity, f.severity), "rule": f.rule,
-             "title": titles.get(f.rule, f.rule), "message": f.message, "source": str(f.source or "")} for f in found]
+             "title": f.title, "message": f.message, "source": str(f.source or "")} for f in found]
 
 
 def _roster(answer, body: Body) -> list[dict] | None:
