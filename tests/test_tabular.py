@@ -123,7 +123,7 @@ def test_mistakes_name_their_cells_in_one_pass(tmp_path):
     result = run_cli("check", book)
     assert result.exit_code == 1
     out = result.output
-    assert "台账.xlsx!机构!E2: [取值无效] 规格(rank)“正科级”无效;应为 正部、副部" in out
+    assert "台账.xlsx!机构!E2: [取值无效] 规格“正科级”无效;应为 正部、副部" in out
     assert "台账.xlsx!机构!A4: [找不到区划] 未知的区划“北镇”" in out
     assert "台账.xlsx!编制核定!D3: [数量有误] 事业编制应为非负整数,实为“六个人”" in out
     # the refused establish makes the quota row for the same body fail; it is said once
@@ -153,7 +153,7 @@ def test_the_template_marks_its_own_mistakes_by_cell(tmp_path):
     result = run_cli("check", filled)
     assert result.exit_code == 1
     errors = [ln for ln in lines(result) if "[" in ln]
-    assert any("填好.xlsx!机构!C4: [取值无效] 机构类别(category)“事业机构”无效;应为" in e for e in errors), errors
+    assert any("填好.xlsx!机构!C4: [取值无效] 机构类别“事业机构”无效;应为" in e for e in errors), errors
     assert not any("!区划!" in e or "!说明!" in e for e in errors), errors  # example rows were skipped
 
 
@@ -250,7 +250,7 @@ def test_rows_that_refer_to_a_refused_body_point_at_its_row(tmp_path):
     book = county_book(tmp_path / "台账.xlsx", 机构=bodies)
     out = run_cli("check", book).output
     assert "台账.xlsx!编制核定!B2: [找不到机构] 机构“党政办”没有设立成功:设立它的 " in out
-    assert "台账.xlsx!机构!B2 有错误;请先修正那一处" in out
+    assert "台账.xlsx!机构!E2 有错误;请先修正那一处" in out  # the cell to fix, not the row's name
     assert "台账.xlsx!机构!A4: [找不到区划] 未知的区划“西村”" in out and "是否是“西乡”?" in out
     assert "找不到" not in out.split("编制核定!B2: [找不到机构]", 1)[1].splitlines()[0]
 

@@ -8,7 +8,8 @@ workbooks, and a store record with the place it was first read from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 
 from .text import escape_controls
 from .titles import title_of
@@ -77,12 +78,16 @@ class CellSource(Source):
     """A cell of a workbook or CSV table: ``file!sheet!C17`` (``line`` is the row).
 
     ``seq`` is the item's place in the reader's own order when that is not the row order (a
-    reader puts a parent division's row before its children's); 0 means the row."""
+    reader puts a parent division's row before its children's); 0 means the row.
+    ``headers`` maps the sheet's column letters to the Chinese names of their columns (one
+    mapping per sheet, shared), so that a message can name a field as the sheet does
+    (机构类别, not ``category``); it plays no part in comparing locations."""
 
     sheet: str = ""
     column: str = ""
     seq: int = 0
     sheet_no: int = 0  # the sheet's place in its workbook
+    headers: Mapping[str, str] | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         place = f"{self.column}{self.line}" if self.line else self.column
@@ -95,6 +100,10 @@ class CellSource(Source):
     def at(self, spot) -> CellSource:
         """The cell of a field in the same row: ``spot`` is its column letter."""
         return self if spot is None or spot == self.column else replace(self, column=spot)
+
+    def header(self, column: str | None = None) -> str | None:
+        """The Chinese name of the column ``column`` (this cell's own when None), if known."""
+        return self.headers.get(column or self.column) if self.headers else None
 
     @property
     def order(self) -> tuple:

@@ -147,6 +147,7 @@ class Fact(StrEnum):
     APPROVED = "approved"        # per quota type
     ACTUAL = "actual"            # per quota type
     HIRE = "hire"                # per quota type: the last hire
+    OVER = "over"                # per quota type: the last change that left the body over quota or more so
     PLAN = "plan"                # per quota type
     POSTS = "posts"
     LEADERS = "leaders"

@@ -38,6 +38,7 @@ class Located(dict):
     spot = None
     spots: Mapping = MappingProxyType({})
     duplicates: Sequence = ()
+    refused = None  # a reader that could not read all of it: where its problem is (see reading.validate)
 
 
 class LinedList(list):

@@ -26,7 +26,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from .findings import Finding, Source
+from .findings import CellSource, Finding, Source
 from .located import spot_of, spots_of
 from .sharing import Shared
 from .text import escape_controls
@@ -46,11 +46,48 @@ FIELD_LABELS = {
 }
 
 
-def named(key: str) -> str:
-    """How a message names field ``key``: ``规格(rank)``, ``实有(actual.事业编制)``, else ``字段 key `` (a
-    trailing space before the Chinese that follows)."""
+def named(key: str, at=None) -> str:
+    """How a message names field ``key``. Read from a sheet: the Chinese header of its column
+    (``机构类别``), when ``at`` (the field's cell, or the directive, see :func:`cell_of`) knows
+    it. Else, as a YAML ledger writes it: ``规格(rank)``, ``实有(actual.事业编制)``, else ``字段 key ``
+    (a trailing space before the Chinese that follows)."""
+    cell = cell_of(at, key) if at is not None and not isinstance(at, Source) else at
+    header = cell.header() if isinstance(cell, CellSource) else None
+    if header:
+        return header
     label = FIELD_LABELS.get(str(key).split(".", 1)[0])
     return f"{label}({key})" if label else f"字段 {key} "
+
+
+def missing_text(key: str, at=None) -> str:
+    """What to say of required field ``key`` left out: “机构类别”未填写 for a sheet's blank cell
+    (``at``: the cell, or the directive), 缺少必填字段 机构类别(category) for a YAML ledger."""
+    cell = cell_of(at, key) if at is not None and not isinstance(at, Source) else at
+    header = cell.header() if isinstance(cell, CellSource) else None
+    return f"“{header}”未填写(必填)" if header else f"缺少必填字段 {named(key).strip()}"
+
+
+def header_of(d, key: str) -> str | None:
+    """The Chinese header of the column directive ``d``'s field ``key`` was read from (None
+    when it was not read from a sheet)."""
+    cell = cell_of(d, key)
+    return cell.header() if isinstance(cell, CellSource) else None
+
+
+def cell_of(d, key: str) -> Source | None:
+    """The cell a directive's field ``key`` was read from: its own spot, else where the
+    directive starts when the field is there; None when the reader never saw it."""
+    spots = d.spots or {}
+    if key in spots:
+        return d.source.at(spots[key]) if isinstance(d.source, CellSource) else None
+    return d.source if key in d.fields else None
+
+
+def choices_shown(choices) -> str:
+    """The values a field accepts, as a message lists them: the Chinese ones when there are
+    any (a field that also takes English words, such as a pool's kind, lists those only)."""
+    chinese = [c for c in choices if not str(c).isascii()]
+    return "、".join(chinese or [str(c) for c in choices])
 
 
 # Limits that no real ledger comes near; beyond them the value is refused with a finding
@@ -107,6 +144,16 @@ class Problems:
         where = self.source.at(spot if spot is not None else self.spots.get(key) if key else None)
         self.findings.append(Finding(rule, message, where))
 
+    def named(self, key: str) -> str:
+        """Field ``key`` as a message names it (see :func:`named`): its column's header when
+        it was read from a sheet's cell, else ``规格(rank)``."""
+        spot = self.spots.get(key)
+        return named(key, self.source.at(spot) if spot is not None else None)
+
+    def missing(self, key: str) -> str:
+        """What to say of a required field left out: its cell left blank, or its key not written."""
+        return missing_text(key, self.source.at(self.spots[key]) if key in self.spots else None)
+
     def nested(self, value, key: str) -> Problems:
         """Problems for a mapping found at ``key``: it starts where the reader says, else at the key."""
         return Problems(self.source.at(spot_of(value, self.spots.get(key))), spots_of(value))
@@ -135,26 +182,26 @@ def _date_of_text(text: str) -> dt.date | None:
 
 def _count(value, key, probs: Problems):
     if isinstance(value, bool) or value is None:
-        probs.add("bad-count", f"{named(key)}应为非负整数,实为“{shown(value)}”", key)
+        probs.add("bad-count", f"{probs.named(key)}应为非负整数,实为“{shown(value)}”", key)
         return None
     if isinstance(value, float):
         if not value.is_integer():
-            probs.add("bad-count", f"{named(key)}应为整数,实为 {value}(编制和人数不能有小数)", key)
+            probs.add("bad-count", f"{probs.named(key)}应为整数,实为 {value}(编制和人数不能有小数)", key)
             return None
         value = int(value)
     if isinstance(value, str):
         if not re.fullmatch(r"-?\d+", value.strip()):
-            probs.add("bad-count", f"{named(key)}应为非负整数,实为“{shown(value)}”", key)
+            probs.add("bad-count", f"{probs.named(key)}应为非负整数,实为“{shown(value)}”", key)
             return None
         value = int(value)
     if not isinstance(value, int):
-        probs.add("bad-count", f"{named(key)}应为非负整数,实为“{shown(value)}”", key)
+        probs.add("bad-count", f"{probs.named(key)}应为非负整数,实为“{shown(value)}”", key)
         return None
     if value < 0:
-        probs.add("negative-count", f"{named(key)}为负数 {value};数量不能小于 0", key)
+        probs.add("negative-count", f"{probs.named(key)}为负数 {value};数量不能小于 0", key)
         return None
     if value > MAX_COUNT:
-        probs.add("bad-count", f"{named(key)}为 {shown(value)},超过上限 {MAX_COUNT:,};请检查是否多写了数字", key)
+        probs.add("bad-count", f"{probs.named(key)}为 {shown(value)},超过上限 {MAX_COUNT:,};请检查是否多写了数字", key)
         return None
     return value
 
@@ -163,11 +210,11 @@ def _str(value, key, probs: Problems):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
-        probs.add("bad-value", f"{named(key)}应为非空文字,实为“{shown(value)}”", key)
+        probs.add("bad-value", f"{probs.named(key)}应为非空文字,实为“{shown(value)}”", key)
         return None
     problem = text_problem(value.strip())
     if problem:
-        probs.add("bad-value", f"{named(key)}“{shown(value)}”{problem}", key)
+        probs.add("bad-value", f"{probs.named(key)}“{shown(value)}”{problem}", key)
         return None
     return sys.intern(value.strip())  # names recur over millions of directives: keep one copy
 
@@ -186,13 +233,13 @@ def _qtype(value, key, probs: Problems, quota_types):
 
 def _mapping_of_counts(value, key, probs, allowed=None, what="编制类型"):
     if not isinstance(value, dict):
-        probs.add("bad-value", f"{named(key)}应为“类型: 数量”的映射,实为“{shown(value)}”", key)
+        probs.add("bad-value", f"{probs.named(key)}应为“类型: 数量”的映射,实为“{shown(value)}”", key)
         return None
     out = {}
     sub_spots = spots_of(value)
     ok = True
     for k, at in getattr(value, "duplicates", ()):
-        probs.add("duplicate-field", f"{named(key)}中的“{k}”写了不止一次;请只保留一个", spot=at)
+        probs.add("duplicate-field", f"{probs.named(key)}中的“{k}”写了不止一次;请只保留一个", spot=at)
         ok = False
     for k, v in value.items():
         spot = sub_spots.get(k, probs.spots.get(key))
@@ -237,7 +284,7 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         out = []
         for item in items:
             if not isinstance(item, dict):
-                probs.add("bad-value", f"{named(key)}的每一项应为映射,实为“{shown(item)}”", key)
+                probs.add("bad-value", f"{probs.named(key)}的每一项应为映射,实为“{shown(item)}”", key)
                 return None
             sub = probs.nested(item, key)
             clean = validate_fields(kind, item, sub, config)
@@ -251,7 +298,7 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
     if kind in ("str", "ref"):
         text = _str(value, key, probs)
         if text is not None and spec.choices and text not in spec.choices:
-            probs.add("bad-value", f"{named(key)}“{text}”无效;应为 {'、'.join(spec.choices)} 之一", key)
+            probs.add("bad-value", f"{probs.named(key)}“{text}”无效;应为 {choices_shown(spec.choices)} 之一", key)
             return None
         return text
     if kind in ("refs", "strs"):
@@ -259,7 +306,7 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         out = [_str(v, key, probs) for v in items]
         for v in out:
             if v and "，" in v:
-                probs.add("bad-value", f"{named(key)}中的“{v}”含全角逗号“，”;多个名称之间请用半角逗号“,”分隔", key)
+                probs.add("bad-value", f"{probs.named(key)}中的“{v}”含全角逗号“，”;多个名称之间请用半角逗号“,”分隔", key)
                 return None
         return None if any(v is None for v in out) else out
     if kind == "qtype":
@@ -268,7 +315,7 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         text = _str(value, key, probs)
         ranks = list(config.get("rank_order") or [])
         if text is not None and ranks and text not in ranks:
-            probs.add("bad-value", f"{named(key)}“{text}”无效;应为 {'、'.join(reversed(ranks))} 之一(配置 rank_order)", key)
+            probs.add("bad-value", f"{probs.named(key)}“{text}”无效;应为 {'、'.join(reversed(ranks))} 之一", key)
             return None
         return text
     if kind == "quota":
@@ -279,7 +326,7 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         return _mapping_of_counts(value, key, probs)
     if kind == "subcounts":
         if not isinstance(value, dict):
-            probs.add("bad-value", f"{named(key)}应为“类别: {{其中: 数量}}”的映射,例如 网格员: {{党员: 8800}},实为“{shown(value)}”", key)
+            probs.add("bad-value", f"{probs.named(key)}应为“类别: {{其中: 数量}}”的映射,例如 网格员: {{党员: 8800}},实为“{shown(value)}”", key)
             return None
         out, ok = {}, True
         for label, inner in value.items():
@@ -293,18 +340,18 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         return out if ok else None
     if kind == "bool":
         if not isinstance(value, bool):
-            probs.add("bad-value", f"{named(key)}应为 true 或 false,实为“{shown(value)}”", key)
+            probs.add("bad-value", f"{probs.named(key)}应为 true 或 false,实为“{shown(value)}”", key)
             return None
         return value
     if kind == "date":
         d = parse_date(value)
         if d is None:
-            probs.add("bad-date", f"{named(key)}的日期“{shown(value)}”无效;应为 {MIN_YEAR}–{MAX_YEAR} 年间真实存在的日期,"
+            probs.add("bad-date", f"{probs.named(key)}的日期“{shown(value)}”无效;应为 {MIN_YEAR}–{MAX_YEAR} 年间真实存在的日期,"
                       f"格式 YYYY-MM-DD", key)
         return d
     if kind == "map":
         if not isinstance(value, dict):
-            probs.add("bad-value", f"{named(key)}应为映射,实为“{shown(value)}”", key)
+            probs.add("bad-value", f"{probs.named(key)}应为映射,实为“{shown(value)}”", key)
             return None
         return dict(value)
     return value
@@ -321,12 +368,12 @@ def validate_fields(schema: dict[str, Field], raw: dict, probs: Problems, config
                 head = key.split("：", 1)[0]
                 probs.add("unknown-field", f"“{key}”中有全角冒号“：”;请改为半角冒号加空格,例如“{head}: …”", key)
                 continue
-            what = f"此指令不用{named(key)}字段" if str(key) in FIELD_LABELS else f"未知字段“{key}”"
+            what = f"此指令不用{probs.named(key)}字段" if str(key) in FIELD_LABELS else f"未知字段“{key}”"
             probs.add("unknown-field", f"{what};此处可用字段:{known}", key)
     for key, spec in schema.items():
         if key not in raw or raw[key] is None:
             if spec.required:
-                probs.add("missing-field", f"缺少必填字段 {named(key).strip()}")
+                probs.add("missing-field", probs.missing(key), key)
             continue
         value = validate_value(spec, raw[key], key, probs, config)
         if value is not None:

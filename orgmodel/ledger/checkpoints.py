@@ -109,7 +109,7 @@ def replay_with(history: History, config: Config, as_of: dt.date | None, extra: 
             known = len(history.refused)
             rest = history.after(end, as_of)  # what a replay as of ``as_of`` applies, no more
             for r in history.refused[known:]:  # creations refused after the year end
-                state.note_refused(r.name, r.division, r.source)
+                state.note_refusal(r)
         else:
             directives = history.all()
             state = fresh_state(config, refused, trails)

@@ -118,7 +118,7 @@ class Ledger:
         known = len(self.refused)
         after = self._after(first, as_of)
         for r in self.refused[known:]:  # creations refused among the records read just now
-            state.note_refused(r.name, r.division, r.source)
+            state.note_refusal(r)
         rest = list(heapq.merge(after, later, key=sort_key)) if later else after
         last = rest[-1].date if rest else first
         pos = 0

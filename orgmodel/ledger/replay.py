@@ -31,5 +31,5 @@ def fresh_state(config: Config, refused: list[Refused] = (), trails: bool = Fals
     """An empty state that knows which creations were refused while reading."""
     state = State(config, trails)
     for r in refused:
-        state.note_refused(r.name, r.division, r.source)
+        state.note_refusal(r)
     return state

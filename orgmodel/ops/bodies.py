@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..core.findings import WARNING
 from ..core.kinds import EventKind, FlowKind
-from ..core.schema import Field
+from ..core.schema import Field, header_of, missing_text
 from ..state import BODY, DIVISION, HOLDER, Body, State
 from .fields import ATTRIBUTES, BODY_ATTRS, CATEGORIES, CLASSES, FUNDINGS, LINKS, NONE, QUOTA_SOURCE, plural_quota
 from .planning import draws_available, leads_back, names_free, resolve_links
@@ -23,7 +23,8 @@ def establish(state: State, d) -> None:
     if div is None:
         return
     if "category" not in f:
-        state.error("missing-field", "设立机构须注明 category(机构类别)", d)
+        state.error("missing-field", missing_text("category", d)
+                    if header_of(d, "category") else "设立机构须注明 category(机构类别)", d, "category")
         return
     links = resolve_links(state, d, div.code)
     sources = [(state.require(d, "quota_from", HOLDER, ref=s["from"]), s) for s in f.get("quota_from", [])]

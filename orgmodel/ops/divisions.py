@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..core.kinds import LEVELS
-from ..core.schema import Field
+from ..core.schema import Field, header_of, missing_text
 from ..state import DIVISION, State
 from .fields import POOL_KINDS, TOWNSHIP_KINDS
 from .registry import op
@@ -21,7 +21,8 @@ def open_division(state: State, d) -> None:
         state.error("duplicate-division", f"区划代码 {f['code']} 已被“{other.name}”使用;每个区划的代码必须唯一", d, "code")
         return
     if f["level"] == "乡镇" and "kind" not in f:
-        state.error("missing-field", "乡镇级区划须注明 kind(镇、乡 或 街道)", d, "kind")
+        state.error("missing-field", f"{missing_text('kind', d)}:乡镇级区划须写明{'、'.join(TOWNSHIP_KINDS)}之一"
+                    if header_of(d, "kind") else "乡镇级区划须注明 kind(镇、乡 或 街道)", d, "kind")
         return
     parent = None
     if "parent" in f:

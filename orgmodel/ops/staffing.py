@@ -8,7 +8,7 @@ them); whether a plan or a hire fits the vacancies is for the rule checks.
 from __future__ import annotations
 
 from ..core.kinds import EventKind
-from ..core.schema import Field
+from ..core.schema import Field, named
 from ..figures.balance import gap
 from ..state import BODY, DIVISION, POOL, Body, State
 from .quota import owed
@@ -116,7 +116,8 @@ def off_quota(state: State, d) -> None:
     for kind, subs in of_whom.items():
         whole = staff.get(kind, div.off_quota.get(kind))
         if whole is None:
-            state.error("bad-value", f"of_whom 中的“{kind}”不是已登记的编外人员类别;请先在 staff 中写明{kind}人数", d, "of_whom", div)
+            state.error("bad-value", f"{named('of_whom', d)}中的“{kind}”不是已登记的编外人员类别;请先在{named('staff', d)}中写明{kind}人数",
+                        d, "of_whom", div)
             ok = False
         for sub, n in subs.items():
             if whole is not None and n > whole:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..core.kinds import Fact
 from ..figures.balance import tables_of
 from ..state import State
-from .registry import flag, rule
+from .registry import QUOTA_PHASES, flag, refused_note, rule
 
 
 @rule("plan-over-vacancy", "用编进人计划超空编")
@@ -20,7 +20,7 @@ def plan_over_vacancy(state: State, config):
             if planned > vacant and not over:
                 yield flag("plan-over-vacancy",
                            f"“{state.reference(b)}”{t}用编进人计划 {planned} 名,超过空编 {vacant} 名(核定 {approved}、实有 {actual});"
-                           f"计划应不超过 {vacant} 名",
+                           f"计划应不超过 {vacant} 名{refused_note(state, b, QUOTA_PHASES, t)}",
                            b.facts.latest((Fact.PLAN, t), (Fact.APPROVED, t), (Fact.ACTUAL, t)), b)
 
 
@@ -42,5 +42,5 @@ def hire_over_quota(state: State, config):
                   else b.facts.latest((Fact.PLAN, t), (Fact.APPROVED, t), (Fact.ACTUAL, t)))
         yield flag("hire-over-quota",
                    f"“{state.reference(b)}”{t}已超编 {actual - approved} 名(核定 {approved}、实有 {actual}),{what};"
-                   f"超编单位不得进人,应先消化超编",
+                   f"超编单位不得进人,应先消化超编{refused_note(state, b, QUOTA_PHASES, t)}",
                    source, b)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from ..core.kinds import Fact
 from ..figures.balance import is_own, tables_of
 from ..state import TOWNSHIP, Body, State
-from .registry import flag, rule
+from .registry import POSTS_PHASES, QUOTA_PHASES, flag, refused_note, rule
 
 
 @rule("over-quota", "超编")
@@ -19,8 +19,8 @@ def over_quota(state: State, config):
         b = state.bodies[i]
         yield flag("over-quota",
                    f"“{state.reference(b)}”{t}超编 {have - approved} 名:实有 {have} 名,核定 {approved} 名;"
-                   f"实有人数应不超过核定编制,须消化超编或按程序核增",
-                   b.facts.latest((Fact.ACTUAL, t), (Fact.APPROVED, t)), b)
+                   f"实有人数应不超过核定编制,须消化超编或按程序核增{refused_note(state, b, QUOTA_PHASES, t)}",
+                   b.facts.source(Fact.OVER, t, None) or b.facts.latest((Fact.ACTUAL, t), (Fact.APPROVED, t)), b)
 
 
 @rule("over-posts", "超职数配备领导")
@@ -32,8 +32,8 @@ def over_posts(state: State, config):
         b = state.bodies[i]
         yield flag("over-posts",
                    f"“{state.reference(b)}”{k}超职数 {have - posts} 名:实配 {have} 名,核定职数 {posts} 名;"
-                   f"领导配备应不超过核定职数",
-                   b.facts.latest(Fact.LEADERS, Fact.POSTS), b)
+                   f"领导配备应不超过核定职数{refused_note(state, b, POSTS_PHASES, k, '职数')}",
+                   b.facts.latest(b.facts.of_kind(Fact.LEADERS, k), b.facts.of_kind(Fact.POSTS, k)), b)
 
 
 @rule("over-rank", "超规格")

@@ -92,6 +92,28 @@ def flag(rule_id: str, message: str, source=None, subject=None) -> Finding:
     return Finding(rule_id, message, source, RULES[rule_id].severity, name, ids, divisions)
 
 
+# The same-day phases of the ops that approve quota or leader posts (see ops.registry)
+QUOTA_PHASES = frozenset({"quota", "transfers", "functions", "templates", "merges", "splits", "bodies"})
+POSTS_PHASES = frozenset({"posts", "templates"})
+
+
+def refused_note(state: State, body, phases, qualifier: str | None = None, what: str = "编制") -> str:
+    """``;另:核定其行政编制的 台账.xlsx!编制核定!C3 有错误、未计入…`` when a directive that would have
+    given ``body`` some of its figure (an op of ``phases``, concerning ``qualifier``: a quota
+    type, a leader post kind) was refused: the finding then follows from that one, which is
+    fixed first. Empty otherwise."""
+    from ..ops import OPS
+
+    names = {body.name, *(n for _, n in body.names)}
+    for op, about, source in state.refused_changes(names, state.divisions.get(body.division)):
+        spec = OPS.get(op)
+        if spec is not None and spec.phase in phases and (not about or qualifier is None or qualifier in about):
+            verb = "核定" if spec.phase == "posts" else spec.label
+            figure = f"{qualifier or ''}{'' if (qualifier or '').endswith(what) else what}"
+            return f";另:{verb}其{figure}的 {source} 有错误、未计入,请先修正那一处"
+    return ""
+
+
 def rule_settings(config: Config) -> tuple[dict[str, tuple[bool, str]], list[Finding]]:
     """Per rule id: (enabled, severity) from the config, plus findings about a bad section."""
     section = config.get("rules") or {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import weakref
 from collections import defaultdict
 
+from ..core.findings import CellSource
 from ..core.kinds import Fact, FlowKind
 from ..state import Body, Pool, State
 from .registry import flag, rule
@@ -164,7 +165,8 @@ def cross_level_transfer(state: State, config):
         if not fl.approval:
             yield flag("cross-level-transfer",
                        f"{_move_text(state, fl, src, dst)};跨层级调剂须报上级机构编制部门审批({CROSS_LEVEL_BASIS}),"
-                       f"已批准的请用 approved_by 写明批准文号",
+                       + ("已批准的请在“上级批准文号”列写明批准文号" if isinstance(fl.source, CellSource)
+                          else "已批准的请用 approved_by 写明批准文号"),
                        fl.source, dst)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..core.directive import Directive
+from ..core.findings import CellSource
 from ..core.kinds import Fact, FlowKind
 from .core import StateCore
 from .records import Body, Division, Flow, Loan, Pool, StaffMove
@@ -17,6 +18,7 @@ _APPROVED = Fact.APPROVED
 _COUNTS = Fact.COUNTS
 _POSITIONS = Fact.POSITIONS
 _HIRE = Fact.HIRE
+_OVER = Fact.OVER
 _LEADERS = Fact.LEADERS
 _OFF_QUOTA = Fact.OFF_QUOTA
 _PLAN = Fact.PLAN
@@ -42,10 +44,13 @@ class Books(StateCore):
         if dst is not None:
             dst.approved[qtype] = dst.approved.get(qtype, 0) + amount
         mark = (self._seq, d.source)
+        fact = (self._seq, d.where(field)) if field and d.spots and type(d.source) is CellSource else mark
         for holder in (src, dst):
             if holder is not None:
-                holder.facts[(_APPROVED, qtype)] = mark
+                holder.facts[(_APPROVED, qtype)] = fact  # a sheet's row: the cell that holds the amount
                 self._touch(holder, mark)
+        if amount and src is not None and type(src) is Body:
+            self._widened(src, qtype, fact)
         kind = kind if type(kind) is FlowKind else FlowKind(kind)
         flow = Flow(d.date, d.doc, d.source, kind, src.node if src else None, dst.node if dst else None,
                     qtype, amount, cross_level, len(self._flows), d.fields.get("approved_by"))
@@ -55,6 +60,13 @@ class Books(StateCore):
             v = dst.node if dst is not None else self.higher_node(src)
             self._graph.add_edge(u, v, key=flow.seq, flow=flow)
         return True
+
+    def _widened(self, body: Body, qtype: str, mark) -> None:
+        """A change (``mark``) took from ``body``'s approved quota of ``qtype`` or added to its
+        people: when that leaves it over quota, it is the change an over-quota finding points
+        at (a change that narrows the excess, as quota given to a body already over, is not)."""
+        if body.actual.get(qtype, 0) > body.approved.get(qtype, 0):
+            body.facts[(_OVER, qtype)] = mark
 
     def quota_edges(self):
         """``(u, v, flow)`` for every flow that moved quota, in journal order: the graph's flow
@@ -103,13 +115,20 @@ class Books(StateCore):
     def set_staff(self, d: Directive, body: Body, actual: dict[str, int], leaders: dict[str, int] | None) -> None:
         """Record the actual staff (实有) of some types and, if given, the leaders in post."""
         mark = (self._seq, d.source)
+        before = {t: body.actual.get(t, 0) for t in actual}
         body.actual.update(actual)
         facts = body.facts
-        for t in actual:
-            facts[(_ACTUAL, t)] = mark
+        cells = d.spots and type(d.source) is CellSource  # a sheet's row: each figure has its own cell
+        for t, n in actual.items():
+            facts[(_ACTUAL, t)] = fact = (self._seq, d.where(f"actual/{t}")) if cells else mark
+            if n > before.get(t, 0):
+                self._widened(body, t, fact)
         if leaders is not None:
             body.leaders.update(leaders)
-            body.facts[(_LEADERS, None)] = mark
+            facts[(_LEADERS, None)] = mark
+            if cells:
+                for k in leaders:
+                    facts[(_LEADERS, k)] = (self._seq, d.where(f"leaders/{k}"))
         self._touch(body, mark)
 
     def hire(self, d: Directive, body: Body, qtype: str, count: int) -> None:
@@ -120,6 +139,8 @@ class Books(StateCore):
         mark = self._mark(d)
         body.facts[(_ACTUAL, qtype)] = mark
         body.facts[(_HIRE, qtype)] = mark
+        if count:
+            self._widened(body, qtype, mark)
         self._touch(body, mark)
         self._moves.append(StaffMove(d.date, d.source, "hire", None, body.id, qtype, count))
 
@@ -137,6 +158,8 @@ class Books(StateCore):
         dst.actual[qtype] = dst.actual.get(qtype, 0) + count
         src.facts[(_ACTUAL, qtype)] = mark
         dst.facts[(_ACTUAL, qtype)] = mark
+        if count:
+            self._widened(dst, qtype, mark)
         self._touch(src, mark)
         self._touch(dst, mark)
         self._moves.append(StaffMove(d.date, d.source, "move", src.id, dst.id, qtype, count))
@@ -158,6 +181,9 @@ class Books(StateCore):
         """Approve leader posts (领导职数) by kind."""
         body.posts.update(posts)
         body.facts[(_POSTS, None)] = mark = self._mark(d)
+        if d.spots and type(d.source) is CellSource:  # a sheet's row: each kind has its own cell
+            for k in posts:
+                body.facts[(_POSTS, k)] = (self._seq, d.where(f"posts/{k}"))
         self._touch(body, mark)
 
     def set_plan(self, d: Directive, body: Body, qtype: str, places: int) -> None:

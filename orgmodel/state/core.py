@@ -109,7 +109,8 @@ class StateCore:
         self._day_plan: dict = {}        # see _names_made_later
         self._directives: list | None = None
         self._ops: Mapping = {}
-        self._refused: dict[str, list] = {}  # name -> [(division as written or None, where)] of refused creations
+        self._refused: dict[str, list] = {}  # name -> [(division as written or None, where, op)] of refused creations
+        self._refused_changes: dict[str, list] = {}  # name -> [(division or None, op, about, where)] of refused changes
         self.as_of: dt.date | None = None
         self._open_views()
 
@@ -172,31 +173,64 @@ class StateCore:
                 ops[d.op].apply(self, d)
             except Exception as exc:  # noqa: BLE001 - reported as a finding with its location
                 self.error("internal-error", f"处理此指令时发生内部错误({type(exc).__name__}: {exc});请把此行和台账发给维护人员", d)
-            if len(self._findings) > found and getattr(ops[d.op], "creates", None):
+            if len(self._findings) > found:
                 self._note_if_refused(d, ops[d.op], found)
             if consume:
                 directives[i] = None
         if consume:
             self._directives = None
 
-    def note_refused(self, name: str, division: str | None, source: Source) -> None:
-        """Remember that the directive at ``source``, which would have created ``name`` (in
-        ``division``, a name or code as written), was refused: a later reference to ``name`` is
-        then told to look there, rather than to create what the ledger already tries to create."""
-        self._refused.setdefault(name, []).append((division, source))
+    def note_refused(self, name: str, division: str | None, source: Source, op: str = "") -> None:
+        """Remember that the directive at ``source`` (of kind ``op``), which would have created
+        ``name`` (in ``division``, a name or code as written), was refused: a later reference to
+        ``name`` is then told to look there, rather than to create what the ledger already tries
+        to create."""
+        self._refused.setdefault(name, []).append((division, source, op))
+
+    def note_refusal(self, r) -> None:
+        """Remember a directive refused while reading (a :class:`~orgmodel.reading.validate.Refused`):
+        what it would have created, or the body or pool it would have changed."""
+        if r.creates:
+            self.note_refused(r.name, r.division, r.source, r.op)
+        else:
+            self._refused_changes.setdefault(r.name, []).append((r.division, r.op, tuple(r.about), r.source))
 
     def _note_if_refused(self, d: Directive, op, found: int) -> None:
-        if any(f.severity == ERROR for f in self._findings[found:]):
+        """The directive ``d`` was refused when a finding from ``found`` on is an error: note
+        what it would have created, and the bodies and pools it would have changed."""
+        errors = [f for f in self._findings[found:] if f.severity == ERROR]
+        if not errors:
+            return
+        where = errors[0].source or d.source
+        if getattr(op, "creates", None):
             division = d.fields.get("division")
             for name in op.created_names(d, self.config):
-                self.note_refused(name, division if isinstance(division, str) else None, d.source)
+                self.note_refused(name, division if isinstance(division, str) else None, where, d.op)
+        about = (d.fields["type"],) if isinstance(d.fields.get("type"), str) else tuple(
+            next((d.fields[k] for k in ("posts", "actual", "leaders") if isinstance(d.fields.get(k), dict)), ()))
+        for key in ("body", "to"):
+            ref = d.fields.get(key)
+            if isinstance(ref, str):
+                division, _, name = ref.rpartition("/")
+                self._refused_changes.setdefault(name, []).append((division or None, d.op, about, where))
 
-    def refused_at(self, name: str, where: Division | None = None) -> Source | None:
-        """Where a refused directive that would have created ``name`` (in ``where``) is, if any."""
-        for division, source in self._refused.get(name, ()):
+    def refused_at(self, name: str, where: Division | None = None) -> tuple[Source, str] | None:
+        """Where a refused directive that would have created ``name`` (in ``where``) is, and its
+        kind (``establish``, ``open_pool`` …), if any."""
+        for division, source, op in self._refused.get(name, ()):
             if where is None or division is None or division in (where.code, where.name):
-                return source
+                return source, op
         return None
+
+    def refused_changes(self, names, division: Division | None = None) -> list[tuple[str, tuple, Source]]:
+        """``[(op, about, where)]`` of the refused directives that would have changed the body or
+        pool called any of ``names`` (in ``division``), oldest first."""
+        out = []
+        for name in names:
+            for div, op, about, source in self._refused_changes.get(name, ()):
+                if division is None or div is None or div in (division.code, division.name):
+                    out.append((op, about, source))
+        return out
 
     def _names_made_later(self, directives: list[Directive], ops: Mapping) -> dict:
         """``{(date, name): [position, …]}``: where in the replay each name is brought into being,

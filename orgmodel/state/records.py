@@ -83,6 +83,12 @@ class Facts(dict):
             return self.get((Fact.ESTABLISH, None))
         return max(marks, key=lambda m: m[0])
 
+    def of_kind(self, fact, kind: str):
+        """The key of ``fact`` for one kind (正职, 副职) when the directive that last set the fact
+        gave that kind its own place (a sheet's cell), else the fact's own key."""
+        whole, own = self.get((fact, None)), self.get((fact, kind))
+        return (fact, kind) if own is not None and whole is not None and own[0] == whole[0] else (fact, None)
+
     def latest(self, *keys) -> Source | None:
         """The source of the most recent of several facts (see :meth:`latest_mark`)."""
         mark = self.latest_mark(*keys)

@@ -32,7 +32,9 @@ class Resolver(StateCore):
             if kind == POOL:
                 if ref in self._pools:
                     return self._pools[ref], None
-                why = Reason(f"找不到编制池“{ref}”", "unknown-pool")
+                why = self._refused_reason(ref) or Reason(f"找不到编制池“{ref}”", "unknown-pool")
+                if why.rule == "unknown-pool" and why != f"找不到编制池“{ref}”":
+                    return None, why  # a pool the ledger tries to open: look there, not for a body
                 continue
             target, why = self.find_division(ref) if kind == DIVISION else self.find_body(ref, context)
             if target is not None:
@@ -97,8 +99,8 @@ class Resolver(StateCore):
             return self._divisions[codes[0]], None
         if codes:
             return None, Reason(f"区划名称“{ref}”不唯一(代码 {'、'.join(codes)}),请改用区划代码", "unknown-division")
-        if (at := self.refused_at(ref)) is not None:
-            return None, Reason(f"区划“{ref}”没有设立成功:设立它的 {at} 有错误;请先修正那一处", "unknown-division")
+        if (why := self._refused_reason(ref)) is not None:
+            return None, why
         return None, Reason(f"未知的区划“{ref}”;请先设立该区划(YAML 中的 open_division 指令,或工作簿“区划”表中的一行)"
                             f"{self._did_you_mean(ref, DIVISIONS)}", "unknown-division")
 
@@ -146,11 +148,25 @@ class Resolver(StateCore):
             when = next((day for day, n in reversed(b.names) if n == b.name), "")
             div = self._divisions[b.division].name
             return Reason(f"“{name}”是{div}“{b.name}”的曾用名({when} 更名),请改用现名“{b.name}”", "unknown-body", code)
-        if (at := self.refused_at(name, where)) is not None:
-            return Reason(f"机构“{name}”没有设立成功:设立它的 {at} 有错误;请先修正那一处", "unknown-body", code)
+        if (why := self._refused_reason(name, where)) is not None:
+            return why
         scope = f"在{where.name}" if where else ""
         return Reason(f"{scope}找不到机构或牌子“{name}”;请检查名称,或先设立该机构(“设立”指令,或工作簿“机构”表中的一行)"
                       f"{self._did_you_mean(name, code) if code else ''}", "unknown-body", code)
+
+    REFUSED_KINDS = {"open_division": ("区划", "unknown-division"), "open_pool": ("编制池", "unknown-pool")}
+
+    def _refused_reason(self, name: str, where: Division | None = None) -> Reason | None:
+        """Why ``name`` is missing when the directive that would have created it was refused:
+        it names that directive (a division's, a pool's or a body's), so that the clerk fixes
+        the cause rather than this follow-on."""
+        found = self.refused_at(name, where)
+        if found is None:
+            return None
+        at, op = found
+        what, rule = self.REFUSED_KINDS.get(op, ("机构", "unknown-body"))
+        return Reason(f"{what}“{name}”没有设立成功:设立它的 {at} 有错误;请先修正那一处", rule,
+                      where.code if where is not None else None)
 
     def _did_you_mean(self, name: str, scope: str) -> str:
         """``;是否是“北坪镇”?`` when a known name is close to a mistyped one: a division's name

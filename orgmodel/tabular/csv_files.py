@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 from ..core.findings import CellSource, Finding
@@ -132,9 +133,8 @@ def read(path: Path, display: str) -> ReadResult:
 
 
 def _no_sheet(source):
-    return source if not isinstance(source, CellSource) else CellSource(source.file, source.line, "", source.column, source.seq)
+    return source if not isinstance(source, CellSource) else replace(source, sheet="", sheet_no=0)
 
 
 def _finding_without_sheet(f: Finding) -> Finding:
-    from dataclasses import replace
     return replace(f, source=_no_sheet(f.source))

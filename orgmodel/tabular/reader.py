@@ -26,10 +26,25 @@ from ..core.findings import WARNING, CellSource, Finding
 from ..core.located import Located, RawItem, ReadResult
 from . import cells
 from .headers import HeaderMap, column_letter, locate
-from .layout import COUNT, IDNO, LISTS_SHEET, REF, SETTINGS, SETTINGS_SHEET, SHEETS, TEXT, Column, Sheet, columns, sheet_named
+from .layout import (
+    COUNT,
+    DATE,
+    IDNO,
+    LISTS_SHEET,
+    REF,
+    SETTINGS,
+    SETTINGS_SHEET,
+    SHEETS,
+    TEXT,
+    Column,
+    Sheet,
+    columns,
+    sheet_named,
+)
 from .names import normal
 
 TOTAL_WORDS = ("合计", "小计", "总计", "共计")
+CELL_RULES = {COUNT: "bad-count", DATE: "bad-date"}  # a cell that cannot be read, by its column's kind (else bad-value)
 MAX_ROWS = 2_000_000
 
 
@@ -76,10 +91,11 @@ class SheetOutput:
         self.display, self.items, self.findings, self.seq = display, [], [], 0
         self.sheet_no: dict[str, int] = {}  # sheet name -> its place in the workbook
         self.columns: dict[str, dict[str, str]] = {}  # sheet name -> key -> column letter (see data_rows)
+        self.headers: dict[str, dict[str, str]] = {}  # sheet name -> column letter -> its Chinese name
 
     def cell(self, sheet: str, row: int, col: int | str, seq: int = 0) -> CellSource:
         letter = col if isinstance(col, str) else column_letter(col)
-        return CellSource(self.display, row, sheet, letter, seq, self.sheet_no.get(sheet, 0))
+        return CellSource(self.display, row, sheet, letter, seq, self.sheet_no.get(sheet, 0), self.headers.get(sheet))
 
     def problem(self, rule: str, message: str, sheet: str, row: int, col, severity="error") -> None:
         self.findings.append(Finding(rule, message, self.cell(sheet, row, col), severity))
@@ -87,7 +103,7 @@ class SheetOutput:
     def add(self, raw: Located, sheet: str, row: int, main: str) -> None:
         self.seq += 1
         self.items.append(RawItem(raw, CellSource(self.display, row, sheet, main, self.seq,
-                                                  self.sheet_no.get(sheet, 0))))
+                                                  self.sheet_no.get(sheet, 0), self.headers.get(sheet))))
 
 
 # -- settings (说明) ----------------------------------------------------------------------
@@ -119,10 +135,12 @@ class Row:
     """One data row: values by layout key (already read as their kind), and the column
     letter of each filled cell (``letters``, worked out when first asked for)."""
 
-    __slots__ = ("number", "values", "_columns", "_letters")
+    __slots__ = ("number", "values", "_columns", "_letters", "refused")
 
-    def __init__(self, number: int, values: dict, columns: dict, letters: dict | None = None):
+    def __init__(self, number: int, values: dict, columns: dict, letters: dict | None = None,
+                 refused: CellSource | None = None):
         self.number, self.values, self._columns, self._letters = number, values, columns, letters
+        self.refused = refused  # the cell that could not be read, for a row kept only to say what it would have done
 
     @property
     def letters(self) -> dict:
@@ -132,6 +150,10 @@ class Row:
 
     def get(self, key, default=None):
         return self.values.get(key, default)
+
+    def column(self, key) -> str | None:
+        """The column letter of ``key`` in this sheet, whether this row's cell is filled or blank."""
+        return self._columns.get(key)
 
 
 def _quota_key(header: str) -> str | None:
@@ -218,9 +240,11 @@ def _is_total(v) -> bool:
     return type(v) is str and "计" in v and v.replace(" ", "").startswith(TOTAL_WORDS)
 
 
-def data_rows(grid: Grid, sheet: Sheet, out: SheetOutput, max_rows: int = MAX_ROWS) -> list[Row]:
+def data_rows(grid: Grid, sheet: Sheet, out: SheetOutput, max_rows: int = MAX_ROWS, keep_refused: bool = False) -> list[Row]:
     """The sheet's data rows, each cell read as its column's kind; a cell that cannot be read
-    is a finding at that cell, and its row is left out. Blank rows, totals rows (合计 …) and
+    is a finding at that cell, and its row is left out (with ``keep_refused``, kept with its
+    ``refused`` cell set and that cell's value the problem, so that what the row would have
+    created or changed can be named by the findings that follow from it). Blank rows, totals rows (合计 …) and
     rows with one lone cell are skipped. Rows past ``max_rows`` are not read, and a finding
     says so. ``out.columns[sheet name]`` gets the column letter of each key.
 
@@ -233,6 +257,7 @@ def data_rows(grid: Grid, sheet: Sheet, out: SheetOutput, max_rows: int = MAX_RO
     hm, used = found
     letter_of = {c: column_letter(c) for c in used}
     out.columns[grid.name] = {col.key: letter_of[c] for c, col in used.items()}
+    out.headers[grid.name] = {letter_of[c]: col.header for c, col in used.items()}
     if len(rows) > max_rows:
         out.problem("too-many-rows", f"本表有 {len(rows)} 行,超过 {max_rows} 行的上限,第 {max_rows + 1} 行起未读入;"
                     f"请把表拆成几个文件", grid.name, max_rows + 1, "A")
@@ -279,11 +304,14 @@ def data_rows(grid: Grid, sheet: Sheet, out: SheetOutput, max_rows: int = MAX_RO
     problems = []
     for c in flawed:
         problems += [(i, c) for i, x in enumerate(read[c]) if type(x) is _Problem and i not in skip]
+    refused: dict[int, CellSource] = {}
     for i, c in sorted(problems):
         col = used[c]
-        out.problem({"count": "bad-count", "date": "bad-date"}.get(col.kind, "bad-value"), f"{col.header}{read[c][i]}(此行未读入)",
+        out.problem(CELL_RULES.get(col.kind, "bad-value"), f"{col.header}{read[c][i]}(此行未读入)",
                     grid.name, first + i + 1, c)
-    skip.update(i for i, _ in problems)
+        refused.setdefault(i, out.cell(grid.name, first + i + 1, c))
+    if not keep_refused:
+        skip.update(refused)
     empty_rows = {i for c in emptied for i, x in enumerate(read[c]) if x is _EMPTY}
     keys = [used[c].key for c in used_cols]
     letter_by_key = {used[c].key: letter_of[c] for c in used_cols}
@@ -307,7 +335,7 @@ def data_rows(grid: Grid, sheet: Sheet, out: SheetOutput, max_rows: int = MAX_RO
             out.problem("example-row", "此行的备注仍是模板的“示例行”说明,但内容已改写,已作为数据读入;"
                         "请删去备注中的示例说明", grid.name, first + i + 1, letter_by_key["note"], severity=WARNING)
             values.pop("note")
-        out_rows.append(Row(first + i + 1, values, letter_by_key))
+        out_rows.append(Row(first + i + 1, values, letter_by_key, refused=refused.get(i)))
     return out_rows
 
 
@@ -334,6 +362,11 @@ def _counts(row: Row, prefix: str) -> tuple[Located | None, str | None]:
     return value, row.letters[keys[0]]
 
 
+def _each(field: str, counts: Located | None) -> dict:
+    """``{"actual/事业编制": "E"}``: the cell of each count of a field, for findings about one figure."""
+    return {f"{field}/{k}": v for k, v in counts.spots.items()} if counts is not None else {}
+
+
 class _Builder:
     """Turns the rows of one sheet into directives (see :func:`sheet_items`)."""
 
@@ -355,11 +388,14 @@ class _Builder:
             base["note"], base_spots["note"] = row.values["note"], row.letters["note"]
         main = row.letters.get(main_key) or next(iter(row.letters.values()), "A")
         clean = {k: v for k, v in fields.items() if v is not None}
-        self.out.add(_located({**base, **clean}, {**base_spots, **spots}, main), self.sheet.name, row.number, main)
+        raw = _located({**base, **clean}, {**base_spots, **spots}, main)
+        if row.refused is not None:
+            raw.refused = row.refused  # said already: validation only notes what it would have done
+        self.out.add(raw, self.grid.name, row.number, main)
 
     def ref(self, row: Row) -> tuple[str, dict]:
         division, name = row.values.get("division"), row.values.get("body_name")
-        spot = row.letters.get("body_name") or row.letters.get("division")
+        spot = row.letters.get("body_name") or row.letters.get("division") or row.column("body_name")
         if not division:
             return name, {"body": spot}
         return f"{division}/{name}", {"body": spot, "body/division": row.letters.get("division")}
@@ -402,12 +438,12 @@ def _bare(ref) -> str:
 
 def sheet_items(grid: Grid, sheet: Sheet, settings: Settings, out: SheetOutput) -> None:
     """Append the directives the sheet's rows stand for to ``out``."""
-    rows = data_rows(grid, sheet, out)
+    rows = data_rows(grid, sheet, out, keep_refused=True)
     if not rows:
         return
     if sheet.state and settings.date is None and not all("date" in r.values for r in rows):
         first = next(r for r in rows if "date" not in r.values)
-        out.problem("missing-date", f"“{sheet.name}”表第 {first.number} 行等没有日期:请在“说明”表中填写“台账日期”"
+        out.problem("missing-date", f"“{grid.name}”表第 {first.number} 行等没有日期:请在“说明”表中填写“台账日期”"
                     f"(这些行所描述状态的日期),或在本表加一列“日期”", grid.name, first.number, "A")
         return
     b = _Builder(sheet, settings, out, grid)
@@ -419,13 +455,13 @@ def _divisions(b: _Builder, rows: list[Row]) -> None:
                                   lambda r: [str(r.get("parent"))] if r.get("parent") else [])
     for r in rows:
         fields = {k: r.get(k) for k in ("code", "name", "level", "kind", "parent", "population", "households")}
-        b.emit(r, "open_division", fields, {k: r.letters[k] for k in fields if k in r.letters}, "name")
+        b.emit(r, "open_division", fields, {k: r.column(k) for k in fields if r.column(k)}, "name")
 
 
 def _pools(b: _Builder, rows: list[Row]) -> None:
     for r in rows:
         fields = {"name": r.get("name"), "kind": r.get("kind"), "division": r.get("division"), "purpose": r.get("purpose")}
-        b.emit(r, "open_pool", fields, {k: r.letters[k] for k in fields if k in r.letters}, "name")
+        b.emit(r, "open_pool", fields, {k: r.column(k) for k in fields if r.column(k)}, "name")
     for r in rows:
         _approvals(b, r, r.get("name"), {"body": r.letters.get("name")})
 
@@ -443,9 +479,9 @@ def _bodies(b: _Builder, rows: list[Row]) -> None:
     for r in rows:
         fields = {"name": r.get("body_name"), "division": r.get("division")}
         fields.update({k: r.get(k) for k in ("category", "class", "rank", "funding", *links, "signboards")})
-        spots = {k: r.letters[k] for k in ("division", "category", "class", "rank", "funding", *links, "signboards")
-                 if k in r.letters}
-        spots["name"] = r.letters.get("body_name")
+        spots = {k: r.column(k) for k in ("division", "category", "class", "rank", "funding", *links, "signboards")
+                 if r.column(k)}
+        spots["name"] = r.column("body_name")
         b.emit(r, "establish", fields, spots, "body_name")
 
 
@@ -453,7 +489,7 @@ def _signboards(b: _Builder, rows: list[Row]) -> None:
     for r in rows:
         ref, spots = b.ref(r)
         b.emit(r, "signboard_add", {"body": ref, "name": r.get("signboard")},
-               {**spots, "name": r.letters.get("signboard")}, "signboard")
+               {**spots, "name": r.column("signboard")}, "signboard")
 
 
 def _quota(b: _Builder, rows: list[Row]) -> None:
@@ -467,7 +503,8 @@ def _posts(b: _Builder, rows: list[Row]) -> None:
         posts, at = _counts(r, "posts")
         if posts is not None:
             ref, spots = b.ref(r)
-            b.emit(r, "leader_posts", {"body": ref, "posts": posts}, {**spots, "posts": at}, "body_name", doc=True)
+            b.emit(r, "leader_posts", {"body": ref, "posts": posts}, {**spots, "posts": at, **_each("posts", posts)},
+                   "body_name", doc=True)
 
 
 def _staff(b: _Builder, rows: list[Row]) -> None:
@@ -478,7 +515,8 @@ def _staff(b: _Builder, rows: list[Row]) -> None:
             continue
         ref, spots = b.ref(r)
         fields = {"body": ref, "actual": actual, "leaders": leaders}
-        b.emit(r, "staff", fields, {**spots, "actual": at, "leaders": lat}, "body_name")
+        b.emit(r, "staff", fields, {**spots, "actual": at, "leaders": lat, **_each("actual", actual), **_each("leaders", leaders)},
+               "body_name")
 
 
 def _off_quota(b: _Builder, rows: list[Row]) -> None:
@@ -506,8 +544,8 @@ def _off_quota(b: _Builder, rows: list[Row]) -> None:
 def _duties(b: _Builder, rows: list[Row]) -> None:
     for r in rows:
         fields = {"name": r.get("item"), "category": r.get("item_category"), "lead": r.get("lead"), "support": r.get("support")}
-        spots = {"name": r.letters.get("item"), "category": r.letters.get("item_category"),
-                 "lead": r.letters.get("lead"), "support": r.letters.get("support")}
+        spots = {"name": r.column("item"), "category": r.column("item_category"),
+                 "lead": r.column("lead"), "support": r.column("support")}
         b.emit(r, "duty", fields, {k: v for k, v in spots.items() if v}, "item")
 
 
@@ -534,11 +572,11 @@ CHANGE_KEYS = ("body", "division", "name", "from", "to", "type", "amount", "appr
 def _changes(b: _Builder, rows: list[Row]) -> None:
     for r in rows:
         fields = {k: r.get(k) for k in CHANGE_KEYS}
-        spots = {k: r.letters[k] for k in CHANGE_KEYS if k in r.letters}
-        if "extra" in r.values:
+        spots = {k: r.column(k) for k in CHANGE_KEYS if r.column(k)}
+        if "extra" in r.values and r.refused is None:
             extra, problem = _extra_fields(str(r.values["extra"]))
             if problem:
-                b.out.problem("bad-value", problem, b.sheet.name, r.number, r.letters["extra"])
+                b.out.problem("bad-value", problem, b.grid.name, r.number, r.letters["extra"])
                 continue
             for k, v in extra.items():
                 fields[str(k)] = v
