@@ -201,9 +201,13 @@ def test_os_errors_are_said_in_chinese(tmp_path, monkeypatch):
 
 
 def test_balance_csv_never_carries_a_live_formula(tmp_path):
-    root = ledger_with(tmp_path, COUNTY + "- {date: 2021-01-01, op: establish, name: '=1+2', division: 东镇, category: 党政机关}\n")
-    out = run_cli("balance", root, "--format", "csv").output
-    assert ",'=1+2," in out and ",=1+2," not in out
+    """A name cannot start as a formula (it is refused at its line); free text that reaches a
+    table, such as a kind of off-quota staff, is written so that it cannot run either."""
+    root = ledger_with(tmp_path, COUNTY + "- {date: 2021-01-01, op: establish, name: '=1+2', division: 东镇, category: 党政机关}\n"
+                       "- {date: 2021-01-01, op: off_quota, division: 东镇, staff: {'=1+2': 5}}\n")
+    assert "ledger.yaml:9: [取值无效] 名称(name)“=1+2”以“=”开头" in run_cli("check", root).output
+    out = run_cli("balance", root, "--by", "off_quota", "--format", "csv").output
+    assert ",'=1+2 5," in out and ",=1+2" not in out
 
 
 # -- the fuzz harness ------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 Each op declares its fields as ``{name: Field(kind, required)}``. Kinds:
 
 - ``str``: a non-empty string (numbers are accepted and turned into strings);
+- ``name``, ``names``: the name (or names) of what a directive creates: a division, a body,
+  a pool, a signboard: a ``str`` that can be referred to later (see :func:`name_problem`);
 - ``ref``: a reference to a body, pool or division by name (``镇名/机构名`` allowed);
 - ``refs``: one reference or a list of them;
 - ``count``: a whole number ≥ 0;
@@ -219,6 +221,29 @@ def _str(value, key, probs: Problems):
     return sys.intern(value.strip())  # names recur over millions of directives: keep one copy
 
 
+_DASHES = frozenset("-－—–‐―_ ")
+
+
+def name_problem(text: str) -> str | None:
+    """Why ``text`` cannot be the name of a division, body, pool or signboard: a name must be
+    found again by later rows and directives, and opened safely in a spreadsheet."""
+    if "/" in text or "／" in text:
+        return "含有“/”;“/”用于分隔“区划/名称”,名称中不能有,请改用其他字符(如“、”或“和”)"
+    if set(text) <= _DASHES:
+        return "只是一个横线,不像是名称;没有名称时请留空,有名称时请写出全称"
+    if text[0] in "=+@-":
+        return f"以“{text[0]}”开头,电子表格会把它当作公式;请去掉开头的“{text[0]}”"
+    return None
+
+
+def _name(value, key, probs: Problems):
+    text = _str(value, key, probs)
+    if text is not None and (problem := name_problem(text)):
+        probs.add("bad-value", f"{probs.named(key)}“{shown(text)}”{problem}", key)
+        return None
+    return text
+
+
 def _qtype(value, key, probs: Problems, quota_types):
     text = _str(value, key, probs)
     if text is not None and text not in quota_types:
@@ -301,9 +326,11 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
             probs.add("bad-value", f"{probs.named(key)}“{text}”无效;应为 {choices_shown(spec.choices)} 之一", key)
             return None
         return text
-    if kind in ("refs", "strs"):
+    if kind == "name":
+        return _name(value, key, probs)
+    if kind in ("refs", "strs", "names"):
         items = value if isinstance(value, list) else [value]
-        out = [_str(v, key, probs) for v in items]
+        out = [(_name if kind == "names" else _str)(v, key, probs) for v in items]
         for v in out:
             if v and "，" in v:
                 probs.add("bad-value", f"{probs.named(key)}中的“{v}”含全角逗号“，”;多个名称之间请用半角逗号“,”分隔", key)

@@ -14,8 +14,8 @@ from .restructure.settlement import apply_settlement, describe, plan_settlement
 
 
 @op("establish", "设立", phase="bodies", aliases=("组建",), creates=lambda f, c: [f["name"]], fields={
-    "name": Field("str", True), "division": Field("ref", True), **BODY_ATTRS,
-    "signboards": Field("strs"), "quota_from": Field(QUOTA_SOURCE), "approved_by": Field("str"),
+    "name": Field("name", True), "division": Field("ref", True), **BODY_ATTRS,
+    "signboards": Field("names"), "quota_from": Field(QUOTA_SOURCE), "approved_by": Field("str"),
 }, needs_doc=lambda f: bool(f.get("quota_from")))
 def establish(state: State, d) -> None:
     f = d.fields

@@ -9,8 +9,8 @@ from .fields import POOL_KINDS, TOWNSHIP_KINDS
 from .registry import op
 
 
-@op("open_division", "设立区划", phase="divisions", fields={
-    "code": Field("str", True), "name": Field("str", True),
+@op("open_division", "设立区划", phase="divisions", creates=lambda f, c: [f["name"], f["code"]], fields={
+    "code": Field("str", True), "name": Field("name", True),
     "level": Field("str", True, choices=LEVELS), "kind": Field("str", choices=TOWNSHIP_KINDS),
     "parent": Field("ref"), "population": Field("count"), "households": Field("count"),
 })
@@ -37,8 +37,8 @@ def open_division(state: State, d) -> None:
                         f.get("population"), f.get("households"))
 
 
-@op("open_pool", "设立编制池", phase="pools", fields={
-    "name": Field("str", True), "kind": Field("str", True, choices=tuple(POOL_KINDS)),
+@op("open_pool", "设立编制池", phase="pools", creates=lambda f, c: [f["name"]], fields={
+    "name": Field("name", True), "kind": Field("str", True, choices=tuple(POOL_KINDS)),
     "division": Field("ref", True), "purpose": Field("str"),
 })
 def open_pool(state: State, d) -> None:

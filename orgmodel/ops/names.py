@@ -10,7 +10,7 @@ from .registry import op
 
 
 @op("rename", "更名", phase="names", creates=lambda f, c: [f["to"]], fields={
-    "body": Field("ref", True), "to": Field("str", True), "keep_signboard": Field("bool"),
+    "body": Field("ref", True), "to": Field("name", True), "keep_signboard": Field("bool"),
 })
 def rename(state: State, d) -> None:
     body = state.require(d, "body", BODY)
@@ -31,7 +31,7 @@ def rename(state: State, d) -> None:
 
 
 @op("signboard_add", "加挂", phase="names", aliases=("加挂牌子",), fields={
-    "body": Field("ref", True), "name": Field("str", True),
+    "body": Field("ref", True), "name": Field("name", True),
 })
 def signboard_add(state: State, d) -> None:
     body = state.require(d, "body", BODY)

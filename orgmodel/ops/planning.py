@@ -12,7 +12,7 @@ from ..core.schema import Field
 from ..state import BODY, DIVISION, Body, State
 from .fields import ATTRIBUTES, BODY_ATTRS, LINKS
 
-NEW_BODY = {"name": Field("str", True), "division": Field("ref"), **BODY_ATTRS, "signboards": Field("strs")}
+NEW_BODY = {"name": Field("name", True), "division": Field("ref"), **BODY_ATTRS, "signboards": Field("names")}
 
 
 def names_free(state: State, d, field: str | None, division: str, names, owners=()) -> bool:

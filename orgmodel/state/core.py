@@ -233,20 +233,22 @@ class StateCore:
         return out
 
     def _names_made_later(self, directives: list[Directive], ops: Mapping) -> dict:
-        """``{(date, name): [position, …]}``: where in the replay each name is brought into being,
-        so that a directive that refers to it earlier the same day can be told why it is missing."""
+        """``{name: [position, …]}``: where in the replay each name is brought into being, so that
+        a directive that refers to it before that (earlier the same day, or on an earlier date)
+        can be told why it is missing."""
         makers = {name: op for name, op in ops.items() if getattr(op, "creates", None)}
-        out: dict[tuple, list[int]] = {}
+        out: dict[str, list[int]] = {}
         for i, d in enumerate(directives):
             if d.op in makers:
                 for name in makers[d.op].created_names(d, self.config):
-                    out.setdefault((d.date, name), []).append(i)
+                    out.setdefault(name, []).append(i)
         return out
 
-    def _made_later_today(self, d: Directive, name: str) -> Directive | None:
-        """The directive later the same day that brings ``name`` into being, if any."""
-        later = [i for i in self._day_plan.get((d.date, name), ()) if i > self._at]
-        return self._directives[later[0]] if later and self._directives is not None else None
+    def _made_later(self, name: str) -> Directive | None:
+        """The directive later in the replay (the same day or a later one) that brings ``name``
+        into being, if any."""
+        later = next((i for i in self._day_plan.get(name, ()) if i > self._at), None)
+        return self._directives[later] if later is not None and self._directives is not None else None
 
     def finish(self, as_of: dt.date | None) -> None:
         """Replay is over: record the date the state stands at."""

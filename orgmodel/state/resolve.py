@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 
 from ..core.directive import Directive
+from ..core.findings import CellSource
 from .core import StateCore
 from .names import DIVISIONS
 from .records import Body, Division, Reason
@@ -52,24 +53,31 @@ class Resolver(StateCore):
         else:
             target, why = self.find(ref, kinds, context)
         if target is None:
-            if why.rule == "unknown-body":
-                why = self._same_day_order(d, ref) or why
+            if why.rule in ("unknown-body", "unknown-division", "unknown-pool") and "没有设立成功" not in why:
+                why = self._made_later_reason(d, ref, why) or why
             if context is not None and why.division is None:  # it was looked up in this division
                 why = Reason(why, why.rule, context)
             self.error(why.rule, why, d, field, None if kinds == DIVISION or kinds == POOL else ref)
         return target
 
-    def _same_day_order(self, d: Directive, ref: str) -> Reason | None:
-        """Why ``ref`` is missing when a directive later the same day brings it into being."""
-        name = ref.rsplit("/", 1)[-1]
-        later = self._made_later_today(d, name)
+    def _made_later_reason(self, d: Directive, ref: str, why: Reason) -> Reason | None:
+        """Why ``ref`` is missing when a directive later in the replay brings it into being: later
+        the same day (the same-day order), or on a later date (the two dates disagree). A
+        ``区划/名称`` reference whose division is missing is asked about the division."""
+        name = ref.rsplit("/", 1)[0] if why.part == "division" else ref.rsplit("/", 1)[-1]
+        later = self._made_later(name)
         if later is None:
             return None
         this, that = self._ops[d.op], self._ops[later.op]
-        return Reason(f"找不到“{name}”:它由同一天排在后面的“{that.label}”指令({later.source})设立或得名;"
-                      f"同一天内“{this.label}”先于“{that.label}”执行(同日顺序,见台账格式说明第 8 节)。"
-                      f"请把本指令的日期改到其后,或把这些内容写进那条指令(例如统一设置的模板条目可写 "
-                      f"quota、posts、positions)", "same-day-order")
+        if later.date == d.date:
+            return Reason(f"找不到“{name}”:它由同一天排在后面的“{that.label}”指令({later.source})设立或得名;"
+                          f"同一天内“{this.label}”先于“{that.label}”执行(同日顺序,见台账格式说明第 8 节)。"
+                          f"请把本指令的日期改到其后,或把这些内容写进那条指令(例如统一设置的模板条目可写 "
+                          f"quota、posts、positions)", "same-day-order")
+        return Reason(f"找不到“{name}”:它到 {later.date} 才由“{that.label}”指令({later.source})设立或得名,"
+                      f"晚于本指令的日期 {d.date};请核对这两处的日期"
+                      + ("(不填“日期”的行用“说明”表中的台账日期)" if isinstance(d.source, CellSource) else ""),
+                      why.rule, why.division, why.part)
 
     REFERENCE_FIELDS = ("body", "to", "from", "lead", "name", "division")
 

@@ -317,6 +317,8 @@ def data_rows(grid: Grid, sheet: Sheet, out: SheetOutput, max_rows: int = MAX_RO
     letter_by_key = {used[c].key: letter_of[c] for c in used_cols}
     pickers: dict[int, tuple] = {}  # a row's mask -> the keys it fills and what picks their cells out of the row
     out_rows = []
+    probe = _example_probe(used)  # a cheap first test of "this row is the template's example row"
+    examples: list[int] = []  # rows that are the example row without its note
     for i, cells_, mask in zip(itertools.count(), zip(*(read[c] for c in used_cols)), masks.tolist()):
         if i in skip:
             continue
@@ -335,8 +337,33 @@ def data_rows(grid: Grid, sheet: Sheet, out: SheetOutput, max_rows: int = MAX_RO
             out.problem("example-row", "此行的备注仍是模板的“示例行”说明,但内容已改写,已作为数据读入;"
                         "请删去备注中的示例说明", grid.name, first + i + 1, letter_by_key["note"], severity=WARNING)
             values.pop("note")
+        elif probe is not None and values.get(probe[0]) == probe[1] and _is_whole_example(values, used):
+            examples.append(first + i + 1)  # the example row left in place (or copied) without its note
+            continue
         out_rows.append(Row(first + i + 1, values, letter_by_key, refused=refused.get(i)))
+    if examples:
+        more = f";第 {'、'.join(map(str, examples[1:21]))}{' 等' if len(examples) > 21 else ''} 行也是(共 {len(examples)} 行)" \
+            if len(examples) > 1 else ""
+        out.problem("example-row", f"此行各格都是模板示例行的内容(备注中的示例说明已删去),已跳过{more};"
+                    f"如果确是要填的记录,请改成实际内容", grid.name, examples[0], letter_of[used_cols[0]], severity=WARNING)
     return out_rows
+
+
+def _example_probe(used: dict[int, Column]) -> tuple | None:
+    """(key, value) of the first used column of the template's example row that holds text (its
+    name or division, say), as a cell of this sheet would read it; None when there is none."""
+    for c in sorted(used):
+        col = used[c]
+        if col.key != "note" and isinstance(col.example, str) and col.example:
+            return col.key, col.example
+    return None
+
+
+def _is_whole_example(values: dict, used: dict[int, Column]) -> bool:
+    """True when the row holds exactly the template's example row: every cell the example
+    fills, with its value, and nothing else (a row that only shares some of them is data)."""
+    examples = {col.key: col.example for col in used.values() if col.example not in (None, "") and col.key != "note"}
+    return len(examples) > 1 and values.keys() == examples.keys() and all(str(examples[k]) == str(v) for k, v in values.items())
 
 
 def _is_example(values: dict, used: dict[int, Column]) -> bool:

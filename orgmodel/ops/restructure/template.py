@@ -31,9 +31,9 @@ from .merge import apply_merge, merge_event, plan_merge
 from .settlement import RECLAIM, reclaim_pool
 
 ENTRY = {
-    "name": Field("str", True), "category": Field("str", choices=CATEGORIES),
+    "name": Field("name", True), "category": Field("str", choices=CATEGORIES),
     "class": Field("str", choices=CLASSES), "rank": Field("rank"), "funding": Field("str", choices=FUNDINGS),
-    "signboards": Field("strs"), "from": Field("strs"), "match_signboards": Field("bool"),
+    "signboards": Field("names"), "from": Field("strs"), "match_signboards": Field("bool"),
     "take_signboards": Field("strs"), "quota": Field("quota"), "quota_from": Field("ref"),
     "posts": Field("posts"), "positions": Field("counts"),
 }
