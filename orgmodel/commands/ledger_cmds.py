@@ -74,11 +74,13 @@ def balance(ledger, as_of, by, quota_type, scenario_paths, roster_path, config_p
         click.echo(f"注意:截至日期 {as_of} 早于台账第一条指令的日期 {led.first_date()},此时尚无任何机构。", err=True)
     findings = result.findings
     df = result.tables.view(by, quota_type)
-    if fmt == "text":
+    day = result.as_of or led.last_date()
+    if fmt == "text":  # the date is part of the table: a table redirected to a file still says when it stands
         df = df.drop(columns=[c for c in HIDDEN_COLUMNS.get(by, []) if c in df.columns])
-        day = result.as_of or led.last_date()
         if day:
-            click.echo(f"截至 {day}", err=True)  # stderr: stdout stays a plain table
+            click.echo(f"截至 {day}")
+    elif fmt == "csv" and day:
+        df = df.assign(as_of=day.isoformat())
     echo_frame(df, fmt)
     if any(f.rule in TAMPER_RULES for f in findings):
         click.echo(f"注意:数据库 {ledger} 的记录与哈希链不符(在 orgmodel 之外被改动过),以上数字不可信;"

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from ..core.findings import has_errors
-from ..core.text import os_error_text
+from ..core.text import local_time, os_error_text
 from ..store import BadBody, Store, StoreError, is_store, raw_of, trust
 from ..store.keys import ClerkKeyError, fingerprint, new_key, own_key, parse_public
 from ..store.origin import CHANGED, CONFIG_SETTING
@@ -337,7 +337,7 @@ def verify(db, head):
             row = store.db.execute("SELECT hash FROM directives WHERE id = ?", (point["through"],)).fetchone()
             now = row[0] if row else (trust.GENESIS if point["through"] == 0 else None)
             if now != point["head"]:
-                when = str(point.get("at") or "")[:16].replace("T", " ")
+                when = local_time(point.get("at"))
                 moved = (f"本机上次({when})核对时第 {point['through']} 号记录的哈希为 {point['head'][:12]},现在"
                          + (f"为 {now[:12]}" if now else "没有这条记录") + ":数据库此后被改写过,或换成了另一个文件")
     problems = list(report.problems)
@@ -379,7 +379,7 @@ def _echo_after(head: str, last: str, report) -> None:
     click.echo(f"记下的哈希 {head} 之后写入了 {len(batches)} 批、{records} 条记录(请与批准的文件逐一核对):")
     for b in batches:
         span = f"第 {b['first']}–{b['last']} 号记录" if b["last"] != b["first"] else f"第 {b['first']} 号记录"
-        when = str(b["at"] or "")[:16].replace("T", " ")
+        when = local_time(b["at"])
         signer = f"签名人 {b['signer']}" if b["signer"] else "没有签名"
         click.echo(f"  {span}(第 {b['batch']} 批):记录人 {b['by']},记录于 {when},{signer}")
 

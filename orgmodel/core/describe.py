@@ -12,17 +12,23 @@ COMMON = ("date", "op", "doc", "note")
 MAX_SUMMARY = 80
 
 
+# Values a ledger may write in English, as a clerk reads them (an assertion's field, a pool's kind)
+VALUE_WORDS = {"approved": "核定", "actual": "实有", "reclaimed": "收回", "turnover": "周转", "earmarked": "专户"}
+
+
 def shown_value(value) -> str:
-    """One field value as a clerk reads it: 是/否, ``正职 1、副职 2``, a list joined by 、."""
+    """One field value as a clerk reads it: 是/否, ``正职 1、副职 2``, a list joined by 、, the
+    fields of a nested mapping (a merge's new body) by their Chinese names, English words
+    of the ledger's own (``actual``, ``reclaimed``) in Chinese."""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict):
-        return "、".join(f"{k} {shown_value(v)}" for k, v in value.items())
+        return "、".join(f"{FIELD_LABELS.get(k, k)} {shown_value(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return "、".join(shown_value(v) for v in value)
-    return str(value)
+    return VALUE_WORDS.get(value, str(value)) if isinstance(value, str) else str(value)
 
 
 def fields_summary(fields: dict, limit: int = MAX_SUMMARY) -> str:

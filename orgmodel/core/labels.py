@@ -20,7 +20,7 @@ COLUMN_LABELS = {
     "item": "责任事项", "item_category": "事项类别", "lead": "牵头(主体责任)", "support": "配合", "change": "变化",
     "ledger_actual": "台账实有", "roster": "花名册在编", "difference": "差额(实名−台账)", "planned": "用编进人计划",
     "from_date": "起", "to_date": "止", "kind": "变动", "person": "人员", "from_body": "原单位", "to_body": "现单位",
-    "matched": "台账有记录", "count": "条数",
+    "matched": "台账有记录", "count": "条数", "as_of": "截至日期",
 }
 YEAR_COLUMNS = {"retire_": "{}年到龄退休", "vacant_": "{}年末空编"}
 

@@ -45,6 +45,13 @@ FIELD_LABELS = {
     "leaders": "实配领导", "posts": "领导职数", "staff": "编外人员", "grids": "网格数", "of_whom": "其中",
     "counts": "统计数", "positions": "岗位", "lead": "牵头机构", "support": "配合机构", "approved_by": "批准文号",
     "quota": "编制", "quota_from": "编制来源", "purpose": "用途", "from": "调出", "to": "调入", "field": "断言项", "due": "归还日期", "term_years": "借用期限",
+    "count": "人数", "pool": "编制池", "return_to_pool": "编制收回至", "cross_level": "跨层级",
+    "sources": "被合并机构", "source": "原机构", "into": "并入(分设为)", "new": "新设机构", "keep_names": "原名保留为牌子",
+    "keep_signboard": "原名保留为牌子", "quota_to": "编制去向", "staff_to": "人员去向", "signboards_to": "牌子去向",
+    "duties_to": "责任事项去向", "children_to": "下属机构去向", "duties": "责任事项", "children": "下属机构",
+    "drop_signboards": "摘除牌子", "drop_duties": "摘除责任事项", "drop_children": "摘除下属机构",
+    "template": "模板", "bodies": "机构条目", "divisions": "区划", "within": "范围", "missing": "缺少时",
+    "match_signboards": "按牌子对应", "take_signboards": "接挂牌子",
 }
 
 

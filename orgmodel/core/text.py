@@ -3,6 +3,7 @@ line of output or reach a terminal raw."""
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import re
 
@@ -50,3 +51,18 @@ def formula_safe(df):
     """The DataFrame with every text cell made :func:`safe_text` (numbers left alone)."""
     text = [c for c in df.columns if df[c].dtype == object or str(df[c].dtype) in ("string", "str")]
     return df.assign(**{c: df[c].map(lambda v: safe_text(v) if isinstance(v, str) else v) for c in text})
+
+
+def local_time(stamp) -> str:
+    """A recorded time (ISO 8601 with its offset, as the store keeps it, in UTC) as a clerk
+    reads it: in this computer's time zone, to the minute, with the offset, so that the hour
+    is never mistaken (``2026-12-07 23:51+08:00``). Text that is not such a time (a record
+    edited behind orgmodel's back) is shown as it is."""
+    text = "" if stamp is None else str(stamp)
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return escape_controls(text)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)  # the store writes UTC
+    return when.astimezone().isoformat(sep=" ", timespec="minutes")

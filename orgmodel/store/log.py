@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.describe import fields_summary
+from ..core.text import local_time
 from ..ops import OPS
 from . import KEY_OP, REVERSE_OP, BadBody, Store, origin_of, raw_of
 
@@ -42,7 +43,7 @@ def log(path: str | Path, body: str | None = None, since: dt.date | None = None,
         status = f"冲正第 {r['reverses']} 号" if r["reverses"] else (f"已被第 {r['reversed_by']} 号冲正" if r["reversed_by"] else "")
         where = origin_of(r)
         out.append({"记录号": r["id"], "日期": r["date"], "指令": label, "内容": summary(r["op"], r["body"]),
-                    "文号": r["doc"] or "", "记录人": r["recorded_by"], "记录时间": r["recorded_at"], "状态": status,
+                    "文号": r["doc"] or "", "记录人": r["recorded_by"], "记录时间": local_time(r["recorded_at"]), "状态": status,
                     "来源": str(where) if where else r["source"]})
     return pd.DataFrame(out[-newest:] if newest else out, columns=COLUMNS)
 

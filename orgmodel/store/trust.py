@@ -33,6 +33,7 @@ from pathlib import Path
 
 from ..core.findings import ERROR, Finding, RecordSource, Source
 from ..core.profile import profile_dir, write_private
+from ..core.text import local_time
 from . import _COMPACT, GENESIS, HASHED, KEY_OP, REVERSE_OP, Store, batch_message, settings_digest
 from .keys import fingerprint, parse_public, verify_signature
 
@@ -235,7 +236,7 @@ def check_against_memory(store: Store, path: Path) -> tuple[list[tuple[int | Non
                 remember(path, report.count, report.head, report.keys)
             return report.located, False
     if point is not None:
-        when = str(point.get("at") or "")[:16].replace("T", " ")
+        when = local_time(point.get("at"))
         if point["through"] > last:
             text = (f"本机上次({when})核对时此数据库有 {point['through']} 条记录,现在只有 {last} 条:记录被删除了,"
                     f"或数据库换成了另一个文件")
@@ -314,7 +315,7 @@ def head_line(store: Store, display: str | None = None) -> str:
     name = display or store.path.name
     if row is None:
         return f"台账数据库 {name}:尚无记录"
-    at = str(row[2] or "")[:16].replace("T", " ")
+    at = local_time(row[2])
     return f"台账数据库 {name}:共 {row[0]} 条记录,最后一条为第 {row[0]} 号(记录于 {at}),哈希 {row[1][:12]}"
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.findings import SEVERITY_LABELS, Finding, sort_findings
-from ..core.labels import VALUE_LABELS, label
+from ..core.labels import POOL_LABELS, VALUE_LABELS, label
 from ..core.outputs import atomic_path
 from ..core.text import safe_text
 from ..figures.balance import tables_of
@@ -135,9 +135,13 @@ def balance_tables(checked, public: bool = False) -> list[Table]:
     out = []
     for view, name, title in SHEET_TITLES:
         df = tables.pools if view == "pools" else tables.view(view)
+        if "pool_kind" in df.columns:  # 收回编制池, not the ledger's word reclaimed
+            df = df.assign(pool_kind=df["pool_kind"].map(lambda k: POOL_LABELS.get(k, k)))
         out.append(frame_table(df, name, f"{place}{title}{when}", totals=view not in NO_TOTALS))
     out.append(findings_table(checked.findings, f"{place}问题清单{when}", public))
     out.append(public_listing(state, f"{place}机构编制公示表{when}"))
+    for table in out:
+        table.as_of = day
     return out
 
 
@@ -145,9 +149,10 @@ def table_csv(table: Table) -> str:
     """One table as CSV text (header row, data rows, totals row), CRLF line ends."""
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([safe_text(h) for h, _ in table.columns])
+    day = [table.as_of.isoformat()] if table.as_of else []  # the sheet's title says the date; a CSV file has a column
+    w.writerow([safe_text(h) for h, _ in table.columns] + (["截至日期"] if day else []))
     for row in table.rows:
-        w.writerow([v if isinstance(v, (int, float)) and not isinstance(v, bool) else safe_text(v) for v in row])
+        w.writerow([v if isinstance(v, (int, float)) and not isinstance(v, bool) else safe_text(v) for v in row] + day)
     return buf.getvalue()
 
 

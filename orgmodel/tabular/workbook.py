@@ -45,6 +45,7 @@ class Table:
     hidden: bool = False
     validations: list = field(default_factory=list)  # [(column, rows, options)] for templates
     required: list[int] = field(default_factory=list)  # header cells marked as required (red)
+    as_of: dt.date | None = None  # the date its figures stand at (its title says so; a CSV file gets a column)
 
 
 def display_width(value) -> int:
