@@ -116,7 +116,7 @@ def export(ledger, out, as_of, scenario_paths, as_state, public, encoding, roste
     if _is_workbook(out):
         path = _refusing(check_file, out, reads, force)  # again: the ledger may name the file in its config
         # a balance workbook is printed and signed; a state workbook is data that is read back
-        _refusing(write_workbook, path, tables, None if as_state else [signoff_line(led.config)])
+        _refusing(write_workbook, path, tables, None if as_state else [signoff_line(led.config, book.sign_off())])
         click.echo(f"已导出工作簿({len([t for t in tables if not t.hidden])} 个工作表):{path.resolve()}")
     else:
         _refusing(check_folder_files, Path(out), [csv_name(t) for t in tables if not t.hidden], reads, force)

@@ -50,9 +50,10 @@ def css_string(value) -> Markup:
     return Markup(f'"{text}"')
 
 
-def environment(user_dir: str | Path | None = None, config=None) -> jinja2.Environment:
+def environment(user_dir: str | Path | None = None, config=None, ledger=None) -> jinja2.Environment:
     """A jinja2 environment: the user's templates (if any) override the package's. ``config``
-    gives the sign-off block every page ends with."""
+    gives the sign-off block every page ends with; a ``ledger`` read from a database adds its
+    head line to it."""
     loaders = [jinja2.FileSystemLoader(str(user_dir))] if user_dir else []
     loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
     env = jinja2.Environment(
@@ -67,8 +68,17 @@ def environment(user_dir: str | Path | None = None, config=None) -> jinja2.Envir
     env.filters["script_json"] = script_json
     env.filters["css_string"] = css_string
     env.globals["font_stack"] = FONT_STACK
-    env.globals["signoff"] = signoff_fields(config)
+    env.globals["signoff"] = signoff_fields(config, head_line(ledger))
     return env
+
+
+def head_line(ledger) -> str | None:
+    """The sign-off line of the database ``ledger`` was read from (None for files)."""
+    if ledger is None or not ledger.root:
+        return None
+    from ..store.trust import sign_off_text
+
+    return sign_off_text(ledger.root)
 
 
 def write_page(env: jinja2.Environment, template: str, path: Path, **context) -> Path:

@@ -11,6 +11,7 @@ from flask import Flask, Response, abort, current_app, redirect, request
 
 from ..core.findings import SEVERITY_LABELS
 from ..core.schema import parse_date
+from ..core.signoff import signoff_fields
 from ..report.audit_report import finding_groups
 from ..report.site import INDEX_FILE
 from ..store.log import log
@@ -42,7 +43,8 @@ def render(template: str, sheet: Sheet | None, day: str, **context) -> Response:
     """A page of the workbench: ``template`` with what every page shares."""
     env = current_app.config["TEMPLATES"]
     base = {"day": day, "is_store": desk().is_store, "roster": desk().roster, "day_value": day if day != LATEST else "",
-            "latest": LATEST, "page_file": request.path.rsplit("/", 1)[-1] or INDEX_FILE}
+            "latest": LATEST, "page_file": request.path.rsplit("/", 1)[-1] or INDEX_FILE,
+            "signoff": signoff_fields(desk().book.config, desk().book.sign_off())}
     if sheet is not None:
         base.update(sheet.site.common(), ledger_as_of=sheet.state.as_of, roster_note=sheet.roster_note)
     html = env.get_template(template).render(**{**base, **context})
