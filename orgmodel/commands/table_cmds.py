@@ -20,12 +20,10 @@ from .options import (
     as_of_option,
     ask,
     config_option,
-    echo_findings,
-    exit_for,
     fail,
     open_book,
     scenario_option,
-    summary_line,
+    stop_if_refused,
 )
 
 ENCODINGS = {"utf-8": "utf-8-sig", "utf8": "utf-8-sig", "gbk": "gbk", "gb18030": "gb18030"}
@@ -101,11 +99,7 @@ def export(ledger, out, as_of, scenario_paths, as_state, public, encoding, roste
     led = book.ledger
     answer = ask(book, as_of, scenario_paths, roster_path, rules=not as_state, public=public)
     roster_notes(answer)
-    refused = answer.refusal()
-    if refused:  # what is written must not rest on a ledger that failed to read
-        echo_findings(refused, err=True)
-        click.echo(f"台账有错误({summary_line(refused)}),未导出;请先修正以上问题。", err=True)
-        sys.exit(exit_for(refused))
+    stop_if_refused(answer.refusal(), "导出")  # what is written must not rest on a ledger that failed to read
     result = answer.checked
     day = result.as_of or led.last_date()
     if as_state:
