@@ -452,11 +452,11 @@ class Store:
         return self.last_record() if through is None else through
 
     def history(self, since: dt.date | None = None, doc: str | None = None, containing: str | None = None,
-                ids=None, newest: int | None = None) -> list[sqlite3.Row]:
+                ids=None, newest: int | None = None, reversing=None) -> list[sqlite3.Row]:
         """Every record with its batch's who, when and source, in record order; only those dated
         on or after ``since``, under ``doc``, whose stored text contains ``containing`` (or that
-        are corrections), or numbered ``ids``, when given, and only the ``newest`` so many (the
-        filters run in SQLite)."""
+        are corrections), numbered ``ids``, or reversing one of ``reversing``, when given, and
+        only the ``newest`` so many (the filters run in SQLite)."""
         where, args = [], {}
         if since is not None:
             where.append("d.date >= :since")
@@ -469,6 +469,8 @@ class Store:
             args["containing"] = containing
         if ids is not None:
             where.append(f"d.id IN ({','.join(str(int(i)) for i in ids) or 'NULL'})")
+        if reversing is not None:
+            where.append(f"d.reverses IN ({','.join(str(int(i)) for i in reversing) or 'NULL'})")
         return self.db.execute(f"""SELECT d.*, b.id AS batch_id, b.recorded_by, b.recorded_at, b.kind, b.source, b.note,
                                   (SELECT c.id FROM directives c WHERE c.reverses = d.id) AS reversed_by
                                   FROM directives d LEFT JOIN batches b ON b.id = d.batch

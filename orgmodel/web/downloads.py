@@ -29,7 +29,8 @@ def register(app: Flask) -> None:
     @requires(READ)
     def download(day: str, kind: str):
         sheet = desk().sheet(day_of(day))
-        checked = sheet.answer.checked
+        sheet.extras("findings")
+        checked = sheet.checked
         stem = f"{jurisdiction_name(sheet.state)}编制收支(截至{sheet.state.as_of})"
         with tempfile.TemporaryDirectory(prefix="orgmodel-download-") as tmp:
             folder = Path(tmp)
