@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.directive import Directive
+from ..core.failpoints import reach
 from ..core.findings import CellSource, RecordSource, Source
 from .schema import MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION
 
@@ -34,6 +35,7 @@ BUSY_SECONDS = float(os.environ.get("ORGMODEL_BUSY_SECONDS", "10"))
 GENESIS = "0" * 64
 REVERSE_OP = "冲正"
 KEY_OP = "登记公钥"  # a record that registers a clerk's public key (not a directive; never replayed)
+INSERT_CHUNK = 1000  # records written per statement of a batch (a fail point, store.inserted, follows each)
 
 
 class StoreError(Exception):
@@ -250,7 +252,9 @@ class Store:
                 row["prev_hash"], row["hash"] = prev, chain_hash(prev, row)
                 prev = row["hash"]
                 rows.append(row)
-            self.db.executemany(INSERT, rows)
+            for start in range(0, len(rows), INSERT_CHUNK):
+                self.db.executemany(INSERT, rows[start:start + INSERT_CHUNK])
+                reach("store.inserted")
             for name, value in (settings or {}).items():
                 self.db.execute("INSERT INTO settings (batch, name, value) VALUES (?, ?, ?)", (batch, name, value))
             head = self._sign(signer, signed_by, batch, first, first + len(rows) - 1, prev)
@@ -318,6 +322,7 @@ class Store:
             prev = self._last_hash()
             row["prev_hash"], row["hash"] = prev, chain_hash(prev, row)
             self.db.execute(INSERT, row)
+            reach("store.inserted")
             if signed_by is None:  # the first key: its own registration, signed by itself
                 signed_by = row["id"]
             head = self._sign(signer, signed_by, batch, row["id"], row["id"], prev)
@@ -351,6 +356,7 @@ class Store:
             prev = self._last_hash()
             row["prev_hash"], row["hash"] = prev, chain_hash(prev, row)
             self.db.execute(INSERT, row)
+            reach("store.inserted")
             head = self._sign(signer, signed_by, batch, row["id"], row["id"], prev)
         return Batch(batch, row["id"], row["id"], prev, head)
 
@@ -358,6 +364,7 @@ class Store:
         at = _now()
         cur = self.db.execute("INSERT INTO batches (kind, recorded_by, recorded_at, source, note) VALUES (?, ?, ?, ?, ?)",
                               (kind, by, at, source, note))
+        reach("store.batch")
         return cur.lastrowid, at
 
     def head(self) -> str:
@@ -505,7 +512,9 @@ class _Transaction:
         db = self.store.db
         if kind is None:
             try:
+                reach("store.commit")
                 db.execute("COMMIT")
+                reach("store.committed")
                 return False
             except sqlite3.OperationalError as commit_exc:
                 if db.in_transaction:
