@@ -426,3 +426,23 @@ def test_the_ledgers_dates_follow_each_commit_and_survive_a_damaged_cache(db, tm
     for path in remembered:
         path.write_text("九 2021-13-01", encoding="ascii", errors="replace")
     assert "截至 2022-01-01" in run_cli("balance", db, "--by", "total").stderr
+
+
+def test_asking_whether_an_open_database_is_one_never_opens_its_file(db, monkeypatch):
+    """Closing any descriptor of a database file drops the locks this process's connections hold
+    on it, and another clerk's commit could be lost: while a connection is open, ``is_store``
+    answers without opening the file."""
+    import orgmodel.store as store_module
+    from orgmodel.store import Store, is_store
+
+    def no_open(*args, **kwargs):
+        raise AssertionError("the database file was opened while a connection held it")
+
+    with Store(db):
+        monkeypatch.setattr(store_module, "open", no_open, raising=False)
+        assert is_store(db)
+        with Store(db) as second:  # a second connection of the same process: the same
+            assert second.last_record() > 0
+        assert is_store(db)
+    monkeypatch.undo()
+    assert is_store(db)  # no connection left: the first bytes are read again

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,12 +52,36 @@ class StoreChanged(StoreError):
 
 
 def is_store(path: Path) -> bool:
-    """True when ``path`` is an SQLite database file (by its first bytes)."""
+    """True when ``path`` is an SQLite database file (by its first bytes).
+
+    The bytes are read only while this process has no connection open on that file: closing
+    any descriptor of a database file drops every lock the process's connections hold on it
+    (POSIX advisory locks), and another clerk's commit could then be lost when this process
+    closes its last connection. While a connection is open (:class:`Store` counts them), the
+    file is a database already."""
+    p = Path(path)
     try:
-        with open(path, "rb") as fh:
-            return fh.read(16) == SQLITE_MAGIC
+        key = _file_key(p)
     except OSError:
         return False
+    with _OPEN_LOCK:
+        if _OPEN.get(key):
+            return True
+        try:
+            with open(p, "rb") as fh:
+                return fh.read(16) == SQLITE_MAGIC
+        except OSError:
+            return False
+
+
+# Connections this process has open, per database file ((device, inode) -> count): see is_store.
+_OPEN: dict[tuple[int, int], int] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def _file_key(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_dev, st.st_ino
 
 
 # -- the canonical form ------------------------------------------------------------------
@@ -176,17 +201,36 @@ class Store:
         if not create and not is_store(self.path):
             raise StoreError(f"{path}: 不是 orgmodel 数据库(不是 SQLite 文件)")
         try:
-            self.db = sqlite3.connect(str(self.path), timeout=BUSY_SECONDS, isolation_level=None)
+            with _OPEN_LOCK:  # no header read of this file while the connection opens (see is_store)
+                self.db = sqlite3.connect(str(self.path), timeout=BUSY_SECONDS, isolation_level=None)
+                self._key = _file_key(self.path)
+                _OPEN[self._key] = _OPEN.get(self._key, 0) + 1
             self.db.row_factory = sqlite3.Row
             self._refuse_foreign()
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            self._abandon()
             raise _store_error(exc, self.path) from exc
+        except BaseException:
+            self._abandon()
+            raise
+
+    def _abandon(self) -> None:
+        """Close a connection that failed to open fully."""
+        if getattr(self, "db", None) is not None:
+            self.close()
 
     def close(self) -> None:
-        self.db.close()
+        with _OPEN_LOCK:
+            self.db.close()
+            key = getattr(self, "_key", None)
+            if key is not None and _OPEN.get(key):
+                _OPEN[key] -= 1
+                if not _OPEN[key]:
+                    del _OPEN[key]
+            self._key = None
 
     def __enter__(self) -> Store:
         return self
