@@ -4,12 +4,10 @@ removes only what it wrote, never writes through a link, and page names never co
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from conftest import COUNTY, run_cli, write_ledger
@@ -99,14 +97,23 @@ def test_codes_that_once_shared_a_page_get_a_page_each(tmp_path):
     assert len(pages) == 2 and any("东镇" in t for t in pages.values()) and any("西镇" in t for t in pages.values())
 
 
-def _report(ledger: Path, out: Path) -> subprocess.Popen:
+def _report(ledger: Path, out: Path, failpoint: str | None = None) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k != "ORGMODEL_FAILPOINT"}
+    if failpoint:
+        env["ORGMODEL_FAILPOINT"] = failpoint
     return subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "report", "balance", str(ledger), "--out", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
+
+
+# where a kill of ``report balance`` lands (see orgmodel.core.failpoints), and the site it leaves
+KILLS = [("publish.staging", "old"), ("publish.page:1", "old"), ("publish.page:4", "old"), ("publish.staged", "old"),
+         ("publish.aside", "old"), ("publish.swapped", "new")]
 
 
 def test_killing_a_report_run_leaves_the_old_site_or_the_new_one(tmp_path):
-    """20 runs of ``report balance`` killed at random moments: after each, the folder (with
-    what the next run does first, :func:`recover`) is the complete old site or the complete new one."""
+    """``report balance`` killed at each step of publishing (a fail point, so the moment is the
+    same on an idle machine and a loaded one): after each, the folder (with what the next run
+    does first, :func:`recover`) is the complete old site before the swap, the new one after."""
     from orgmodel.sources.synthetic import Params, generate
 
     old_ledger, new_ledger = tmp_path / "old", tmp_path / "new"
@@ -116,24 +123,22 @@ def test_killing_a_report_run_leaves_the_old_site_or_the_new_one(tmp_path):
     for ledger, ref in ((old_ledger, ref_old), (new_ledger, ref_new)):
         assert _report(ledger, ref).wait(timeout=120) == 0
     old_files, new_files = site_files(ref_old), site_files(ref_new)
-    assert old_files != new_files
-    start = time.monotonic()
-    assert _report(new_ledger, tmp_path / "timing").wait(timeout=120) == 0
-    duration = time.monotonic() - start
-    rng, outcomes = random.Random(7), []
-    for _ in range(20):
+    assert old_files != new_files and sum(f.endswith(".html") for f in new_files) > 4  # page:4 is mid-way
+    for point, outcome in KILLS:
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(ref_old, out)
-        proc = _report(new_ledger, out)
-        time.sleep(rng.uniform(0.05, duration * 1.1))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        assert _report(new_ledger, out, point).wait(timeout=120) == -signal.SIGKILL, point  # killed there, not done
+        assert out.exists() == (point != "publish.aside"), point  # between the renames the old site is aside
         recover(out)
         now = site_files(out)
-        assert now in (old_files, new_files), sorted(set(now) ^ set(old_files))[:5]
-        outcomes.append("new" if now == new_files else "old")
-        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
-    assert len(outcomes) == 20 and "old" in outcomes  # some kills landed before the swap
+        assert now == (old_files if outcome == "old" else new_files), (point, sorted(set(now) ^ set(old_files))[:5])
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")], point
+    shutil.rmtree(out)
+    assert _report(new_ledger, out, "publish.staged").wait(timeout=120) == -signal.SIGKILL
+    recover(out)
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]  # a first run: nothing
+    assert _report(new_ledger, out, "publish.no-such-point").wait(timeout=120) == 0  # a point not reached: no kill
+    assert site_files(out) == new_files
 
 
 def test_force_never_overwrites_a_users_file_of_a_page_name(tmp_path):

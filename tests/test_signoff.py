@@ -57,3 +57,26 @@ def test_a_printed_township_page_has_page_numbers_and_the_sign_off_block(tmp_pat
     flat = "".join(text.split())
     assert "青山县·截至2021-01-01" in flat and f"第1页共{pages}页" in flat and f"第{pages}页共{pages}页" in flat
     assert "填报单位:" in text and "青山县委编办" in text and "审核人:" in text
+
+
+def test_what_rests_on_a_database_signs_off_its_head(tmp_path):
+    """Reports, exports and the workbench's pages of a database carry its record count and head
+    hash beside the signatures, so that a later rewrite shows against the signed paper."""
+    root = write_ledger(tmp_path / "led", LEDGER)
+    db = tmp_path / "台账.db"
+    assert run_cli("init", db).exit_code == 0 and run_cli("import", db, root, "--by", "张三").exit_code == 0
+    verified = run_cli("verify", db).output
+    head = verified.split("哈希 ")[1][:12]
+    assert run_cli("report", "balance", db, "--out", tmp_path / "site").exit_code == 0
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "台账:<span class=\"signoff-line\">" in page and head in page
+    assert run_cli("export", db, tmp_path / "导出.xlsx").exit_code == 0
+    ws = openpyxl.load_workbook(tmp_path / "导出.xlsx")["机构编制"]
+    assert head in ws.cell(row=ws.max_row, column=1).value
+    from orgmodel.answers.book import Book
+    from orgmodel.web import create_app
+
+    town = create_app(Book(db)).test_client().get("/at/latest/town-370101.html").get_data(as_text=True)
+    assert head in town
+    files = run_cli("report", "balance", root, "--out", tmp_path / "files")
+    assert files.exit_code == 0 and "台账:" not in (tmp_path / "files" / "index.html").read_text(encoding="utf-8")

@@ -294,3 +294,46 @@ def test_the_demo_copy_is_served_the_same(tmp_path):
     shutil.copytree(DEMO, copy)
     a = text(create_app(Book(copy)).test_client().get("/at/latest/index.html"))
     assert "栖澜市 机构编制总览" in a and str(DEMO) not in a
+
+
+# -- what a new user met (the trial) ------------------------------------------------------------
+def test_the_downloaded_workbook_lists_every_finding_as_the_export_does(client, tmp_path):
+    import openpyxl
+
+    path = tmp_path / "下载.xlsx"
+    path.write_bytes(client.get("/at/latest/download/balance.xlsx").data)
+    sheet = next(ws for ws in openpyxl.load_workbook(path).worksheets if "问题" in ws.title)
+    rows = [r for r in sheet.iter_rows(values_only=True) if r and r[0] in ("错误", "警告", "提示")]
+    count = int(text(client.get("/at/latest/findings-count")))
+    assert count > 0 and len(rows) == count
+
+
+def test_search_takes_words_apart_and_finds_townships_too(client):
+    fragment = text(client.get("/at/latest/search", query_string={"q": "青石 党政"}, headers={"HX-Request": "true"}))
+    assert "党政办公室" in fragment and "青石镇" in fragment
+    town = text(client.get("/at/latest/search", query_string={"q": "青石镇"}, headers={"HX-Request": "true"}))
+    assert re.search(r'href="town-[^"]+\.html">青石镇</a>', town)
+    many = text(client.get("/at/latest/search", query_string={"q": "办公室"}, headers={"HX-Request": "true"}))
+    assert "只列出前 20 个" in many
+
+
+def test_a_body_page_leads_back_up_through_its_divisions(client, demo_book):
+    answer = demo_book.answer(rules=False, trails=True)
+    town_body, _ = answer.find_body("青石镇/党政办公室")
+    crumbs = re.search(r'<p class="note crumbs">(.*?)</p>', text(client.get(f"/at/latest/body-{town_body.id}.html"))).group(1)
+    assert "栖澜市" in crumbs and "青石镇" in crumbs and "town-" in crumbs
+    county_body = next(b for b in answer.state.bodies.values() if b.active and b.division == "329001")
+    crumbs = re.search(r'<p class="note crumbs">(.*?)</p>', text(client.get(f"/at/latest/body-{county_body.id}.html"))).group(1)
+    assert "县级机构" in crumbs and crumbs.count("栖澜市") == 1  # 栖澜市 is a county-level city
+
+
+def test_the_log_of_a_body_is_exactly_its_history(tmp_path):
+    root = write_ledger(tmp_path / "led", COUNTY + "- {date: 2021-01-01, op: approve, body: 西乡/党政办, type: 行政编制, amount: 3, doc: 青编〔2021〕3号}\n")
+    db = tmp_path / "台账.db"
+    assert run_cli("init", db).exit_code == 0 and run_cli("import", db, root, "--by", "张三").exit_code == 0
+    c = create_app(Book(db)).test_client()
+    east = text(c.get("/at/latest/log.html", query_string={"body": "东镇/党政办"}))
+    west = text(c.get("/at/latest/log.html", query_string={"body": "西乡/党政办"}))
+    assert "青编〔2021〕3号" in west and "青编〔2021〕3号" not in east
+    assert "按“东镇/党政办”的沿革" in east
+

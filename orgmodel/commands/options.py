@@ -187,6 +187,17 @@ def echo_findings(findings: list[Finding], fmt: str = "text", err: bool = False)
         click.echo(f.format(), err=err)
 
 
+def stop_if_refused(refused: list[Finding] | None, what: str, end: str = "。", code: int | None = None) -> None:
+    """Stop, having written nothing, when ``refused`` (an answer's :meth:`refusal`) holds
+    findings: list them on stderr, then say that ``what`` (生成报表, 导出 …) was not done. The
+    exit code is :func:`exit_for` of them unless ``code`` is given."""
+    if not refused:
+        return
+    echo_findings(refused, err=True)
+    click.echo(f"台账有错误({summary_line(refused)}),未{what};请先修正以上问题{end}", err=True)
+    sys.exit(exit_for(refused) if code is None else code)
+
+
 def summary_line(findings: list[Finding]) -> str:
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)

@@ -16,11 +16,11 @@ from .options import (
     as_of_option,
     ask,
     config_option,
-    echo_findings,
     exit_for,
     open_book,
     progress,
     simulated,
+    stop_if_refused,
     summary_line,
 )
 
@@ -105,11 +105,7 @@ def balance_report(ledger, as_of, since, public, roster_path, config_path, out, 
     refuse_early(out, reads)
     result = ask(open_book(ledger, config_path), as_of, roster=roster_path, rules=False, public=public)
     roster_notes(result)
-    refused = result.refusal()
-    if refused:  # a published table must never rest on a ledger that failed to read
-        echo_findings(refused, err=True)
-        click.echo(f"台账有错误({summary_line(refused)}),未生成报表;请先修正以上问题。", err=True)
-        sys.exit(exit_for(refused))
+    stop_if_refused(result.refusal(), "生成报表")  # a published table must never rest on a ledger that failed to read
     paths = published(out, lambda stage: write_balance_report(result.checked, stage, public=public, since=since,
                                                               templates=templates), force, reads)
     done(paths, "编制收支报表")

@@ -27,6 +27,7 @@ def serve(ledger, host, port, roster_path, no_browser, config_path):
     from ..web import create_app
     from ..web.serve import PortBusy, bind, run, url_of
 
+    click.echo(f"正在打开台账 {ledger} 并准备首页……(省级台账在本机第一次打开约需半分钟到一分钟,以后几秒钟)")
     book = open_book(ledger, config_path)
     if book.ledger.count > BIG:
         book.keep = 1  # a province's day takes about 2 GB: one day at a time keeps the workbench under 3 GB

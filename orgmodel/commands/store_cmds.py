@@ -30,6 +30,7 @@ from .options import (
     long_lived,
     open_book,
     simulated,
+    stop_if_refused,
     summary_line,
 )
 
@@ -110,12 +111,8 @@ def import_ledger(db, source, by, allow_rule_errors):
     _refuse_filled(db)  # before the source is read: a province takes a while
     book = open_book(source)
     led = book.ledger
-    blocking = ask(book).refusal(rule_errors=not allow_rule_errors)
-    if blocking:
-        echo_findings(blocking, err=True)
-        click.echo(f"台账有错误({summary_line(blocking)}),未导入;请先修正以上问题"
-                   + ("" if allow_rule_errors else "(只有超编等规则问题时可加 --allow-rule-errors)"), err=True)
-        sys.exit(1)
+    stop_if_refused(ask(book).refusal(rule_errors=not allow_rule_errors), "导入",
+                    "" if allow_rule_errors else "(只有超编等规则问题时可加 --allow-rule-errors)", code=1)
     settings = {}
     if led.config.path and Path(led.config.path).is_file():
         settings[CONFIG_SETTING] = Path(led.config.path).read_text(encoding="utf-8")

@@ -20,12 +20,10 @@ from .options import (
     as_of_option,
     ask,
     config_option,
-    echo_findings,
-    exit_for,
     fail,
     open_book,
     scenario_option,
-    summary_line,
+    stop_if_refused,
 )
 
 ENCODINGS = {"utf-8": "utf-8-sig", "utf8": "utf-8-sig", "gbk": "gbk", "gb18030": "gb18030"}
@@ -101,11 +99,7 @@ def export(ledger, out, as_of, scenario_paths, as_state, public, encoding, roste
     led = book.ledger
     answer = ask(book, as_of, scenario_paths, roster_path, rules=not as_state, public=public)
     roster_notes(answer)
-    refused = answer.refusal()
-    if refused:  # what is written must not rest on a ledger that failed to read
-        echo_findings(refused, err=True)
-        click.echo(f"台账有错误({summary_line(refused)}),未导出;请先修正以上问题。", err=True)
-        sys.exit(exit_for(refused))
+    stop_if_refused(answer.refusal(), "导出")  # what is written must not rest on a ledger that failed to read
     result = answer.checked
     day = result.as_of or led.last_date()
     if as_state:
@@ -116,7 +110,7 @@ def export(ledger, out, as_of, scenario_paths, as_state, public, encoding, roste
     if _is_workbook(out):
         path = _refusing(check_file, out, reads, force)  # again: the ledger may name the file in its config
         # a balance workbook is printed and signed; a state workbook is data that is read back
-        _refusing(write_workbook, path, tables, None if as_state else [signoff_line(led.config)])
+        _refusing(write_workbook, path, tables, None if as_state else [signoff_line(led.config, book.sign_off())])
         click.echo(f"已导出工作簿({len([t for t in tables if not t.hidden])} 个工作表):{path.resolve()}")
     else:
         _refusing(check_folder_files, Path(out), [csv_name(t) for t in tables if not t.hidden], reads, force)

@@ -99,7 +99,7 @@ def write_audit_report(checked: Checked, out: str | Path, templates: str | Path 
     town_names = {town_file(c): d.name for c, d in state.divisions.items()}
     towns = [{"file": f"{BALANCE_DIR}/{p.name}", "name": town_names.get(p.name, p.name)}
              for p in balance if p.name.startswith("town-")]
-    page = write_page(environment(templates, state.config), "audit.html", out / INDEX_FILE, page="audit", jurisdiction=root,
+    page = write_page(environment(templates, state.config, checked.ledger), "audit.html", out / INDEX_FILE, page="audit", jurisdiction=root,
                       as_of=state.as_of, public=False, groups=groups, counts=counts, labels=SEVERITY_LABELS,
                       total=len(findings), towns=towns, index_file=f"{BALANCE_DIR}/index.html",
                       county_file=counties_link(county_codes(state), f"{BALANCE_DIR}/"), search=search_config(search_file_names(state), BALANCE_DIR),

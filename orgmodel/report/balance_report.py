@@ -316,7 +316,7 @@ def write_balance_report(checked: Checked, out: str | Path, public: bool = False
     """
     site = BalanceSite(checked, public, since, title, extra_links)
     state, out = site.state, Path(out)
-    env = environment(templates, state.config)
+    env = environment(templates, state.config, checked.ledger)
     # The search index goes beside the pages, one script per county page, and only the index
     # page uses it: inline, it would make one page carry every body of a province.
     written = [write_page(env, "balance_index.html", out / INDEX_FILE, page="index",

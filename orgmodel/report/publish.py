@@ -18,6 +18,7 @@ import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ..core.failpoints import reach
 from ..core.text import os_error_text
 
 MANIFEST = ".orgmodel-manifest.json"
@@ -132,6 +133,7 @@ def publish(out: str | Path, write: Callable[[Path], list[Path]], force: bool = 
         stage.mkdir()
     except OSError as exc:
         raise PublishError(f"无法在 {out.parent} 中写入({os_error_text(exc)})") from exc
+    reach("publish.staging")
     try:
         written = write(stage)
         mine = _files(stage)
@@ -147,9 +149,12 @@ def publish(out: str | Path, write: Callable[[Path], list[Path]], force: bool = 
         (stage / MANIFEST).write_text(json.dumps({"generator": "orgmodel", "files": mine}, ensure_ascii=False, indent=0),
                                       encoding="utf-8")
         aside = out.parent / f"{old}{os.getpid()}"
+        reach("publish.staged")
         if out.exists():
             os.replace(out, aside)
+            reach("publish.aside")
         os.replace(stage, out)
+        reach("publish.swapped")
         shutil.rmtree(aside, ignore_errors=True)
     except OSError as exc:
         shutil.rmtree(stage, ignore_errors=True)

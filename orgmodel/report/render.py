@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from ..core.failpoints import reach
 from ..core.signoff import signoff_fields
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -50,9 +51,10 @@ def css_string(value) -> Markup:
     return Markup(f'"{text}"')
 
 
-def environment(user_dir: str | Path | None = None, config=None) -> jinja2.Environment:
+def environment(user_dir: str | Path | None = None, config=None, ledger=None) -> jinja2.Environment:
     """A jinja2 environment: the user's templates (if any) override the package's. ``config``
-    gives the sign-off block every page ends with."""
+    gives the sign-off block every page ends with; a ``ledger`` read from a database adds its
+    head line to it."""
     loaders = [jinja2.FileSystemLoader(str(user_dir))] if user_dir else []
     loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
     env = jinja2.Environment(
@@ -67,12 +69,22 @@ def environment(user_dir: str | Path | None = None, config=None) -> jinja2.Envir
     env.filters["script_json"] = script_json
     env.filters["css_string"] = css_string
     env.globals["font_stack"] = FONT_STACK
-    env.globals["signoff"] = signoff_fields(config)
+    env.globals["signoff"] = signoff_fields(config, head_line(ledger))
     return env
+
+
+def head_line(ledger) -> str | None:
+    """The sign-off line of the database ``ledger`` was read from (None for files)."""
+    if ledger is None or not ledger.root:
+        return None
+    from ..store.trust import sign_off_text
+
+    return sign_off_text(ledger.root)
 
 
 def write_page(env: jinja2.Environment, template: str, path: Path, **context) -> Path:
     """Render ``template`` with ``context`` into ``path`` (UTF-8), creating folders as needed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(env.get_template(template).render(**context), encoding="utf-8")
+    reach("publish.page")
     return path

@@ -20,11 +20,13 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.directive import Directive
+from ..core.failpoints import reach
 from ..core.findings import CellSource, RecordSource, Source
 from .schema import MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION
 
@@ -34,6 +36,7 @@ BUSY_SECONDS = float(os.environ.get("ORGMODEL_BUSY_SECONDS", "10"))
 GENESIS = "0" * 64
 REVERSE_OP = "冲正"
 KEY_OP = "登记公钥"  # a record that registers a clerk's public key (not a directive; never replayed)
+INSERT_CHUNK = 1000  # records written per statement of a batch (a fail point, store.inserted, follows each)
 
 
 class StoreError(Exception):
@@ -49,12 +52,36 @@ class StoreChanged(StoreError):
 
 
 def is_store(path: Path) -> bool:
-    """True when ``path`` is an SQLite database file (by its first bytes)."""
+    """True when ``path`` is an SQLite database file (by its first bytes).
+
+    The bytes are read only while this process has no connection open on that file: closing
+    any descriptor of a database file drops every lock the process's connections hold on it
+    (POSIX advisory locks), and another clerk's commit could then be lost when this process
+    closes its last connection. While a connection is open (:class:`Store` counts them), the
+    file is a database already."""
+    p = Path(path)
     try:
-        with open(path, "rb") as fh:
-            return fh.read(16) == SQLITE_MAGIC
+        key = _file_key(p)
     except OSError:
         return False
+    with _OPEN_LOCK:
+        if _OPEN.get(key):
+            return True
+        try:
+            with open(p, "rb") as fh:
+                return fh.read(16) == SQLITE_MAGIC
+        except OSError:
+            return False
+
+
+# Connections this process has open, per database file ((device, inode) -> count): see is_store.
+_OPEN: dict[tuple[int, int], int] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def _file_key(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_dev, st.st_ino
 
 
 # -- the canonical form ------------------------------------------------------------------
@@ -174,17 +201,36 @@ class Store:
         if not create and not is_store(self.path):
             raise StoreError(f"{path}: 不是 orgmodel 数据库(不是 SQLite 文件)")
         try:
-            self.db = sqlite3.connect(str(self.path), timeout=BUSY_SECONDS, isolation_level=None)
+            with _OPEN_LOCK:  # no header read of this file while the connection opens (see is_store)
+                self.db = sqlite3.connect(str(self.path), timeout=BUSY_SECONDS, isolation_level=None)
+                self._key = _file_key(self.path)
+                _OPEN[self._key] = _OPEN.get(self._key, 0) + 1
             self.db.row_factory = sqlite3.Row
             self._refuse_foreign()
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            self._abandon()
             raise _store_error(exc, self.path) from exc
+        except BaseException:
+            self._abandon()
+            raise
+
+    def _abandon(self) -> None:
+        """Close a connection that failed to open fully."""
+        if getattr(self, "db", None) is not None:
+            self.close()
 
     def close(self) -> None:
-        self.db.close()
+        with _OPEN_LOCK:
+            self.db.close()
+            key = getattr(self, "_key", None)
+            if key is not None and _OPEN.get(key):
+                _OPEN[key] -= 1
+                if not _OPEN[key]:
+                    del _OPEN[key]
+            self._key = None
 
     def __enter__(self) -> Store:
         return self
@@ -250,7 +296,9 @@ class Store:
                 row["prev_hash"], row["hash"] = prev, chain_hash(prev, row)
                 prev = row["hash"]
                 rows.append(row)
-            self.db.executemany(INSERT, rows)
+            for start in range(0, len(rows), INSERT_CHUNK):
+                self.db.executemany(INSERT, rows[start:start + INSERT_CHUNK])
+                reach("store.inserted")
             for name, value in (settings or {}).items():
                 self.db.execute("INSERT INTO settings (batch, name, value) VALUES (?, ?, ?)", (batch, name, value))
             head = self._sign(signer, signed_by, batch, first, first + len(rows) - 1, prev)
@@ -318,6 +366,7 @@ class Store:
             prev = self._last_hash()
             row["prev_hash"], row["hash"] = prev, chain_hash(prev, row)
             self.db.execute(INSERT, row)
+            reach("store.inserted")
             if signed_by is None:  # the first key: its own registration, signed by itself
                 signed_by = row["id"]
             head = self._sign(signer, signed_by, batch, row["id"], row["id"], prev)
@@ -351,6 +400,7 @@ class Store:
             prev = self._last_hash()
             row["prev_hash"], row["hash"] = prev, chain_hash(prev, row)
             self.db.execute(INSERT, row)
+            reach("store.inserted")
             head = self._sign(signer, signed_by, batch, row["id"], row["id"], prev)
         return Batch(batch, row["id"], row["id"], prev, head)
 
@@ -358,6 +408,7 @@ class Store:
         at = _now()
         cur = self.db.execute("INSERT INTO batches (kind, recorded_by, recorded_at, source, note) VALUES (?, ?, ?, ?, ?)",
                               (kind, by, at, source, note))
+        reach("store.batch")
         return cur.lastrowid, at
 
     def head(self) -> str:
@@ -452,11 +503,11 @@ class Store:
         return self.last_record() if through is None else through
 
     def history(self, since: dt.date | None = None, doc: str | None = None, containing: str | None = None,
-                ids=None, newest: int | None = None) -> list[sqlite3.Row]:
+                ids=None, newest: int | None = None, reversing=None) -> list[sqlite3.Row]:
         """Every record with its batch's who, when and source, in record order; only those dated
         on or after ``since``, under ``doc``, whose stored text contains ``containing`` (or that
-        are corrections), or numbered ``ids``, when given, and only the ``newest`` so many (the
-        filters run in SQLite)."""
+        are corrections), numbered ``ids``, or reversing one of ``reversing``, when given, and
+        only the ``newest`` so many (the filters run in SQLite)."""
         where, args = [], {}
         if since is not None:
             where.append("d.date >= :since")
@@ -469,6 +520,8 @@ class Store:
             args["containing"] = containing
         if ids is not None:
             where.append(f"d.id IN ({','.join(str(int(i)) for i in ids) or 'NULL'})")
+        if reversing is not None:
+            where.append(f"d.reverses IN ({','.join(str(int(i)) for i in reversing) or 'NULL'})")
         return self.db.execute(f"""SELECT d.*, b.id AS batch_id, b.recorded_by, b.recorded_at, b.kind, b.source, b.note,
                                   (SELECT c.id FROM directives c WHERE c.reverses = d.id) AS reversed_by
                                   FROM directives d LEFT JOIN batches b ON b.id = d.batch
@@ -503,7 +556,9 @@ class _Transaction:
         db = self.store.db
         if kind is None:
             try:
+                reach("store.commit")
                 db.execute("COMMIT")
+                reach("store.committed")
                 return False
             except sqlite3.OperationalError as commit_exc:
                 if db.in_transaction:

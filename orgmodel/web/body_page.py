@@ -5,7 +5,7 @@ from the answer's tables (through the report's lookups); nothing is computed aga
 from __future__ import annotations
 
 from ..core.findings import SEVERITY_LABELS, SEVERITY_ORDER
-from ..report.site import records
+from ..report.site import county_file, records, town_file
 from ..report.trace_text import trace_lines
 from ..state import Body
 from .desk import Sheet
@@ -19,7 +19,7 @@ def body_context(sheet: Sheet, body: Body) -> dict:
     posts = site.looks.leaders.get(body.id, {})
     return {
         "body": body, "reference": state.reference(body), "division": div.name,
-        "division_page": sheet.page_of(body.division),
+        "division_page": sheet.page_of(body.division), "crumbs": crumbs(sheet, body.division),
         "signboards": state.signboards(body) if body.active else [],
         "former": [(day, name) for day, name in body.names[:-1]],
         "links": _links(state, body),
@@ -37,6 +37,23 @@ def body_context(sheet: Sheet, body: Body) -> dict:
         "findings": _findings(sheet, body),
         "roster": _roster(answer, body),
     }
+
+
+def crumbs(sheet: Sheet, code: str) -> list[dict]:
+    """The pages above a body of division ``code``, below the overview: each division on the way
+    down that has a page (a county's, a township's), and for a body of the jurisdiction itself
+    its own county-level page."""
+    state, pages = sheet.state, sheet.pages
+    chain = list(reversed(state.ancestors(code)))
+    out = []
+    for i, c in enumerate(chain):
+        town, county = town_file(c), county_file(c)
+        if town in pages:
+            out.append({"name": state.divisions[c].name, "file": town})
+        elif county in pages and (i or c == code):
+            label = state.divisions[c].name if i else sheet.site.county(c)["label"]
+            out.append({"name": label, "file": county})
+    return out
 
 
 def _links(state, body: Body) -> list[tuple[str, Body]]:

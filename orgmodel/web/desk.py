@@ -13,6 +13,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
@@ -46,14 +47,24 @@ class Sheet:
 
     @cached_property
     def search(self) -> SearchIndex:
-        return SearchIndex(self.state)
+        return SearchIndex(self.state, {code: name for name, (_, code) in self.pages.items()})
+
+    @cached_property
+    def rule_findings(self) -> list[Finding]:
+        """What the rules find (run here: the pages' answer is asked without them, for speed)."""
+        answer = self.answer
+        return answer.checked.rule_findings if answer.question.rules else run_rules(self.state, answer.ledger.config)
 
     @cached_property
     def findings(self) -> list[Finding]:
         """Every finding: reading, replay, the rules, and the roster's."""
-        answer = self.answer
-        rules = answer.checked.rule_findings if answer.question.rules else run_rules(self.state, answer.ledger.config)
-        return [*answer.ledger_findings, *rules, *answer.roster_findings]
+        return [*self.answer.ledger_findings, *self.rule_findings, *self.answer.roster_findings]
+
+    @property
+    def checked(self):
+        """The answer's :class:`~orgmodel.answers.checking.Checked` with the rules' findings, as
+        the commands' (what a download writes)."""
+        return replace(self.answer.checked, rule_findings=self.rule_findings)
 
     @cached_property
     def pages(self) -> dict[str, tuple[str, str]]:

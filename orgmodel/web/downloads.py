@@ -29,12 +29,13 @@ def register(app: Flask) -> None:
     @requires(READ)
     def download(day: str, kind: str):
         sheet = desk().sheet(day_of(day))
-        checked = sheet.answer.checked
+        sheet.extras("findings")
+        checked = sheet.checked
         stem = f"{jurisdiction_name(sheet.state)}编制收支(截至{sheet.state.as_of})"
         with tempfile.TemporaryDirectory(prefix="orgmodel-download-") as tmp:
             folder = Path(tmp)
             if kind == "balance.xlsx":
-                path = write_workbook(folder / "out.xlsx", balance_tables(checked), signoff=[signoff_line(checked.ledger.config)])
+                path = write_workbook(folder / "out.xlsx", balance_tables(checked), signoff=[signoff_line(checked.ledger.config, desk().book.sign_off())])
                 return _attachment(path.read_bytes(), f"{stem}.xlsx", XLSX)
             if kind == "csv.zip":
                 write_csv_folder(folder / "csv", balance_tables(checked), "utf-8-sig")

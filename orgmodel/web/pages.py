@@ -9,10 +9,12 @@ import re
 
 from flask import Flask, Response, abort, current_app, redirect, request
 
-from ..core.findings import SEVERITY_LABELS
+from ..core.findings import SEVERITY_LABELS, RecordSource
 from ..core.schema import parse_date
+from ..core.signoff import signoff_fields
 from ..report.audit_report import finding_groups
 from ..report.site import INDEX_FILE
+from ..state import Body
 from ..store.log import log
 from .body_page import body_context
 from .desk import Desk, Sheet
@@ -42,7 +44,8 @@ def render(template: str, sheet: Sheet | None, day: str, **context) -> Response:
     """A page of the workbench: ``template`` with what every page shares."""
     env = current_app.config["TEMPLATES"]
     base = {"day": day, "is_store": desk().is_store, "roster": desk().roster, "day_value": day if day != LATEST else "",
-            "latest": LATEST, "page_file": request.path.rsplit("/", 1)[-1] or INDEX_FILE}
+            "latest": LATEST, "page_file": request.path.rsplit("/", 1)[-1] or INDEX_FILE,
+            "signoff": signoff_fields(desk().book.config, desk().book.sign_off())}
     if sheet is not None:
         base.update(sheet.site.common(), ledger_as_of=sheet.state.as_of, roster_note=sheet.roster_note)
     html = env.get_template(template).render(**{**base, **context})
@@ -139,15 +142,32 @@ def log_page(sheet: Sheet, day: str) -> Response:
     body, doc = (args.get("body") or "").strip()[:200], (args.get("doc") or "").strip()[:200]
     since_text = (args.get("since") or "").strip()
     since = day_of(since_text) if since_text else None
-    rows = None
+    rows, holder, why = None, None, None
     if desk().is_store:
-        rows = log(desk().book.path, body or None, since, doc or None, newest=LOG_ROWS + 1).to_dict("records")[::-1]
-    return render("web/log.html", sheet, day, page="log", rows=rows, body=body, doc=doc, since=since_text)
+        holder, why = records_holder(sheet, args.get("body_id"), body)
+        numbers = None if holder is None else sorted({s.line for _, s in holder.trail or () if isinstance(s, RecordSource)})
+        rows = log(desk().book.path, body or None if holder is None else None, since, doc or None,
+                   newest=LOG_ROWS + 1, records=numbers).to_dict("records")[::-1]
+        body = body or (sheet.state.reference(holder) if isinstance(holder, Body) else getattr(holder, "name", ""))
+    return render("web/log.html", sheet, day, page="log", rows=rows, body=body, doc=doc, since=since_text,
+                  holder=holder, why=why)
+
+
+def records_holder(sheet: Sheet, body_id: str | None, text: str):
+    """``(the body or pool whose records are asked for, why not found)``: by its id (a body page's
+    link), else by the name typed (any name, ``区划/名称``, a former name); ``(None, None)`` when
+    neither is given. Its records are then exactly those of its history (沿革)."""
+    if body_id and body_id.isdigit() and int(body_id) in sheet.state.bodies:
+        return sheet.state.bodies[int(body_id)], None
+    if not text:
+        return None, None
+    holder, why = sheet.answer.find(text)
+    return holder, (None if holder is not None else why)
 
 
 def search_page(sheet: Sheet, day: str) -> Response:
     query = (request.args.get("q") or "")[:200]
-    hits = sheet.search.find(query)
+    hits, total = sheet.search.find(query)
     fragment = request.headers.get("HX-Request") == "true"
     return render("web/search.html" if not fragment else "web/_partials/hits.html", sheet, day, page="search",
-                  query=query, hits=hits)
+                  query=query, hits=hits, total=total, signoff=[])

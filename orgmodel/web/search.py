@@ -1,6 +1,7 @@
-"""Search as you type over a state's bodies: names, signboards, former names and
-``区划/名称``, built once per state and answered by scanning one lowered string per name
-(a province's 100,000 bodies take a few milliseconds)."""
+"""Search as you type over a state's bodies and divisions: names, signboards, former names and
+``区划/名称``, built once per state and answered by scanning one lowered string per name (a
+province's 100,000 bodies take a few milliseconds). Words separated by spaces must all occur
+(``青石 党政`` finds 青石镇's 党政办公室)."""
 
 from __future__ import annotations
 
@@ -14,47 +15,71 @@ MAX_HITS = 20
 
 @dataclass(frozen=True)
 class Hit:
-    """A body found: its id, how it is named now, in which division, what matched and how."""
+    """A body or division found: where it leads, how it is named now, where it is (county and
+    township, so that namesakes tell apart), what matched and how."""
 
-    body_id: int
+    href: str
     name: str
-    division: str
+    place: str
     matched: str
-    how: str          # 名称, 牌子, 曾用名 or 区划/名称
+    how: str          # 名称, 牌子, 曾用名, 区划/名称, or 乡镇 / 县 for a division
     active: bool
 
 
 class SearchIndex:
-    """Every body's names, lowered, in one list: ``(text, body id, how)``."""
+    """Every name, lowered, in one list: ``(text, kind, key, how, shown)``."""
 
-    def __init__(self, state: State):
-        self.state = state
+    def __init__(self, state: State, division_pages: dict[str, str]):
+        self.state, self.pages = state, division_pages
+        self._places: dict[str, str] = {}
         rows = []
+        for code in division_pages:
+            d = state.divisions[code]
+            rows.append((d.name.lower(), "division", code, d.level, d.name))
         for b in state.bodies.values():
             division = state.divisions[b.division].name
-            rows.append((b.name.lower(), b.id, "名称", b.name))
-            rows.append((f"{division}/{b.name}".lower(), b.id, "区划/名称", f"{division}/{b.name}"))
+            rows.append((b.name.lower(), "body", b.id, "名称", b.name))
+            rows.append((f"{division}/{b.name}".lower(), "body", b.id, "区划/名称", f"{division}/{b.name}"))
             if b.active:
-                rows += [(s.lower(), b.id, "牌子", s) for s in state.signboards(b)]
-            rows += [(n.lower(), b.id, "曾用名", n) for _, n in b.names[:-1] if n != b.name]
+                rows += [(s.lower(), "body", b.id, "牌子", s) for s in state.signboards(b)]
+            rows += [(n.lower(), "body", b.id, "曾用名", n) for _, n in b.names[:-1] if n != b.name]
         self.rows = rows
 
-    def find(self, query: str, limit: int = MAX_HITS) -> list[Hit]:
-        """Bodies whose names contain ``query`` (case ignored): exact names first, then names
-        that start with it, then the rest; active bodies before retired ones; one hit per body."""
-        q = " ".join(query.split()).lower()[:MAX_QUERY]
-        if not q:
-            return []
-        found: dict[int, tuple] = {}
-        for text, body_id, how, shown in self.rows:
-            if q in text:
-                rank = 0 if text == q else 1 if text.startswith(q) else 2
-                if body_id not in found or rank < found[body_id][0]:
-                    found[body_id] = (rank, how, shown)
-        bodies = self.state.bodies
-        order = sorted(found.items(), key=lambda kv: (not bodies[kv[0]].active, kv[1][0], len(bodies[kv[0]].name), kv[0]))
-        out = []
-        for body_id, (_, how, shown) in order[:limit]:
-            b = bodies[body_id]
-            out.append(Hit(body_id, b.name, self.state.divisions[b.division].name, shown, how, b.active))
-        return out
+    def place(self, code: str) -> str:
+        """``西集县 沙百镇``: the divisions from below the jurisdiction down to ``code``."""
+        found = self._places.get(code)
+        if found is None:
+            chain = [self.state.divisions[c].name for c in reversed(self.state.ancestors(code))]
+            found = self._places[code] = " ".join(chain[1:] or chain)
+        return found
+
+    def find(self, query: str, limit: int = MAX_HITS) -> tuple[list[Hit], int]:
+        """``(hits, how many were found)``: divisions and bodies whose names contain every word
+        of ``query`` (case ignored), exact names first, then names that start with it, then the
+        rest; active bodies before retired ones; one hit per body or division."""
+        words = " ".join(query.split()).lower()[:MAX_QUERY].split()
+        if not words:
+            return [], 0
+        whole = " ".join(words)
+        found: dict[tuple, tuple] = {}
+        for text, kind, key, how, shown in self.rows:
+            if all(w in text for w in words):
+                rank = 0 if text == whole else 1 if text.startswith(words[0]) else 2
+                if (kind, key) not in found or rank < found[(kind, key)][0]:
+                    found[(kind, key)] = (rank, how, shown)
+        ordered = sorted(found.items(), key=self._order)
+        return [self._hit(kind, key, how, shown) for (kind, key), (_, how, shown) in ordered[:limit]], len(found)
+
+    def _order(self, item) -> tuple:
+        (kind, key), (rank, _, _) = item
+        if kind == "division":
+            return (0, rank, 0, len(self.state.divisions[key].name), key)
+        b = self.state.bodies[key]
+        return (1, rank, not b.active, len(b.name), key)
+
+    def _hit(self, kind: str, key, how: str, shown: str) -> Hit:
+        if kind == "division":
+            d = self.state.divisions[key]
+            return Hit(self.pages[key], d.name, self.place(key), shown, how, True)
+        b = self.state.bodies[key]
+        return Hit(f"body-{b.id}.html", b.name, self.place(b.division), shown, how, b.active)

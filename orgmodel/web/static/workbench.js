@@ -10,6 +10,20 @@
   document.querySelectorAll("select[data-go]").forEach(function (sel) {
     sel.addEventListener("change", function () { if (sel.value) { window.location.href = sel.value; } });
   });
+  // A new day or a download can take a while on a large ledger: say so at once.
+  var busy = document.getElementById("wb-busy");
+  function waiting(text) {
+    if (busy) { if (text) { busy.textContent = text; } busy.hidden = false; }
+  }
+  document.querySelectorAll("form.wb-day").forEach(function (form) {
+    form.addEventListener("submit", function () { waiting(null); });
+  });
+  document.querySelectorAll(".wb-day a, .wb-downloads a").forEach(function (a) {
+    a.addEventListener("click", function () {
+      waiting(a.closest(".wb-downloads") ? "正在生成下载文件,请稍候……(省级台账的工作簿约需一分钟;浏览器随后开始下载)" : null);
+    });
+  });
+  window.addEventListener("pageshow", function () { if (busy) { busy.hidden = true; } });
   var hits = document.getElementById("wb-hits");
   if (hits) {
     document.body.addEventListener("htmx:afterSwap", function (ev) {
