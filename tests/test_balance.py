@@ -186,7 +186,8 @@ def _width(text):
 ])
 def test_table_has_chinese_headers_and_aligned_columns(root, by, headers):
     result = run_cli("balance", root, "--by", by)
-    lines = result.stdout.rstrip("\n").splitlines()
+    dated, *lines = result.stdout.rstrip("\n").splitlines()
+    assert dated.startswith("截至 "), dated  # a table redirected to a file still says its date
     for h in headers:
         assert h in lines[0].split(), (h, lines[0])
     assert len(lines) > 2

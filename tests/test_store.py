@@ -416,16 +416,16 @@ def test_the_ledgers_dates_follow_each_commit_and_survive_a_damaged_cache(db, tm
     them on at once, and a damaged cache file is counted again, not believed."""
     from orgmodel.reading import parse_cache
 
-    assert "截至 2021-01-01" in run_cli("balance", db, "--by", "total").stderr
+    assert "截至 2021-01-01" in run_cli("balance", db, "--by", "total").stdout
     plan = tmp_path / "方案.yaml"
     plan.write_text(PLAN, encoding="utf-8")
     assert run_cli("commit", db, plan, "--by", "李四").exit_code == 0
-    assert "截至 2022-01-01" in run_cli("balance", db, "--by", "total").stderr
+    assert "截至 2022-01-01" in run_cli("balance", db, "--by", "total").stdout
     remembered = list((parse_cache.cache_dir() / "prefix-keys").rglob("*-summary.key"))
     assert remembered
     for path in remembered:
         path.write_text("九 2021-13-01", encoding="ascii", errors="replace")
-    assert "截至 2022-01-01" in run_cli("balance", db, "--by", "total").stderr
+    assert "截至 2022-01-01" in run_cli("balance", db, "--by", "total").stdout
 
 
 def test_asking_whether_an_open_database_is_one_never_opens_its_file(db, monkeypatch):

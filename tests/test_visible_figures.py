@@ -55,7 +55,9 @@ def outputs(root, by: str, *extra) -> dict:
     js = json.loads(run_cli("balance", root, "--by", by, "--format", "json", *extra).stdout)
     text = run_cli("balance", root, "--by", by, "--format", "csv", *extra).stdout.lstrip("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text)))
-    table = run_cli("balance", root, "--by", by, *extra).stdout.splitlines()
+    dated, *table = run_cli("balance", root, "--by", by, *extra).stdout.splitlines()
+    assert dated.startswith("截至 ")
+    assert all(r["as_of"] == dated.removeprefix("截至 ") for r in js)
     heads = re.split(r"\s{2,}", table[0].strip())
     cells = [re.split(r"\s{2,}", line.strip()) for line in table[2:]]
     return {"json": js, "csv": rows, "table": [dict(zip(heads, c)) for c in cells if len(c) == len(heads)]}

@@ -79,7 +79,7 @@ def balance(ledger, as_of, by, quota_type, scenario_paths, roster_path, config_p
         df = df.drop(columns=[c for c in HIDDEN_COLUMNS.get(by, []) if c in df.columns])
         if day:
             click.echo(f"截至 {day}")
-    elif fmt == "csv" and day:
+    elif day:  # CSV and JSON: a column, so every row says when it stands
         df = df.assign(as_of=day.isoformat())
     echo_frame(df, fmt)
     if any(f.rule in TAMPER_RULES for f in findings):
