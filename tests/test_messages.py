@@ -130,18 +130,18 @@ def test_a_clerks_mistakes_are_each_named_once_at_their_cell_and_what_follows_po
     assert "核定编制!C2: [数量有误] 行政编制应为非负整数,实为“十”(此行未读入)" in lines
     assert "领导职数!C2: [数量有误] 正职应为非负整数,实为“一”(此行未读入)" in lines
     # what follows from them names the cell to fix
-    assert any(ln.startswith("机构设置!A4: [找不到区划] 区划“西乡”没有设立成功:设立它的 ") and "台账.xlsx!区划!D4 有错误" in ln
+    assert any(ln.startswith("机构设置!A4: [找不到区划] 区划“西乡”没有设立成功:设立它的 ") and "台账.xlsx!区划!D4 未读入" in ln
                for ln in lines)
-    assert any(ln.startswith("核定编制!B3: [找不到机构] 机构“便民服务中心”没有设立成功") and "台账.xlsx!机构设置!C3 有错误" in ln
+    assert any(ln.startswith("核定编制!B3: [找不到机构] 机构“便民服务中心”没有设立成功") and "台账.xlsx!机构设置!C3 未读入" in ln
                for ln in lines)
-    assert any(ln.startswith("变动记录!D2: [找不到编制池] 编制池“县收回池”没有设立成功") and "台账.xlsx!编制池!C2 有错误" in ln
+    assert any(ln.startswith("变动记录!D2: [找不到编制池] 编制池“县收回池”没有设立成功") and "台账.xlsx!编制池!C2 未读入" in ln
                for ln in lines)
     over = next(ln for ln in lines if "[超编]" in ln)
     assert over.startswith("實有人員!C2: [超编] “党政办”行政编制超编 9 名:实有 9 名,核定 0 名")  # the 行政编制 cell
-    assert over.endswith(";另:核定其行政编制的 " + str(book) + "!核定编制!C2 有错误、未计入,请先修正那一处")
+    assert over.endswith(";另:核定其行政编制的 " + str(book) + "!核定编制!C2 未读入、未计入(原因见该处),请先修正那一处")
     posts = next(ln for ln in lines if "[超职数配备领导]" in ln)
     assert posts.startswith("實有人員!E2: [超职数配备领导] “党政办”正职超职数 1 名")  # the 实配正职 cell
-    assert "另:核定其正职职数的 " + str(book) + "!领导职数!C2 有错误" in posts
+    assert "另:核定其正职职数的 " + str(book) + "!领导职数!C2 未读入" in posts
     # every line names a sheet the file has, and no field by its ledger key
     assert {ln.split("!", 1)[0] for ln in lines} <= {"区划", "编制池", "机构设置", "核定编制", "领导职数", "實有人員", "变动记录"}
     assert not re.search(r"\b(category|kind|amount|name|rank_order|approved_by)\b", result.output)
@@ -189,3 +189,48 @@ def test_a_reference_dated_before_what_it_names_says_so(tmp_path):
     out = run_cli("check", root).output
     assert "ledger.yaml:4: [找不到区划] 找不到“东镇”:它到 2021-01-01 才由“设立区划”指令" in out
     assert "晚于本指令的日期 2020-07-01;请核对这两处的日期" in out
+
+
+def test_what_follows_from_a_skipped_example_row_points_back_to_it(tmp_path):
+    """A clerk whose own row happens to repeat the template's example (its note deleted) is told,
+    at each row that refers to it, that the row it refers to was skipped, and where; a namesake
+    made later in another township is not offered as the cause."""
+    tpl = tmp_path / "模板.xlsx"
+    assert run_cli("template", tpl).exit_code == 0
+    book = openpyxl.load_workbook(tpl)
+    book["说明"]["B2"], book["说明"]["B3"] = "2024-01-01", "青编〔2024〕1号"
+    divisions = book["区划"]
+    divisions.delete_rows(2)
+    for row in (["370100", "青山县", "县"], ["370101", "东溪镇", "乡镇", "镇", "青山县"],
+                ["370102", "西岭乡", "乡镇", "乡", "青山县", None, None, "2024-06-01"]):
+        divisions.append(row)
+    bodies = book["机构"]
+    bodies["L2"] = None  # the example's note deleted: the row is the example row left in place
+    bodies.append(["西岭乡", "党政办公室", "党政机关", None, "正科", None, None, None, None, None, "2024-06-01"])
+    staff = book["实有人员"]
+    staff.delete_rows(2)
+    staff.append(["东溪镇", "党政办公室", 6])
+    filled = tmp_path / "填好.xlsx"
+    book.save(filled)
+    lines = run_cli("check", filled).output.splitlines()
+    assert any(ln.startswith(f"{filled}!机构!A2: [示例行]") for ln in lines)
+    follow = next(ln for ln in lines if ln.startswith(f"{filled}!实有人员!B2: "))
+    assert f"机构“党政办公室”没有设立成功:设立它的 {filled}!机构!A2 未读入(原因见该处)" in follow
+    assert "2024-06-01" not in follow  # 西岭乡's 党政办公室, opened later, is not this one
+
+
+def test_a_namesake_made_later_in_another_division_is_not_the_cause(tmp_path):
+    root = write_ledger(tmp_path, """\
+- {date: 2020-01-01, op: open_division, code: "1", name: 青山县, level: 县}
+- {date: 2020-01-01, op: open_division, code: "11", name: 东镇, level: 乡镇, kind: 镇, parent: 青山县}
+- {date: 2020-01-01, op: open_division, code: "12", name: 西乡, level: 乡镇, kind: 乡, parent: 青山县}
+- {date: 2020-07-01, op: signboard_add, body: 东镇/党政办, name: 人大办}
+- {date: 2021-01-01, op: establish, name: 党政办, division: 西乡, category: 党政机关}
+- {date: 2021-01-01, op: establish, name: 综治办, division: "11", category: 党政机关}
+- {date: 2020-07-01, op: signboard_add, body: 东镇/综治办, name: 平安办}
+""")
+    out = run_cli("check", root).output
+    line4 = next(ln for ln in out.splitlines() if "ledger.yaml:4:" in ln)
+    assert "在东镇找不到机构或牌子“党政办”" in line4 and "2021-01-01" not in line4
+    line7 = next(ln for ln in out.splitlines() if "ledger.yaml:7:" in ln)
+    assert "它到 2021-01-01 才由“设立”指令" in line7  # the same division, by its code

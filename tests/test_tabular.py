@@ -250,7 +250,7 @@ def test_rows_that_refer_to_a_refused_body_point_at_its_row(tmp_path):
     book = county_book(tmp_path / "台账.xlsx", 机构=bodies)
     out = run_cli("check", book).output
     assert "台账.xlsx!编制核定!B2: [找不到机构] 机构“党政办”没有设立成功:设立它的 " in out
-    assert "台账.xlsx!机构!E2 有错误;请先修正那一处" in out  # the cell to fix, not the row's name
+    assert "台账.xlsx!机构!E2 未读入(原因见该处);请先修正那一处" in out  # the cell to fix, not the row's name
     assert "台账.xlsx!机构!A4: [找不到区划] 未知的区划“西村”" in out and "是否是“西乡”?" in out
     assert "找不到" not in out.split("编制核定!B2: [找不到机构]", 1)[1].splitlines()[0]
 
@@ -261,7 +261,7 @@ def test_a_body_refused_during_replay_is_named_where_it_is_used(ledger):
 - {date: 2021-03-01, op: approve, body: 东镇/综治中心, type: 事业编制, amount: 3, doc: 青编〔2021〕2号}
 """)
     out = run_cli("check", root).output
-    assert "ledger.yaml:10: [找不到机构] 机构“综治中心”没有设立成功:设立它的 " in out and "ledger.yaml:9 有错误" in out
+    assert "ledger.yaml:10: [找不到机构] 机构“综治中心”没有设立成功:设立它的 " in out and "ledger.yaml:9 未读入" in out
 
 
 def test_a_misspelt_township_in_a_reference_is_named_at_its_own_cell(tmp_path):

@@ -98,7 +98,7 @@ POSTS_PHASES = frozenset({"posts", "templates"})
 
 
 def refused_note(state: State, body, phases, qualifier: str | None = None, what: str = "编制") -> str:
-    """``;另:核定其行政编制的 台账.xlsx!编制核定!C3 有错误、未计入…`` when a directive that would have
+    """``;另:核定其行政编制的 台账.xlsx!编制核定!C3 未读入、未计入(原因见该处)…`` when a directive that would have
     given ``body`` some of its figure (an op of ``phases``, concerning ``qualifier``: a quota
     type, a leader post kind) was refused: the finding then follows from that one, which is
     fixed first. Empty otherwise."""
@@ -110,7 +110,7 @@ def refused_note(state: State, body, phases, qualifier: str | None = None, what:
         if spec is not None and spec.phase in phases and (not about or qualifier is None or qualifier in about):
             verb = "核定" if spec.phase == "posts" else spec.label
             figure = f"{qualifier or ''}{'' if (qualifier or '').endswith(what) else what}"
-            return f";另:{verb}其{figure}的 {source} 有错误、未计入,请先修正那一处"
+            return f";另:{verb}其{figure}的 {source} 未读入、未计入(原因见该处),请先修正那一处"
     return ""
 
 

@@ -244,11 +244,13 @@ class StateCore:
                     out.setdefault(name, []).append(i)
         return out
 
-    def _made_later(self, name: str) -> Directive | None:
-        """The directive later in the replay (the same day or a later one) that brings ``name``
-        into being, if any."""
-        later = next((i for i in self._day_plan.get(name, ()) if i > self._at), None)
-        return self._directives[later] if later is not None and self._directives is not None else None
+    def _made_later(self, name: str, fits=lambda made: True) -> Directive | None:
+        """The first directive later in the replay (the same day or a later one) that brings
+        ``name`` into being and ``fits``, if any."""
+        if self._directives is None:
+            return None
+        later = (self._directives[i] for i in self._day_plan.get(name, ()) if i > self._at)
+        return next((d for d in later if d is not None and fits(d)), None)
 
     def finish(self, as_of: dt.date | None) -> None:
         """Replay is over: record the date the state stands at."""

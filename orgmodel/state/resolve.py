@@ -65,7 +65,8 @@ class Resolver(StateCore):
         the same day (the same-day order), or on a later date (the two dates disagree). A
         ``区划/名称`` reference whose division is missing is asked about the division."""
         name = ref.rsplit("/", 1)[0] if why.part == "division" else ref.rsplit("/", 1)[-1]
-        later = self._made_later(name)
+        division = ref.rsplit("/", 1)[0] if why.part != "division" and "/" in ref else None
+        later = self._made_later(name, lambda made: division is None or self._same_division(made, division))
         if later is None:
             return None
         this, that = self._ops[d.op], self._ops[later.op]
@@ -78,6 +79,17 @@ class Resolver(StateCore):
                       f"晚于本指令的日期 {d.date};请核对这两处的日期"
                       + ("(不填“日期”的行用“说明”表中的台账日期)" if isinstance(d.source, CellSource) else ""),
                       why.rule, why.division, why.part)
+
+    def _same_division(self, made: Directive, division: str) -> bool:
+        """Whether ``made`` (a directive that brings a name into being) may be making it in
+        ``division`` (a code or name as written): a namesake made in another division is not
+        what a ``区划/名称`` reference is missing."""
+        where = made.fields.get("division")
+        if not isinstance(where, str) or where == division:
+            return True
+        a, _ = self.find_division(where)
+        b, _ = self.find_division(division)
+        return a is not None and a is b
 
     REFERENCE_FIELDS = ("body", "to", "from", "lead", "name", "division")
 
@@ -173,7 +185,7 @@ class Resolver(StateCore):
             return None
         at, op = found
         what, rule = self.REFUSED_KINDS.get(op, ("机构", "unknown-body"))
-        return Reason(f"{what}“{name}”没有设立成功:设立它的 {at} 有错误;请先修正那一处", rule,
+        return Reason(f"{what}“{name}”没有设立成功:设立它的 {at} 未读入(原因见该处);请先修正那一处", rule,
                       where.code if where is not None else None)
 
     def _did_you_mean(self, name: str, scope: str) -> str:

@@ -339,6 +339,9 @@ def data_rows(grid: Grid, sheet: Sheet, out: SheetOutput, max_rows: int = MAX_RO
             values.pop("note")
         elif probe is not None and values.get(probe[0]) == probe[1] and _is_whole_example(values, used):
             examples.append(first + i + 1)  # the example row left in place (or copied) without its note
+            if keep_refused:  # what it would have created is named by the findings that follow from it
+                out_rows.append(Row(first + i + 1, values, letter_by_key,
+                                    refused=out.cell(grid.name, first + i + 1, used_cols[0])))
             continue
         out_rows.append(Row(first + i + 1, values, letter_by_key, refused=refused.get(i)))
     if examples:
