@@ -75,7 +75,7 @@ def test_a_body_page_shows_quota_posts_duties_trace_and_history(client, demo_boo
     page = text(client.get(f"/at/latest/body-{body.id}.html"))
     for part in ("<h1>党政办公室</h1>", "青石镇", "编制", "领导职数", "责任事项", "编制来源", "沿革", "设立青石镇“党政办公室”"):
         assert part in page, part
-    assert "核对:" in page  # the trace adds up, and says so
+    assert "核对:" in page and "<table class=\"trace\">" in page  # the trace as a table that adds up, and says so
 
 
 def test_a_renamed_body_page_lists_its_former_name(client, demo_book):

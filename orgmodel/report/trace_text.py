@@ -45,13 +45,20 @@ def trace_lines(t, note: str | None = None) -> list[str]:
         lines.append("调出(已不在本机构的编制):")
         lines += [f"  {r['date']} {r['doc'] or '无文号'} [{r['kind_label']}] → {r['to']} {r['quota_type']} {r['amount']} 名  ({r['source']})"
                   for r in out]
+    return lines + [f"核对:{line}" for line in check_lines(t)]
+
+
+def check_lines(t) -> list[str]:
+    """Per quota type, whether the trace adds up to what the body holds (or gave up when it
+    was retired): ``事业编制 追溯合计 5 名,核定 5 名,一致``."""
     what = "撤销时划出" if t.retired else "核定"
+    lines = []
     for qt in sorted(set(t.approved) | set(t.roots)):
         got, want = t.traced(qt), t.approved.get(qt, 0)
         received, given = t.moved(qt)
         mark = "一致" if got == want else f"不一致,差 {want - got} 名"
         books = f"划入 {received} 名 − 调出 {given} 名 = {received - given} 名;" if given else ""
-        lines.append(f"核对:{qt} {books}追溯合计 {got} 名,{what} {want} 名,{mark}")
+        lines.append(f"{qt} {books}追溯合计 {got} 名,{what} {want} 名,{mark}")
     if not t.approved:
-        lines.append("核对:撤销时无核定编制" if t.retired else "核对:当前无核定编制")
+        lines.append("撤销时无核定编制" if t.retired else "当前无核定编制")
     return lines

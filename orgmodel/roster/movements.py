@@ -99,7 +99,7 @@ def movements(before: Audit, after: Audit, public: bool = False) -> Movements:
                 if not matched:
                     body = state.bodies[key[0]]
                     verb = "新进入" if kind == "entered" else "离开"
-                    op = "进人(hire)" if kind == "entered" else "减员(depart)"
+                    op = "进人" if kind == "entered" else "减员"
                     findings.append(Finding("roster-unrecorded-movement",
                                             f"{who(p, public)}在 {d1} 至 {d2} 间{verb}“{state.reference(body)}”({key[1]}),"
                                             f"台账同期没有相应的{op}或人随编走指令(该单位同期记录 {recorded} 人、花名册 {len(people)} 人)",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..core.findings import SEVERITY_LABELS, SEVERITY_ORDER
 from ..report.site import county_file, records, town_file
-from ..report.trace_text import trace_lines
+from ..report.trace_text import check_lines, retirement_lines
 from ..state import Body
 from .desk import Sheet
 
@@ -30,13 +30,19 @@ def body_context(sheet: Sheet, body: Body) -> dict:
         "positions": list(body.positions.items()), "counts": list(body.counts.items()),
         "planned": {t: n for t, n in body.planned.items() if n},
         "off_quota": _off_quota(sheet, body.division),
-        "trace": trace_lines(answer.trace(body)),
+        "trace": _trace(answer.trace(body)),
         "history": answer.history(body).entries,
         "successors": [(b, how.label) for b, how in state.successors(body)],
         "predecessors": state.predecessors(body),
         "findings": _findings(sheet, body),
         "roster": _roster(answer, body),
     }
+
+
+def _trace(t) -> dict:
+    """Where the body's quota came from, as the page's table shows it: each step (indented by
+    its depth, a step with no record marked), what left it, and the check that it adds up."""
+    return {"retired": retirement_lines(t), "steps": t.records(), "out": t.outflow_records(), "checks": check_lines(t)}
 
 
 def crumbs(sheet: Sheet, code: str) -> list[dict]:
