@@ -26,10 +26,12 @@ from .options import (
 
 # --by: the English view names of orgmodel.balance.VIEWS and the words users say
 BY_WORDS = {"body": ("机构",), "township": ("乡镇", "街道"), "county": ("县", "县级"), "total": ("全辖区", "总量"),
-            "leaders": ("领导职数", "职数"), "sinking": ("下沉比例", "下沉"), "off_quota": ("编外", "编外人员")}
+            "leaders": ("领导职数", "职数"), "sinking": ("下沉比例", "下沉"), "off_quota": ("编外", "编外人员"),
+            "standard": ("编制标准", "标准", "应核")}
 assert set(BY_WORDS) == set(VIEWS)
 
-HIDDEN_COLUMNS = {"body": ["county_code", "division_code", "body_id", "division_level"], "leaders": ["body_id"]}
+HIDDEN_COLUMNS = {"body": ["county_code", "division_code", "body_id", "division_level"], "leaders": ["body_id"],
+                  "standard": ["holder_kind", "division_code", "body_id", "implied_low", "implied_high"]}
 
 
 @click.command()
@@ -53,7 +55,8 @@ def check(ledger, as_of, scenario_paths, config_path, fmt):
 @click.argument("ledger")
 @as_of_option
 @click.option("--by", type=Words(BY_WORDS), default="body", show_default=True,
-              help="汇总口径:机构、乡镇、县(市、区)、全辖区总量、领导职数、下沉比例、编外人员和网格(各级区划,含下级合计)")
+              help="汇总口径:机构、乡镇、县(市、区)、全辖区总量、领导职数、下沉比例、编外人员和网格(各级区划,含下级合计)、"
+                   "编制标准(各机构、乡镇按配置 standards 应核多少、核定多少、差额,见 docs/standards.md)")
 @click.option("--type", "quota_type", metavar="编制类型", default=None, help="只看一种编制类型,例如 事业编制")
 @scenario_option
 @roster_option

@@ -31,6 +31,7 @@ from functools import cached_property
 import pandas as pd
 
 from ..state import COORDINATION, COUNTY, DISPATCHED, INTERNAL, TOWNSHIP, Body, State
+from .standards import standard_balance
 
 BODY_COLUMNS = [
     "county_code", "county", "division_code", "division", "division_level", "township_kind",
@@ -40,7 +41,7 @@ BODY_COLUMNS = [
 MEASURES = ["approved", "actual", "vacant", "over"]
 OFF_QUOTA_TAIL = ["off_quota_staff", "grids"]
 AGG_TAIL = [*MEASURES, "bodies", "bodies_over", "pools", "total", *OFF_QUOTA_TAIL]
-VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota")
+VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota", "standard")
 
 
 # -- definitions ----------------------------------------------------------------------
@@ -423,6 +424,10 @@ class Tables:
         return sinking_ratio(self.state, self.bodies, self.totals)
 
     @cached_property
+    def standards(self) -> pd.DataFrame:
+        return standard_balance(self.state, self.bodies, self.off_quota)
+
+    @cached_property
     def _figures(self) -> dict[tuple[int, str], tuple[int, int, int, int]]:
         df = self.bodies
         return {(i, t): (ap, ac, v, o) for i, t, ap, ac, v, o in
@@ -435,7 +440,8 @@ class Tables:
     def view(self, by: str, quota_type: str | None = None) -> pd.DataFrame:
         """The table named by ``by`` (one of :data:`VIEWS`), optionally of one quota type only."""
         df = {"body": self.bodies, "township": self.townships, "county": self.county, "total": self.totals,
-              "leaders": self.leaders, "sinking": self.sinking, "off_quota": self.off_quota}[by]
+              "leaders": self.leaders, "sinking": self.sinking, "off_quota": self.off_quota,
+              "standard": self.standards}[by]
         if quota_type and "quota_type" in df.columns:
             df = df[df["quota_type"] == quota_type].reset_index(drop=True)
         return df

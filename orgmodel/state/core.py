@@ -112,6 +112,7 @@ class StateCore:
         self._refused: dict[str, list] = {}  # name -> [(division as written or None, where, op)] of refused creations
         self._refused_changes: dict[str, list] = {}  # name -> [(division or None, op, about, where)] of refused changes
         self.as_of: dt.date | None = None
+        self.last_day: dt.date | None = None  # the date of the last directive applied
         self._open_views()
 
     def _open_views(self) -> None:
@@ -141,6 +142,7 @@ class StateCore:
 
     def __setstate__(self, data: dict) -> None:
         self.__dict__.update(data)
+        self.__dict__.setdefault("last_day", None)  # checkpoints written before it was kept
         self._open_views()
 
     @property
@@ -175,6 +177,7 @@ class StateCore:
                 self.error("internal-error", f"处理此指令时发生内部错误({type(exc).__name__}: {exc});请把此行和台账发给维护人员", d)
             if len(self._findings) > found:
                 self._note_if_refused(d, ops[d.op], found)
+            self.last_day = d.date
             if consume:
                 directives[i] = None
         if consume:
@@ -253,6 +256,11 @@ class StateCore:
     def finish(self, as_of: dt.date | None) -> None:
         """Replay is over: record the date the state stands at."""
         self.as_of = as_of
+
+    @property
+    def day(self) -> dt.date | None:
+        """The day the state stands at: the as-of date, else the date of the last directive applied."""
+        return self.as_of or self.last_day
 
     def _mark(self, d: Directive) -> Mark:
         return (self._seq, d.source)
