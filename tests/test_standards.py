@@ -311,3 +311,19 @@ def test_the_example_standards_load_and_each_is_in_force_today():
     old = teachers.in_force(__import__("datetime").date(2010, 1, 1))
     assert old.doc == "国办发〔2001〕74号" and old.implied({"小学学生": 230}.get, "乡") == (10.0, 10.0)
     assert not found["综合医院编制标准"].versions[0].confirmed
+
+
+def test_the_report_lists_off_standard_rows_on_the_index_and_each_on_its_own_page(county, tmp_path):
+    from orgmodel.report.site import county_file, town_file
+
+    out = tmp_path / "报表"
+    assert run_cli("report", "balance", county, "--out", out, "--as-of", "2015-01-01").exit_code == 0
+    index = (out / "index.html").read_text("utf-8")
+    assert "编制标准对照:低于或高于标准的 5 个" in index and "县人民医院" in index
+    town = (out / town_file("T1")).read_text("utf-8")
+    assert "<h2>编制标准对照</h2>" in town and "乡镇行政编制" in town and "18–30" in town
+    assert "县第一小学" not in town  # a county school is on the county page
+    seat = (out / county_file("C1")).read_text("utf-8")
+    assert "<h2>编制标准对照</h2>" in seat and "县第一小学" in seat and "小学学生 950" in seat
+    west = (out / town_file("T2")).read_text("utf-8")
+    assert "西乡中心小学" in west and "未登记人口" in west
