@@ -22,11 +22,11 @@ DEFAULT_OUT = "分配方案.yaml"
 @click.argument("ledger")
 @click.option("--from", "pool", required=True, metavar="编制池", help="从哪个编制池分配(准确名称)")
 @click.option("--count", type=click.IntRange(min=1), required=True, metavar="N", help="分配多少名")
-@click.option("--standard", required=True, metavar="标准名称", help="按配置 standards 中的哪个编制标准分配")
+@click.option("--standard", required=True, metavar="标准名称", help="按配置中的哪个编制标准分配(标准名称)")
 @as_of_option
 @click.option("--out", "out", default=DEFAULT_OUT, show_default=True, metavar="方案.yaml",
               help="写出方案文件(台账文件夹以外)")
-@click.option("--doc", default="待定", show_default=True, help="方案中调剂指令的文号(编委批准后改为正式文号)")
+@click.option("--doc", default="待定", show_default=True, metavar="文号", help="方案中调剂指令的文号(编委批准后改为正式文号)")
 @click.option("--force", is_flag=True, help="方案文件已存在时覆盖它")
 @config_option
 @format_option("text", "json")

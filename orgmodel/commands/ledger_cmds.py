@@ -56,7 +56,7 @@ def check(ledger, as_of, scenario_paths, config_path, fmt):
 @as_of_option
 @click.option("--by", type=Words(BY_WORDS), default="body", show_default=True,
               help="汇总口径:机构、乡镇、县(市、区)、全辖区总量、领导职数、下沉比例、编外人员和网格(各级区划,含下级合计)、"
-                   "编制标准(各机构、乡镇按配置 standards 应核多少、核定多少、差额,见 docs/standards.md)")
+                   "编制标准(各机构、乡镇按配置中的编制标准应核多少、核定多少、差额)")
 @click.option("--type", "quota_type", metavar="编制类型", default=None, help="只看一种编制类型,例如 事业编制")
 @scenario_option
 @roster_option

@@ -86,7 +86,7 @@ def format_option(*choices: str, default: str = "text"):
     def wrap(fn):
         words = {k: FORMAT_WORDS[k] for k in choices}
         return click.option("--format", "fmt", type=Words(words), default=default, show_default=True,
-                            help="输出格式:text(文本表格)、json、csv")(fn)
+                            help="输出格式:" + "、".join("text(文本表格)" if k == "text" else k for k in choices))(fn)
     return wrap
 
 
