@@ -5,8 +5,9 @@ staffing standard implies for each body.
 changing anything, how ``count`` quota of the standard's type held in a pool are spread over
 the bodies the standard measures:
 
-- only bodies of the pool's own jurisdiction whose drivers are recorded, and that are below
-  the top of their range (``implied_high``), take any;
+- only bodies in the pool's division or a division below it (a county's pool serves the county
+  and its townships), whose drivers are recorded and that are below the top of their range
+  (``implied_high``), take any;
 - each unit goes to the body furthest below the bottom of its range (``implied_low``); once
   every body reaches its bottom, to the one with the most room to its top; ties go to the
   body listed first in the standards table;
@@ -103,9 +104,9 @@ def propose(state: State, table: pd.DataFrame, pool_name: str, count: int, stand
         raise AllocationError(f"分配数量应为正整数,实为 {count}")
     if count > held:
         raise AllocationError(f"{pool.name}截至 {state.day} 只有{std.measures} {held} 名,不够分配 {count} 名")
-    root = state.root_of(pool.division)
-    rows = table[(table["standard"] == std.name) & (table["holder_kind"] == "body") & (table["verdict"] != UNRECORDED)]
-    rows = rows[[state.root_of(state.bodies[int(i)].division) == root for i in rows["body_id"]]]
+    served = set(state.within(pool.division))
+    rows = table[(table["standard"] == std.name) & (table["holder_kind"] == "body") & (table["verdict"] != UNRECORDED)
+                 & table["division_code"].isin(served)]
     given = _fill(rows, count)
     out = []
     for r, n in zip(rows.to_dict("records"), given):
