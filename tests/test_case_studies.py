@@ -116,6 +116,17 @@ def test_neijiang_103_moved_down_are_27_percent_of_township_quota():
     assert s.after.leader(centre).name == "区委政法委"
 
 
+def test_neijiang_103_and_27_percent_as_balance_and_the_scenario_report_show_them(tmp_path):
+    base, plan = ROOT / "neijiang" / "base", ROOT / "neijiang" / "scenario.yaml"
+    rows = json.loads(run_cli("balance", base, "--scenario", plan, "--by", "跨层级", "--format", "json").stdout)
+    (down,) = rows
+    assert (down["quota_type"], down["direction"], down["amount"], down["township_total"]) == ("事业编制", "下沉", 103, 381)
+    assert round(down["share"] * 100) == 27
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    after = (tmp_path / "方案" / "after" / "index.html").read_text("utf-8")
+    assert "跨层级调剂" in after and 'data-v="103">103</td>' in after and "27.03%" in after
+
+
 def test_neijiang_template_and_grids():
     after = sim("neijiang").after
     expected = {"镇": (7, 4), "街道": (4, 3)}

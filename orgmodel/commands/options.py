@@ -24,7 +24,7 @@ from ..roster import RosterError
 
 # A file whose bytes could not be read as text at all: the input "cannot be read" (exit 2)
 UNREADABLE_RULES = frozenset({"bad-encoding", "unreadable"})
-PERCENT_COLUMNS = ("ratio", "ratio_with_dispatched")  # shares, shown as 45.66% in terminal tables
+PERCENT_COLUMNS = ("ratio", "ratio_with_dispatched", "share")  # shares, shown as 45.66% in terminal tables
 EXIT_ERRORS = 1
 EXIT_UNREADABLE = 2
 
@@ -231,5 +231,6 @@ def echo_frame(df: pd.DataFrame, fmt: str) -> None:
         click.echo("\ufeff" + formula_safe(shown).rename(columns=label).to_csv(index=False), nl=False)
     else:
         numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
-        shown = df.assign(**{c: df[c].map(lambda v: f"{v:.2%}") for c in PERCENT_COLUMNS if c in df.columns})
+        shown = df.assign(**{c: df[c].map(lambda v: "" if v is None or v != v else f"{v:.2%}") for c in PERCENT_COLUMNS
+                                  if c in df.columns})
         click.echo(render_table([label(c) for c in df.columns], shown.values.tolist(), numeric))

@@ -25,6 +25,8 @@ COLUMN_LABELS = {
     "implied_low": "应核下限", "implied_high": "应核上限", "implied": "应核", "gap": "差额(核定−应核)", "verdict": "对照",
     "given": "拟分配", "approved_before": "核定(前)", "approved_after": "核定(后)", "gap_before": "差额(前)",
     "gap_after": "差额(后)",
+    "direction": "方向", "since": "起始日期", "transfers": "笔数", "township_total": "乡镇(街道)核定合计",
+    "share": "占乡镇(街道)核定",
 }
 YEAR_COLUMNS = {"retire_": "{}年到龄退休", "vacant_": "{}年末空编"}
 

@@ -314,6 +314,7 @@ class BalanceSite:
         off = [r for rows in self.standards.values() for r in rows if r["verdict"] in (BELOW, ABOVE)]
         off.sort(key=lambda r: (r["gap"], r["standard"], r["holder"]))
         return dict(counties=county_list(self.counties), standards_off=off[:STANDARDS_MAX], standards_cut=len(off),
+                    cross_level=records(self.tables.cross_level(self.since)),
                     **index_context(self.state, self.tables, self.towns))
 
     def county_page(self, county: dict) -> dict:
