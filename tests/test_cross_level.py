@@ -49,6 +49,6 @@ def test_since_starts_the_period_and_as_of_ends_it(tmp_path):
     early = rows(root, "--as-of", "2022-12-31")
     assert list(early) == [("事业编制", "下沉")] and early[("事业编制", "下沉")]["amount"] == 6
     text = run_cli("balance", root, "--by", "跨层级", "--since", "2022-01-01").stdout
-    assert "下沉" in text and "52.63%" in text and "占乡镇(街道)核定" in text
+    assert "下沉" in text and "52.63%" in text and "占比" in text
     wrong = run_cli("balance", root, "--by", "township", "--since", "2022-01-01")
     assert wrong.exit_code == 2 and "--since 只用于" in wrong.output

@@ -32,6 +32,7 @@ import pandas as pd
 
 from ..state import COORDINATION, COUNTY, DISPATCHED, INTERNAL, TOWNSHIP, Body, State
 from .cross_level import cross_level_balance
+from .hiring import hiring_plan_balance
 from .standards import standard_balance
 
 BODY_COLUMNS = [
@@ -42,7 +43,8 @@ BODY_COLUMNS = [
 MEASURES = ["approved", "actual", "vacant", "over"]
 OFF_QUOTA_TAIL = ["off_quota_staff", "grids"]
 AGG_TAIL = [*MEASURES, "bodies", "bodies_over", "pools", "total", *OFF_QUOTA_TAIL]
-VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota", "standard", "cross_level")
+VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota", "standard", "cross_level", "hiring")
+PERIOD_VIEWS = ("cross_level", "hiring")  # views over a period: they take a start date
 
 
 # -- definitions ----------------------------------------------------------------------
@@ -436,6 +438,14 @@ class Tables:
             kept[since] = cross_level_balance(self.state, since)
         return kept[since]
 
+    def hiring(self, since=None) -> pd.DataFrame:
+        """Hiring plans issued since ``since``, by year and level
+        (:func:`orgmodel.figures.hiring.hiring_plan_balance`)."""
+        kept = self.__dict__.setdefault("_hiring", {})
+        if since not in kept:
+            kept[since] = hiring_plan_balance(self.state, since)
+        return kept[since]
+
     @cached_property
     def _figures(self) -> dict[tuple[int, str], tuple[int, int, int, int]]:
         df = self.bodies
@@ -452,6 +462,8 @@ class Tables:
         if by == "cross_level":
             df = self.cross_level(since)
             return df[df["quota_type"] == quota_type].reset_index(drop=True) if quota_type else df
+        if by == "hiring":
+            return self.hiring(since)
         df = {"body": self.bodies, "township": self.townships, "county": self.county, "total": self.totals,
               "leaders": self.leaders, "sinking": self.sinking, "off_quota": self.off_quota,
               "standard": self.standards}[by]

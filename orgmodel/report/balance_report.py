@@ -315,6 +315,7 @@ class BalanceSite:
         off.sort(key=lambda r: (r["gap"], r["standard"], r["holder"]))
         return dict(counties=county_list(self.counties), standards_off=off[:STANDARDS_MAX], standards_cut=len(off),
                     cross_level=records(self.tables.cross_level(self.since)),
+                    hiring=records(self.tables.hiring(self.since)),
                     **index_context(self.state, self.tables, self.towns))
 
     def county_page(self, county: dict) -> dict:

@@ -29,7 +29,7 @@ from ..core.directive import Directive
 from ..core.findings import ERROR, Finding, Source
 from ..core.kinds import EventKind, Fact
 from .names import NameIndex
-from .records import Body, Division, Duty, Event, Flow, Loan, Mark, Pool, StaffMove, subject_of
+from .records import Body, Division, Duty, Event, Flow, Loan, Mark, PlanIssued, Pool, StaffMove, subject_of
 
 
 class ListView(Sequence):
@@ -100,6 +100,7 @@ class StateCore:
         self._flows: list[Flow] = []
         self._events: list[Event] = []
         self._moves: list[StaffMove] = []
+        self._plans: list[PlanIssued] = []
         self._findings: list[Finding] = []
         self._names = NameIndex()
         self._roots: dict[str, str] = {}  # division code -> the code of its jurisdiction (top division)
@@ -127,10 +128,11 @@ class StateCore:
         self.flows = ListView(self._flows)
         self.events = ListView(self._events)
         self.staff_moves = ListView(self._moves)
+        self.plans = ListView(self._plans)
         self.findings = ListView(self._findings)
         self.names = self._names.owners()  # {(division, name): body id}, names and signboards in use
 
-    _VIEWS = ("graph", "divisions", "bodies", "pools", "duties", "loans", "flows", "events", "staff_moves", "findings",
+    _VIEWS = ("graph", "divisions", "bodies", "pools", "duties", "loans", "flows", "events", "staff_moves", "plans", "findings",
               "names", "_touch")
 
     def __getstate__(self) -> dict:
@@ -142,7 +144,8 @@ class StateCore:
 
     def __setstate__(self, data: dict) -> None:
         self.__dict__.update(data)
-        self.__dict__.setdefault("last_day", None)  # checkpoints written before it was kept
+        self.__dict__.setdefault("last_day", None)  # checkpoints written before these were kept
+        self.__dict__.setdefault("_plans", [])
         self._open_views()
 
     @property
