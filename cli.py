@@ -16,6 +16,7 @@ from orgmodel.core.text import os_error_text
 install()  # click's own words (Usage:, Options, its error messages) in Chinese; before the commands are built
 
 from orgmodel import __version__  # noqa: E402
+from orgmodel.commands.allocate_cmds import allocate  # noqa: E402
 from orgmodel.commands.audit_cmds import audit  # noqa: E402
 from orgmodel.commands.demo import demo  # noqa: E402
 from orgmodel.commands.history_cmds import history  # noqa: E402
@@ -70,7 +71,7 @@ def main(quiet):
 
 
 for command in (check, balance, duties, audit, simulate, compare, trace, history, report, export, template, demo,
-                serve, *STORE_COMMANDS):
+                serve, allocate, *STORE_COMMANDS):
     main.add_command(command)
 
 

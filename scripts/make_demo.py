@@ -577,6 +577,7 @@ def year_2025(demo: Demo) -> None:
             demo.hire("2025-08-01", ref, t, 1, note="2025 年公开招聘到岗")
     for _, town, _, _ in TOWNS[::3]:
         demo.hire("2025-11-30", f"{town}/党政办公室", ADMIN, -1, note="调出")
+    drivers(demo)
     demo.comment("年末断言:机构核定数、实有数和编制池余额")
     for ref, t in (("市委社会工作部", ADMIN), ("青石镇/党政办公室", ADMIN), ("青石镇/平安建设办公室", ADMIN),
                    ("市人民医院", INST), (RECLAIMED, INST), (RECLAIMED, ADMIN), (TURNOVER, INST), (TALENT, INST)):
@@ -584,11 +585,56 @@ def year_2025(demo: Demo) -> None:
     demo.check("2025-12-31", "市委社会工作部", ADMIN, "actual")
 
 
+# Pupils per staff by school stage (中央编办发〔2014〕72号) and staff per bed (卫医字〔1978〕1689号): the
+# demo's drivers are drawn around what the standard gives for each body's quota, some below it, some above.
+STAGES = {"高中": ("高中学生", 12.5), "初中": ("初中学生", 13.5), "小学": ("小学学生", 19)}
+HIGH_SCHOOLS = ("市第一中学", "市第二中学")
+
+
+def drivers(demo: Demo) -> None:
+    """2025 autumn pupils of every school and beds of the general hospitals (the drivers of
+    the standards in the demo's orgmodel.yaml)."""
+    demo.comment("2025 年秋季学期在校学生数、医院编制床位数(编制标准的核编依据,见 orgmodel.yaml 的 standards)")
+    for ref, quota in demo.quota.items():
+        n = quota.get(INST, 0)
+        if not n or not ref.endswith(("中学", "小学")):
+            continue
+        stage = "高中" if ref in HIGH_SCHOOLS else "小学" if ref.endswith("小学") else "初中"
+        count, ratio = STAGES[stage]
+        demo.emit("2025-09-01", "counts", body=ref, counts={count: round(n * ratio * pick(f"pupils/{ref}", 88, 108) / 100)})
+    for ref, beds in (("市人民医院", 310), ("市中医医院", 190), ("市第二人民医院", 150)):
+        demo.emit("2025-09-01", "counts", body=ref, counts={"床位": beds})
+
+
 CONFIG = """# 栖澜市规则配置(演示)。未列出的项目沿用内置默认值。
 # 本市存量超编、超职数人员正按计划逐步消化,检查时作为警告提示,不作为台账错误。
 rules:
   over-quota: {severity: warning}
   over-posts: {severity: warning}
+# 编制标准(docs/standards.md;核编依据数用“统计数”指令登记在学校、医院上)。
+standards:
+  中小学教职工编制标准:
+    measures: 事业编制
+    where: {category: [事业单位], name_endings: [中学, 小学]}
+    versions:
+      - from: 2014-11-13
+        doc: 中央编办发〔2014〕72号
+        note: 城乡统一为城市标准:高中 1:12.5,初中 1:13.5,小学 1:19(教职工与学生之比)
+        ratio: {高中学生: 12.5, 初中学生: 13.5, 小学学生: 19}
+  综合医院编制标准:
+    measures: 事业编制
+    where: {category: [事业单位], name_endings: [医院]}
+    versions:
+      - from: 1978-12-01
+        doc: 卫医字〔1978〕1689号
+        confirmed: false
+        note: 《综合医院组织编制原则(试行草案)》按床位定员;文号、起用日期和 300 床以上各档系数未核实
+        bands:
+          driver: 床位
+          rows:
+            - {below: 300, per_unit: [1.3, 1.4]}
+            - {below: 500, per_unit: [1.4, 1.5]}
+            - {below: null, per_unit: [1.6, 1.7]}
 # 栖澜市台账.xlsx 是同一台账在 2025-12-31 的状态(Excel 版,由 scripts/make_demo.py 生成),
 # 供从 Excel 起步的单位参考;它不是本文件夹台账的一部分,单独读取:orgmodel check data/demo/栖澜市台账.xlsx
 ignore: [栖澜市台账.xlsx]

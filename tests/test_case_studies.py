@@ -88,6 +88,18 @@ def test_zhucheng_quota_increases_hiring_plans_and_leader_posts():
     assert pool.kind == "earmarked" and pool.approved["事业编制"] > 0
 
 
+def test_zhucheng_161_plans_over_three_years_are_over_80_percent_as_balance_and_the_report_show_them(tmp_path):
+    base, plan = ROOT / "zhucheng" / "base", ROOT / "zhucheng" / "scenario.yaml"
+    rows = json.loads(run_cli("balance", base, "--scenario", plan, "--by", "进人计划", "--format", "json").stdout)
+    towns = {r["year"]: r for r in rows if r["division_level"] == "乡镇"}
+    assert sorted(towns) == ["2019", "2020", "2021", "合计"]
+    assert sum(towns[y]["places"] for y in ("2019", "2020", "2021")) == towns["合计"]["places"] == 161
+    assert towns["合计"]["share"] > 0.8
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    after = (tmp_path / "方案" / "after" / "index.html").read_text("utf-8")
+    assert 'data-fig="hiring|合计|乡镇|places" data-v="161"' in after and "85.64%" in after
+
+
 def test_zhucheng_template_signboards_and_street_renames():
     after = sim("zhucheng").after
     for div in townships(after):
@@ -114,6 +126,17 @@ def test_neijiang_103_moved_down_are_27_percent_of_township_quota():
     centre, _ = s.after.find_by_any_name("社会治安综合治理中心")
     assert centre.approved == {"事业编制": 5}
     assert s.after.leader(centre).name == "区委政法委"
+
+
+def test_neijiang_103_and_27_percent_as_balance_and_the_scenario_report_show_them(tmp_path):
+    base, plan = ROOT / "neijiang" / "base", ROOT / "neijiang" / "scenario.yaml"
+    rows = json.loads(run_cli("balance", base, "--scenario", plan, "--by", "跨层级", "--format", "json").stdout)
+    (down,) = rows
+    assert (down["quota_type"], down["direction"], down["amount"], down["township_total"]) == ("事业编制", "下沉", 103, 381)
+    assert round(down["share"] * 100) == 27
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    after = (tmp_path / "方案" / "after" / "index.html").read_text("utf-8")
+    assert "跨层级调剂" in after and 'data-v="103">103</td>' in after and "27.03%" in after
 
 
 def test_neijiang_template_and_grids():

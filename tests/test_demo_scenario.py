@@ -166,5 +166,5 @@ def test_scenario_page_marks_quota_changes_lists_hiring_and_keeps_paths_whole(tm
     cell = "<wbr>".join(f"<span>{p}/</span>" for p in parts[:-1]) + f"<wbr><span>{parts[-1]}</span>"
     assert f'<td class="note src">{cell}</td>' in page
     plan, inherited = page.split('<details class="inherited">')
-    assert "<summary><h2>台账原有问题</h2>" in inherited and "警告 11 条、提示 16 条" in inherited
+    assert "<summary><h2>台账原有问题</h2>" in inherited and "警告 39 条、提示 16 条" in inherited
     assert plan.count('class="finding"') == 7

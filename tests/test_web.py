@@ -78,6 +78,19 @@ def test_a_body_page_shows_quota_posts_duties_trace_and_history(client, demo_boo
     assert "核对:" in page and "<table class=\"trace\">" in page  # the trace as a table that adds up, and says so
 
 
+def test_a_school_page_and_its_county_page_show_its_standard_against_its_quota(client, demo_book):
+    """应核 against 核定 on the workbench: the figures are the standards table's, the body links."""
+    answer = demo_book.answer(rules=False, trails=True)
+    body, _ = answer.find_body("市实验小学")
+    row = answer.tables.standards.set_index("body_id").loc[body.id]
+    page = text(client.get(f"/at/latest/body-{body.id}.html"))
+    assert "<h2>编制标准对照</h2>" in page and "中小学教职工编制标准" in page
+    assert f'<td class="num">{row["implied"]}</td><td class="num">{row["approved"]}</td>' in page
+    assert f">{row['gap']}</td><td>{row['verdict']}</td>" in page
+    overview = text(client.get("/at/latest/index.html"))
+    assert "编制标准对照:低于或高于标准的" in overview and f'href="body-{body.id}.html"' in overview
+
+
 def test_a_renamed_body_page_lists_its_former_name(client, demo_book):
     answer = demo_book.answer(rules=False, trails=True)
     renamed = next(b for b in answer.state.bodies.values() if b.active and len(b.names) > 1)

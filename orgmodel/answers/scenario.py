@@ -82,6 +82,7 @@ from .scenario_diff import (
     off_quota_diff,
     off_quota_totals,
     plan_keys,
+    standard_diff,
     totals_diff,
     township_diff,
     trees,
@@ -134,6 +135,7 @@ class Simulation:
     checked_after: Checked | None = None   # the base plus the scenario, checked
     after_snapshot: Snapshot | None = None
     attribute_changes: list[dict] = field(default_factory=list)
+    standard_diff: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def load_scenario(path: str | Path, config: Config) -> Scenario:
@@ -274,7 +276,7 @@ def simulate(ledger: Ledger, scenario: Scenario, as_of: dt.date | None = None,
         balance_diff(base, a), leader_diff(base, a), township_diff(base, a),
         totals_diff(base, a), off_quota_diff(base, a), flow_records(after_state, sources),
         tree_before, tree_after, findings, [*ledger.findings, *replay_inherited, *rules_inherited],
-        duty_diff(base, a), off_quota_totals(base, a), after, a, attribute_diff(base, a))
+        duty_diff(base, a), off_quota_totals(base, a), after, a, attribute_diff(base, a), standard_diff(base, a))
 
 
 __all__ = ["Scenario", "ScenarioError", "Simulation", "body_key", "finding_key", "load_scenario", "scenario_as_of",

@@ -145,6 +145,29 @@ def compare_frames(sims, names: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, 
 DUTY_STATUS = {"new": "新增", "gone": "取消", "changed": "调整"}
 
 
+STANDARD_VALUES = ["implied", "approved", "gap", "verdict"]
+
+
+def standard_diff(before: Snapshot, after: Snapshot) -> pd.DataFrame:
+    """Per standard and holder it measures: 应核, 核定, the gap and how it compares, before → after
+    (rows that changed only; a holder only on one side shows blanks on the other)."""
+    cols = ["standard", "division", "holder", "quota_type", *(f"{s}_{v}" for s in ("before", "after") for v in STANDARD_VALUES)]
+    frames = [getattr(s, "standard_rows", None) for s in (before, after)]  # snapshots remembered before standards
+    if any(f is None for f in frames):
+        return pd.DataFrame(columns=cols)
+    b, a = (f.astype(object).where(f.notna(), None).set_index(["standard", "key"]) for f in frames)
+    rows = []
+    for idx in b.index.union(a.index, sort=False):
+        old = b.loc[idx] if idx in b.index else None
+        new = a.loc[idx] if idx in a.index else None
+        values = [[None if r is None else r[v] for v in STANDARD_VALUES] for r in (old, new)]
+        if values[0] == values[1]:
+            continue
+        shown = new if new is not None else old
+        rows.append([idx[0], shown["division"], shown["holder"], shown["quota_type"], *values[0], *values[1]])
+    return pd.DataFrame(rows, columns=cols)
+
+
 def duty_diff(before: Snapshot, after: Snapshot) -> list[dict]:
     """Duty items added, dropped, or whose category, lead or supporting bodies changed:
     ``{division, item, change, before: {item_category, lead, support} | None, after: {...} | None}``."""

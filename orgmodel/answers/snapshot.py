@@ -89,6 +89,7 @@ class Snapshot:
     attributes: dict[str, tuple[str, ...]]    # active bodies only: key -> the values of ATTRIBUTES
     replay_findings: list[Finding] = field(default_factory=list)
     rule_findings: list[Finding] = field(default_factory=list)
+    standard_rows: pd.DataFrame | None = None  # key, standard, holder, division, quota_type, implied, approved, gap, status
 
     def active(self) -> dict[str, BodyInfo]:
         """The active bodies by key (found once: every comparison asks, and a snapshot's
@@ -131,7 +132,18 @@ def snapshot(state: State, replay_findings: list[Finding] = (), rule_findings: l
         townships=tables.townships.copy(), totals=tables.totals.copy(),
         duties={(r["division_code"], r["item"]): r for r in tables.duties.to_dict("records")},
         tree_rows=_tree_rows(state, keys), attributes=_attributes(tables.bodies, keys),
-        replay_findings=list(replay_findings), rule_findings=list(rule_findings))
+        replay_findings=list(replay_findings), rule_findings=list(rule_findings),
+        standard_rows=_standard_rows(tables.standards, keys))
+
+
+STANDARD_FIELDS = ["key", "standard", "division", "holder", "quota_type", "implied", "approved", "gap", "verdict"]
+
+
+def _standard_rows(df: pd.DataFrame, keys: dict[int, str]) -> pd.DataFrame:
+    """The standards table keyed by holder: a body by :func:`body_key`, a division by its code."""
+    key = [keys[int(i)] if kind == "body" else f"division#{code}"
+           for kind, i, code in zip(df["holder_kind"], df["body_id"], df["division_code"])]
+    return df.assign(key=key)[STANDARD_FIELDS].reset_index(drop=True)
 
 
 def off_quota_of(div) -> dict:

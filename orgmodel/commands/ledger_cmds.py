@@ -6,11 +6,12 @@ import sys
 
 import click
 
-from ..figures.balance import VIEWS
+from ..figures.balance import PERIOD_VIEWS, VIEWS
 from ..store.trust import TAMPER_RULES
 from .audit_cmds import ledger_findings, roster_notes, roster_option
 from .options import (
     EXIT_UNREADABLE,
+    DateType,
     Words,
     as_of_option,
     ask,
@@ -26,10 +27,13 @@ from .options import (
 
 # --by: the English view names of orgmodel.balance.VIEWS and the words users say
 BY_WORDS = {"body": ("机构",), "township": ("乡镇", "街道"), "county": ("县", "县级"), "total": ("全辖区", "总量"),
-            "leaders": ("领导职数", "职数"), "sinking": ("下沉比例", "下沉"), "off_quota": ("编外", "编外人员")}
+            "leaders": ("领导职数", "职数"), "sinking": ("下沉比例", "下沉"), "off_quota": ("编外", "编外人员"),
+            "standard": ("编制标准", "标准", "应核"), "cross_level": ("跨层级", "跨层级调剂"),
+            "hiring": ("用编进人计划", "进人计划")}
 assert set(BY_WORDS) == set(VIEWS)
 
-HIDDEN_COLUMNS = {"body": ["county_code", "division_code", "body_id", "division_level"], "leaders": ["body_id"]}
+HIDDEN_COLUMNS = {"body": ["county_code", "division_code", "body_id", "division_level"], "leaders": ["body_id"],
+                  "standard": ["holder_kind", "division_code", "body_id", "implied_low", "implied_high"]}
 
 
 @click.command()
@@ -53,13 +57,18 @@ def check(ledger, as_of, scenario_paths, config_path, fmt):
 @click.argument("ledger")
 @as_of_option
 @click.option("--by", type=Words(BY_WORDS), default="body", show_default=True,
-              help="汇总口径:机构、乡镇、县(市、区)、全辖区总量、领导职数、下沉比例、编外人员和网格(各级区划,含下级合计)")
+              help="汇总口径:机构、乡镇、县(市、区)、全辖区总量、领导职数、下沉比例、编外人员和网格(各级区划,含下级合计)、"
+                   "编制标准(各机构、乡镇按配置中的编制标准应核多少、核定多少、差额)、"
+                   "跨层级调剂(调入、调出乡镇的编制合计及占乡镇核定的比例)、"
+                   "用编进人计划(逐年、分层级合计及占比);后两者可加 --since")
 @click.option("--type", "quota_type", metavar="编制类型", default=None, help="只看一种编制类型,例如 事业编制")
+@click.option("--since", type=DateType(), default=None,
+              help="起始日期:--by 跨层级、进人计划 时只合计此日及以后的(默认从台账开始)")
 @scenario_option
 @roster_option
 @config_option
 @format_option("text", "csv", "json")
-def balance(ledger, as_of, by, quota_type, scenario_paths, roster_path, config_path, fmt):
+def balance(ledger, as_of, by, quota_type, since, scenario_paths, roster_path, config_path, fmt):
     """编制收支表:截至某日的核定、实有、空编、超编;加 --scenario 时为方案实施后的数字;
     加 --roster 时实有按实名制花名册计,并列出台账实有数和差额。"""
     book = open_book(ledger, config_path)
@@ -73,7 +82,10 @@ def balance(ledger, as_of, by, quota_type, scenario_paths, roster_path, config_p
     if as_of and led.count and as_of < led.first_date():
         click.echo(f"注意:截至日期 {as_of} 早于台账第一条指令的日期 {led.first_date()},此时尚无任何机构。", err=True)
     findings = result.findings
-    df = result.tables.view(by, quota_type)
+    if since is not None and by not in PERIOD_VIEWS:
+        click.echo("错误:--since 只用于 --by 跨层级(cross_level)和 --by 进人计划(hiring)", err=True)
+        sys.exit(2)
+    df = result.tables.view(by, quota_type, since)
     day = result.as_of or led.last_date()
     if fmt == "text":  # the date is part of the table: a table redirected to a file still says when it stands
         df = df.drop(columns=[c for c in HIDDEN_COLUMNS.get(by, []) if c in df.columns])

@@ -24,7 +24,7 @@ from ..roster import RosterError
 
 # A file whose bytes could not be read as text at all: the input "cannot be read" (exit 2)
 UNREADABLE_RULES = frozenset({"bad-encoding", "unreadable"})
-PERCENT_COLUMNS = ("ratio", "ratio_with_dispatched")  # shares, shown as 45.66% in terminal tables
+PERCENT_COLUMNS = ("ratio", "ratio_with_dispatched", "share")  # shares, shown as 45.66% in terminal tables
 EXIT_ERRORS = 1
 EXIT_UNREADABLE = 2
 
@@ -86,7 +86,7 @@ def format_option(*choices: str, default: str = "text"):
     def wrap(fn):
         words = {k: FORMAT_WORDS[k] for k in choices}
         return click.option("--format", "fmt", type=Words(words), default=default, show_default=True,
-                            help="输出格式:text(文本表格)、json、csv")(fn)
+                            help="输出格式:" + "、".join("text(文本表格)" if k == "text" else k for k in choices))(fn)
     return wrap
 
 
@@ -231,5 +231,6 @@ def echo_frame(df: pd.DataFrame, fmt: str) -> None:
         click.echo("\ufeff" + formula_safe(shown).rename(columns=label).to_csv(index=False), nl=False)
     else:
         numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
-        shown = df.assign(**{c: df[c].map(lambda v: f"{v:.2%}") for c in PERCENT_COLUMNS if c in df.columns})
+        shown = df.assign(**{c: df[c].map(lambda v: "" if v is None or v != v else f"{v:.2%}") for c in PERCENT_COLUMNS
+                                  if c in df.columns})
         click.echo(render_table([label(c) for c in df.columns], shown.values.tolist(), numeric))

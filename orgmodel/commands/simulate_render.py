@@ -9,6 +9,7 @@ import json
 import click
 import pandas as pd
 
+from ..answers.scenario_diff import STANDARD_VALUES
 from ..core.findings import sort_findings
 from ..core.kinds import event_label
 from ..core.labels import label
@@ -20,6 +21,7 @@ EXTRA_LABELS = {"status": "变化", "former_name": "原名称", "measure": "指�
 
 
 def _arrow(b, a) -> str:
+    b, a = ("—" if v is None else v for v in (b, a))
     return str(a) if b == a else f"{b} → {a}"
 
 
@@ -55,6 +57,7 @@ def simulation_json(sim) -> dict:
         "off_quota_total": sim.off_quota_total,
         "attribute_changes": sim.attribute_changes,
         "duty_changes": sim.duty_changes,
+        "standard_diff": nested(sim.standard_diff, ["standard", "division", "holder", "quota_type"], STANDARD_VALUES),
         "flows": sim.flows,
         "tree": {"before": sim.tree_before, "after": sim.tree_after},
         "findings": [f.to_record() for f in sort_findings(sim.findings)],
@@ -100,7 +103,12 @@ def echo_simulation(sim) -> None:
         click.echo(line)
     if not sim.duty_changes:
         click.echo("  (无变化)")
-    click.echo("\n八、问题(方案引起)")
+    click.echo("\n八、编制标准对照(应核 / 核定 / 差额,前 → 后)")
+    if len(sim.standard_diff):
+        click.echo(before_after_table(sim.standard_diff, ["standard", "holder", "quota_type"], STANDARD_VALUES))
+    else:
+        click.echo("  (无变化)")
+    click.echo("\n九、问题(方案引起)")
     for f in sort_findings(sim.findings):
         click.echo(f.format())
     click.echo(summary_line(sim.findings))

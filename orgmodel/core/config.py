@@ -6,6 +6,8 @@ Defaults ship in ``defaults.yaml``; a user's file overrides them key by key.
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -83,6 +85,9 @@ def load_config_text(text: str, p: str, rule_ids: Collection[str] | None = None)
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
         raise ConfigError(f"{p}:{line}: [配置有误] 配置文件不是合法的 YAML;请检查缩进、冒号和引号") from exc
+    except ValueError as exc:  # PyYAML reads 2014-13-01 as a date and fails without a place
+        line, day = _bad_date(text)
+        raise ConfigError(f"{p}:{line}: [配置有误] 日期“{day}”不存在;日期应写为 年-月-日,如 2014-11-13") from exc
     if not isinstance(user, dict):
         raise ConfigError(f"{p}:1: [配置有误] 配置文件应为“配置项: 值”的映射")
     if ("&" in text and "*" in text) and expanded_size(user, MAX_EXPANDED * 10) > MAX_EXPANDED * 10:
@@ -99,6 +104,20 @@ def load_config_text(text: str, p: str, rule_ids: Collection[str] | None = None)
         raise ConfigError("\n".join(f"{p}:{line}: [配置有误] {key}: {msg}" for line, key, msg in located)
                           + f"\n配置有 {len(problems)} 处问题,未使用;请修正后重试(各配置项的含义见 orgmodel/defaults.yaml)")
     return Config(data, str(p))
+
+
+def _bad_date(text: str) -> tuple[int, str]:
+    """The first line holding a date-like word that is no date, and that word (``(1, "")`` if none)."""
+    for i, line in enumerate(text.splitlines(), 1):
+        for found in _DATE_LIKE.finditer(line):
+            try:
+                dt.date(*map(int, found.groups()))
+            except ValueError:
+                return i, found.group(0)
+    return 1, ""
+
+
+_DATE_LIKE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 
 
 def _non_text_keys(value, path: str = "") -> list[tuple[str, object]]:

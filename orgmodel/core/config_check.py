@@ -14,6 +14,7 @@ import yaml
 
 from .kinds import LEVELS
 from .schema import shown
+from .standards import check_standards
 
 SEVERITIES = ("error", "warning", "info")
 MAX_NUMBER = 1_000_000_000
@@ -97,6 +98,7 @@ def check_config(data: dict, known: dict, keys=None, rule_ids: Collection[str] |
         "loan_term_years": lambda k, v: [] if _is_count(v, 1, 50) else [(k, f"应为 1 到 50 之间的整数(年),实为“{shown(v)}”")],
         "grid_size": _grid_size,
         "rules": lambda k, v: _rules(k, v, rule_ids),
+        "standards": lambda k, v: check_standards(k, v, qtypes),
         "templates": _templates,
         "signoff": lambda k, v: _mapping(k, v, "{unit: 青山县委编办, preparer: 张三}") or [
             (f"{k}.{f}", "未知的签字栏项目;可用 unit(填报单位)、preparer(制表人)、reviewer(审核人)、date(填报日期)")

@@ -21,6 +21,12 @@ COLUMN_LABELS = {
     "ledger_actual": "台账实有", "roster": "花名册在编", "difference": "差额(实名−台账)", "planned": "用编进人计划",
     "from_date": "起", "to_date": "止", "kind": "变动", "person": "人员", "from_body": "原单位", "to_body": "现单位",
     "matched": "台账有记录", "count": "条数", "as_of": "截至日期",
+    "standard": "编制标准", "basis": "依据", "holder_kind": "对象类别", "holder": "对象", "drivers": "核编依据数",
+    "implied_low": "应核下限", "implied_high": "应核上限", "implied": "应核", "gap": "差额(核定−应核)", "verdict": "对照",
+    "given": "拟分配", "approved_before": "核定(前)", "approved_after": "核定(后)", "gap_before": "差额(前)",
+    "gap_after": "差额(后)",
+    "direction": "方向", "since": "起始日期", "transfers": "笔数", "township_total": "乡镇(街道)核定合计",
+    "share": "占比", "year": "年度", "plans": "计划数", "places": "计划进人", "places_detail": "按编制类型",
 }
 YEAR_COLUMNS = {"retire_": "{}年到龄退休", "vacant_": "{}年末空编"}
 

@@ -16,7 +16,7 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 
 def _cell(value) -> str:
-    if value is None or value != value:  # None or NaN
+    if value is None or type(value).__name__ == "NAType" or value != value:  # None, pandas' NA or NaN
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"

@@ -31,6 +31,9 @@ from functools import cached_property
 import pandas as pd
 
 from ..state import COORDINATION, COUNTY, DISPATCHED, INTERNAL, TOWNSHIP, Body, State
+from .cross_level import cross_level_balance
+from .hiring import hiring_plan_balance
+from .standards import standard_balance
 
 BODY_COLUMNS = [
     "county_code", "county", "division_code", "division", "division_level", "township_kind",
@@ -40,7 +43,8 @@ BODY_COLUMNS = [
 MEASURES = ["approved", "actual", "vacant", "over"]
 OFF_QUOTA_TAIL = ["off_quota_staff", "grids"]
 AGG_TAIL = [*MEASURES, "bodies", "bodies_over", "pools", "total", *OFF_QUOTA_TAIL]
-VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota")
+VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota", "standard", "cross_level", "hiring")
+PERIOD_VIEWS = ("cross_level", "hiring")  # views over a period: they take a start date
 
 
 # -- definitions ----------------------------------------------------------------------
@@ -423,6 +427,26 @@ class Tables:
         return sinking_ratio(self.state, self.bodies, self.totals)
 
     @cached_property
+    def standards(self) -> pd.DataFrame:
+        return standard_balance(self.state, self.bodies, self.off_quota)
+
+    def cross_level(self, since=None) -> pd.DataFrame:
+        """Cross-level moves into and out of townships since ``since`` (all when None), with their
+        share of the townships' quota (:func:`orgmodel.figures.cross_level.cross_level_balance`)."""
+        kept = self.__dict__.setdefault("_cross_level", {})
+        if since not in kept:
+            kept[since] = cross_level_balance(self.state, since)
+        return kept[since]
+
+    def hiring(self, since=None) -> pd.DataFrame:
+        """Hiring plans issued since ``since``, by year and level
+        (:func:`orgmodel.figures.hiring.hiring_plan_balance`)."""
+        kept = self.__dict__.setdefault("_hiring", {})
+        if since not in kept:
+            kept[since] = hiring_plan_balance(self.state, since)
+        return kept[since]
+
+    @cached_property
     def _figures(self) -> dict[tuple[int, str], tuple[int, int, int, int]]:
         df = self.bodies
         return {(i, t): (ap, ac, v, o) for i, t, ap, ac, v, o in
@@ -432,10 +456,17 @@ class Tables:
         """``(approved, actual, vacant, over)`` of one body and type (zeros when it has none)."""
         return self._figures.get((body_id, quota_type), (0, 0, 0, 0))
 
-    def view(self, by: str, quota_type: str | None = None) -> pd.DataFrame:
-        """The table named by ``by`` (one of :data:`VIEWS`), optionally of one quota type only."""
+    def view(self, by: str, quota_type: str | None = None, since=None) -> pd.DataFrame:
+        """The table named by ``by`` (one of :data:`VIEWS`), optionally of one quota type only;
+        ``since`` starts the period of the cross-level view."""
+        if by == "cross_level":
+            df = self.cross_level(since)
+            return df[df["quota_type"] == quota_type].reset_index(drop=True) if quota_type else df
+        if by == "hiring":
+            return self.hiring(since)
         df = {"body": self.bodies, "township": self.townships, "county": self.county, "total": self.totals,
-              "leaders": self.leaders, "sinking": self.sinking, "off_quota": self.off_quota}[by]
+              "leaders": self.leaders, "sinking": self.sinking, "off_quota": self.off_quota,
+              "standard": self.standards}[by]
         if quota_type and "quota_type" in df.columns:
             df = df[df["quota_type"] == quota_type].reset_index(drop=True)
         return df

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..answers.checking import Checked
 from ..core.labels import POOL_LABELS
 from ..figures.balance import Tables, is_own
+from ..figures.standards import ABOVE, BELOW
 from ..state import State
 from . import charts
 from .render import environment, write_page
@@ -201,6 +202,19 @@ def county_list(counties: list[dict]) -> list[dict]:
             for c in counties] if len(counties) > 1 else []
 
 
+STANDARDS_MAX = 200  # off-standard rows listed on the index page; every row is on its own page
+
+
+def standard_rows(state: State, tables: Tables) -> dict[str, list[dict]]:
+    """``{page file: rows}``: each row of the standards table (a record) on the page that lists
+    what it measures: a township's page for a body or division inside it, else its county page."""
+    pages = page_map(state)
+    out: dict[str, list[dict]] = {}
+    for r in records(tables.standards):
+        out.setdefault(pages[r["division_code"]], []).append(r)
+    return out
+
+
 class BalanceSite:
     """The pages of a balance report for one checked ledger, each page's context built on
     demand from lookups computed once: the report writes them all, the workbench one at a time."""
@@ -264,7 +278,13 @@ class BalanceSite:
         if brief is None:
             return None
         page = township_page(self.state, self.looks, brief, self.index, self.duties, self.touched, self.town_of)
-        return dict(page, entries=self._with_notes(page["entries"]))
+        return dict(page, entries=self._with_notes(page["entries"]), standards=self.standards.get(town_file(code), []))
+
+    @cached_property
+    def standards(self) -> dict[str, list[dict]]:
+        """The standards table's rows (应核 against 核定) by the page that lists the body or division
+        they measure (see :func:`standard_rows`)."""
+        return standard_rows(self.state, self.tables)
 
     @cached_property
     def counties(self) -> list[dict]:
@@ -291,11 +311,17 @@ class BalanceSite:
 
     def index_page(self) -> dict:
         """The index page's own context (see :func:`index_context`)."""
-        return dict(counties=county_list(self.counties), **index_context(self.state, self.tables, self.towns))
+        off = [r for rows in self.standards.values() for r in rows if r["verdict"] in (BELOW, ABOVE)]
+        off.sort(key=lambda r: (r["gap"], r["standard"], r["holder"]))
+        return dict(counties=county_list(self.counties), standards_off=off[:STANDARDS_MAX], standards_cut=len(off),
+                    cross_level=records(self.tables.cross_level(self.since)),
+                    hiring=records(self.tables.hiring(self.since)),
+                    **index_context(self.state, self.tables, self.towns))
 
     def county_page(self, county: dict) -> dict:
         """A county page's context: its menu lists its own townships only."""
-        return dict(self.common(), page="county", county=county, towns=county["towns"], county_file=county["file"])
+        return dict(self.common(), page="county", county=dict(county, standards=self.standards.get(county["file"], [])),
+                    towns=county["towns"], county_file=county["file"])
 
     def town_page(self, town: dict) -> dict:
         """A township page's context: its menu lists the townships of its own county (listing all

@@ -11,7 +11,7 @@ turns it off. docs/rules.md documents every rule id.
 from __future__ import annotations
 
 # Importing the family modules registers their rules.
-from . import grids, hiring, limits, pools, purity, roster, structure, totals  # noqa: F401
+from . import grids, hiring, limits, pools, purity, roster, standards, structure, totals  # noqa: F401
 from .registry import (
     ROSTER,
     RULES,

@@ -10,7 +10,7 @@ from ..core.directive import Directive
 from ..core.findings import CellSource
 from ..core.kinds import Fact, FlowKind
 from .core import StateCore
-from .records import Body, Division, Flow, Loan, Pool, StaffMove
+from .records import Body, Division, Flow, Loan, PlanIssued, Pool, StaffMove
 
 # Enum members cost a descriptor lookup each time; the hot paths use these module constants.
 _ACTUAL = Fact.ACTUAL
@@ -187,8 +187,10 @@ class Books(StateCore):
         self._touch(body, mark)
 
     def set_plan(self, d: Directive, body: Body, qtype: str, places: int) -> None:
-        """Set the hiring plan (用编进人计划) of one type, replacing an earlier one."""
+        """Set the hiring plan (用编进人计划) of one type, replacing an earlier one; the plan issued
+        is kept in the journal of plans (``state.plans``) as well."""
         body.planned[qtype] = places
+        self._plans.append(PlanIssued(d.date, d.source, body.id, qtype, places))
         body.facts[(_PLAN, qtype)] = mark = self._mark(d)
         self._touch(body, mark)
 

@@ -29,7 +29,7 @@ from ..core.directive import Directive
 from ..core.findings import ERROR, Finding, Source
 from ..core.kinds import EventKind, Fact
 from .names import NameIndex
-from .records import Body, Division, Duty, Event, Flow, Loan, Mark, Pool, StaffMove, subject_of
+from .records import Body, Division, Duty, Event, Flow, Loan, Mark, PlanIssued, Pool, StaffMove, subject_of
 
 
 class ListView(Sequence):
@@ -100,6 +100,7 @@ class StateCore:
         self._flows: list[Flow] = []
         self._events: list[Event] = []
         self._moves: list[StaffMove] = []
+        self._plans: list[PlanIssued] = []
         self._findings: list[Finding] = []
         self._names = NameIndex()
         self._roots: dict[str, str] = {}  # division code -> the code of its jurisdiction (top division)
@@ -112,6 +113,7 @@ class StateCore:
         self._refused: dict[str, list] = {}  # name -> [(division as written or None, where, op)] of refused creations
         self._refused_changes: dict[str, list] = {}  # name -> [(division or None, op, about, where)] of refused changes
         self.as_of: dt.date | None = None
+        self.last_day: dt.date | None = None  # the date of the last directive applied
         self._open_views()
 
     def _open_views(self) -> None:
@@ -126,10 +128,11 @@ class StateCore:
         self.flows = ListView(self._flows)
         self.events = ListView(self._events)
         self.staff_moves = ListView(self._moves)
+        self.plans = ListView(self._plans)
         self.findings = ListView(self._findings)
         self.names = self._names.owners()  # {(division, name): body id}, names and signboards in use
 
-    _VIEWS = ("graph", "divisions", "bodies", "pools", "duties", "loans", "flows", "events", "staff_moves", "findings",
+    _VIEWS = ("graph", "divisions", "bodies", "pools", "duties", "loans", "flows", "events", "staff_moves", "plans", "findings",
               "names", "_touch")
 
     def __getstate__(self) -> dict:
@@ -141,6 +144,8 @@ class StateCore:
 
     def __setstate__(self, data: dict) -> None:
         self.__dict__.update(data)
+        self.__dict__.setdefault("last_day", None)  # checkpoints written before these were kept
+        self.__dict__.setdefault("_plans", [])
         self._open_views()
 
     @property
@@ -175,6 +180,7 @@ class StateCore:
                 self.error("internal-error", f"处理此指令时发生内部错误({type(exc).__name__}: {exc});请把此行和台账发给维护人员", d)
             if len(self._findings) > found:
                 self._note_if_refused(d, ops[d.op], found)
+            self.last_day = d.date
             if consume:
                 directives[i] = None
         if consume:
@@ -255,6 +261,11 @@ class StateCore:
     def finish(self, as_of: dt.date | None) -> None:
         """Replay is over: record the date the state stands at."""
         self.as_of = as_of
+
+    @property
+    def day(self) -> dt.date | None:
+        """The day the state stands at: the as-of date, else the date of the last directive applied."""
+        return self.as_of or self.last_day
 
     def _mark(self, d: Directive) -> Mark:
         return (self._seq, d.source)

@@ -204,6 +204,17 @@ class Pool:
         return self.name
 
 
+class PlanIssued(NamedTuple):
+    """A hiring plan (用编进人计划) issued to a body: each one is kept, so that plans add up by year
+    and level even though a body's standing plan is replaced by the next."""
+
+    date: dt.date
+    source: Source
+    body: int
+    quota_type: str
+    amount: int
+
+
 class StaffMove(NamedTuple):
     """People entering (``hire``: ``src`` None), leaving (``depart``: ``dst`` None) or moving
     between bodies with their quota or function (``move``), as the ledger records them."""

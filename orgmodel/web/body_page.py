@@ -30,6 +30,7 @@ def body_context(sheet: Sheet, body: Body) -> dict:
         "positions": list(body.positions.items()), "counts": list(body.counts.items()),
         "planned": {t: n for t, n in body.planned.items() if n},
         "off_quota": _off_quota(sheet, body.division),
+        "standards": _standards(sheet, body),
         "trace": _trace(answer.trace(body)),
         "history": answer.history(body).entries,
         "successors": [(b, how.label) for b, how in state.successors(body)],
@@ -87,6 +88,12 @@ def _off_quota(sheet: Sheet, code: str) -> dict | None:
     rows = records(table[table["division_code"] == code])
     row = rows[0] if rows else None
     return row if row and (row.get("own_off_quota_staff") or row.get("own_grids") or row.get("own_counts_detail")) else None
+
+
+def _standards(sheet: Sheet, body: Body) -> list[dict]:
+    """What each staffing standard that measures it implies (应核), against what it has (核定)."""
+    table = sheet.answer.tables.standards
+    return records(table[table["body_id"] == body.id])
 
 
 def _findings(sheet: Sheet, body: Body) -> list[dict]:
