@@ -21,6 +21,12 @@ COLUMN_LABELS = {
     "ledger_actual": "台账实有", "roster": "花名册在编", "difference": "差额(实名−台账)", "planned": "用编进人计划",
     "from_date": "起", "to_date": "止", "kind": "变动", "person": "人员", "from_body": "原单位", "to_body": "现单位",
     "matched": "台账有记录", "count": "条数", "as_of": "截至日期",
+    # the national roll-up (orgmodel national)
+    "province": "区划代码", "province_name": "省(区、市)", "rule_id": "规则编号", "year": "年度", "level": "层级", "title": "问题", "findings": "个数",
+    "transfers": "调剂笔数", "approved_amount": "其中经上级批准", "township_quota": "乡镇核定编制",
+    "share": "占乡镇核定编制", "packs": "所在数据包数", "divisions": "区划数",
+    "manifest_approved": "清单核定", "pack_approved": "数据表核定", "manifest_actual": "清单实有",
+    "pack_actual": "数据表实有", "manifest_pools": "清单编制池", "pack_pools": "数据表编制池", "agrees": "一致",
 }
 YEAR_COLUMNS = {"retire_": "{}年到龄退休", "vacant_": "{}年末空编"}
 
