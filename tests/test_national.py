@@ -111,18 +111,24 @@ def test_the_same_person_is_found_across_packs_by_the_keyed_hash(packs):
 
 def test_a_second_engine_gives_the_same_rows_from_the_same_sql(packs):
     opened = [open_pack(f) for _, f in packs.values()]
-    first, second = roll_up(opened, DuckDBEngine), roll_up(opened, SQLiteEngine)
+    assert_same_rows(roll_up(opened, DuckDBEngine), roll_up(opened, SQLiteEngine))
+
+
+def assert_same_rows(first: dict, second: dict) -> None:
+    """Every query's result alike on two engines: the same columns, and row by row the same
+    values once each engine's own types are made alike (0/1 for booleans, text for dates)."""
+    def plain(values):
+        return [None if pd.isna(v) else str(int(v)) if isinstance(v, (bool, float)) else str(v) for v in values]
+
     for name in QUERIES:
         a, b = first[name], second[name]
         assert list(a.columns) == list(b.columns), name
         assert len(a) == len(b) and len(a) > 0, name
-        for col in a.columns:  # row by row, the engines' own types made alike
-            x, y = a[col].tolist(), b[col].tolist()
+        for col in a.columns:
             if pd.api.types.is_float_dtype(a[col]) or pd.api.types.is_float_dtype(b[col]):
-                assert x == pytest.approx(y), (name, col)
+                assert a[col].tolist() == pytest.approx([float(v) for v in b[col]]), (name, col)
             else:
-                assert [None if pd.isna(v) else str(int(v)) if isinstance(v, (bool, float)) else str(v) for v in x] == \
-                       [None if pd.isna(v) else str(int(v)) if isinstance(v, (bool, float)) else str(v) for v in y], (name, col)
+                assert plain(a[col]) == plain(b[col]), (name, col)
 
 
 def test_national_writes_the_report_workbook_and_csv(packs, tmp_path):
@@ -210,3 +216,37 @@ def test_quota_is_conserved_from_ledgers_to_the_country(tmp_path_factory, grants
         totals = roll_up(opened, engine, ("totals",))["totals"]
         country = totals[totals["province"] == "全国"]
         assert dict(zip(country["quota_type"], map(int, country["total"]))) == expected
+
+
+class SparkEngine:
+    """Spark SQL in local mode: each table read from the packs' folders with Spark's own
+    partition discovery, as a cluster would (docs/national.md)."""
+
+    def __init__(self, packs):
+        from pyspark.sql import SparkSession
+
+        from orgmodel.national.rollup import manifest_totals
+
+        self.spark = (SparkSession.builder.master("local[1]").appName("orgmodel-test")
+                      .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+                      .config("spark.ui.enabled", "false").getOrCreate())
+        for table in TABLES:
+            frames = [self.spark.read.parquet(str(p.folder / table)) for p in packs]
+            df = frames[0]
+            for more in frames[1:]:
+                df = df.unionByName(more)
+            df.createOrReplaceTempView(table)
+        self.spark.createDataFrame(manifest_totals(packs)).createOrReplaceTempView("manifest_totals")
+
+    def run(self, sql: str) -> pd.DataFrame:
+        return self.spark.sql(sql).toPandas()
+
+
+def test_spark_sql_gives_the_same_rows_where_it_is_installed(packs):
+    pytest.importorskip("pyspark")
+    import shutil as _shutil
+
+    if _shutil.which("java") is None:
+        pytest.skip("no Java for Spark")
+    opened = [open_pack(f) for _, f in packs.values()]
+    assert_same_rows(roll_up(opened, DuckDBEngine), roll_up(opened, SparkEngine))
