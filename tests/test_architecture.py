@@ -105,6 +105,7 @@ LAYERS = [
     ("roster",),              # the real-name roster and its audit
     ("answers",),             # the library object (Book) and its answers
     ("report",),              # HTML pages
+    ("national",),            # packs of Parquet tables and the SQL roll-up over many
     ("web",),                 # the workbench
     ("commands",),            # the CLI
 ]

@@ -27,6 +27,11 @@ COLUMN_LABELS = {
     "gap_after": "差额(后)",
     "direction": "方向", "since": "起始日期", "transfers": "笔数", "township_total": "乡镇(街道)核定合计",
     "share": "占比", "year": "年度", "plans": "计划数", "places": "计划进人", "places_detail": "按编制类型",
+    # the national roll-up (orgmodel national)
+    "province": "区划代码", "province_name": "省(区、市)", "rule_id": "规则编号", "level": "层级", "title": "问题",
+    "findings": "个数", "approved_amount": "其中经上级批准", "packs": "所在数据包数", "divisions": "区划数",
+    "manifest_approved": "清单核定", "pack_approved": "数据表核定", "manifest_actual": "清单实有",
+    "pack_actual": "数据表实有", "manifest_pools": "清单编制池", "pack_pools": "数据表编制池", "agrees": "一致",
 }
 YEAR_COLUMNS = {"retire_": "{}年到龄退休", "vacant_": "{}年末空编"}
 

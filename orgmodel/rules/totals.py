@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import weakref
 from collections import defaultdict
 
 from ..core.findings import CellSource
 from ..core.kinds import Fact, FlowKind
-from ..state import Body, Pool, State
+from ..figures.flows import cross_level_moves, holder_of
+from ..state import Body, State
 from .registry import flag, rule
 
 CROSS_LEVEL_BASIS = "厅字〔2007〕2号"
-
-
-def holder_of(state: State, node):
-    """The Body or Pool behind a flow's node key, or None."""
-    if node is None:
-        return None
-    if node[0] == "body":
-        return state.bodies.get(node[1])
-    if node[0] == "pool":
-        return state.pools.get(node[1])
-    return None
 
 
 def _holders(state: State):
@@ -126,28 +115,6 @@ def _mismatch(state: State, root: str, t: str, have: int, want: int, culprits: l
                 source, subject)
 
 
-_MOVES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _cross_level_moves(state: State) -> list:
-    """``(flow, source holder, target holder)`` for every move between levels (see the rule),
-    found once per state version: two rules ask, and a province has 100,000 flows."""
-    known = _MOVES.get(state)
-    if known is not None and known[0] == state.version:
-        return known[1]
-    moves, divs = [], state.divisions
-    for fl in state.flows:
-        if fl.src is None or fl.dst is None:
-            continue  # to or from the level above: not a move between two holders
-        src, dst = holder_of(state, fl.src), holder_of(state, fl.dst)
-        if src is None or dst is None:
-            continue
-        if fl.cross_level or (divs[src.division].level != divs[dst.division].level and not isinstance(dst, Pool)):
-            moves.append((fl, src, dst))
-    _MOVES[state] = (state.version, moves)
-    return moves
-
-
 def _move_text(state: State, fl, src, dst) -> str:
     a, b = state.divisions[src.division], state.divisions[dst.division]
     doc = f"(文号 {fl.doc})" if fl.doc else ""
@@ -161,7 +128,7 @@ def cross_level_transfer(state: State, config):
     """Every quota move between levels (for example 县 → 乡镇) that does not cite the higher
     level's approval (``approved_by``) is flagged: it needs that approval. Quota going back
     into a pool (收回, 归还) is flagged only when the op recorded the move as cross-level."""
-    for fl, src, dst in _cross_level_moves(state):
+    for fl, src, dst in cross_level_moves(state):
         if not fl.approval:
             yield flag("cross-level-transfer",
                        f"{_move_text(state, fl, src, dst)};跨层级调剂须报上级机构编制部门审批({CROSS_LEVEL_BASIS}),"
@@ -174,7 +141,7 @@ def cross_level_transfer(state: State, config):
 def cross_level_approved(state: State, config):
     """A move between levels that cites the higher level's approval (``approved_by``) is listed
     with that approval, so an audit can see every cross-level move and its basis."""
-    for fl, src, dst in _cross_level_moves(state):
+    for fl, src, dst in cross_level_moves(state):
         if fl.approval:
             yield flag("cross-level-approved",
                        f"{_move_text(state, fl, src, dst)};已经上级机构编制部门批准(批准文号 {fl.approval})",

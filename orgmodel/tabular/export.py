@@ -24,7 +24,7 @@ from ..figures.balance import tables_of
 from ..state import INTERNAL, State
 from .workbook import COUNT, PERCENT, TEXT, Table, sheet_name
 
-RATIO_COLUMNS = ("ratio", "ratio_with_dispatched")
+RATIO_COLUMNS = ("ratio", "ratio_with_dispatched", "share")
 HIDDEN = ("body_id", "county_code", "division_level", "dispatched")
 NO_TOTALS = ("off_quota", "sinking")
 MEASURE_COLUMNS = ("approved", "actual", "vacant", "over", "pools", "total", "amount", "bodies", "bodies_over",

@@ -1,0 +1,173 @@
+"""``pack``, ``pack-key``, ``pack-check`` and ``national``: each ledger's figures as a pack of
+Parquet tables, and the roll-up of many packs in plain SQL (orgmodel/national)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..ledger.outputs import read_paths
+from .audit_cmds import roster_option
+from .options import EXIT_UNREADABLE, as_of_option, ask, config_option, fail, open_book, progress, stop_if_refused
+from .report_cmds import published, refuse_early
+
+KEY_HELP = "共享密钥文件(各级之间交换数据包共用,用 orgmodel pack-key 生成);带花名册时必填"
+
+
+@click.command("pack-key")
+@click.argument("out", metavar="密钥文件")
+def pack_key(out):
+    """生成一把新的共享密钥(各级机构编制部门交换数据包时共用,用于比对同一人而不暴露身份证号)。"""
+    from ..core.outputs import OutputError, atomic_write
+    from ..ledger.outputs import check_file
+    from ..national.keys import new_key_text
+
+    try:
+        path = check_file(out, [])
+        atomic_write(path, lambda tmp: tmp.write_text(new_key_text(), encoding="utf-8"))
+    except OutputError as exc:
+        fail(str(exc))
+    click.echo(f"已生成共享密钥:{path}。请像密码一样保管,只交给交换数据包的机构编制部门,不要随数据包发送。")
+
+
+@click.command()
+@click.argument("ledger", metavar="台账")
+@click.argument("out", metavar="数据包文件夹")
+@as_of_option
+@roster_option
+@click.option("--key", "key_path", metavar="密钥文件", default=None, help=KEY_HELP)
+@click.option("--province", "province", metavar="区划代码", default=None,
+              help="分区用的区划代码(默认:台账唯一的最高一级区划)")
+@click.option("--force", is_flag=True, help="数据包文件夹中有不是 orgmodel 生成的文件时仍然写入(这些文件保留)")
+@config_option
+def pack(ledger, out, as_of, roster_path, key_path, province, force, config_path):
+    """把台账在某日的数字写成数据包(Parquet 表和清单),供上级汇总(orgmodel national)。
+    花名册不含姓名,身份证号以共享密钥散列。台账有错误时不写。"""
+    from ..national.keys import PackKeyError, read_key
+    from ..national.pack import PackError, jurisdiction, origin_of, pack_tables, totals, write_pack
+
+    reads = read_paths(ledger, config_path, (roster_path, key_path))
+    refuse_early(out, reads)
+    if roster_path and not key_path:
+        fail("带花名册生成数据包时须给出共享密钥(--key 密钥文件),身份证号才能散列;"
+             "密钥向上级机构编制部门索取,或用 orgmodel pack-key 生成")
+    try:
+        key = read_key(key_path) if key_path else None
+    except PackKeyError as exc:
+        fail(str(exc))
+    origin = origin_of(ledger)
+    book = open_book(ledger, config_path)
+    answer = ask(book, as_of, (), roster_path)
+    stop_if_refused(answer.refusal(), "生成数据包")
+    day = answer.as_of or book.ledger.last_date()
+    try:
+        where = jurisdiction(answer.state, province)
+    except PackError as exc:
+        fail(str(exc))
+    progress("正在写出数据包")
+    tables = pack_tables(answer, key)
+    roster_day = answer.reconciled.latest.as_of if answer.reconciled is not None else None
+    written = published(out, lambda stage: write_pack(stage, tables, where, day, origin, totals(answer), key,
+                                                      roster_day), force, reads)
+    rows = sum(len(df) for df in tables.values())
+    click.echo(f"已写出数据包 {out}:{where[1]}({where[0]}),截至 {day},{len(written) - 1} 张表共 {rows} 行"
+               + (f",花名册在编 {len(tables['roster'])} 人" if roster_day else ""))
+
+
+@click.command("pack-check")
+@click.argument("pack_dir", metavar="数据包文件夹")
+@click.argument("ledger", metavar="台账")
+@roster_option
+@config_option
+def pack_check(pack_dir, ledger, roster_path, config_path):
+    """核对数据包与其来源台账:文件与清单一致,清单的编制总量与台账在同一日的数字一致,
+    数据库台账的记录自生成数据包以来是否有变。数据包带花名册时,实有按花名册计,须同样给出 --roster
+    才核对实有。一致退出码 0,不一致 1。"""
+    from ..national.pack import PackError, open_pack, origin_of, totals
+
+    try:
+        p = open_pack(pack_dir)
+    except PackError as exc:
+        fail(str(exc))
+    import datetime as dt
+
+    day = dt.date.fromisoformat(p.manifest["as_of"])
+    book = open_book(ledger, config_path)
+    answer = ask(book, day, (), roster_path)
+    fields = ("approved", "pools") if p.manifest.get("roster") and not roster_path else ("approved", "actual", "pools")
+    mine = {t["quota_type"]: {k: t[k] for k in fields} for t in p.manifest["totals"]}
+    now = {t["quota_type"]: {k: t[k] for k in fields} for t in totals(answer)}
+    differ = [f"{t}:数据包 {_figures(mine.get(t))},台账 {_figures(now.get(t))}" for t in sorted(set(mine) | set(now))
+              if mine.get(t) != now.get(t)]
+    head_then = (p.manifest["source"] or {}).get("store_head")
+    head_now = origin_of(ledger).head
+    click.echo(f"数据包 {pack_dir}:{p.label};文件与清单一致")
+    if head_then and head_now and head_then != head_now:
+        click.echo(f"注意:生成数据包时数据库有 {head_then['records']} 条记录(哈希 {head_then['hash'][:12]}),"
+                   f"现在有 {head_now['records']} 条(哈希 {head_now['hash'][:12]})")
+    if differ:
+        click.echo(f"与台账 {ledger} 截至 {day} 的数字不一致:" + ";".join(differ))
+        sys.exit(1)
+    click.echo(f"与台账 {ledger} 截至 {day} 的编制总量一致({len(now)} 种编制类型)"
+               + (";数据包的实有按花名册计,未核对实有(加 --roster 花名册 一并核对)" if "actual" not in fields else ""))
+
+
+def _figures(t: dict | None) -> str:
+    if t is None:
+        return "无"
+    words = {"approved": "核定", "actual": "实有", "pools": "编制池"}
+    return "、".join(f"{words[k]} {v}" for k, v in t.items())
+
+
+@click.command()
+@click.argument("packs", nargs=-1, required=True, metavar="数据包文件夹...")
+@click.option("--out", "out", metavar="文件夹", default="reports/national", show_default=True,
+              help="输出文件夹(网页报表、工作簿和 CSV;整体写入)")
+@click.option("--force", is_flag=True, help="输出文件夹中有不是 orgmodel 生成的文件时仍然写入(这些文件保留)")
+def national(packs, out, force):
+    """汇总多个数据包(各省、各市的台账):分层级编制收支、下沉比例、跨层级调剂、编外人员和网格、
+    问题统计、一人多编,并核对各数据包与其清单。写出网页报表、工作簿和 CSV。"""
+    from ..national.pack import PackError, open_pack
+    from ..national.report import write_national
+    from ..national.rollup import roll_up
+
+    opened, problems = [], []
+    for folder in _pack_folders(packs):
+        try:
+            opened.append(open_pack(folder))
+        except PackError as exc:
+            problems.append(str(exc))
+    if problems:
+        for line in problems:
+            click.echo(f"错误:{line}", err=True)
+        click.echo(f"有 {len(problems)} 个数据包无法使用,未汇总", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    progress(f"正在汇总 {len(opened)} 个数据包")
+    try:
+        results = roll_up(opened)
+    except PackError as exc:
+        fail(str(exc))
+    written = published(out, lambda stage: write_national(stage, results, opened), force, [Path(p) for p in packs])
+    agree = results["agreement"]
+    bad = int((agree["agrees"] == 0).sum())
+    people = results["duplicates"]["person"].nunique() if not results["duplicates"].empty else 0
+    click.echo(f"已汇总 {len(opened)} 个数据包,写出 {len(written)} 个文件到 {out}(首页 {out}/index.html);"
+               f"一人多编 {people} 人;" + (f"有 {bad} 行与数据包清单不一致" if bad else "各数据包与其清单一致"))
+    sys.exit(1 if bad else 0)
+
+
+def _pack_folders(paths) -> list[Path]:
+    """Each argument a pack, or a folder of packs (each sub-folder with a manifest)."""
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir() and not (p / "manifest.json").exists():
+            subs = sorted(s for s in p.iterdir() if (s / "manifest.json").is_file())
+            out += subs or [p]
+        else:
+            out.append(p)
+    return out
+
+
+NATIONAL_COMMANDS = (pack, pack_key, pack_check, national)
