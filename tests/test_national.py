@@ -99,7 +99,13 @@ def test_the_roll_up_equals_each_ledgers_own_balance_and_sums_to_the_country(pac
     provinces = totals[totals["province"] != "全国"].groupby("quota_type")[["approved", "actual", "pools"]].sum()
     assert (country[["approved", "actual", "pools"]] == provinces.loc[country.index]).all().all()
     cross = results["cross_level"]
-    assert set(cross["amount"]) == {2} and set(cross["township_quota"]) == {7}  # 事业编制 of 东镇: 5 + the 2
+    assert set(cross["amount"]) == {2} and set(cross["township_total"]) == {7}  # 事业编制 of 东镇: 5 + the 2
+    for led, folder in packs.values():  # the moves into townships as the ledger's own cross-level view counts them
+        code = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["province"]["code"]
+        down = [r for r in balance_json(led, "--by", "cross_level", "--as-of", "2021-12-31") if r["direction"] == "下沉"]
+        mine = cross[cross["province"] == code]
+        assert [(r["quota_type"], r["transfers"], r["amount"], r["township_total"], r["share"]) for r in down] == \
+            [(r.quota_type, r.transfers, r.amount, r.township_total, r.share) for r in mine.itertuples()]
     assert results["agreement"]["agrees"].eq(1).all()
 
 

@@ -21,24 +21,11 @@ import datetime as dt
 
 import pandas as pd
 
-from ..state import TOWNSHIP, State
+from ..state import State
+from .flows import holder_of, in_township
 
 CROSS_LEVEL_COLUMNS = ["quota_type", "direction", "since", "transfers", "amount", "township_total", "share"]
 DOWN, UP = "下沉", "上收"
-
-
-def _in_township(state: State, code: str, memo: dict[str, bool]) -> bool:
-    found = memo.get(code)
-    if found is None:
-        found = memo[code] = any(state.divisions[c].level == TOWNSHIP for c in state.ancestors(code))
-    return found
-
-
-def _division_of(state: State, node) -> str | None:
-    if node is None:
-        return None
-    holder = state.bodies.get(node[1]) if node[0] == "body" else state.pools.get(node[1]) if node[0] == "pool" else None
-    return holder.division if holder is not None else None
 
 
 def cross_level_balance(state: State, since: dt.date | None = None) -> pd.DataFrame:
@@ -47,17 +34,17 @@ def cross_level_balance(state: State, since: dt.date | None = None) -> pd.DataFr
     memo: dict[str, bool] = {}
     township_totals: dict[str, int] = {}
     for b in state.active_bodies():
-        if _in_township(state, b.division, memo) and not state.is_dispatched(b):
+        if in_township(state, b.division, memo) and not state.is_dispatched(b):
             for t, n in b.approved.items():
                 township_totals[t] = township_totals.get(t, 0) + n
     sums: dict[tuple[str, str], list[int]] = {}
     for fl in state.flows:
         if since is not None and fl.date < since:
             continue
-        a, b = _division_of(state, fl.src), _division_of(state, fl.dst)
+        a, b = holder_of(state, fl.src), holder_of(state, fl.dst)
         if a is None or b is None:
             continue
-        into, out_of = _in_township(state, b, memo), _in_township(state, a, memo)
+        into, out_of = in_township(state, b.division, memo), in_township(state, a.division, memo)
         if into == out_of:
             continue
         row = sums.setdefault((fl.quota_type, DOWN if into else UP), [0, 0])

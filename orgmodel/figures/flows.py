@@ -7,10 +7,10 @@ import weakref
 
 import pandas as pd
 
-from ..state import Pool, State
+from ..state import TOWNSHIP, Pool, State
 
-TRANSFER_COLUMNS = ["date", "doc", "kind", "from_holder", "from_division", "from_level", "to_holder",
-                    "to_division", "to_level", "quota_type", "amount", "cross_level", "approved_by"]
+TRANSFER_COLUMNS = ["date", "doc", "kind", "from_holder", "from_division", "from_level", "from_township", "to_holder",
+                    "to_division", "to_level", "to_township", "quota_type", "amount", "cross_level", "approved_by"]
 
 _MOVES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -24,6 +24,18 @@ def holder_of(state: State, node):
     if node[0] == "pool":
         return state.pools.get(node[1])
     return None
+
+
+def in_township(state: State, code: str, memo: dict[str, bool] | None = None) -> bool:
+    """Whether division ``code`` is a township or lies below one (a village): what sits "in a
+    township" for the moves into and out of townships (下沉, 上收). ``memo`` keeps the answers
+    of one pass over many flows."""
+    found = memo.get(code) if memo is not None else None
+    if found is None:
+        found = any(state.divisions[c].level == TOWNSHIP for c in state.ancestors(code))
+        if memo is not None:
+            memo[code] = found
+    return found
 
 
 def cross_level_moves(state: State) -> list:
@@ -50,9 +62,10 @@ def cross_level_moves(state: State) -> list:
 def transfer_rows(state: State) -> pd.DataFrame:
     """One row per quota move of a non-zero amount, in journal order (:data:`TRANSFER_COLUMNS`):
     each end as a holder's name (``None`` for the level above), its division's code and level,
-    and whether it crosses levels as :func:`cross_level_moves` decides."""
+    whether it sits in a township (:func:`in_township`), and whether the move crosses levels as
+    :func:`cross_level_moves` decides."""
     crossing = {fl.seq for fl, _, _ in cross_level_moves(state)}
-    divs, rows = state.divisions, []
+    divs, rows, memo = state.divisions, [], {}
     for fl in state.flows:
         if not fl.amount:
             continue
@@ -60,8 +73,10 @@ def transfer_rows(state: State) -> pd.DataFrame:
         for node in (fl.src, fl.dst):
             h = holder_of(state, node)
             code = h.division if h is not None else (node[1] if node and node[0] == "higher" else None)
+            placed = h is not None and code in divs
             ends += [state.reference(h) if h is not None else None, code,
-                     divs[code].level if h is not None and code in divs else None]
+                     divs[code].level if placed else None, placed and in_township(state, code, memo)]
         rows.append((fl.date, fl.doc, str(fl.kind), *ends, fl.quota_type, int(fl.amount), fl.seq in crossing,
                      fl.approval))
-    return pd.DataFrame(rows, columns=TRANSFER_COLUMNS).astype({"amount": "int64", "cross_level": bool})
+    return pd.DataFrame(rows, columns=TRANSFER_COLUMNS).astype(
+        {"amount": "int64", "cross_level": bool, "from_township": bool, "to_township": bool})

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..figures.flows import transfer_rows
+from ..figures.flows import in_township, transfer_rows
 from ..rules.roster import ROSTER_RULES
 from .keys import fingerprint, person_hash
 from .schema import SCHEMA_VERSION, TABLES, TITLES, partition_path
@@ -87,7 +87,7 @@ def pack_tables(answer, key: bytes | None = None) -> dict[str, pd.DataFrame]:
         "bodies": first[_columns("bodies")],
         "signboards": pd.DataFrame([(b.id, b.division, name) for b in state.active_bodies()
                                     for name in state.signboards(b)], columns=_columns("signboards")),
-        "quota": bodies.loc[bodies["quota_type"].notna(), _columns("quota")],
+        "quota": _quota(state, bodies),
         "leader_posts": tables.leaders.rename(columns={"over": "over_quota"})[_columns("leader_posts")],
         "transfers": transfer_rows(state).rename(columns={"date": "transfer_date"})[_columns("transfers")],
         "pools": tables.pools.assign(division_level=tables.pools["division_code"].map(level))[_columns("pools")],
@@ -100,6 +100,14 @@ def pack_tables(answer, key: bytes | None = None) -> dict[str, pd.DataFrame]:
         "roster": _roster(answer, key),
     }
     return out
+
+
+def _quota(state, bodies: pd.DataFrame) -> pd.DataFrame:
+    """The body table's rows of a quota type, each marked whether its body sits in a township
+    (or a village below one), as the cross-level figures count it."""
+    rows = bodies[bodies["quota_type"].notna()]
+    memo: dict[str, bool] = {}
+    return rows.assign(in_township=[in_township(state, c, memo) for c in rows["division_code"]])[_columns("quota")]
 
 
 def _columns(table: str) -> list[str]:
