@@ -69,6 +69,10 @@ class Boundary(click.Group):
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度(输出到终端时,较长的命令会在标准错误上显示进度)")
 def main(quiet):
     """orgmodel:机构编制台账、改革模拟与编制报表。"""
+    from orgmodel.commands.options import Heartbeat, watched
+
+    if watched():  # a line at least every 5 s while a long step runs
+        click.get_current_context().call_on_close(Heartbeat().start().stop)
 
 
 for command in (check, balance, duties, audit, simulate, compare, trace, history, report, export, template, demo,

@@ -136,3 +136,32 @@ def test_progress_shows_on_a_terminal_and_not_in_pipes_or_with_quiet(tmp_path, m
     assert "…正在读取台账" in watched.output and "…重放和检查完成" in watched.output
     quiet = CliRunner().invoke(main, ["--quiet", "check", str(root)])
     assert "正在读取台账" not in quiet.output and quiet.exit_code == 0
+
+
+def test_a_long_step_is_never_silent_on_a_terminal():
+    """The heartbeat says which step is under way, how far it has come and for how long, once
+    the step has lasted its interval; the library only notes its steps (no clock decides here:
+    the moments are given)."""
+    from orgmodel.commands.options import Heartbeat
+    from orgmodel.core import progress
+
+    said = []
+    beat = Heartbeat(every=5, echo=said.append)
+    progress.step("正在写入数据库", 933_262)
+    began = progress.current().started
+    beat.beat(began + 2)
+    assert said == []  # the step's own line was just printed
+    progress.advance(120_000)
+    beat.beat(began + 15)
+    assert said == ["…正在写入数据库:120,000 / 933,262 条(已用 15 秒)"]
+    progress.step("正在读取台账文件", 40, "个文件")
+    progress.current().started = began + 16  # the next step begins a second after that line
+    progress.advance(3)
+    beat.beat(began + 17)  # its own line was just printed
+    assert len(said) == 1
+    beat.beat(began + 22)
+    assert said[-1] == "…正在读取台账文件:3 / 40 个文件(已用 6 秒)"
+    beat.beat(began + 24)  # 2 s after the last line: nothing yet
+    assert len(said) == 2
+    beat.stop()
+    assert progress.current() is None

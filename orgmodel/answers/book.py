@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core import progress as steps
 from ..core.findings import Finding, has_errors
 from ..figures.provenance import Trace, trace
 from ..ledger import Ledger, load
@@ -259,12 +260,15 @@ class Book:
             stops = [d for d in rec.days if final is None or d < final]
         start = time.perf_counter()
         self.progress("正在重放台账" + ("并检查规则" if q.rules else ""))
+        steps.step("正在重放台账", led.count)
         if consume and not (extra or rec or q.trails):
             state = led.state(as_of, consume=True)
         else:
             for state in led.walk(stops, as_of, extra, q.trails):
                 if rec is not None:
                     rec.feed(state)
+        if q.rules:
+            steps.step("正在检查规则")
         found = run_rules(state, led.config) if q.rules else []
         late = [f for sc in plans for f in (*sc.findings, *late_findings(sc, state.as_of))]
         reconciled = rec.result() if rec is not None else None

@@ -43,7 +43,7 @@ def pack_key(out):
 @click.option("--force", is_flag=True, help="数据包文件夹中有不是 orgmodel 生成的文件时仍然写入(这些文件保留)")
 @config_option
 def pack(ledger, out, as_of, roster_path, key_path, province, force, config_path):
-    """把台账在某日的数字写成数据包(Parquet 表和清单),供上级汇总(orgmodel national)。
+    """把台账在某日的数字写成数据包(一组数据表和一份清单),供上级汇总(orgmodel national)。
     花名册不含姓名,身份证号以共享密钥散列。台账有错误时不写。"""
     from ..national.keys import PackKeyError, read_key
     from ..national.pack import PackError, jurisdiction, origin_of, pack_tables, totals, write_pack

@@ -6,6 +6,8 @@ import datetime as dt
 import gc
 import json
 import sys
+import threading
+import time
 from contextlib import contextmanager
 
 import click
@@ -13,6 +15,7 @@ import pandas as pd
 
 from ..answers.book import Answer, Book
 from ..answers.scenario import ScenarioError, Simulation
+from ..core import progress as steps
 from ..core.config import ConfigError
 from ..core.findings import SEVERITY_LABELS, Finding, has_errors, sort_findings
 from ..core.labels import VALUE_LABELS, label
@@ -106,13 +109,56 @@ def long_lived():
             gc.enable()
 
 
-def progress(message: str) -> None:
+def progress(message: str, total: int | None = None, unit: str = "条") -> None:
     """A progress line on stderr for a person watching a long command: only when stderr is a
-    terminal and ``--quiet`` was not given (never in pipes, files or tests)."""
+    terminal and ``--quiet`` was not given (never in pipes, files or tests). The message is the
+    step under way until the next (:mod:`orgmodel.core.progress`), which :class:`Heartbeat`
+    repeats with its count and time while it lasts."""
+    steps.step(message, total, unit)
+    if watched():
+        click.echo(f"…{message}", err=True)
+
+
+def watched() -> bool:
+    """Whether a person watches: stderr is a terminal and ``--quiet`` was not given."""
     ctx = click.get_current_context(silent=True)
     quiet = ctx is not None and ctx.find_root().params.get("quiet")
-    if not quiet and stderr_is_terminal():
-        click.echo(f"…{message}", err=True)
+    return not quiet and stderr_is_terminal()
+
+
+class Heartbeat:
+    """While a command runs, a line on stderr at least every ``every`` seconds saying which step
+    is under way, how far it has come and for how long, so that a long import, replay or
+    report is never silent. A daemon thread reads :func:`orgmodel.core.progress.current`;
+    the work itself only notes its steps."""
+
+    def __init__(self, every: float = 5.0, echo=None):
+        self.every = every
+        self.echo = echo or (lambda line: click.echo(line, err=True))
+        self._said = float("-inf")  # when the last line was printed
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def beat(self, now: float) -> None:
+        """Say where the step under way stands, once ``every`` seconds have passed since it began
+        and since the last line."""
+        s = steps.current()
+        if s is not None and now - max(s.started, self._said) >= self.every:
+            self.echo(s.line(now))
+            self._said = now
+
+    def start(self) -> Heartbeat:
+        def run():
+            while not self._stop.wait(min(1.0, self.every)):
+                self.beat(time.monotonic())
+
+        self._thread = threading.Thread(target=run, name="orgmodel-heartbeat", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        steps.finish()
 
 
 def stderr_is_terminal() -> bool:

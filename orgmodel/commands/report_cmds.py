@@ -43,7 +43,7 @@ def published(out: str, write, force: bool, reads=()) -> list[Path]:
     when the folder cannot take it (or would replace what the command reads: ``reads``)."""
     from ..report.publish import PublishError, publish
 
-    progress(f"正在写出报表到 {out}")
+    progress(f"正在写出报表到 {out}", unit="个文件")
     try:
         return publish(out, write, force, reads)
     except PublishError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core import progress
 from ..core.collector import collector_paused
 from ..core.config import Config
 from ..core.directive import Directive
@@ -107,8 +108,10 @@ def read_directives(files: list[tuple[Path, str]], config: Config,
     the creations that failed to ``refused``)."""
     directives, findings = [], []
     fingerprint = parse_cache.config_fingerprint(config) if parse_cache.cache_dir() is not None else ""
+    progress.step("正在读取台账文件", len(files), "个文件")
     with collector_paused():
         for path, display in files:
+            progress.advance()
             key = _cache_key(path, display, fingerprint)
             cached = parse_cache.get(key) if key else None
             if cached is None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from ..core import progress
 from ..core.failpoints import reach
 from ..core.signoff import signoff_fields
 
@@ -86,5 +87,6 @@ def write_page(env: jinja2.Environment, template: str, path: Path, **context) ->
     """Render ``template`` with ``context`` into ``path`` (UTF-8), creating folders as needed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(env.get_template(template).render(**context), encoding="utf-8")
+    progress.advance()
     reach("publish.page")
     return path

@@ -24,6 +24,7 @@ from types import MappingProxyType
 
 import networkx as nx
 
+from ..core import progress
 from ..core.config import Config
 from ..core.directive import Directive
 from ..core.findings import ERROR, Finding, Source
@@ -171,6 +172,8 @@ class StateCore:
         for i, d in enumerate(directives):
             if as_of is not None and d.date > as_of:
                 break
+            if not i & 0x3FFF:
+                progress.advance_to(i)
             self._seq += 1
             self._at = i
             found = len(self._findings)

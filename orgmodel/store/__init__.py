@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core import progress
 from ..core.directive import Directive
 from ..core.failpoints import reach
 from ..core.findings import CellSource, RecordSource, Source
@@ -288,7 +289,10 @@ class Store:
             prev, first = self._last_hash(), self._next_id()
             rows = []
             digest = settings_digest(settings or {})
+            progress.step("正在计算每条记录的哈希", len(directives))
             for n, d in enumerate(directives):
+                if not n & 0x3FFF:
+                    progress.advance_to(n)
                 row = {"id": first + n, "batch": batch, "date": d.date.isoformat(), "op": d.op, "doc": d.doc,
                        "body": canonical_body(d), "reverses": None, "recorded_by": by, "recorded_at": at, "kind": kind,
                        "source": source, "note": note, "settings": digest if n == 0 else None}
@@ -296,8 +300,10 @@ class Store:
                 row["prev_hash"], row["hash"] = prev, chain_hash(prev, row)
                 prev = row["hash"]
                 rows.append(row)
+            progress.step("正在写入数据库", len(rows))
             for start in range(0, len(rows), INSERT_CHUNK):
                 self.db.executemany(INSERT, rows[start:start + INSERT_CHUNK])
+                progress.advance(min(INSERT_CHUNK, len(rows) - start))
                 reach("store.inserted")
             for name, value in (settings or {}).items():
                 self.db.execute("INSERT INTO settings (batch, name, value) VALUES (?, ?, ?)", (batch, name, value))
