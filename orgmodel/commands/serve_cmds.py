@@ -7,6 +7,7 @@ import click
 from .options import EXIT_UNREADABLE, ask, config_option, fail, long_lived, open_book, progress
 
 DEFAULT_PORT = 8421
+DRAFTER = "经办"
 BIG = 300_000  # directives beyond which the workbench keeps one day's answer at a time
 
 
@@ -19,13 +20,16 @@ BIG = 300_000  # directives beyond which the workbench keeps one day's answer at
 @click.option("--roster", "roster_path", metavar="花名册", default=None,
               help="实名制花名册:各页面的实有人数按花名册计,机构页面列出花名册核对结果")
 @click.option("--no-browser", is_flag=True, help="不自动打开浏览器(只显示地址)")
+@click.option("--drafts", "drafts_path", metavar="草稿文件", default=None,
+              help="方案草稿保存的文件(默认为台账旁的“台账名.drafts.db”);草稿不进入台账")
 @config_option
-def serve(ledger, host, port, roster_path, no_browser, config_path):
+def serve(ledger, host, port, roster_path, no_browser, drafts_path, config_path):
     """工作台:在浏览器中查阅台账,不需要命令行。辖区、县、乡镇、机构逐级查看编制收支,
-    按名称、牌子或曾用名查找机构,查看机构的编制来源、沿革和问题,任意日期,下载工作簿和报表。
-    只供查阅,不改动台账。按 Ctrl+C 停止。"""
+    按名称、牌子或曾用名查找机构,查看机构的编制来源、沿革和问题,任意日期,下载工作簿和报表;
+    在表单中起草方案,即时看到模拟结果,比较方案,导出为方案文件。不改动台账。按 Ctrl+C 停止。"""
     from ..web import create_app
-    from ..web.serve import PortBusy, bind, run, url_of
+    from ..web.guard import READ
+    from ..web.serve import LOOPBACK, PortBusy, bind, run, url_of
 
     click.echo(f"正在打开台账 {ledger} 并准备首页……(省级台账在本机第一次打开约需半分钟到一分钟,以后几秒钟)")
     book = open_book(ledger, config_path)
@@ -34,7 +38,10 @@ def serve(ledger, host, port, roster_path, no_browser, config_path):
     ask(book, roster=roster_path, rules=False, trails=True)  # a roster that cannot be read stops here (exit 2)
     apps = []
     try:
-        server = bind(lambda hosts: apps.append(create_app(book, roster=roster_path, hosts=hosts)) or apps[-1], host,
+        # Drafting is for the clerk at this machine; from the network (no accounts yet) the workbench only reads.
+        role = DRAFTER if host in LOOPBACK else READ
+        server = bind(lambda hosts: apps.append(create_app(book, roster=roster_path, hosts=hosts, role=role,
+                                                           drafts=drafts_path)) or apps[-1], host,
                       DEFAULT_PORT if port is None else port, tries=20 if port is None else 1)
     except PortBusy as exc:
         fail(str(exc), EXIT_UNREADABLE)
@@ -44,7 +51,7 @@ def serve(ledger, host, port, roster_path, no_browser, config_path):
     url = url_of(server, host)
     click.echo(f"工作台已启动:{url}(台账 {ledger})")
     if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"注意:监听 {host},同一网络的其他电脑也能打开此工作台。", err=True)
+        click.echo(f"注意:监听 {host},同一网络的其他电脑也能打开此工作台(只供查阅,不能起草方案)。", err=True)
     click.echo("在浏览器中打开以上地址;按 Ctrl+C 停止。")
     run(server, url, open_browser=not no_browser)
     click.echo("工作台已停止。")

@@ -17,8 +17,9 @@ from werkzeug.exceptions import HTTPException
 
 from ..answers.book import Book
 from ..report.render import PACKAGE_TEMPLATES, environment
-from . import downloads, pages
+from . import downloads, pages, plans
 from .desk import Desk
+from .drafts import drafts_path_of
 from .guard import READ, csrf_token, install, requires
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -27,14 +28,19 @@ STATIC_FILES = {  # URL name -> (package file, media type)
     "workbench.js": (STATIC / "workbench.js", "text/javascript; charset=utf-8"),
     "page.js": (PACKAGE_TEMPLATES / "page.js", "text/javascript; charset=utf-8"),
     "workbench.css": (STATIC / "workbench.css", "text/css; charset=utf-8"),
+    "plans.css": (STATIC / "plans.css", "text/css; charset=utf-8"),
     "favicon.svg": (STATIC / "favicon.svg", "image/svg+xml"),
 }
-ERRORS = {400: "请求有误", 403: "不允许", 404: "找不到", 405: "不允许这样请求", 414: "请求过长", 500: "内部错误"}
+ERRORS = {400: "请求有误", 403: "不允许", 404: "找不到", 405: "不允许这样请求", 409: "内容已变", 413: "内容过大",
+          414: "请求过长", 500: "内部错误"}
 
 
-def create_app(book: Book, roster: str | None = None, hosts: set[str] | None = None, role: str = READ) -> Flask:
+def create_app(book: Book, roster: str | None = None, hosts: set[str] | None = None, role: str = READ,
+               drafts: str | Path | None = None) -> Flask:
     """The workbench for ``book`` (with ``roster``, 实有 comes from the real-name roster).
-    ``hosts``: the ``host:port`` names requests may use (None: any, for tests)."""
+    ``hosts``: the ``host:port`` names requests may use (None: any, for tests); ``role``:
+    what the person at the door may do; ``drafts``: the file plans are drafted in (default:
+    ``台账.drafts.db`` beside the ledger)."""
     app = Flask(__name__, static_folder=None, template_folder=None)
     app.config["DESK"] = Desk(book, roster)
     app.config["STATIC"] = {name: (path.read_bytes(), kind) for name, (path, kind) in STATIC_FILES.items()}
@@ -42,6 +48,7 @@ def create_app(book: Book, roster: str | None = None, hosts: set[str] | None = N
     install(app, hosts or set(), role)
     pages.register(app)
     downloads.register(app)
+    plans.register(app, drafts or drafts_path_of(book.path))
 
     @app.get("/static/<name>")
     @requires(READ)
@@ -74,7 +81,7 @@ def _chinese(text) -> bool:
 
 def _error_page(app: Flask, code: int, message: str | None):
     default = {400: "请求有误", 403: "没有权限", 404: "没有这个页面", 405: "工作台只供查阅,不接受修改",
-               414: "地址或查询内容过长;请缩短查询内容"}.get(code, "请求无法完成")
+               413: "提交的内容或上传的文件过大", 414: "地址或查询内容过长;请缩短查询内容"}.get(code, "请求无法完成")
     html = app.config["TEMPLATES"].get_template("web/error.html").render(code=code, title=ERRORS.get(code, "出错了"),
                                                               message=message or default)
     return Response(html, status=code, mimetype="text/html")
