@@ -23,7 +23,7 @@ import yaml
 from ..core.config import Config
 from ..core.findings import Finding, Source, reduce_by_fields
 from ..core.located import Located, RawItem
-from ..core.schema import FIELD_LABELS, MAX_TEXT, Field, choices_shown, text_problem
+from ..core.schema import FIELD_LABELS, Field, choices_shown, text_problem
 from ..ops.registry import OPS, OpSpec, lookup
 from ..reading.parse import build_directive
 
