@@ -20,6 +20,7 @@ from orgmodel.core.schema import FIELD_LABELS, Field
 from orgmodel.ops.registry import ALIASES, OPS, op
 from orgmodel.web import create_app
 from orgmodel.web.drafts import Drafts, drafts_path_of
+from orgmodel.web.guard import ROLES
 from orgmodel.web.plan_form import NoControl, control_of, form_fields, inputs_of, kinds, paths_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,11 +127,11 @@ def test_a_kind_added_to_the_registry_gets_its_form_without_page_code(app, clien
 
 
 # -- the door ---------------------------------------------------------------------------------
-def post_routes(app) -> list[str]:
-    """Every POST route of the plans, with its parameters filled in."""
+def post_routes(app, anyone: bool = True) -> list[str]:
+    """Every POST route, with its parameters filled in (``anyone``: with login and logout)."""
     out = []
     for rule in app.url_map.iter_rules():
-        if "POST" in rule.methods:
+        if "POST" in rule.methods and (anyone or app.view_functions[rule.endpoint].role != "任何人"):
             out.append(re.sub(r"<[^>]+>", lambda m: "latest" if "day" in m.group(0) else "1", rule.rule))
     return out
 
@@ -138,7 +139,7 @@ def post_routes(app) -> list[str]:
 def test_every_post_route_needs_the_csrf_token(app, client):
     new_draft(app, client)
     routes = post_routes(app)
-    assert len(routes) == 8
+    assert {"/plans/new", "/at/latest/plan-1-save", "/plans/1/submit", "/plans/1/commit", "/login"} <= set(routes)
     for url in routes:
         r = client.post(url, data={"name": "x", "n": "0", "version": "2", "op": "transfer"})
         assert r.status_code == 403 and "安全令牌" in text(r), url
@@ -150,9 +151,9 @@ def test_a_reader_cannot_draft_but_can_read_drafts(book, tmp_path):
     draft = new_draft(drafter, drafter.test_client())
     reader = create_app(book, role=READER, drafts=tmp_path / "d.db")
     c = reader.test_client()
-    for url in post_routes(reader):
+    for url in post_routes(reader, anyone=False):
         r = c.post(url, data={"csrf_token": token(reader), "name": "x", "n": "0", "version": "1", "op": "transfer"})
-        assert r.status_code == 403 and "经办" in text(r), url
+        assert r.status_code == 403 and re.search("经办|审核|管理员", text(r)), url
     assert c.get(f"/at/latest/plan-{draft}-edit.html?op=transfer").status_code == 403
     assert c.get("/at/latest/plans.html").status_code == 200
     assert c.get(f"/at/latest/plan-{draft}.html").status_code == 200
@@ -162,7 +163,9 @@ def test_a_reader_cannot_draft_but_can_read_drafts(book, tmp_path):
 def test_every_plan_route_declares_its_role(app):
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
-        assert getattr(view, "role", None) in ("查阅", "经办"), rule.rule
+        assert getattr(view, "role", None) in ROLES, rule.rule
+        if rule.rule.startswith("/plans/") or "plan" in rule.rule:
+            assert view.role in ("查阅", "经办", "审核"), rule.rule
 
 
 # -- hostile input ------------------------------------------------------------------------------

@@ -28,8 +28,16 @@ def serve(ledger, host, port, roster_path, no_browser, drafts_path, config_path)
     按名称、牌子或曾用名查找机构,查看机构的编制来源、沿革和问题,任意日期,下载工作簿和报表;
     在表单中起草方案,即时看到模拟结果,比较方案,导出为方案文件。不改动台账。按 Ctrl+C 停止。"""
     from ..web import create_app
+    from ..web.accounts import Accounts
+    from ..web.drafts import drafts_path_of
     from ..web.guard import READ
     from ..web.serve import LOOPBACK, PortBusy, bind, run, url_of
+
+    drafts_path = drafts_path or str(drafts_path_of(ledger))
+    with_accounts = Accounts(drafts_path).exist()
+    if host not in LOOPBACK and not with_accounts:
+        fail(f"监听 {host} 时同一网络的电脑都能打开工作台,须先建立账号:请用 orgmodel accounts add {ledger} 姓名 --role 管理员 "
+             f"建立管理员账号(保存在 {drafts_path}),再启动;只在本机使用时不加 --host", EXIT_UNREADABLE)
 
     click.echo(f"正在打开台账 {ledger} 并准备首页……(省级台账在本机第一次打开约需半分钟到一分钟,以后几秒钟)")
     book = open_book(ledger, config_path)
@@ -38,7 +46,7 @@ def serve(ledger, host, port, roster_path, no_browser, drafts_path, config_path)
     ask(book, roster=roster_path, rules=False, trails=True)  # a roster that cannot be read stops here (exit 2)
     apps = []
     try:
-        # Drafting is for the clerk at this machine; from the network (no accounts yet) the workbench only reads.
+        # Without accounts the clerk at this machine drafts (and submits); with them, everyone logs in.
         role = DRAFTER if host in LOOPBACK else READ
         server = bind(lambda hosts: apps.append(create_app(book, roster=roster_path, hosts=hosts, role=role,
                                                            drafts=drafts_path)) or apps[-1], host,
@@ -51,7 +59,51 @@ def serve(ledger, host, port, roster_path, no_browser, drafts_path, config_path)
     url = url_of(server, host)
     click.echo(f"工作台已启动:{url}(台账 {ledger})")
     if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"注意:监听 {host},同一网络的其他电脑也能打开此工作台(只供查阅,不能起草方案)。", err=True)
+        click.echo(f"注意:监听 {host},同一网络的其他电脑也能打开此工作台(须用账号登录)。", err=True)
     click.echo("在浏览器中打开以上地址;按 Ctrl+C 停止。")
     run(server, url, open_browser=not no_browser)
     click.echo("工作台已停止。")
+
+
+@click.group()
+def accounts():
+    """工作台账号:建立、列出。有账号后,打开工作台须登录;角色 查阅、经办(起草和提交方案)、
+    审核(批准、退回、入账、冲正)、管理员(另管账号)。账号保存在台账旁的草稿文件中,不在台账里。"""
+
+
+def _accounts_of(ledger: str, drafts_path: str | None):
+    from ..web.accounts import Accounts
+    from ..web.drafts import drafts_path_of
+
+    return Accounts(drafts_path or drafts_path_of(ledger))
+
+
+@accounts.command("add")
+@click.argument("ledger", metavar="台账")
+@click.argument("name", metavar="账号")
+@click.option("--role", type=click.Choice(["查阅", "经办", "审核", "管理员"]), required=True, help="角色")
+@click.option("--drafts", "drafts_path", metavar="草稿文件", default=None, help="工作台的草稿文件(默认为台账旁的“台账名.drafts.db”)")
+@click.password_option("--password", metavar="密码", prompt="密码", confirmation_prompt="再输入一次密码", help="密码(不写时提示输入,输入时不显示)")
+def add_account(ledger, name, role, drafts_path, password):
+    """建立一个工作台账号(第一个账号应为管理员,以后可在工作台的“账号”页面建立)。"""
+    import getpass
+
+    from ..web.accounts import AccountError
+
+    try:
+        made = _accounts_of(ledger, drafts_path).add(name, role, password, f"命令行({getpass.getuser()})")
+    except AccountError as exc:
+        fail(str(exc))
+    click.echo(f"已建立账号“{made.name}”(角色 {made.role})")
+
+
+@accounts.command("list")
+@click.argument("ledger", metavar="台账")
+@click.option("--drafts", "drafts_path", metavar="草稿文件", default=None, help="工作台的草稿文件")
+def list_accounts(ledger, drafts_path):
+    """列出工作台账号。"""
+    rows = _accounts_of(ledger, drafts_path).list()
+    if not rows:
+        click.echo("还没有账号")
+    for a in rows:
+        click.echo(f"{a.name}\t{a.role}\t{'在用' if a.active else '已停用'}\t建立于 {a.created}(由 {a.created_by})")

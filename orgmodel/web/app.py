@@ -17,10 +17,11 @@ from werkzeug.exceptions import HTTPException
 
 from ..answers.book import Book
 from ..report.render import PACKAGE_TEMPLATES, environment
-from . import downloads, pages, plans
+from . import approval, downloads, login, pages, plans
+from .accounts import Accounts
 from .desk import Desk
 from .drafts import drafts_path_of
-from .guard import READ, csrf_token, install, requires
+from .guard import ANYONE, READ, csrf_token, install, may, requires, signed_in
 
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_FILES = {  # URL name -> (package file, media type)
@@ -45,13 +46,16 @@ def create_app(book: Book, roster: str | None = None, hosts: set[str] | None = N
     app.config["DESK"] = Desk(book, roster)
     app.config["STATIC"] = {name: (path.read_bytes(), kind) for name, (path, kind) in STATIC_FILES.items()}
     app.config["TEMPLATES"] = _environment(book)
-    install(app, hosts or set(), role)
+    drafts = drafts or drafts_path_of(book.path)
+    install(app, hosts or set(), role, Accounts(drafts))
     pages.register(app)
     downloads.register(app)
-    plans.register(app, drafts or drafts_path_of(book.path))
+    plans.register(app, drafts)
+    login.register(app)
+    approval.register(app)
 
     @app.get("/static/<name>")
-    @requires(READ)
+    @requires(ANYONE)
     def static_file(name: str):
         found = app.config["STATIC"].get(name)
         if found is None:
@@ -59,7 +63,7 @@ def create_app(book: Book, roster: str | None = None, hosts: set[str] | None = N
         return Response(found[0], mimetype=found[1].split(";")[0], headers={"Cache-Control": "max-age=3600"})
 
     @app.get("/favicon.ico")
-    @requires(READ)
+    @requires(ANYONE)
     def favicon():
         return redirect("/static/favicon.svg", code=301)
 
@@ -97,4 +101,6 @@ def _environment(book: Book) -> jinja2.Environment:
         jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)),
     ])
     env.globals["csrf_token"] = csrf_token
+    env.globals["signed_in"] = signed_in
+    env.globals["may"] = may
     return env

@@ -34,6 +34,11 @@ CREATE TABLE IF NOT EXISTS drafts (
     directives TEXT NOT NULL DEFAULT '[]'
 );
 """
+# What approval adds to a draft (columns added to a file made before approval existed).
+FLOW_COLUMNS = {"status": "TEXT NOT NULL DEFAULT '草稿'", "submitted_by": "TEXT", "submitted_at": "TEXT",
+                "approved_by": "TEXT", "approved_at": "TEXT", "comment": "TEXT", "committed": "TEXT"}
+# 草稿 → 已提交 (经办) → 已批准 (审核) → 已入账 (审核, with the 文号); 已提交 or 已批准 → 已退回 (审核, with a comment)
+EDITABLE = ("草稿", "已退回")
 MAX_DIRECTIVES = 2_000  # directives in one draft (a county's whole reform is a few hundred)
 MAX_DRAFTS = 10_000
 
@@ -53,6 +58,17 @@ class Draft:
     updated: str
     version: int
     directives: list[dict] = field(default_factory=list)
+    status: str = "草稿"
+    submitted_by: str | None = None
+    submitted_at: str | None = None
+    approved_by: str | None = None
+    approved_at: str | None = None
+    comment: str | None = None
+    committed: str | None = None
+
+    @property
+    def editable(self) -> bool:
+        return self.status in EDITABLE
 
 
 def drafts_path_of(ledger: str | Path) -> Path:
@@ -82,6 +98,11 @@ class Drafts:
         conn = sqlite3.connect(self.path, timeout=10)
         conn.execute("PRAGMA busy_timeout = 10000")
         conn.executescript(SCHEMA)
+        have = {r[1] for r in conn.execute("PRAGMA table_info(drafts)")}
+        for name, kind in FLOW_COLUMNS.items():
+            if name not in have:
+                conn.execute(f"ALTER TABLE drafts ADD COLUMN {name} {kind}")
+        conn.row_factory = sqlite3.Row
         return conn
 
     def list(self) -> list[Draft]:
@@ -137,9 +158,12 @@ class Drafts:
                     raise DraftError(f"方案有 {len(draft.directives)} 条指令,超过上限 {MAX_DIRECTIVES}")
                 draft.updated, draft.version = self.clock(), draft.version + 1
                 conn.execute("UPDATE drafts SET name = ?, description = ?, as_of = ?, updated = ?, version = ?, "
-                             "directives = ? WHERE id = ?",
+                             "directives = ?, status = ?, submitted_by = ?, submitted_at = ?, approved_by = ?, "
+                             "approved_at = ?, comment = ?, committed = ? WHERE id = ?",
                              (draft.name, draft.description, draft.as_of, draft.updated, draft.version,
-                              json.dumps(draft.directives, ensure_ascii=False), draft_id))
+                              json.dumps(draft.directives, ensure_ascii=False), draft.status, draft.submitted_by,
+                              draft.submitted_at, draft.approved_by, draft.approved_at, draft.comment, draft.committed,
+                              draft_id))
         return draft
 
     def delete(self, draft_id: int) -> None:
@@ -151,4 +175,6 @@ class Drafts:
 
 
 def _draft(row) -> Draft:
-    return Draft(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], json.loads(row[8]))
+    values = {k: row[k] for k in row.keys()}
+    values["directives"] = json.loads(values["directives"])
+    return Draft(**values)

@@ -18,7 +18,7 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from flask import Flask, Response, abort, current_app, redirect, request
+from flask import Flask, Response, abort, current_app, g, redirect, request
 from markupsafe import escape
 
 from ..answers.scenario import Simulation, scenario_as_of
@@ -96,7 +96,7 @@ def register(app: Flask, drafts_path: str | Path, author: str | None = None) -> 
         if problem:
             abort(400, description=problem)
         as_of = _as_of(request.form.get("as_of"))
-        draft = drafts().create(name, current_app.config["AUTHOR"], as_of=as_of)
+        draft = drafts().create(name, g.get("user") or current_app.config["AUTHOR"], as_of=as_of)
         return redirect(f"/at/latest/plan-{draft.id}.html", code=303)
 
     @app.post("/plans/<int:draft_id>/meta")
@@ -177,7 +177,8 @@ def register(app: Flask, drafts_path: str | Path, author: str | None = None) -> 
     @app.post("/plans/<int:draft_id>/delete")
     @requires(DRAFT)
     def delete_plan(draft_id: int):
-        _draft(draft_id)
+        if not _draft(draft_id).editable:
+            abort(409, description="已提交、已批准或已入账的方案不能删除")
         drafts().delete(draft_id)
         return redirect("/at/latest/plans.html", code=303)
 
@@ -194,7 +195,8 @@ def register(app: Flask, drafts_path: str | Path, author: str | None = None) -> 
             return render("web/plans.html", sheet, day, page="plans", drafts=drafts().list(), path=drafts().path,
                           max_compare=MAX_COMPARE, refused=exc.findings, refused_file=upload.filename[:100],
                           signoff=[])
-        draft = drafts().create(found.name, current_app.config["AUTHOR"], found.description, found.as_of, found.directives)
+        draft = drafts().create(found.name, g.get("user") or current_app.config["AUTHOR"], found.description, found.as_of,
+                                found.directives)
         return redirect(f"/at/latest/plan-{draft.id}.html", code=303)
 
     @app.get("/plans/<int:draft_id>/<kind>")
@@ -284,8 +286,13 @@ def _version() -> int:
 
 
 def _changed(draft_id: int, how, anchor: str = "") -> Response:
+    """Change the draft's text (only while it is a 草稿 or was returned)."""
+    def edit(d: Draft):
+        if not d.editable:
+            raise DraftError(f"方案“{d.name}”{d.status},不能修改" + ("" if d.status == "已入账" else ";请审核人退回后再改"))
+        how(d)
     try:
-        drafts().change(draft_id, _version(), how)
+        drafts().change(draft_id, _version(), edit)
     except DraftError as exc:
         abort(409, description=str(exc))
     return redirect(f"/at/latest/plan-{draft_id}.html" + (f"#{anchor}" if anchor else ""), code=303)
