@@ -1,7 +1,9 @@
-"""Drafting a plan in headless Chromium, as a clerk does with no terminal: the Tengzhou merger
-(data/scenarios/tengzhou) typed into the forms, directive by directive, the impact seen after
-each, a bad field told at the field, and the draft saved as a scenario file that the CLI's
-``simulate`` reads to the same figures. Screenshots of each step go to
+"""Drafting a plan in headless Chromium, as clerks do with no terminal: on a store of the
+Tengzhou base ledger with two accounts, 张三 (经办) logs in and types the Tengzhou merger
+(data/scenarios/tengzhou) into the forms directive by directive, seeing the impact after each
+and a bad field told at the field; the draft saved as a scenario file simulates in the CLI to
+the case study's figures; 张三 submits, 李四 (审核) logs in, approves and commits it with its
+文号, and sees the log entry and the new balance. Screenshots of each step go to
 ``ORGMODEL_SCREENSHOTS`` when it is set."""
 
 from __future__ import annotations
@@ -29,11 +31,25 @@ if not os.path.exists(CHROMIUM):
 sync_api = pytest.importorskip("playwright.sync_api", reason="浏览器测试跳过:未安装 playwright")
 
 
+PASSWORD = "correct horse 9"
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """``orgmodel serve`` on the Tengzhou base ledger, drafts in a file of the test's own."""
-    drafts = tmp_path_factory.mktemp("drafts") / "plans.drafts.db"
-    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "serve", str(TENGZHOU / "base"), "--port", "0",
+def store(tmp_path_factory):
+    """The Tengzhou base ledger in a store, with a 经办 and a 审核."""
+    folder = tmp_path_factory.mktemp("office")
+    db, drafts = folder / "滕州.db", folder / "滕州.drafts.db"
+    assert run_cli("init", db).exit_code == 0 and run_cli("import", db, TENGZHOU / "base", "--by", "录入员").exit_code == 0
+    for name, role in (("张三", "经办"), ("李四", "审核")):
+        assert run_cli("accounts", "add", db, name, "--role", role, "--password", PASSWORD).exit_code == 0
+    return db, drafts
+
+
+@pytest.fixture(scope="module")
+def server(store):
+    """``orgmodel serve`` on that store."""
+    db, drafts = store
+    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "serve", str(db), "--port", "0",
                              "--no-browser", "--drafts", str(drafts)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
     url, said = None, []
@@ -90,8 +106,19 @@ def add(tab, kind: str, values: dict[str, str], selects: dict[str, str] = ()) ->
         tab.click("button:has-text('保存指令')")
 
 
-def test_draft_the_tengzhou_merger_in_forms_and_see_its_impact(page, server, tmp_path):
+def log_in(tab, name: str) -> None:
+    tab.fill("input[name=name]", name)
+    tab.fill("input[name=password]", PASSWORD)
+    with tab.expect_navigation():
+        tab.click("button:has-text('登录')")
+
+
+def test_draft_the_tengzhou_merger_in_forms_approve_and_commit_it(page, server, store, tmp_path):
     page.goto(server + "at/latest/plans.html")
+    assert "/login" in page.url  # logged out: sent to log in, then back
+    shot(page, "p0-login")
+    log_in(page, "张三")
+    assert page.url.endswith("/at/latest/plans.html")
     page.fill(".plan-new input[name=name]", "滕州市组建社会治理综合服务中心")
     page.fill(".plan-new input[name=as_of]", "2021-12-31")
     with page.expect_navigation():
@@ -181,3 +208,38 @@ def test_draft_the_tengzhou_merger_in_forms_and_see_its_impact(page, server, tmp
         assert a[key] == b[key], key
     assert a["scenario"]["as_of"] == b["scenario"]["as_of"]
     assert [f["message"] for f in a["findings"]] == [f["message"] for f in b["findings"]]
+
+    # 5. submitted by 张三; approved and committed by 李四
+    with page.expect_navigation():
+        page.click("button:has-text('提交审核')")
+    assert page.locator(".tag.status").inner_text() == "已提交"
+    assert page.locator(".add-directive").count() == 0  # the text is fixed once submitted
+    assert page.locator("button:has-text('批准')").count() == 0  # a 经办 is not offered approval
+    with page.expect_navigation():
+        page.click(".wb-user button")
+    log_in(page, "李四")
+    page.goto(page.url.split("/at/")[0] + "/at/latest/plans.html")
+    with page.expect_navigation():
+        page.click("a:has-text('滕州市组建社会治理综合服务中心')")
+    with page.expect_navigation():
+        page.click("button:has-text('批准')")
+    assert page.locator(".tag.status").inner_text() == "已批准"
+    page.fill("input[name=doc]", "滕编〔2021〕12号")
+    shot(page, "p8-approved")
+    with page.expect_navigation():
+        page.click("button:has-text('入账')")
+    assert page.locator(".tag.status").inner_text() == "已入账"
+    assert "滕编〔2021〕12号" in page.locator("section.approval").inner_text()
+    with page.expect_navigation():
+        page.click(".wb-links a:has-text('台账记录')")
+    first = page.locator("table.log tbody tr").first.inner_text()
+    assert "起草 张三" in first and "批准 李四" in first and "滕编〔2021〕12号" in first
+    shot(page, "p9-log")
+    page.fill(".wb-search input[name=q]", "社会治理综合服务中心")
+    page.wait_for_selector("#wb-hits.open li a")
+    with page.expect_navigation():
+        page.locator("#wb-hits li", has_text="滕州市").locator("a").first.click()
+    assert page.locator("h1").inner_text().startswith("社会治理综合服务中心")
+    quota = page.locator("table", has_text="事业编制").first.inner_text()
+    assert re.search(r"事业编制\s+35\s+12\b", quota), quota  # 11 merged + 24 transferred; 9 + 3 hired
+    shot(page, "p10-new-balance")

@@ -29,8 +29,8 @@ MAX_IMPORT = 5 * 1024 * 1024  # bytes of an uploaded plan
 
 
 def draft_label(draft: Draft) -> str:
-    """How findings name the draft: ``草稿3``."""
-    return f"草稿{draft.id}"
+    """How findings and the store name the draft: ``方案草稿3``."""
+    return f"方案草稿{draft.id}"
 
 
 def scenario_of(draft: Draft, config: Config) -> Scenario:
