@@ -365,3 +365,20 @@ def test_name_hints_offer_references_bodies_divisions_and_pools(app, client):
     hints = text(client.get("/at/latest/names?from=滕州"))
     assert 'value="滕州市"' in hints and 'value="滕州市收回事业编制"' in hints
     assert "<script" not in text(client.get("/at/latest/names?x=<script>"))
+
+
+def test_on_a_large_ledger_the_impact_comes_after_the_page(app, client):
+    """A province's simulation takes half a minute: the page shows the directives at once and
+    fetches the impact, with each directive's problems put in its row."""
+    app.config["IMPACT_INLINE"] = 0
+    draft = new_draft(app, client)
+    save(app, client, draft, "transfer", {**TRANSFER, "to": "没有这个机构"})
+    page = text(client.get(f"/at/latest/plan-{draft}.html"))
+    assert f'hx-get="plan-{draft}-impact"' in page and "正在按模拟日期模拟方案" in page
+    assert "没有这个机构" in page and "模拟结果(截至" not in page
+    fragment = text(client.get(f"/at/latest/plan-{draft}-impact"))
+    assert "模拟结果(截至 2021-12-31" in fragment
+    cell = re.search(r'<template><td id="p1" class="problems" hx-swap-oob="true">(.*?)</td></template>', fragment, re.S)
+    assert cell and "错误" in cell.group(1)
+    page = text(client.get(f"/at/latest/plan-{draft}.html"))  # simulated now: shown at once
+    assert "模拟结果(截至 2021-12-31" in page

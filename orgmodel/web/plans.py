@@ -42,6 +42,7 @@ CONTROL_INPUTS = frozenset({"csrf_token", "version", "n", "op", "more"})  # a fo
 EDIT_PAGE = re.compile(r"plan-(\d{1,9})-edit\.html")
 PLAN_PAGE = re.compile(r"plan-(\d{1,9})\.html")
 MAX_COMPARE = 4
+IMPACT_INLINE = 100_000  # directives of a ledger up to which a plan's page waits for its simulation
 SIMULATIONS_KEPT = 8
 NAME_HINTS = 12
 MAX_POST = 6 * 1024 * 1024  # bytes of a request: a plan file (5 MB at most) with its form
@@ -57,6 +58,7 @@ def register(app: Flask, drafts_path: str | Path, author: str | None = None) -> 
     app.config["AUTHOR"] = author or _user()
     app.config["SIMULATIONS"] = OrderedDict()
     app.config["SIMULATIONS_LOCK"] = threading.Lock()
+    app.config.setdefault("IMPACT_INLINE", IMPACT_INLINE)
     app.config["MAX_CONTENT_LENGTH"] = app.config.get("MAX_CONTENT_LENGTH") or MAX_POST
 
     @app.get("/at/<day>/plans.html")
@@ -69,11 +71,31 @@ def register(app: Flask, drafts_path: str | Path, author: str | None = None) -> 
     @app.get("/at/<day>/plan-<int:draft_id>.html")
     @requires(READ)
     def plan_page(day: str, draft_id: int):
+        """The plan: its directives, what it may become, and its impact, shown at once on a ledger
+        of a county (a province's takes half a minute: the page then fetches it when ready)."""
         sheet = desk().sheet(day_of(day))
         draft = _draft(draft_id)
-        sim = simulation(draft)
-        return render("web/plan.html", sheet, day, page="plan", draft=draft, rows=_rows(draft, sim),
+        sim = simulated(draft)
+        if sim is None and desk().book.ledger.count <= current_app.config["IMPACT_INLINE"]:
+            sim = simulation(draft)
+        if sim is None:
+            pending = scenario_of(draft, desk().book.config).findings
+            return render("web/plan.html", sheet, day, page="plan", draft=draft, rows=_rows(draft, pending),
+                          kinds=kinds(), sim=None)
+        return render("web/plan.html", sheet, day, page="plan", draft=draft, rows=_rows(draft, sim.findings),
                       kinds=kinds(), **impact(sim))
+
+    @app.get("/at/<day>/plan-<int:draft_id>-impact")
+    @requires(READ)
+    def impact_fragment(day: str, draft_id: int):
+        """The impact section, and each directive's problems (swapped in where they belong)."""
+        day_of(day)
+        draft = _draft(draft_id)
+        sim = simulation(draft)
+        env = current_app.config["TEMPLATES"]
+        html = env.get_template("web/_partials/impact_fragment.html").render(
+            draft=draft, rows=_rows(draft, sim.findings), **impact(sim))
+        return Response(html, mimetype="text/html")
 
     @app.get("/at/<day>/plan-<int:draft_id>-edit.html")
     @requires(DRAFT)
@@ -348,6 +370,14 @@ def _form(sheet, day: str, draft: Draft, n: int, spec, raw: dict, errors: dict, 
     return response
 
 
+def simulated(draft: Draft, as_of=None) -> Simulation | None:
+    """The draft's simulation if it was made already for this version and ledger."""
+    book = desk().book
+    book.refresh()
+    with current_app.config["SIMULATIONS_LOCK"]:
+        return current_app.config["SIMULATIONS"].get((book.stamp, draft.id, draft.version, as_of))
+
+
 def simulation(draft: Draft, as_of=None) -> Simulation:
     """The draft simulated on the ledger as it is now (kept per draft version and day)."""
     book = desk().book
@@ -365,10 +395,11 @@ def simulation(draft: Draft, as_of=None) -> Simulation:
     return sim
 
 
-def _rows(draft: Draft, sim: Simulation) -> list[dict]:
-    """Each directive of the draft as a line of the plan, with the problems it causes."""
+def _rows(draft: Draft, findings: list[Finding]) -> list[dict]:
+    """Each directive of the draft as a line of the plan, with the problems among ``findings``
+    it causes (those of its own fields, and once simulated, those of the replay and the rules)."""
     mine: dict[int, list[Finding]] = {}
-    for f in sim.findings:
+    for f in findings:
         if isinstance(f.source, DraftSource) and f.source.file == draft_label(draft):
             mine.setdefault(f.source.line, []).append(f)
     rows = []
