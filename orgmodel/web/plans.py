@@ -102,6 +102,8 @@ def register(app: Flask, drafts_path: str | Path, author: str | None = None) -> 
     def edit_page(day: str, draft_id: int):
         sheet = desk().sheet(day_of(day))
         draft = _draft(draft_id)
+        if not draft.editable:
+            abort(409, description=f"方案“{draft.name}”{draft.status},不能修改")
         n = _position(request.args.get("n"), draft, allow_new=True)
         raw = draft.directives[n] if n < len(draft.directives) else None
         spec = lookup(raw["op"]) if raw else lookup(request.args.get("op") or "")
