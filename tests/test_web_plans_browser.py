@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -81,11 +82,19 @@ def page(server):
         browser.close()
 
 
+_LAST = [time.perf_counter()]
+
+
 def shot(tab, name: str) -> None:
+    """A screenshot of the step just done, and the time it took (``times.txt``), when asked for."""
     folder = os.environ.get("ORGMODEL_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
+        took = time.perf_counter() - _LAST[0]
+        with open(Path(folder) / "times.txt", "a", encoding="utf-8") as out:
+            out.write(f"{name}\t{took:.2f} s\n")
         tab.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        _LAST[0] = time.perf_counter()
 
 
 def add(tab, kind: str, values: dict[str, str], selects: dict[str, str] = ()) -> None:
