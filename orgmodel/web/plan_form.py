@@ -58,7 +58,8 @@ FIELD_HELP = {
     "doc": "批准文件的文号,如 青编〔2024〕3号;改变编制的指令必须填写",
     "note": "内部备注,不进入公开的报表",
     "approved_by": "跨层级调剂等需要上级批准时,上级的批准文号",
-    "into": "并入的现有机构;新设机构时改填“新设机构”",
+    "merge.into": "并入的现有机构;新设机构时改填“新设机构”",
+    "split.into": "分设出的各机构,每行一个:名称,以及分去的编制、人员、责任事项和下属机构",
     "new": "整合后新设的机构;并入现有机构时留空",
     "quota_to": "编制去向;不填时全部转入新机构(或并入的机构)",
     "staff_to": "人员去向;不填时随编制走",
@@ -68,6 +69,8 @@ FIELD_HELP = {
     "term_years": "借用年限",
     "missing": "某个区划没有来源机构时:新建、跳过或报错",
 }
+# A field whose meaning depends on what it holds: people (a count per quota type) vs 编外人员.
+LABELS_BY_KIND = {("staff", "quota"): "人员"}
 REPEAT_ROWS = 1          # blank rows offered below the filled ones of a list of mappings
 MIN_ROWS = {"pairs": 3}  # rows a table of pairs always shows
 LIST_SPLIT = re.compile(r"[、,,;;\n]+")
@@ -163,31 +166,32 @@ def form_fields(spec: OpSpec, config: Config, raw: dict | None = None) -> list[F
     """The form of op ``spec``: the date and 文号, its own fields, then the note, each filled
     from ``raw`` (a raw directive being edited) when given."""
     raw = raw or {}
-    out = [_field("date", COMMON_SPECS["date"], raw.get("date"), config, "")]
-    doc = _field("doc", COMMON_SPECS["doc"], raw.get("doc"), config, "")
+    out = [_field("date", COMMON_SPECS["date"], raw.get("date"), config, "", spec.name)]
+    doc = _field("doc", COMMON_SPECS["doc"], raw.get("doc"), config, "", spec.name)
     doc.required = spec.needs_doc is True
     out.append(doc)
-    out += [_field(key, f, raw.get(key), config, "") for key, f in spec.fields.items()]
-    note = _field("note", COMMON_SPECS["note"], raw.get("note"), config, "")
+    out += [_field(key, f, raw.get(key), config, "", spec.name) for key, f in spec.fields.items()]
+    note = _field("note", COMMON_SPECS["note"], raw.get("note"), config, "", spec.name)
     note.control = "textarea"
     out.append(note)
     return out
 
 
-def _field(key: str, spec: Field, value, config: Config, prefix: str) -> FormField:
+def _field(key: str, spec: Field, value, config: Config, prefix: str, op: str) -> FormField:
     path = f"{prefix}{key}"
     control = control_of(spec)
     kind = spec.kind if isinstance(spec.kind, str) else "rows"
-    help_text = FIELD_HELP.get(key) or KIND_HELP.get(kind, "")
+    help_text = FIELD_HELP.get(f"{op}.{key}") or FIELD_HELP.get(key) or KIND_HELP.get(kind, "")
     if spec.choices and not help_text:
         help_text = f"{choices_shown(spec.choices)} 之一"
-    f = FormField(path, key, label_of(key), help_text, control, spec.required, choices_of(spec, config))
+    label = LABELS_BY_KIND.get((key, kind)) or label_of(key)
+    f = FormField(path, key, label, help_text, control, spec.required, choices_of(spec, config))
     if control == "rows":
         schema = sub_schema(spec)
         items = value if isinstance(value, list) else [value] if isinstance(value, dict) else [{"to": value}] if isinstance(value, str) else []
         items = [i for i in items if isinstance(i, dict)]
         count = len(items) + REPEAT_ROWS
-        f.rows = [[_field(k, s, (items[i] if i < len(items) else {}).get(k), config, f"{path}.{i}.")
+        f.rows = [[_field(k, s, (items[i] if i < len(items) else {}).get(k), config, f"{path}.{i}.", op)
                    for k, s in schema.items()] for i in range(count)]
     elif control == "fixed":
         keys = config.quota_types if spec.kind == "quota" else config.leader_kinds
