@@ -252,3 +252,8 @@ def test_draft_the_tengzhou_merger_in_forms_approve_and_commit_it(page, server, 
     quota = page.locator("table", has_text="事业编制").first.inner_text()
     assert re.search(r"事业编制\s+35\s+12\b", quota), quota  # 11 merged + 24 transferred; 9 + 3 hired
     shot(page, "p10-new-balance")
+    # the committed balance is the CLI's simulation of the case study's scenario file, body by body
+    balance = json.loads(run_cli("balance", store[0], "--as-of", "2021-12-31", "--format", "json").stdout)
+    committed = {(r["body"], r["quota_type"]): (r["approved"], r["actual"]) for r in balance}
+    for r in b["balance_diff"]:
+        assert committed.get((r["body"], r["quota_type"]), (0, 0)) == (r["after"]["approved"], r["after"]["actual"]), r
