@@ -14,7 +14,8 @@ BIG = 300_000  # directives beyond which the workbench keeps one day's answer at
 @click.command()
 @click.argument("ledger")
 @click.option("--host", default="127.0.0.1", show_default=True, metavar="地址",
-              help="监听的地址;默认只有本机能打开。写本机的局域网地址(或 0.0.0.0)时同一网络的电脑也能打开")
+              help="监听的地址;默认只有本机能打开。写本机的局域网地址(或 0.0.0.0)时同一网络的电脑也能打开,"
+                   "须先用 orgmodel accounts add 建立账号")
 @click.option("--port", type=click.IntRange(0, 65535), default=None, metavar="端口",
               help=f"端口(默认 {DEFAULT_PORT},被占用时自动换下一个;0 表示任选一个空闲端口)")
 @click.option("--roster", "roster_path", metavar="花名册", default=None,
