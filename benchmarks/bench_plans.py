@@ -62,12 +62,15 @@ def main(argv=None) -> int:
     assert r.status_code == 200 and "err-amount" in r.get_data(as_text=True)
     r = timed("save the directive", lambda: c.post(f"/at/latest/plan-{draft}-save", data={**base, "version": "1", **fields}))
     assert r.status_code == 303, r.get_data(as_text=True)[:2000]
-    page = timed("plan page (first: the simulation)", lambda: c.get(f"/at/latest/plan-{draft}.html"))
+    page = timed("plan page (directives; impact inline below 100k)", lambda: c.get(f"/at/latest/plan-{draft}.html"))
     assert page.status_code == 200 and "模拟结果" in page.get_data(as_text=True)
-    timed("plan page again", lambda: c.get(f"/at/latest/plan-{draft}.html"))
+    impact = timed("the impact (the plan simulated on its day)", lambda: c.get(f"/at/latest/plan-{draft}-impact"))
+    assert "模拟结果(截至" in impact.get_data(as_text=True)
+    timed("plan page again (impact kept)", lambda: c.get(f"/at/latest/plan-{draft}.html"))
     rename = {"csrf_token": token, "n": "", "op": "rename", "version": "2", "date": day, "body": ref, "to": body.name + "新"}
     timed("save a second directive", lambda: c.post(f"/at/latest/plan-{draft}-save", data=rename))
-    timed("plan page after it (simulated again)", lambda: c.get(f"/at/latest/plan-{draft}.html"))
+    timed("plan page after it", lambda: c.get(f"/at/latest/plan-{draft}.html"))
+    timed("its impact (simulated again)", lambda: c.get(f"/at/latest/plan-{draft}-impact"))
     timed("name hints “党政”", lambda: c.get("/at/latest/names?to=党政"))
     c.post("/plans/new", data={"csrf_token": token, "name": "方案二"})
     c.post(f"/at/latest/plan-{draft + 1}-save", data={**base, "version": "1", **fields, "amount": "2"})

@@ -24,7 +24,7 @@ from markupsafe import escape
 from ..answers.scenario import Simulation, scenario_as_of
 from ..core.describe import fields_summary
 from ..core.findings import SEVERITY_LABELS, Finding
-from ..core.schema import MAX_NAME, MAX_TEXT, parse_date, text_problem
+from ..core.schema import MAX_NAME, parse_date, text_problem
 from ..ops.registry import OPS, lookup
 from ..report import charts
 from ..report.audit_report import finding_groups
@@ -39,8 +39,6 @@ from .plan_form import DraftSource, check, field_errors, form_fields, kinds, pat
 
 DRAFT = "经办"
 CONTROL_INPUTS = frozenset({"csrf_token", "version", "n", "op", "more"})  # a form's inputs that are not fields
-EDIT_PAGE = re.compile(r"plan-(\d{1,9})-edit\.html")
-PLAN_PAGE = re.compile(r"plan-(\d{1,9})\.html")
 MAX_COMPARE = 4
 IMPACT_INLINE = 100_000  # directives of a ledger up to which a plan's page waits for its simulation
 SIMULATIONS_KEPT = 8
@@ -456,5 +454,3 @@ def comparison(chosen: list[Draft], sims: list[Simulation]) -> dict:
             "labels": SEVERITY_LABELS, "as_of": sims[0].as_of if sims else None,
             "sankeys": [charts.sankey(sankey_flows(s.flows)) for s in sims]}
 
-
-__all__ = ["register", "MAX_TEXT", "PLAN_PAGE", "EDIT_PAGE"]
