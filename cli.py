@@ -23,7 +23,7 @@ from orgmodel.commands.history_cmds import history  # noqa: E402
 from orgmodel.commands.ledger_cmds import balance, check, duties  # noqa: E402
 from orgmodel.commands.national_cmds import NATIONAL_COMMANDS  # noqa: E402
 from orgmodel.commands.report_cmds import report  # noqa: E402
-from orgmodel.commands.serve_cmds import serve  # noqa: E402
+from orgmodel.commands.serve_cmds import accounts, serve  # noqa: E402
 from orgmodel.commands.simulate_cmds import compare, simulate, trace  # noqa: E402
 from orgmodel.commands.store_cmds import STORE_COMMANDS  # noqa: E402
 from orgmodel.commands.table_cmds import export, template  # noqa: E402
@@ -76,7 +76,7 @@ def main(quiet):
 
 
 for command in (check, balance, duties, audit, simulate, compare, trace, history, report, export, template, demo,
-                serve, allocate, *STORE_COMMANDS, *NATIONAL_COMMANDS):
+                serve, allocate, accounts, *STORE_COMMANDS, *NATIONAL_COMMANDS):
     main.add_command(command)
 
 

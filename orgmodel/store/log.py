@@ -17,7 +17,7 @@ from ..core.text import local_time
 from ..ops import OPS
 from . import KEY_OP, REVERSE_OP, BadBody, Store, origin_of, raw_of
 
-COLUMNS = ["记录号", "日期", "指令", "内容", "文号", "记录人", "记录时间", "状态", "来源"]
+COLUMNS = ["记录号", "日期", "指令", "内容", "文号", "记录人", "记录时间", "状态", "来源", "说明"]
 
 
 def log(path: str | Path, body: str | None = None, since: dt.date | None = None, doc: str | None = None,
@@ -53,7 +53,7 @@ def _frame(rows, newest: int | None = None) -> pd.DataFrame:
         where = origin_of(r)
         out.append({"记录号": r["id"], "日期": r["date"], "指令": label, "内容": summary(r["op"], r["body"]),
                     "文号": r["doc"] or "", "记录人": r["recorded_by"], "记录时间": local_time(r["recorded_at"]), "状态": status,
-                    "来源": str(where) if where else r["source"]})
+                    "来源": str(where) if where else r["source"], "说明": r["note"] or ""})
     return pd.DataFrame(out, columns=COLUMNS)
 
 

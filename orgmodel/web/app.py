@@ -17,9 +17,11 @@ from werkzeug.exceptions import HTTPException
 
 from ..answers.book import Book
 from ..report.render import PACKAGE_TEMPLATES, environment
-from . import downloads, pages
+from . import approval, downloads, login, pages, plans
+from .accounts import Accounts
 from .desk import Desk
-from .guard import READ, csrf_token, install, requires
+from .drafts import drafts_path_of
+from .guard import ANYONE, READ, csrf_token, install, may, requires, signed_in
 
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_FILES = {  # URL name -> (package file, media type)
@@ -27,24 +29,33 @@ STATIC_FILES = {  # URL name -> (package file, media type)
     "workbench.js": (STATIC / "workbench.js", "text/javascript; charset=utf-8"),
     "page.js": (PACKAGE_TEMPLATES / "page.js", "text/javascript; charset=utf-8"),
     "workbench.css": (STATIC / "workbench.css", "text/css; charset=utf-8"),
+    "plans.css": (STATIC / "plans.css", "text/css; charset=utf-8"),
     "favicon.svg": (STATIC / "favicon.svg", "image/svg+xml"),
 }
-ERRORS = {400: "请求有误", 403: "不允许", 404: "找不到", 405: "不允许这样请求", 414: "请求过长", 500: "内部错误"}
+ERRORS = {400: "请求有误", 403: "不允许", 404: "找不到", 405: "不允许这样请求", 409: "内容已变", 413: "内容过大",
+          414: "请求过长", 500: "内部错误"}
 
 
-def create_app(book: Book, roster: str | None = None, hosts: set[str] | None = None, role: str = READ) -> Flask:
+def create_app(book: Book, roster: str | None = None, hosts: set[str] | None = None, role: str = READ,
+               drafts: str | Path | None = None) -> Flask:
     """The workbench for ``book`` (with ``roster``, 实有 comes from the real-name roster).
-    ``hosts``: the ``host:port`` names requests may use (None: any, for tests)."""
+    ``hosts``: the ``host:port`` names requests may use (None: any, for tests); ``role``:
+    what the person at the door may do; ``drafts``: the file plans are drafted in (default:
+    ``台账.drafts.db`` beside the ledger)."""
     app = Flask(__name__, static_folder=None, template_folder=None)
     app.config["DESK"] = Desk(book, roster)
     app.config["STATIC"] = {name: (path.read_bytes(), kind) for name, (path, kind) in STATIC_FILES.items()}
     app.config["TEMPLATES"] = _environment(book)
-    install(app, hosts or set(), role)
+    drafts = drafts or drafts_path_of(book.path)
+    install(app, hosts or set(), role, Accounts(drafts))
     pages.register(app)
     downloads.register(app)
+    plans.register(app, drafts)
+    login.register(app)
+    approval.register(app)
 
     @app.get("/static/<name>")
-    @requires(READ)
+    @requires(ANYONE)
     def static_file(name: str):
         found = app.config["STATIC"].get(name)
         if found is None:
@@ -52,7 +63,7 @@ def create_app(book: Book, roster: str | None = None, hosts: set[str] | None = N
         return Response(found[0], mimetype=found[1].split(";")[0], headers={"Cache-Control": "max-age=3600"})
 
     @app.get("/favicon.ico")
-    @requires(READ)
+    @requires(ANYONE)
     def favicon():
         return redirect("/static/favicon.svg", code=301)
 
@@ -74,7 +85,7 @@ def _chinese(text) -> bool:
 
 def _error_page(app: Flask, code: int, message: str | None):
     default = {400: "请求有误", 403: "没有权限", 404: "没有这个页面", 405: "工作台只供查阅,不接受修改",
-               414: "地址或查询内容过长;请缩短查询内容"}.get(code, "请求无法完成")
+               413: "提交的内容或上传的文件过大", 414: "地址或查询内容过长;请缩短查询内容"}.get(code, "请求无法完成")
     html = app.config["TEMPLATES"].get_template("web/error.html").render(code=code, title=ERRORS.get(code, "出错了"),
                                                               message=message or default)
     return Response(html, status=code, mimetype="text/html")
@@ -90,4 +101,6 @@ def _environment(book: Book) -> jinja2.Environment:
         jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)),
     ])
     env.globals["csrf_token"] = csrf_token
+    env.globals["signed_in"] = signed_in
+    env.globals["may"] = may
     return env

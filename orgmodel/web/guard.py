@@ -10,7 +10,12 @@ request is refused, with a Chinese message and its HTTP status, when:
 - its path or query string is longer than any real request (414);
 - it changes something (any method but GET and HEAD) without the page's CSRF token (403);
   with it, the method is still refused where no route takes it (405);
-- its role is lower than the route's (403).
+- its role is lower than the route's (403; a page asked for before logging in leads to the
+  login page).
+
+Once the workbench has accounts (:mod:`.accounts`), the role is the logged-in account's, kept
+in a signed session cookie (HttpOnly, SameSite=Strict) with a CSRF token of its own; before
+that, the one person at the door has the role the server was started with.
 
 Every answer carries headers that keep the page to itself: no scripts, styles, frames or
 forms from elsewhere, no sniffing of types, no referrer.
@@ -21,11 +26,13 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
+from urllib.parse import quote
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, g, redirect, request, session
 
-# Lowest first: each role may do what the ones before it may.
-ROLES = ("查阅", "经办", "审核", "管理员")
+# Lowest first: each role may do what the ones before it may. 任何人: pages open before logging in.
+ROLES = ("任何人", "查阅", "经办", "审核", "管理员")
+ANYONE = "任何人"
 READ = "查阅"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 MAX_PATH = 1024           # characters of a path
@@ -47,19 +54,56 @@ def requires(role: str) -> Callable:
     return mark
 
 
-def install(app: Flask, hosts: set[str], role: str = READ) -> None:
+def install(app: Flask, hosts: set[str], role: str = READ, accounts=None) -> None:
     """Put the door on ``app``: requests must name one of ``hosts`` (``host:port`` as the
-    browser sends it); the person at the door has ``role``."""
+    browser sends it); the person at the door has ``role`` until ``accounts`` (an
+    :class:`~orgmodel.web.accounts.Accounts`) has any, then each logs in."""
     app.config["ALLOWED_HOSTS"] = {h.lower() for h in hosts}
     app.config["ROLE"] = role
+    app.config["ACCOUNTS"] = accounts
     app.config["CSRF_TOKEN"] = secrets.token_urlsafe(32)
+    app.secret_key = secrets.token_bytes(32)  # sessions end when the server stops
+    app.config.update(SESSION_COOKIE_NAME="orgmodel_session", SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SAMESITE="Strict")
     app.before_request(_check)
     app.after_request(_headers)
 
 
+def with_accounts() -> bool:
+    """True when people log in (the workbench has accounts)."""
+    accounts = current_app.config.get("ACCOUNTS")
+    return accounts is not None and accounts.exist()
+
+
 def csrf_token() -> str:
-    """The token a form or an htmx request that changes something must send back."""
+    """The token a form or an htmx request that changes something must send back (the
+    session's own once people log in)."""
+    if with_accounts():
+        if "csrf" not in session:
+            session["csrf"] = secrets.token_urlsafe(32)
+        return session["csrf"]
     return current_app.config["CSRF_TOKEN"]
+
+
+def may(role: str) -> bool:
+    """True when the person asking has ``role`` or a higher one (pages show only what they may do)."""
+    return ROLES.index(g.get("role", ANYONE)) >= ROLES.index(role)
+
+
+def signed_in() -> str | None:
+    """The logged-in account's name (None: no accounts, or not logged in)."""
+    return g.get("user")
+
+
+def who() -> tuple[str | None, str]:
+    """``(account name or None, role)`` of the person asking."""
+    if not with_accounts():
+        return None, current_app.config["ROLE"]
+    name = session.get("user")
+    account = current_app.config["ACCOUNTS"].get(name) if name else None
+    if account is None or not account.active:
+        return None, ANYONE
+    return account.name, account.role
 
 
 def _check():
@@ -68,6 +112,7 @@ def _check():
     allowed = current_app.config["ALLOWED_HOSTS"]
     if allowed and request.host.lower() not in allowed:
         abort(400, description="请求的主机名不是本工作台的地址;请用启动时显示的地址打开")
+    g.user, g.role = who()
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD) or ""
         if not hmac.compare_digest(sent.encode(), csrf_token().encode()):
@@ -76,7 +121,11 @@ def _check():
         return None  # 404 / 405 say why themselves
     view = current_app.view_functions.get(request.endpoint)
     needed = getattr(view, "role", None)
-    if needed is None or ROLES.index(current_app.config["ROLE"]) < ROLES.index(needed):
+    if needed is None or ROLES.index(g.role) < ROLES.index(needed):
+        if needed is not None and g.role == ANYONE:
+            if request.method in SAFE_METHODS:
+                return redirect("/login?next=" + quote(request.full_path.rstrip("?")), code=303)
+            abort(403, description="请先登录")
         abort(403, description=f"需要“{needed or '未声明'}”权限")
     return None
 

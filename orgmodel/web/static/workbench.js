@@ -23,6 +23,10 @@
       waiting(a.closest(".wb-downloads") ? "正在生成下载文件,请稍候……(省级台账的工作簿约需一分钟;浏览器随后开始下载)" : null);
     });
   });
+  // A step that simulates a plan (compare, submit, approve, commit) says so while it works.
+  document.querySelectorAll("[data-busy]").forEach(function (el) {
+    el.addEventListener(el.tagName === "FORM" ? "submit" : "click", function () { waiting(el.getAttribute("data-busy")); });
+  });
   window.addEventListener("pageshow", function () { if (busy) { busy.hidden = true; } });
   var hits = document.getElementById("wb-hits");
   if (hits) {
