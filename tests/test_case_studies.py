@@ -100,6 +100,19 @@ def test_zhucheng_161_plans_over_three_years_are_over_80_percent_as_balance_and_
     assert 'data-fig="hiring|合计|乡镇|places" data-v="161"' in after and "85.64%" in after
 
 
+def test_zhucheng_renamed_offices_stay_and_drop_investment_and_tax_duties(tmp_path):
+    out = simulated_json("zhucheng")
+    dropped = [(c["division"], c["item"]) for c in out["duty_changes"] if c["after"] is None]
+    streets = ("密州街道", "龙都街道", "舜王街道")
+    assert sorted(dropped) == sorted((s, item) for s in streets for item in ("招商引资", "协税护税"))
+    kept = [r for r in out["balance_diff"] if r["body"] == "优化营商环境办公室"]
+    assert not [r for r in kept if r["status"] == "撤销"]  # the offices stay, renamed
+    base, plan = ROOT / "zhucheng" / "base", ROOT / "zhucheng" / "scenario.yaml"
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    page = (tmp_path / "方案" / "index.html").read_text("utf-8")
+    assert "责任事项变化(6 项)" in page and "协税护税" in page
+
+
 def test_zhucheng_template_signboards_and_street_renames():
     after = sim("zhucheng").after
     for div in townships(after):

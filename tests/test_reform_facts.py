@@ -285,3 +285,26 @@ def test_folded_chinese_lines_join_without_a_space(tmp_path):
     plan = tmp_path / "plan.yaml"
     plan.write_text("name: 方案\ndescription: >-\n  第一行写到这里,\n  第二行接着写。\ndirectives: []\n", encoding="utf-8")
     assert "第一行写到这里,第二行接着写。" in run_cli("simulate", root, plan).stdout
+
+
+def test_a_body_that_stays_drops_a_duty_it_leads_and_one_it_supports(tmp_path):
+    extra = ("- {date: 2024-02-01, op: duty, name: 协税护税, lead: 满庄镇/党政办公室, support: [区社会治理服务中心]}\n"
+             "- {date: 2024-03-01, op: 取消事项, doc: 岱编〔2024〕5号, body: 区社会治理服务中心, duties: [矛盾纠纷排查, 协税护税]}\n"
+             "- {date: 2024-03-01, op: 取消事项, doc: 岱编〔2024〕5号, body: 满庄镇/党政办公室, duties: [协税护税]}\n")
+    root = ledger(tmp_path, extra)
+    assert run_cli("check", root).exit_code == 0
+    items = json.loads(run_cli("duties", root, "--format", "json").stdout)
+    assert [(d["item"], d["lead"], d["support"]) for d in items] == [("矛盾纠纷排查", "粥店街道/党政办公室", "")]
+    assert json.loads(run_cli("duties", root, "--as-of", "2024-02-15", "--format", "json").stdout)[1]["item"] == "协税护税"
+    history = json.loads(run_cli("history", root, "区社会治理服务中心", "--format", "json").stdout)
+    assert any(e["op"] == "取消事项" for e in history["entries"])
+
+
+def test_dropping_a_duty_the_body_does_not_have_changes_nothing_and_says_which_it_has(tmp_path):
+    extra = "- {date: 2024-03-01, op: 取消事项, doc: 岱编〔2024〕5号, body: 区社会治理服务中心, duties: [矛盾纠纷排查, 招商引资]}\n"
+    root = ledger(tmp_path, extra)
+    result = run_cli("check", root)
+    assert result.exit_code == 1 and "[找不到事项]" in result.output
+    assert "没有责任事项“招商引资”" in result.output and "其牵头或配合的事项:矛盾纠纷排查" in result.output
+    items = json.loads(run_cli("duties", root, "--format", "json").stdout)
+    assert items[0]["support"] == "区社会治理服务中心"  # the whole directive was refused
