@@ -113,6 +113,20 @@ def test_zhucheng_renamed_offices_stay_and_drop_investment_and_tax_duties(tmp_pa
     assert "责任事项变化(6 项)" in page and "协税护税" in page
 
 
+def test_zhucheng_70_deputy_section_posts_added_as_balance_and_the_report_show_them(tmp_path):
+    base, plan = ROOT / "zhucheng" / "base", ROOT / "zhucheng" / "scenario.yaml"
+
+    def ranks(*args):
+        rows = json.loads(run_cli("balance", base, *args, "--by", "职级", "--format", "json").stdout)
+        return {(r["division_level"], r["post_rank"]): r["approved"] for r in rows}
+
+    before, after = ranks(), ranks("--scenario", plan)
+    assert after.get(("乡镇", "副科"), 0) - before.get(("乡镇", "副科"), 0) == 70
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    page = (tmp_path / "方案" / "after" / "index.html").read_text("utf-8")
+    assert "领导职数(按层级、职级)" in page and 'data-fig="ranks|乡镇|副科|approved" data-v="70"' in page
+
+
 def test_zhucheng_template_signboards_and_street_renames():
     after = sim("zhucheng").after
     for div in townships(after):

@@ -308,3 +308,21 @@ def test_dropping_a_duty_the_body_does_not_have_changes_nothing_and_says_which_i
     assert "没有责任事项“招商引资”" in result.output and "其牵头或配合的事项:矛盾纠纷排查" in result.output
     items = json.loads(run_cli("duties", root, "--format", "json").stdout)
     assert items[0]["support"] == "区社会治理服务中心"  # the whole directive was refused
+
+
+def test_leader_posts_carry_the_rank_their_approval_names_else_the_bodys(tmp_path):
+    extra = ("- {date: 2024-02-01, op: reclassify, body: 区委组织部, rank: 正科}\n"
+             f"- {{date: 2024-02-01, op: leader_posts, body: 区委组织部, posts: {{正职: 1, 副职: 3}}, {DOC}}}\n"
+             f"- {{date: 2024-02-01, op: leader_posts, body: 粥店街道/综合行政执法办公室, posts: {{正职: 1}}, rank: 副科, {DOC}}}\n"
+             f"- {{date: 2024-02-01, op: leader_posts, body: 满庄镇/综合行政执法办公室, posts: {{正职: 1}}, rank: 副科, {DOC}}}\n")
+    root = ledger(tmp_path, extra)
+    rows = json.loads(run_cli("balance", root, "--by", "leaders", "--format", "json").stdout)
+    assert {(r["body"], r["post"]): r["post_rank"] for r in rows} == {
+        ("区委组织部", "正职"): "正科", ("区委组织部", "副职"): "副科",
+        ("综合行政执法办公室", "正职"): "副科"}
+    ranks = json.loads(run_cli("balance", root, "--by", "职级", "--format", "json").stdout)
+    assert {(r["division_level"], r["post_rank"]): r["approved"] for r in ranks} == {
+        ("县", "正科"): 1, ("县", "副科"): 3, ("乡镇", "副科"): 2}
+    bad = ledger(tmp_path / "bad", f"- {{date: 2024-02-01, op: leader_posts, body: 区委组织部, posts: {{正职: 1}}, rank: 副县, {DOC}}}\n")
+    result = run_cli("check", bad)
+    assert result.exit_code == 1 and "rank" in result.output and "副县" in result.output

@@ -43,7 +43,7 @@ BODY_COLUMNS = [
 MEASURES = ["approved", "actual", "vacant", "over"]
 OFF_QUOTA_TAIL = ["off_quota_staff", "grids"]
 AGG_TAIL = [*MEASURES, "bodies", "bodies_over", "pools", "total", *OFF_QUOTA_TAIL]
-VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota", "standard", "cross_level", "hiring")
+VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota", "standard", "cross_level", "hiring", "ranks")
 PERIOD_VIEWS = ("cross_level", "hiring")  # views over a period: they take a start date
 
 
@@ -146,8 +146,23 @@ def body_balance(state: State) -> pd.DataFrame:
     return with_gap(df.astype({"approved": int, "actual": int, "dispatched": bool}))
 
 
+def post_rank(state: State, body: Body, kind: str) -> str | None:
+    """The rank of a body's leader posts of ``kind``: the rank its approval named (增设副科级职数),
+    else the body's own rank for the head (the first leader kind) and the rank below it for the
+    others (a 正科 body's deputies are 副科); None when neither is known."""
+    named = body.post_ranks.get(kind)
+    if named is not None or not body.rank:
+        return named
+    kinds, order = state.config.leader_kinds, list(state.config.get("rank_order") or [])
+    if not kinds or kind == kinds[0]:
+        return body.rank
+    at = order.index(body.rank) if body.rank in order else -1
+    return order[at - 1] if at > 0 else None
+
+
 def leader_balance(state: State) -> pd.DataFrame:
-    """Leader posts per active body and kind (正职/副职): approved, actual, vacant, over."""
+    """Leader posts per active body and kind (正职/副职): their rank (:func:`post_rank`),
+    approved, actual, vacant, over."""
     rows = []
     kinds, divs = state.config.leader_kinds, state.divisions
     for b in state.active_bodies():
@@ -157,9 +172,24 @@ def leader_balance(state: State) -> pd.DataFrame:
         for k in kinds:
             ap, ac = posts.get(k, 0), leaders.get(k, 0)
             if ap or ac:
-                rows.append((b.division, divs[b.division].name, b.id, b.name, k, ap, ac))
-    df = pd.DataFrame(rows, columns=["division_code", "division", "body_id", "body", "post", "approved", "actual"])
+                rows.append((b.division, divs[b.division].name, b.id, b.name, k, post_rank(state, b, k), ap, ac))
+    df = pd.DataFrame(rows, columns=["division_code", "division", "body_id", "body", "post", "post_rank", "approved",
+                                     "actual"])
     return with_gap(df.astype({"approved": int, "actual": int}))
+
+
+def leader_rank_balance(state: State, leaders: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Leader posts summed by the level of the division their body sits in and by rank
+    (副科级职数 of the townships …): approved, actual, vacant and over summed body by body; posts
+    of no known rank are summed under an empty rank."""
+    df = leader_balance(state) if leaders is None else leaders
+    levels = {code: d.level for code, d in state.divisions.items()}
+    df = df.assign(division_level=df["division_code"].map(levels), post_rank=df["post_rank"].fillna(""))
+    out = df.groupby(["division_level", "post_rank"])[MEASURES].sum().reset_index()
+    order = {lv: i for i, lv in enumerate(("省", "市", "县", "乡镇", "村"))}
+    ranks = {r: i for i, r in enumerate(reversed(list(state.config.get("rank_order") or [])))}
+    out = out.assign(_l=out["division_level"].map(order), _r=out["post_rank"].map(ranks).fillna(99))
+    return out.sort_values(["_l", "_r"]).drop(columns=["_l", "_r"]).reset_index(drop=True)
 
 
 def _sum_by(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -391,6 +421,10 @@ class Tables:
         return leader_balance(self.state)
 
     @cached_property
+    def leader_ranks(self) -> pd.DataFrame:
+        return leader_rank_balance(self.state, self.leaders)
+
+    @cached_property
     def township_leaders(self) -> pd.DataFrame:
         return township_leader_balance(self.state, self.leaders)
 
@@ -466,7 +500,7 @@ class Tables:
             return self.hiring(since)
         df = {"body": self.bodies, "township": self.townships, "county": self.county, "total": self.totals,
               "leaders": self.leaders, "sinking": self.sinking, "off_quota": self.off_quota,
-              "standard": self.standards}[by]
+              "standard": self.standards, "ranks": self.leader_ranks}[by]
         if quota_type and "quota_type" in df.columns:
             df = df[df["quota_type"] == quota_type].reset_index(drop=True)
         return df

@@ -316,6 +316,7 @@ class BalanceSite:
         return dict(counties=county_list(self.counties), standards_off=off[:STANDARDS_MAX], standards_cut=len(off),
                     cross_level=records(self.tables.cross_level(self.since)),
                     hiring=records(self.tables.hiring(self.since)),
+                    leader_ranks=[r for r in records(self.tables.leader_ranks) if r["post_rank"]],
                     **index_context(self.state, self.tables, self.towns))
 
     def county_page(self, county: dict) -> dict:

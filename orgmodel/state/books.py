@@ -177,9 +177,11 @@ class Books(StateCore):
                 dst.facts[(fact, None)] = mark
                 self._touch(dst, mark)
 
-    def set_posts(self, d: Directive, body: Body, posts: dict[str, int]) -> None:
-        """Approve leader posts (领导职数) by kind."""
+    def set_posts(self, d: Directive, body: Body, posts: dict[str, int], rank: str | None = None) -> None:
+        """Approve leader posts (领导职数) by kind, at ``rank`` (副科 …) when the approval names one."""
         body.posts.update(posts)
+        if rank is not None:
+            body.post_ranks.update(dict.fromkeys(posts, rank))
         body.facts[(_POSTS, None)] = mark = self._mark(d)
         if d.spots and type(d.source) is CellSource:  # a sheet's row: each kind has its own cell
             for k in posts:

@@ -166,6 +166,7 @@ class Body:
     leaders: dict[str, int] = field(default_factory=dict)
     planned: dict[str, int] = field(default_factory=dict)
     positions: dict[str, int] = field(default_factory=dict)  # posts inside the body (岗位): {name: count}
+    post_ranks: dict[str, str] = field(default_factory=dict)  # leader posts' rank by kind (副科级职数), when approved so
     counts: dict[str, int] = field(default_factory=dict)     # named counts that are not people
     active: bool = True
     established: dt.date | None = None
