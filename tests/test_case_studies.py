@@ -61,6 +61,16 @@ def test_tengzhou_centre_has_35_quota_4_posts_24_of_them_reclaimed():
     assert status == {"综合治理事务中心": "并入", "新居民服务管理办公室": "并入", "社会治理综合服务中心": "新设"}
 
 
+def test_tengzhou_grid_kinds_as_balance_and_the_report_show_them(tmp_path):
+    base, plan = ROOT / "tengzhou" / "base", ROOT / "tengzhou" / "scenario.yaml"
+    rows = json.loads(run_cli("balance", base, "--scenario", plan, "--by", "off_quota", "--format", "json").stdout)
+    city = next(r for r in rows if r["division"] == "滕州市")
+    assert (city["grids"], city["grids_detail"]) == (2036, "基础网格 1792、专属网格 244")
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    pages = "".join(p.read_text("utf-8") for p in (tmp_path / "方案" / "after").glob("*.html"))
+    assert "个(基础网格 1792、专属网格 244)" in pages
+
+
 def test_tengzhou_every_township_centre_renamed_with_signboard_and_grids():
     s = sim("tengzhou")
     for div in townships(s.after):

@@ -326,3 +326,16 @@ def test_leader_posts_carry_the_rank_their_approval_names_else_the_bodys(tmp_pat
     bad = ledger(tmp_path / "bad", f"- {{date: 2024-02-01, op: leader_posts, body: 区委组织部, posts: {{正职: 1}}, rank: 副县, {DOC}}}\n")
     result = run_cli("check", bad)
     assert result.exit_code == 1 and "rank" in result.output and "副县" in result.output
+
+
+def test_grids_by_kind_add_up_roll_up_and_a_wrong_total_is_refused(tmp_path):
+    extra = ("- {date: 2024-02-01, op: off_quota, division: 粥店街道, grid_kinds: {基础网格: 30, 专属网格: 4}}\n"
+             "- {date: 2024-02-01, op: off_quota, division: 满庄镇, grid_kinds: {基础网格: 20}}\n"
+             "- {date: 2024-03-01, op: off_quota, division: 满庄镇, grid_kinds: {专属网格: 2}}\n")
+    root = ledger(tmp_path, extra)
+    rows = {r["division"]: r for r in json.loads(run_cli("balance", root, "--by", "off_quota", "--format", "json").stdout)}
+    assert (rows["满庄镇"]["grids"], rows["满庄镇"]["grids_detail"]) == (22, "基础网格 20、专属网格 2")
+    assert (rows["岱岳区"]["grids"], rows["岱岳区"]["grids_detail"]) == (56, "基础网格 50、专属网格 6")
+    bad = ledger(tmp_path / "bad", "- {date: 2024-02-01, op: off_quota, division: 满庄镇, grids: 25, grid_kinds: {基础网格: 20}}\n")
+    result = run_cli("check", bad)
+    assert result.exit_code == 1 and "网格数(grids) 25 个与各类网格合计 20 个不符" in result.output

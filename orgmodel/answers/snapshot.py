@@ -147,8 +147,8 @@ def _standard_rows(df: pd.DataFrame, keys: dict[int, str]) -> pd.DataFrame:
 
 
 def off_quota_of(div) -> dict:
-    """A division's own grids, off-quota staff (of whom …) and named counts."""
-    return {"grids": div.grids, "staff": dict(div.off_quota),
+    """A division's own grids (by kind), off-quota staff (of whom …) and named counts."""
+    return {"grids": div.grids, "grid_kinds": dict(div.grid_kinds), "staff": dict(div.off_quota),
             "of_whom": {k: dict(v) for k, v in div.of_whom.items()}, "counts": dict(div.counts)}
 
 

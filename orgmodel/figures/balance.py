@@ -13,8 +13,8 @@ Definitions, each made once here:
   counts the bodies that are over;
 - every active body has a row in the body table, one per quota type it holds or staffs,
   or one row without a type (``quota_type`` empty) when it has none;
-- off-quota staff, grids and named counts are recorded on any division (named counts on
-  bodies too) and roll up through the division tree: a row shows the division's own
+- off-quota staff, grids (by kind when recorded so) and named counts are recorded on any
+  division (named counts on bodies too) and roll up through the division tree: a row shows the division's own
   figures and those of every division below it (:func:`off_quota_balance`);
 - a township's **own** bodies are those sitting in the township itself that are not
   dispatched there by a county department (:func:`is_own`); its dispatched bodies are
@@ -256,7 +256,7 @@ def off_quota_detail(staff: dict[str, int], of_whom: dict[str, dict[str, int]]) 
 
 OFF_QUOTA_COLUMNS = ["division_code", "division", "division_level", "parent", "population", "households",
                      "own_off_quota_staff", "own_off_quota_detail", "off_quota_staff", "off_quota_detail",
-                     "own_grids", "grids", "households_per_grid", "own_counts_detail", "counts_detail"]
+                     "own_grids", "grids", "households_per_grid", "own_counts_detail", "counts_detail", "grids_detail"]
 
 
 def off_quota_balance(state: State) -> pd.DataFrame:
@@ -265,7 +265,8 @@ def off_quota_balance(state: State) -> pd.DataFrame:
     and households are the division's own figures, or the sum of those below when it has none."""
     divs = state.divisions
     rolled = {code: {"staff": dict(d.off_quota), "of_whom": {k: dict(v) for k, v in d.of_whom.items()},
-                     "grids": d.grids, "counts": dict(d.counts), "population": 0, "households": 0}
+                     "grids": d.grids, "grid_kinds": dict(d.grid_kinds), "counts": dict(d.counts),
+                     "population": 0, "households": 0}
               for code, d in divs.items()}
     for b in state.active_bodies():
         _add(rolled[b.division]["counts"], b.counts)
@@ -280,6 +281,7 @@ def off_quota_balance(state: State) -> pd.DataFrame:
             for kind, subs in r["of_whom"].items():
                 _add(up["of_whom"].setdefault(kind, {}), subs)
             _add(up["counts"], r["counts"])
+            _add(up["grid_kinds"], r["grid_kinds"])
             for key in ("grids", "population", "households"):
                 up[key] += r[key]
     rows = []
@@ -291,7 +293,7 @@ def off_quota_balance(state: State) -> pd.DataFrame:
                      off_quota_detail(d.off_quota, d.of_whom), sum(r["staff"].values()),
                      off_quota_detail(r["staff"], r["of_whom"]), d.grids, grids,
                      round(households / grids, 1) if grids and households else None,
-                     _counted(own_counts[code]), _counted(r["counts"])))
+                     _counted(own_counts[code]), _counted(r["counts"]), _counted(r["grid_kinds"])))
     return pd.DataFrame(rows, columns=OFF_QUOTA_COLUMNS)
 
 
@@ -303,7 +305,7 @@ def township_profile(state: State, off_quota: pd.DataFrame | None = None) -> pd.
     towns = off[off["division_level"] == TOWNSHIP]
     df = towns.assign(township_kind=towns["division_code"].map(kinds))
     return df[["division_code", "division", "township_kind", "population", "households", "off_quota_staff",
-               "off_quota_detail", "grids", "households_per_grid", "counts_detail"]].reset_index(drop=True)
+               "off_quota_detail", "grids", "households_per_grid", "counts_detail", "grids_detail"]].reset_index(drop=True)
 
 
 def township_leader_balance(state: State, leaders: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -105,9 +105,11 @@ def depart(state: State, d) -> None:
 
 @op("off_quota", "编外", phase="off_quota", fields={
     "division": Field("ref", True), "staff": Field("counts"), "of_whom": Field("subcounts"), "grids": Field("count"),
+    "grid_kinds": Field("counts"),
 })
 def off_quota(state: State, d) -> None:
-    """Record a division's off-quota staff by kind, of whom (``of_whom: {网格员: {党员: 8800}}``), and its grids."""
+    """Record a division's off-quota staff by kind, of whom (``of_whom: {网格员: {党员: 8800}}``), and its
+    grids: a number, or by kind (``grid_kinds: {基础网格: 1792, 专属网格: 244}``, the grids being their sum)."""
     div = state.require(d, "division", DIVISION)
     if div is None:
         return
@@ -123,8 +125,15 @@ def off_quota(state: State, d) -> None:
             if whole is not None and n > whole:
                 state.error("bad-value", f"{kind}共 {whole} 人,其中{sub} {n} 人多于总数", d, "of_whom", div)
                 ok = False
+    kinds, grids = d.fields.get("grid_kinds"), d.fields.get("grids")
+    if kinds and grids is not None:
+        whole = sum({**div.grid_kinds, **kinds}.values())
+        if grids != whole:
+            state.error("bad-value", f"{named('grids', d)} {grids} 个与各类网格合计 {whole} 个不符;写明各类网格时可不写网格数",
+                        d, "grids", div)
+            ok = False
     if ok:
-        state.set_off_quota(d, div, staff, d.fields.get("grids"), of_whom)
+        state.set_off_quota(d, div, staff, grids, of_whom, kinds)
 
 
 @op("counts", "统计数", aliases=("计数",), phase="off_quota", fields={

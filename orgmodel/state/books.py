@@ -197,14 +197,18 @@ class Books(StateCore):
         self._touch(body, mark)
 
     def set_off_quota(self, d: Directive, division: Division, staff: dict[str, int], grids: int | None,
-                      of_whom: dict[str, dict[str, int]] | None = None) -> None:
+                      of_whom: dict[str, dict[str, int]] | None = None, grid_kinds: dict[str, int] | None = None) -> None:
         """Record off-quota staff by kind (and of whom, by sub-kind) and, if given, the
-        number of grids of a division."""
+        number of grids of a division, or its grids by kind (the number is then their sum)."""
         division.off_quota.update(staff)
         for kind, subs in (of_whom or {}).items():
             division.of_whom.setdefault(kind, {}).update(subs)
-        if grids is not None:
+        if grid_kinds:
+            division.grid_kinds.update(grid_kinds)
+            division.grids = sum(division.grid_kinds.values())
+        elif grids is not None:
             division.grids = grids
+            division.grid_kinds.clear()  # a plain number replaces the kinds it no longer adds up to
         division.facts[(_OFF_QUOTA, None)] = mark = self._mark(d)
         self._touch(division, mark)
 

@@ -135,6 +135,7 @@ class Division:
     off_quota: dict[str, int] = field(default_factory=dict)           # off-quota staff by kind
     of_whom: dict[str, dict[str, int]] = field(default_factory=dict)  # of those: {kind: {sub-kind: n}}
     grids: int = 0
+    grid_kinds: dict[str, int] = field(default_factory=dict)          # grids by kind (基础网格, 专属网格); sum = grids
     counts: dict[str, int] = field(default_factory=dict)              # named counts that are not people
     facts: Facts = field(default_factory=Facts, repr=False)
     trail: list | None = field(default=None, repr=False, compare=False)  # see StateCore._touch
