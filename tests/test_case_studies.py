@@ -137,6 +137,20 @@ def test_zhucheng_70_deputy_section_posts_added_as_balance_and_the_report_show_t
     assert "领导职数(按层级、职级)" in page and 'data-fig="ranks|乡镇|副科|approved" data-v="70"' in page
 
 
+def test_zhucheng_coordination_body_set_up_within_the_limit(tmp_path):
+    base, plan = ROOT / "zhucheng" / "base", ROOT / "zhucheng" / "scenario.yaml"
+    rows = json.loads(run_cli("balance", base, "--scenario", plan, "--format", "json").stdout)
+    assert sorted(r["body"] for r in rows if r["category"] == "议事协调机构") == [
+        "市乡村振兴工作领导小组", "市基层治理工作领导小组", "市安全生产委员会"]
+    found = json.loads(run_cli("check", base, "--scenario", plan, "--format", "json").stdout)
+    assert not [f for f in found if f["rule"] == "coordination-limit"]
+    one_more = tmp_path / "再设一个.yaml"
+    one_more.write_text("name: 超限额\ndirectives:\n- {date: 2022-03-01, op: establish, name: 市河长制工作领导小组, "
+                        "division: 诸城市, category: 议事协调机构}\n", encoding="utf-8")
+    result = run_cli("check", base, "--scenario", plan, "--scenario", one_more)
+    assert result.exit_code == 1 and "[议事协调机构限额]" in result.output and "超过县级限额 3 个" in result.output
+
+
 def test_zhucheng_template_signboards_and_street_renames():
     after = sim("zhucheng").after
     for div in townships(after):

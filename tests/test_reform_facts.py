@@ -339,3 +339,14 @@ def test_grids_by_kind_add_up_roll_up_and_a_wrong_total_is_refused(tmp_path):
     bad = ledger(tmp_path / "bad", "- {date: 2024-02-01, op: off_quota, division: 满庄镇, grids: 25, grid_kinds: {基础网格: 20}}\n")
     result = run_cli("check", bad)
     assert result.exit_code == 1 and "网格数(grids) 25 个与各类网格合计 20 个不符" in result.output
+
+
+def test_a_limit_on_county_coordination_bodies_is_checked_and_its_config_too(tmp_path):
+    extra = ("- {date: 2024-02-01, op: establish, name: 区安全生产委员会, division: 岱岳区, category: 议事协调机构}\n"
+             "- {date: 2024-03-01, op: establish, name: 区河长制领导小组, division: 岱岳区, category: 议事协调机构}\n")
+    root = ledger(tmp_path, extra, CONFIG + "coordination_limits: {县: 1}\n")
+    out = run_cli("check", root).output
+    assert "[议事协调机构限额]" in out and "岱岳区设有议事协调机构 2 个,超过县级限额 1 个" in out and "ledger.yaml:17:" in out
+    assert "[议事协调机构限额]" not in run_cli("check", ledger(tmp_path / "ok", extra, CONFIG + "coordination_limits: {县: 2}\n")).output
+    bad = run_cli("check", ledger(tmp_path / "bad", extra, CONFIG + "coordination_limits: {县级: 2, 市: -1}\n"))
+    assert bad.exit_code == 2 and "层级“县级”无效" in bad.output and "coordination_limits.市: 应为 0 到 1000 的整数" in bad.output
