@@ -299,3 +299,24 @@ def test_binzhou_figures_as_the_simulate_and_balance_outputs_show_them():
     body_rows = json.loads(run_cli("balance", base, "--scenario", plan, "--by", "body", "--format", "json").stdout)
     centres = [r for r in body_rows if r["body"] == "网格化服务管理中心"]
     assert len(centres) == 22 and {r["class"] for r in centres} == {"公益一类"}
+
+
+def measures_of(case: str, division: str) -> dict:
+    base, plan = ROOT / case / "base", ROOT / case / "scenario.yaml"
+    rows = json.loads(run_cli("balance", base, "--scenario", plan, "--by", "指标", "--format", "json").stdout)
+    return {r["measure"]: (r["value"], r["unit"]) for r in rows if r["division"] == division and r["body"] is None}
+
+
+@pytest.mark.parametrize("case, division, expected", [
+    ("tengzhou", "滕州市", {"城市社区兼职网格员绩效奖补": (400, "元/人·月"), "农村兼职网格员绩效奖补": (200, "元/人·月"),
+                           "基层治理专项奖励资金": (300, "万元")}),
+    ("binzhou", "滨州市", {"社会治理及民生服务事项办结率": (99.4, "%"), "涉疫情矛盾纠纷化解率": (100, "%")}),
+])
+def test_allowances_funds_and_rates_are_recorded_with_their_units_and_shown_where_recorded(case, division, expected,
+                                                                                          tmp_path):
+    assert measures_of(case, division) == expected
+    base, plan = ROOT / case / "base", ROOT / case / "scenario.yaml"
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    pages = "".join(p.read_text("utf-8") for p in (tmp_path / "方案" / "after").glob("*.html"))
+    first, (value, unit) = next(iter(expected.items()))
+    assert f"指标(本级,不逐级相加):{first} {value:g} {unit}" in pages

@@ -350,3 +350,20 @@ def test_a_limit_on_county_coordination_bodies_is_checked_and_its_config_too(tmp
     assert "[议事协调机构限额]" not in run_cli("check", ledger(tmp_path / "ok", extra, CONFIG + "coordination_limits: {县: 2}\n")).output
     bad = run_cli("check", ledger(tmp_path / "bad", extra, CONFIG + "coordination_limits: {县级: 2, 市: -1}\n"))
     assert bad.exit_code == 2 and "层级“县级”无效" in bad.output and "coordination_limits.市: 应为 0 到 1000 的整数" in bad.output
+
+
+def test_measures_keep_their_unit_stay_where_recorded_and_are_never_added_up(tmp_path):
+    extra = ("- {date: 2024-02-01, op: 指标, division: 粥店街道, name: 兼职网格员绩效奖补, value: 400, unit: 元/人·月}\n"
+             "- {date: 2024-02-01, op: 指标, division: 满庄镇, name: 兼职网格员绩效奖补, value: 200, unit: 元/人·月}\n"
+             "- {date: 2024-02-01, op: 指标, body: 区社会治理服务中心, name: 办结率, value: \"99.4\", unit: \"%\"}\n")
+    root = ledger(tmp_path, extra)
+    rows = json.loads(run_cli("balance", root, "--by", "measures", "--format", "json").stdout)
+    assert [(r["division"], r["body"], r["measure"], r["value"], r["unit"]) for r in rows] == [
+        ("粥店街道", None, "兼职网格员绩效奖补", 400, "元/人·月"), ("满庄镇", None, "兼职网格员绩效奖补", 200, "元/人·月"),
+        ("岱岳区", "区社会治理服务中心", "办结率", 99.4, "%")]
+    off = {r["division"]: r for r in json.loads(run_cli("balance", root, "--by", "off_quota", "--format", "json").stdout)}
+    assert off["满庄镇"]["measures_detail"] == "兼职网格员绩效奖补 200 元/人·月"
+    assert off["岱岳区"]["measures_detail"] == ""  # not 600 元: a rate or an allowance does not add up
+    bad = ledger(tmp_path / "bad", "- {date: 2024-02-01, op: 指标, division: 满庄镇, name: 奖补, value: 四百, unit: 元}\n")
+    result = run_cli("check", bad)
+    assert result.exit_code == 1 and "数值(value)应为数(如 400 或 99.4),实为“四百”" in result.output

@@ -226,7 +226,7 @@ def off_quota_totals(before: Snapshot, after: Snapshot) -> dict:
     return {"before": dict(before.off_quota_total), "after": dict(after.off_quota_total)}
 
 
-_NO_OFF_QUOTA = {"grids": 0, "grid_kinds": {}, "staff": {}, "of_whom": {}, "counts": {}}
+_NO_OFF_QUOTA = {"grids": 0, "grid_kinds": {}, "staff": {}, "of_whom": {}, "counts": {}, "measures": {}}
 
 
 def off_quota_diff(before: Snapshot, after: Snapshot) -> list[dict]:

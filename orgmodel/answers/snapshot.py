@@ -147,9 +147,10 @@ def _standard_rows(df: pd.DataFrame, keys: dict[int, str]) -> pd.DataFrame:
 
 
 def off_quota_of(div) -> dict:
-    """A division's own grids (by kind), off-quota staff (of whom …) and named counts."""
+    """A division's own grids (by kind), off-quota staff (of whom …), named counts and measures."""
     return {"grids": div.grids, "grid_kinds": dict(div.grid_kinds), "staff": dict(div.off_quota),
-            "of_whom": {k: dict(v) for k, v in div.of_whom.items()}, "counts": dict(div.counts)}
+            "of_whom": {k: dict(v) for k, v in div.of_whom.items()}, "counts": dict(div.counts),
+            "measures": {k: list(v) for k, v in div.measures.items()}}
 
 
 def _keyed(df: pd.DataFrame, keys: dict[int, str], item: str) -> pd.DataFrame:

@@ -28,6 +28,7 @@ COLUMN_LABELS = {
     "direction": "方向", "since": "起始日期", "transfers": "笔数", "township_total": "乡镇(街道)核定合计",
     "share": "占比", "year": "年度", "plans": "计划数", "places": "计划进人", "places_detail": "按编制类型",
     "post_rank": "职级", "grids_detail": "网格构成",
+    "measure": "指标", "value": "数值", "unit": "单位", "measures_detail": "指标(不逐级相加)",
 }
 YEAR_COLUMNS = {"retire_": "{}年到龄退休", "vacant_": "{}年末空编"}
 

@@ -13,6 +13,7 @@ Definitions, each made once here:
   counts the bodies that are over;
 - every active body has a row in the body table, one per quota type it holds or staffs,
   or one row without a type (``quota_type`` empty) when it has none;
+- measures (指标: money per month, rates) are shown where they were recorded, never added up;
 - off-quota staff, grids (by kind when recorded so) and named counts are recorded on any
   division (named counts on bodies too) and roll up through the division tree: a row shows the division's own
   figures and those of every division below it (:func:`off_quota_balance`);
@@ -43,7 +44,7 @@ BODY_COLUMNS = [
 MEASURES = ["approved", "actual", "vacant", "over"]
 OFF_QUOTA_TAIL = ["off_quota_staff", "grids"]
 AGG_TAIL = [*MEASURES, "bodies", "bodies_over", "pools", "total", *OFF_QUOTA_TAIL]
-VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota", "standard", "cross_level", "hiring", "ranks")
+VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota", "standard", "cross_level", "hiring", "ranks", "measures")
 PERIOD_VIEWS = ("cross_level", "hiring")  # views over a period: they take a start date
 
 
@@ -256,7 +257,8 @@ def off_quota_detail(staff: dict[str, int], of_whom: dict[str, dict[str, int]]) 
 
 OFF_QUOTA_COLUMNS = ["division_code", "division", "division_level", "parent", "population", "households",
                      "own_off_quota_staff", "own_off_quota_detail", "off_quota_staff", "off_quota_detail",
-                     "own_grids", "grids", "households_per_grid", "own_counts_detail", "counts_detail", "grids_detail"]
+                     "own_grids", "grids", "households_per_grid", "own_counts_detail", "counts_detail", "grids_detail",
+                     "measures_detail"]
 
 
 def off_quota_balance(state: State) -> pd.DataFrame:
@@ -293,8 +295,30 @@ def off_quota_balance(state: State) -> pd.DataFrame:
                      off_quota_detail(d.off_quota, d.of_whom), sum(r["staff"].values()),
                      off_quota_detail(r["staff"], r["of_whom"]), d.grids, grids,
                      round(households / grids, 1) if grids and households else None,
-                     _counted(own_counts[code]), _counted(r["counts"]), _counted(r["grid_kinds"])))
+                     _counted(own_counts[code]), _counted(r["counts"]), _counted(r["grid_kinds"]),
+                     measures_text(d.measures)))
     return pd.DataFrame(rows, columns=OFF_QUOTA_COLUMNS)
+
+
+def measures_text(measures: dict[str, tuple]) -> str:
+    """``网格员补贴 400 元/人·月、办结率 99.4 %`` (empty when there is none)."""
+    return "、".join(f"{name} {value:g} {unit}" if isinstance(value, float) else f"{name} {value} {unit}"
+                    for name, (value, unit) in measures.items())
+
+
+MEASURE_COLUMNS = ["division_code", "division", "body_id", "body", "measure", "value", "unit"]
+
+
+def measure_balance(state: State) -> pd.DataFrame:
+    """Every measure recorded (指标: money per month, rates, shares) with its unit, on the division or
+    active body it was recorded on; measures are never added up the division tree."""
+    divs = state.divisions
+    rows = [(code, d.name, None, None, name, value, unit)
+            for code, d in divs.items() for name, (value, unit) in d.measures.items()]
+    rows += [(b.division, divs[b.division].name, b.id, b.name, name, value, unit)
+             for b in state.active_bodies() if b.measures for name, (value, unit) in b.measures.items()]
+    df = pd.DataFrame(rows, columns=MEASURE_COLUMNS)
+    return df.astype({"value": object, "body_id": "Int64"})
 
 
 def township_profile(state: State, off_quota: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -305,7 +329,8 @@ def township_profile(state: State, off_quota: pd.DataFrame | None = None) -> pd.
     towns = off[off["division_level"] == TOWNSHIP]
     df = towns.assign(township_kind=towns["division_code"].map(kinds))
     return df[["division_code", "division", "township_kind", "population", "households", "off_quota_staff",
-               "off_quota_detail", "grids", "households_per_grid", "counts_detail", "grids_detail"]].reset_index(drop=True)
+               "off_quota_detail", "grids", "households_per_grid", "counts_detail", "grids_detail",
+               "measures_detail"]].reset_index(drop=True)
 
 
 def township_leader_balance(state: State, leaders: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -423,6 +448,10 @@ class Tables:
         return leader_balance(self.state)
 
     @cached_property
+    def measures(self) -> pd.DataFrame:
+        return measure_balance(self.state)
+
+    @cached_property
     def leader_ranks(self) -> pd.DataFrame:
         return leader_rank_balance(self.state, self.leaders)
 
@@ -502,7 +531,8 @@ class Tables:
             return self.hiring(since)
         df = {"body": self.bodies, "township": self.townships, "county": self.county, "total": self.totals,
               "leaders": self.leaders, "sinking": self.sinking, "off_quota": self.off_quota,
-              "standard": self.standards, "ranks": self.leader_ranks}[by]
+              "standard": self.standards, "ranks": self.leader_ranks,
+              "measures": self.measures}[by]
         if quota_type and "quota_type" in df.columns:
             df = df[df["quota_type"] == quota_type].reset_index(drop=True)
         return df

@@ -154,7 +154,8 @@ def county_pages(state: State, tables: Tables, looks: Lookups, codes: list[str],
     its rows of the county table, its bodies' sections, its townships, the pages above it
     (for the breadcrumb) and those of the divisions below it."""
     sections, totals = county_sections(state, looks, codes), {}
-    off_quota = {r["division_code"]: r for r in records(tables.off_quota) if r["off_quota_staff"] or r["grids"] or r["counts_detail"]}
+    off_quota = {r["division_code"]: r for r in records(tables.off_quota)
+                 if r["off_quota_staff"] or r["grids"] or r["counts_detail"] or r["measures_detail"]}
     for r in records(tables.county):
         totals.setdefault(r["division_code"], []).append(r)
     on_page: dict[str, list[dict]] = {}
@@ -189,7 +190,8 @@ def index_context(state: State, tables: Tables, towns: list[dict]) -> dict:
         keep = set(sorted(range(len(bars)), key=lambda i: -(bars[i][2] + bars[i][3]))[:CHART_MAX])
         bars = [b for i, b in enumerate(bars) if i in keep]
     roots = [r for r in records(tables.off_quota) if not r["parent"]]
-    off = roots[0] if len(roots) == 1 and (roots[0]["off_quota_staff"] or roots[0]["grids"] or roots[0]["counts_detail"]) else None
+    off = roots[0] if len(roots) == 1 and (roots[0]["off_quota_staff"] or roots[0]["grids"] or roots[0]["counts_detail"]
+                                           or roots[0]["measures_detail"]) else None
     return {"totals": records(tables.totals), "pools": pools, "sinking": records(tables.sinking), "off_quota": off,
             "own_types": own_types, "sent_types": sent_types,
             "chart": charts.bar_chart(bars, ("空编", "超编")), "chart_cut": len(towns) > CHART_MAX,

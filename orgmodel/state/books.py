@@ -218,6 +218,13 @@ class Books(StateCore):
         holder.facts[(_COUNTS, None)] = mark = self._mark(d)
         self._touch(holder, mark)
 
+    def set_measure(self, d: Directive, holder: Division | Body, name: str, value, unit: str) -> None:
+        """Record a measure that is not a count (网格员补贴 400 元/人·月, 办结率 99.4%) on a division or
+        body; a later one of the same name replaces it. Measures are never added up."""
+        holder.measures[name] = (value, unit)
+        holder.facts[(_COUNTS, None)] = mark = self._mark(d)
+        self._touch(holder, mark)
+
     def set_positions(self, d: Directive, body: Body, positions: dict[str, int]) -> None:
         """Set up posts (岗位) inside a body, by name and count; a count of 0 removes the post."""
         for name, n in positions.items():

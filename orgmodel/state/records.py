@@ -137,6 +137,7 @@ class Division:
     grids: int = 0
     grid_kinds: dict[str, int] = field(default_factory=dict)          # grids by kind (基础网格, 专属网格); sum = grids
     counts: dict[str, int] = field(default_factory=dict)              # named counts that are not people
+    measures: dict[str, tuple] = field(default_factory=dict)          # name -> (value, unit): never summed
     facts: Facts = field(default_factory=Facts, repr=False)
     trail: list | None = field(default=None, repr=False, compare=False)  # see StateCore._touch
     # This division's node in the state's graph: one tuple per division, since every edge and
@@ -169,6 +170,7 @@ class Body:
     positions: dict[str, int] = field(default_factory=dict)  # posts inside the body (岗位): {name: count}
     post_ranks: dict[str, str] = field(default_factory=dict)  # leader posts' rank by kind (副科级职数), when approved so
     counts: dict[str, int] = field(default_factory=dict)     # named counts that are not people
+    measures: dict[str, tuple] = field(default_factory=dict)  # name -> (value, unit): never summed
     active: bool = True
     established: dt.date | None = None
     abolished: dt.date | None = None
