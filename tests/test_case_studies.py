@@ -320,3 +320,17 @@ def test_allowances_funds_and_rates_are_recorded_with_their_units_and_shown_wher
     pages = "".join(p.read_text("utf-8") for p in (tmp_path / "方案" / "after").glob("*.html"))
     first, (value, unit) = next(iter(expected.items()))
     assert f"指标(本级,不逐级相加):{first} {value:g} {unit}" in pages
+
+
+def test_tengzhou_grid_items_with_time_limits_are_listed_in_every_township_by_one_directive(tmp_path):
+    out = simulated_json("tengzhou")
+    added = [c for c in out["duty_changes"] if c["item"] == "矛盾纠纷排查化解" and c["before"] is None]
+    towns = townships(sim("tengzhou").after)
+    assert len(added) == len(towns) == 4
+    assert {c["after"]["time_limit"] for c in added} == {"3 个工作日"}
+    assert {c["after"]["lead"].split("/")[-1] for c in added} == {"社会治理综合服务中心"}
+    base, plan = ROOT / "tengzhou" / "base", ROOT / "tengzhou" / "scenario.yaml"
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    town_pages = [p.read_text("utf-8") for p in (tmp_path / "方案" / "after").glob("town-*.html")]
+    assert len(town_pages) == 4 and all("<td>3 个工作日</td><td>当事人达成调解协议或依法导入诉讼程序</td>" in p
+                                       for p in town_pages)

@@ -53,7 +53,7 @@ def test_duties_command_lists_items_with_category_lead_and_support(tmp_path):
     root = ledger(tmp_path)
     rows = json.loads(run_cli("duties", root, "--format", "json").stdout)
     assert rows == [{"division_code": "370911001", "division": "粥店街道", "item": "矛盾纠纷排查", "item_category": "平安建设",
-                     "lead": "粥店街道/党政办公室", "support": "区社会治理服务中心"}]
+                     "lead": "粥店街道/党政办公室", "support": "区社会治理服务中心", "time_limit": "", "closing_standard": ""}]
     assert "矛盾纠纷排查" in run_cli("duties", root, "--body", "区社会治理服务中心").stdout
     assert "矛盾纠纷排查" not in run_cli("duties", root, "--body", "区委组织部").stdout
     table = run_cli("duties", root).stdout
@@ -367,3 +367,30 @@ def test_measures_keep_their_unit_stay_where_recorded_and_are_never_added_up(tmp
     bad = ledger(tmp_path / "bad", "- {date: 2024-02-01, op: 指标, division: 满庄镇, name: 奖补, value: 四百, unit: 元}\n")
     result = run_cli("check", bad)
     assert result.exit_code == 1 and "数值(value)应为数(如 400 或 99.4),实为“四百”" in result.output
+
+
+def test_a_duty_item_keeps_its_time_limit_and_closing_standard(tmp_path):
+    extra = ("- {date: 2024-02-01, op: duty, name: 占道经营处置, category: 网格事项, lead: 粥店街道/综合行政执法办公室, "
+             "time_limit: 2 个工作日, closing_standard: 现场清理完毕并经网格员复核}\n")
+    root = ledger(tmp_path, extra)
+    item = next(d for d in json.loads(run_cli("duties", root, "--format", "json").stdout) if d["item"] == "占道经营处置")
+    assert (item["time_limit"], item["closing_standard"]) == ("2 个工作日", "现场清理完毕并经网格员复核")
+    out = tmp_path / "报表"
+    assert run_cli("report", "balance", root, "--out", out).exit_code == 0
+    page = next(p.read_text("utf-8") for p in out.glob("town-*.html") if "占道经营处置" in p.read_text("utf-8"))
+    assert "<th data-col=\"4\">处理时限</th>" in page and "<td>2 个工作日</td><td>现场清理完毕并经网格员复核</td>" in page
+
+
+def test_one_directive_lists_an_item_in_every_township_or_none_when_one_lacks_the_body(tmp_path):
+    extra = ("- {date: 2024-02-01, op: duty, name: 违法建设巡查, category: 属地管理, townships_of: 岱岳区, "
+             "lead: 综合行政执法办公室, support: [党政办公室], time_limit: 24 小时}\n")
+    root = ledger(tmp_path, extra)
+    items = [d for d in json.loads(run_cli("duties", root, "--format", "json").stdout) if d["item"] == "违法建设巡查"]
+    assert sorted((d["division"], d["lead"], d["support"]) for d in items) == [
+        ("满庄镇", "满庄镇/综合行政执法办公室", "满庄镇/党政办公室"),
+        ("粥店街道", "粥店街道/综合行政执法办公室", "粥店街道/党政办公室")]
+    lacking = ledger(tmp_path / "lacking", "- {date: 2024-02-01, op: duty, name: 河道巡查, townships_of: 岱岳区, lead: 综合行政执法办公室, "
+                     "support: [水利站]}\n")
+    result = run_cli("check", lacking)
+    assert result.exit_code == 1 and "2 个没有所写机构:粥店街道(缺水利站)、满庄镇(缺水利站);未登记任何一个" in result.output
+    assert not [d for d in json.loads(run_cli("duties", lacking, "--format", "json").stdout) if d["item"] == "河道巡查"]

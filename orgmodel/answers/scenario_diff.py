@@ -175,7 +175,7 @@ def duty_diff(before: Snapshot, after: Snapshot) -> list[dict]:
     out = []
     for key in [*b, *(k for k in a if k not in b)]:
         old, new = b.get(key), a.get(key)
-        fields = ("item_category", "lead", "support")
+        fields = ("item_category", "lead", "support", "time_limit", "closing_standard")
         was = {f: old[f] for f in fields} if old else None
         now = {f: new[f] for f in fields} if new else None
         if was == now:
@@ -214,11 +214,13 @@ def attribute_diff(before: Snapshot, after: Snapshot) -> list[dict]:
 
 
 def duty_text(d: dict | None) -> str:
-    """``牵头 甲,配合 乙、丙,类别 平安建设`` (``(无)`` for no item)."""
+    """``牵头 甲,配合 乙、丙,类别 平安建设,处理时限 3 个工作日`` (``(无)`` for no item)."""
     if d is None:
         return "(无)"
     return (f"牵头 {d['lead']}" + (f",配合 {d['support']}" if d["support"] else "")
-            + (f",类别 {d['item_category']}" if d["item_category"] else ""))
+            + (f",类别 {d['item_category']}" if d["item_category"] else "")
+            + (f",处理时限 {d['time_limit']}" if d.get("time_limit") else "")
+            + (f",结案标准 {d['closing_standard']}" if d.get("closing_standard") else ""))
 
 
 def off_quota_totals(before: Snapshot, after: Snapshot) -> dict:

@@ -121,7 +121,9 @@ def duties(ledger, as_of, body_ref, scenario_paths, config_path, fmt):
             click.echo(f"错误:{why}", err=True)
             sys.exit(EXIT_UNREADABLE)
     df = result.duties(body)
-    echo_frame(df.drop(columns="division_code") if fmt == "text" else df, fmt)
+    if fmt == "text":  # the time limit and closing standard only when some item has them
+        df = df.drop(columns=["division_code", *(c for c in ("time_limit", "closing_standard") if not df[c].any())])
+    echo_frame(df, fmt)
     findings = result.findings
     if ledger_findings(result):
         click.echo(f"注意:台账有问题({summary_line(ledger_findings(result))}),结果可能不完整;运行 orgmodel check 查看。", err=True)

@@ -29,6 +29,7 @@ COLUMN_LABELS = {
     "share": "占比", "year": "年度", "plans": "计划数", "places": "计划进人", "places_detail": "按编制类型",
     "post_rank": "职级", "grids_detail": "网格构成",
     "measure": "指标", "value": "数值", "unit": "单位", "measures_detail": "指标(不逐级相加)",
+    "time_limit": "处理时限", "closing_standard": "结案标准",
 }
 YEAR_COLUMNS = {"retire_": "{}年到龄退休", "vacant_": "{}年末空编"}
 

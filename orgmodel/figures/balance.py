@@ -411,18 +411,19 @@ def sinking_ratio(state: State, bodies: pd.DataFrame | None = None, totals: pd.D
                                        "total", "ratio", "ratio_with_dispatched"])
 
 
-DUTY_COLUMNS = ["division_code", "division", "item", "item_category", "lead", "support"]
+DUTY_COLUMNS = ["division_code", "division", "item", "item_category", "lead", "support", "time_limit", "closing_standard"]
 
 
 def duty_balance(state: State) -> pd.DataFrame:
     """One row per duty item (责任事项): the division it belongs to (where it was recorded),
-    category, lead body and supporting bodies (named so that they cannot be mistaken), in the
-    order the items were recorded."""
+    category, lead body and supporting bodies (named so that they cannot be mistaken), time limit
+    and closing standard, in the order the items were recorded."""
     rows = []
     for duty in state.duties.values():
         code = duty.division
         rows.append((code, state.divisions[code].name, duty.name, duty.category, state.reference(state.bodies[duty.lead]),
-                     "、".join(state.reference(state.bodies[i]) for i in duty.support)))
+                     "、".join(state.reference(state.bodies[i]) for i in duty.support),
+                     duty.time_limit or "", duty.closing_standard or ""))
     return pd.DataFrame(rows, columns=DUTY_COLUMNS)
 
 

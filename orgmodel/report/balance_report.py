@@ -84,7 +84,8 @@ def duty_rows(state: State, town_of: dict) -> dict[str, list[dict]]:
         lead = state.bodies[d.lead]
         page = town_of.get(lead.division) or county_of(state, lead.division)
         out.setdefault(page, []).append({"name": d.name, "category": d.category, "lead": lead.name, "lead_id": d.lead,
-                                         "support": [state.reference(state.bodies[i]) for i in d.support]})
+                                         "support": [state.reference(state.bodies[i]) for i in d.support],
+                                         "time_limit": d.time_limit, "closing_standard": d.closing_standard})
     return out
 
 

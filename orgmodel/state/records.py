@@ -263,6 +263,8 @@ class Duty:
     support: list[int]
     source: Source
     division: str = ""  # the division it belongs to: the lead's when it was recorded
+    time_limit: str | None = None        # 处理时限, as the list words it (3 个工作日)
+    closing_standard: str | None = None  # 结案标准
 
 
 @dataclass(frozen=True)
