@@ -46,7 +46,7 @@ def test_the_demo_replays_from_the_store_exactly_as_from_its_files(tmp_path):
     path = tmp_path / "office.db"
     run_cli("init", path)
     result = run_cli("import", path, DEMO, "--by", "张三")
-    assert result.exit_code == 0 and "已导入 2253 条记录" in result.output
+    assert result.exit_code == 0 and "已导入 2283 条记录" in result.output
     for view in ("body", "township", "county", "total", "leaders", "sinking", "off_quota"):
         assert balance_json(path, "--by", view) == balance_json(DEMO, "--by", view), view
     from_files = json.loads(run_cli("check", DEMO, "--format", "json").stdout)

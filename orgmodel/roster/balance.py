@@ -52,8 +52,8 @@ class RosterTables(Tables):
     def totals(self) -> pd.DataFrame:
         return self._beside(super().totals, "total")
 
-    def view(self, by: str, quota_type: str | None = None) -> pd.DataFrame:
-        df = super().view(by, quota_type)
+    def view(self, by: str, quota_type: str | None = None, since=None) -> pd.DataFrame:
+        df = super().view(by, quota_type, since)
         return self._beside(df, by) if by == "body" else df
 
     def _beside(self, df: pd.DataFrame, by: str) -> pd.DataFrame:
