@@ -86,8 +86,13 @@ def test_tengzhou_every_township_centre_renamed_with_signboard_and_grids():
 
 def test_zhucheng_quota_increases_hiring_plans_and_leader_posts():
     s = sim("zhucheng")
+    increased: dict[str, int] = {}  # 核增 (not the earmarked account's quota moved down later)
+    for f in s.flows:
+        if f["kind"] == "increase":
+            increased[f["quota_type"]] = increased.get(f["quota_type"], 0) + f["amount"]
+    assert increased == {"事业编制": 138, "行政编制": 125}
     towns = s.township_diff.groupby("quota_type")[["before_approved", "after_approved"]].sum()
-    assert (towns["after_approved"] - towns["before_approved"]).to_dict() == {"事业编制": 138, "行政编制": 125}
+    assert (towns["after_approved"] - towns["before_approved"]).to_dict() == {"事业编制": 138 + 3, "行政编制": 125}
     codes = {d.code for d in townships(s.after)}
     assert len(codes) == 13
     planned = sum(b.planned.get("行政编制", 0) for b in s.after.active_bodies() if b.division in codes)
@@ -334,3 +339,15 @@ def test_tengzhou_grid_items_with_time_limits_are_listed_in_every_township_by_on
     town_pages = [p.read_text("utf-8") for p in (tmp_path / "方案" / "after").glob("town-*.html")]
     assert len(town_pages) == 4 and all("<td>3 个工作日</td><td>当事人达成调解协议或依法导入诉讼程序</td>" in p
                                        for p in town_pages)
+
+
+def test_zhucheng_earmarked_quota_keeps_its_purpose_until_hires_use_it(tmp_path):
+    base, plan = ROOT / "zhucheng" / "base", ROOT / "zhucheng" / "scenario.yaml"
+    rows = json.loads(run_cli("balance", base, "--scenario", plan, "--by", "专项编制", "--format", "json").stdout)
+    assert [(r["division"], r["body"], r["account"], r["earmarked"], r["used"]) for r in rows] == [
+        ("昌城镇", "农业农村服务中心", "镇街专业人才事业编制专户", 1, 2)]
+    assert rows[0]["purpose"].startswith("专项用于")
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    page = next(p.read_text("utf-8") for p in (tmp_path / "方案" / "after").glob("town-*.html")
+                if "<h2>专项编制(专户)</h2>" in p.read_text("utf-8"))
+    assert f'data-fig="earmark|{rows[0]["body_id"]}|事业编制|earmarked" data-v="1"' in page

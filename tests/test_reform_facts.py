@@ -394,3 +394,25 @@ def test_one_directive_lists_an_item_in_every_township_or_none_when_one_lacks_th
     result = run_cli("check", lacking)
     assert result.exit_code == 1 and "2 个没有所写机构:粥店街道(缺水利站)、满庄镇(缺水利站);未登记任何一个" in result.output
     assert not [d for d in json.loads(run_cli("duties", lacking, "--format", "json").stdout) if d["item"] == "河道巡查"]
+
+
+def test_earmarked_quota_keeps_its_purpose_where_it_goes_until_a_hire_uses_it(tmp_path):
+    extra = ("- {date: 2024-02-01, op: open_pool, name: 人才专户, kind: 专户, division: 岱岳区, purpose: 引进急需人才}\n"
+             f"- {{date: 2024-02-01, op: transfer, from: 岱岳区收回编制池, to: 人才专户, type: 事业编制, amount: 6, {DOC}}}\n"
+             "- {date: 2024-02-01, op: establish, name: 区检验检测中心, division: 岱岳区, category: 事业单位}\n"
+             f"- {{date: 2024-03-01, op: transfer, from: 人才专户, to: 区社会治理服务中心, type: 事业编制, amount: 4, {DOC}}}\n"
+             f"- {{date: 2024-03-01, op: transfer, from: 岱岳区收回编制池, to: 区社会治理服务中心, type: 事业编制, amount: 2, {DOC}}}\n"
+             f"- {{date: 2024-04-01, op: transfer, from: 区社会治理服务中心, to: 区检验检测中心, type: 事业编制, amount: 1, {DOC}}}\n"
+             "- {date: 2024-05-01, op: hire, body: 区社会治理服务中心, type: 事业编制, count: 2}\n"
+             f"- {{date: 2024-06-01, op: cut, from: 区社会治理服务中心, type: 事业编制, amount: 1, {DOC}}}\n")
+    root = ledger(tmp_path, extra)
+    assert run_cli("check", root).exit_code == 0
+
+    def marks(day):
+        rows = json.loads(run_cli("balance", root, "--by", "earmarks", "--as-of", day, "--format", "json").stdout)
+        return {r["body"]: (r["earmarked"], r["used"], r["purpose"]) for r in rows}
+
+    # quota moved on from the centre takes its earmark first; a hire uses it; a cut takes the rest away
+    assert marks("2024-04-01") == {"区社会治理服务中心": (3, 0, "引进急需人才"), "区检验检测中心": (1, 0, "引进急需人才")}
+    assert marks("2024-05-01") == {"区社会治理服务中心": (1, 2, "引进急需人才"), "区检验检测中心": (1, 0, "引进急需人才")}
+    assert marks("2024-06-01") == {"区社会治理服务中心": (0, 2, "引进急需人才"), "区检验检测中心": (1, 0, "引进急需人才")}

@@ -30,6 +30,7 @@ COLUMN_LABELS = {
     "post_rank": "职级", "grids_detail": "网格构成",
     "measure": "指标", "value": "数值", "unit": "单位", "measures_detail": "指标(不逐级相加)",
     "time_limit": "处理时限", "closing_standard": "结案标准",
+    "account": "专户", "purpose": "用途", "earmarked": "专项编制(未用)", "used": "已用于进人",
 }
 YEAR_COLUMNS = {"retire_": "{}年到龄退休", "vacant_": "{}年末空编"}
 

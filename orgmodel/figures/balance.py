@@ -44,7 +44,7 @@ BODY_COLUMNS = [
 MEASURES = ["approved", "actual", "vacant", "over"]
 OFF_QUOTA_TAIL = ["off_quota_staff", "grids"]
 AGG_TAIL = [*MEASURES, "bodies", "bodies_over", "pools", "total", *OFF_QUOTA_TAIL]
-VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota", "standard", "cross_level", "hiring", "ranks", "measures")
+VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota", "standard", "cross_level", "hiring", "ranks", "measures", "earmarks")
 PERIOD_VIEWS = ("cross_level", "hiring")  # views over a period: they take a start date
 
 
@@ -321,6 +321,26 @@ def measure_balance(state: State) -> pd.DataFrame:
     return df.astype({"value": object, "body_id": "Int64"})
 
 
+EARMARK_COLUMNS = ["division_code", "division", "body_id", "body", "quota_type", "account", "purpose", "earmarked", "used"]
+
+
+def earmark_balance(state: State) -> pd.DataFrame:
+    """Per active body, quota type and earmarked account (专项编制专户): the quota from that account
+    it holds and no hire has used yet (``earmarked``), and what hires have used (``used``). The
+    earmark stays on the quota wherever it is transferred until a hire uses it."""
+    rows = []
+    for b in state.active_bodies():
+        if not b.earmarks and not b.earmarks_used:
+            continue
+        for t in state.config.quota_types:
+            left, used = b.earmarks.get(t, {}), b.earmarks_used.get(t, {})
+            for account in dict.fromkeys([*left, *used]):
+                pool = state.pools.get(account)
+                rows.append((b.division, state.divisions[b.division].name, b.id, b.name, t, account,
+                             (pool.purpose or "") if pool else "", left.get(account, 0), used.get(account, 0)))
+    return pd.DataFrame(rows, columns=EARMARK_COLUMNS).astype({"earmarked": int, "used": int})
+
+
 def township_profile(state: State, off_quota: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per township: kind, population, off-quota staff by kind, grids and households per grid
     (the township's own and its villages', rolled up), named counts."""
@@ -449,6 +469,10 @@ class Tables:
         return leader_balance(self.state)
 
     @cached_property
+    def earmarks(self) -> pd.DataFrame:
+        return earmark_balance(self.state)
+
+    @cached_property
     def measures(self) -> pd.DataFrame:
         return measure_balance(self.state)
 
@@ -533,7 +557,7 @@ class Tables:
         df = {"body": self.bodies, "township": self.townships, "county": self.county, "total": self.totals,
               "leaders": self.leaders, "sinking": self.sinking, "off_quota": self.off_quota,
               "standard": self.standards, "ranks": self.leader_ranks,
-              "measures": self.measures}[by]
+              "measures": self.measures, "earmarks": self.earmarks}[by]
         if quota_type and "quota_type" in df.columns:
             df = df[df["quota_type"] == quota_type].reset_index(drop=True)
         return df

@@ -281,7 +281,17 @@ class BalanceSite:
         if brief is None:
             return None
         page = township_page(self.state, self.looks, brief, self.index, self.duties, self.touched, self.town_of)
-        return dict(page, entries=self._with_notes(page["entries"]), standards=self.standards.get(town_file(code), []))
+        return dict(page, entries=self._with_notes(page["entries"]), standards=self.standards.get(town_file(code), []),
+                    earmarks=self.earmarks.get(town_file(code), []))
+
+    @cached_property
+    def earmarks(self) -> dict[str, list[dict]]:
+        """The earmarked quota (专项编制) held by bodies, by the page that lists the body."""
+        pages = page_map(self.state)
+        out: dict[str, list[dict]] = {}
+        for r in records(self.tables.earmarks):
+            out.setdefault(pages[r["division_code"]], []).append(r)
+        return out
 
     @cached_property
     def standards(self) -> dict[str, list[dict]]:
@@ -324,7 +334,8 @@ class BalanceSite:
 
     def county_page(self, county: dict) -> dict:
         """A county page's context: its menu lists its own townships only."""
-        return dict(self.common(), page="county", county=dict(county, standards=self.standards.get(county["file"], [])),
+        return dict(self.common(), page="county", county=dict(county, standards=self.standards.get(county["file"], []),
+                                                              earmarks=self.earmarks.get(county["file"], [])),
                     towns=county["towns"], county_file=county["file"])
 
     def town_page(self, town: dict) -> dict:

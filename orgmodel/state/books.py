@@ -23,6 +23,7 @@ _LEADERS = Fact.LEADERS
 _OFF_QUOTA = Fact.OFF_QUOTA
 _PLAN = Fact.PLAN
 _POSTS = Fact.POSTS
+EARMARKED = "earmarked"  # the kind of pool whose quota keeps its purpose (专项编制专户)
 
 
 class Books(StateCore):
@@ -51,6 +52,8 @@ class Books(StateCore):
                 self._touch(holder, mark)
         if amount and src is not None and type(src) is Body:
             self._widened(src, qtype, fact)
+        if amount:
+            self._carry_earmark(src, dst, qtype, amount)
         kind = kind if type(kind) is FlowKind else FlowKind(kind)
         flow = Flow(d.date, d.doc, d.source, kind, src.node if src else None, dst.node if dst else None,
                     qtype, amount, cross_level, len(self._flows), d.fields.get("approved_by"))
@@ -60,6 +63,47 @@ class Books(StateCore):
             v = dst.node if dst is not None else self.higher_node(src)
             self._graph.add_edge(u, v, key=flow.seq, flow=flow)
         return True
+
+    def _carry_earmark(self, src, dst, qtype: str, amount: int) -> None:
+        """Quota from an earmarked account (专户) keeps its earmark on the body it goes to until a
+        hire uses it; earmarked quota moved on from a body takes its earmark along (first), and
+        loses it only when it goes back to a pool or to the level above."""
+        if type(src) is Pool:
+            carried = {src.name: amount} if src.kind == EARMARKED else {}
+        elif type(src) is Body and src.earmarks.get(qtype):
+            carried, left, marks = {}, amount, src.earmarks[qtype]
+            for account in list(marks):
+                take = min(left, marks[account])
+                if take:
+                    carried[account] = take
+                    marks[account] -= take
+                    left -= take
+                if not marks[account]:
+                    del marks[account]
+            if not marks:
+                del src.earmarks[qtype]
+        else:
+            return
+        if carried and type(dst) is Body:
+            into = dst.earmarks.setdefault(qtype, {})
+            for account, n in carried.items():
+                into[account] = into.get(account, 0) + n
+
+    def _use_earmark(self, body: Body, qtype: str, people: int) -> None:
+        """``people`` who joined ``body`` take up its earmarked quota of ``qtype`` first."""
+        marks = body.earmarks.get(qtype)
+        if not marks or people <= 0:
+            return
+        used = body.earmarks_used.setdefault(qtype, {})
+        for account in list(marks):
+            take = min(people, marks[account])
+            marks[account] -= take
+            used[account] = used.get(account, 0) + take
+            people -= take
+            if not marks[account]:
+                del marks[account]
+        if not marks:
+            del body.earmarks[qtype]
 
     def _widened(self, body: Body, qtype: str, mark) -> None:
         """A change (``mark``) took from ``body``'s approved quota of ``qtype`` or added to its
@@ -123,6 +167,7 @@ class Books(StateCore):
             facts[(_ACTUAL, t)] = fact = (self._seq, d.where(f"actual/{t}")) if cells else mark
             if n > before.get(t, 0):
                 self._widened(body, t, fact)
+                self._use_earmark(body, t, n - before.get(t, 0))
         if leaders is not None:
             body.leaders.update(leaders)
             facts[(_LEADERS, None)] = mark
@@ -134,6 +179,7 @@ class Books(StateCore):
     def hire(self, d: Directive, body: Body, qtype: str, count: int) -> None:
         """``count`` people join; they use up the hiring plan of that type as far as it goes."""
         body.actual[qtype] = body.actual.get(qtype, 0) + count
+        self._use_earmark(body, qtype, count)
         if qtype in body.planned:
             body.planned[qtype] -= min(count, body.planned[qtype])
         mark = self._mark(d)

@@ -171,6 +171,9 @@ class Body:
     post_ranks: dict[str, str] = field(default_factory=dict)  # leader posts' rank by kind (副科级职数), when approved so
     counts: dict[str, int] = field(default_factory=dict)     # named counts that are not people
     measures: dict[str, tuple] = field(default_factory=dict)  # name -> (value, unit): never summed
+    # quota from an earmarked account (专户) not yet used by a hire, and used: {type: {account: n}}
+    earmarks: dict[str, dict[str, int]] = field(default_factory=dict)
+    earmarks_used: dict[str, dict[str, int]] = field(default_factory=dict)
     active: bool = True
     established: dt.date | None = None
     abolished: dt.date | None = None
