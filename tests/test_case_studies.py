@@ -351,3 +351,16 @@ def test_zhucheng_earmarked_quota_keeps_its_purpose_until_hires_use_it(tmp_path)
     page = next(p.read_text("utf-8") for p in (tmp_path / "方案" / "after").glob("town-*.html")
                 if "<h2>专项编制(专户)</h2>" in p.read_text("utf-8"))
     assert f'data-fig="earmark|{rows[0]["body_id"]}|事业编制|earmarked" data-v="1"' in page
+
+
+def test_zhucheng_two_way_secondments_move_people_not_quota(tmp_path):
+    base, plan = ROOT / "zhucheng" / "base", ROOT / "zhucheng" / "scenario.yaml"
+    rows = json.loads(run_cli("balance", base, "--scenario", plan, "--by", "挂职", "--format", "json").stdout)
+    assert sorted((r["home_division"], r["host_division"], r["people"]) for r in rows) == [
+        ("昌城镇", "诸城市", 1), ("诸城市", "密州街道", 2)]
+    diff = simulated_json("zhucheng")["balance_diff"]
+    assert not [r for r in diff if r["body"] in ("市人力资源和社会保障局", "市委办公室")]  # their quota and staff unchanged
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    pages = {p.name: p.read_text("utf-8") for p in (tmp_path / "方案" / "after").glob("*.html")}
+    shown = [name for name, text in pages.items() if "挂职、借调人员(" in text]
+    assert len(shown) == 3  # the county page (both) and the two townships' pages

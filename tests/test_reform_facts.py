@@ -416,3 +416,24 @@ def test_earmarked_quota_keeps_its_purpose_where_it_goes_until_a_hire_uses_it(tm
     assert marks("2024-04-01") == {"区社会治理服务中心": (3, 0, "引进急需人才"), "区检验检测中心": (1, 0, "引进急需人才")}
     assert marks("2024-05-01") == {"区社会治理服务中心": (1, 2, "引进急需人才"), "区检验检测中心": (1, 0, "引进急需人才")}
     assert marks("2024-06-01") == {"区社会治理服务中心": (0, 2, "引进急需人才"), "区检验检测中心": (1, 0, "引进急需人才")}
+
+
+def test_seconded_people_work_elsewhere_while_quota_and_staff_stay(tmp_path):
+    extra = ("- {date: 2024-01-05, op: staff, body: 满庄镇/综合行政执法办公室, actual: {行政编制: 4}}\n"
+             "- {date: 2024-02-01, op: 挂职, from: 粥店街道/综合行政执法办公室, to: 区委组织部, type: 行政编制, count: 2, "
+             "until: 2024-12-31}\n"
+             "- {date: 2024-03-01, op: 借调, from: 满庄镇/综合行政执法办公室, to: 区委组织部, type: 行政编制, count: 1}\n")
+    root = ledger(tmp_path, extra)
+    assert run_cli("check", root).exit_code == 0
+    rows = json.loads(run_cli("balance", root, "--by", "secondments", "--as-of", "2024-06-30", "--format", "json").stdout)
+    assert [(r["home_body"], r["host_body"], r["people"], r["to_date"]) for r in rows] == [
+        ("粥店街道/综合行政执法办公室", "区委组织部", 2, "2024-12-31"), ("满庄镇/综合行政执法办公室", "区委组织部", 1, "")]
+    later = json.loads(run_cli("balance", root, "--by", "secondments", "--as-of", "2025-01-01", "--format", "json").stdout)
+    assert [r["people"] for r in later] == [1]  # the first one has ended
+    bodies = json.loads(run_cli("balance", root, "--format", "json", "--as-of", "2024-06-30").stdout)
+    home = next(r for r in bodies if r["body"] == "综合行政执法办公室" and r["division"] == "粥店街道")
+    assert (home["approved"], home["actual"]) == (5, 6)  # people move, quota stays
+    too_many = ledger(tmp_path / "many", extra + "- {date: 2024-04-01, op: 挂职, from: 满庄镇/综合行政执法办公室, "
+                      "to: 区委组织部, type: 行政编制, count: 4}\n")
+    result = run_cli("check", too_many)
+    assert result.exit_code == 1 and "行政编制实有 4 人,其中已挂职在外 1 人,不能再派出 4 人" in result.output

@@ -30,11 +30,12 @@ BY_WORDS = {"body": ("机构",), "township": ("乡镇", "街道"), "county": ("�
             "leaders": ("领导职数", "职数"), "sinking": ("下沉比例", "下沉"), "off_quota": ("编外", "编外人员"),
             "standard": ("编制标准", "标准", "应核"), "cross_level": ("跨层级", "跨层级调剂"),
             "hiring": ("用编进人计划", "进人计划"), "ranks": ("职级", "领导职数职级"),
-            "measures": ("指标",), "earmarks": ("专项编制", "专户")}
+            "measures": ("指标",), "earmarks": ("专项编制", "专户"),
+            "secondments": ("挂职", "借调")}
 assert set(BY_WORDS) == set(VIEWS)
 
 HIDDEN_COLUMNS = {"body": ["county_code", "division_code", "body_id", "division_level"], "leaders": ["body_id"],
-                  "earmarks": ["division_code", "body_id"], "measures": ["division_code", "body_id"],
+                  "earmarks": ["division_code", "body_id"], "secondments": ["home_id", "host_id"], "measures": ["division_code", "body_id"],
                   "standard": ["holder_kind", "division_code", "body_id", "implied_low", "implied_high"]}
 
 
@@ -64,7 +65,7 @@ def check(ledger, as_of, scenario_paths, config_path, fmt):
                    "跨层级调剂(调入、调出乡镇的编制合计及占乡镇核定的比例)、"
                    "用编进人计划(逐年、分层级合计及占比;与跨层级都可加 --since)、"
                    "领导职数按层级和职级合计(如乡镇副科级职数)、指标(补贴标准、办结率等,带单位,不相加)、"
-                   "专项编制(从专户调剂到机构、尚未用于进人的编制)")
+                   "专项编制(从专户调剂到机构、尚未用于进人的编制)、挂职借调(人在别处工作,编制不动)")
 @click.option("--type", "quota_type", metavar="编制类型", default=None, help="只看一种编制类型,例如 事业编制")
 @click.option("--since", type=DateType(), default=None,
               help="起始日期:--by 跨层级、进人计划 时只合计此日及以后的(默认从台账开始)")

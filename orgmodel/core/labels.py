@@ -31,6 +31,8 @@ COLUMN_LABELS = {
     "measure": "指标", "value": "数值", "unit": "单位", "measures_detail": "指标(不逐级相加)",
     "time_limit": "处理时限", "closing_standard": "结案标准",
     "account": "专户", "purpose": "用途", "earmarked": "专项编制(未用)", "used": "已用于进人",
+    "home_division": "所在区划", "home_body": "所在单位(编制)", "host_division": "挂职区划", "host_body": "挂职单位",
+    "home_id": "所在机构编号", "host_id": "挂职机构编号", "people": "人数",
 }
 YEAR_COLUMNS = {"retire_": "{}年到龄退休", "vacant_": "{}年末空编"}
 

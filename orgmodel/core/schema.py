@@ -52,7 +52,7 @@ FIELD_LABELS = {
     "drop_signboards": "摘除牌子", "drop_duties": "摘除责任事项", "drop_children": "摘除下属机构",
     "template": "模板", "bodies": "机构条目", "divisions": "区划", "within": "范围", "missing": "缺少时",
     "match_signboards": "按牌子对应", "take_signboards": "接挂牌子", "value": "数值", "unit": "单位", "time_limit": "处理时限", "closing_standard": "结案标准",
-    "townships_of": "各乡镇所属区划",
+    "townships_of": "各乡镇所属区划", "until": "结束日期",
 }
 
 

@@ -44,7 +44,7 @@ BODY_COLUMNS = [
 MEASURES = ["approved", "actual", "vacant", "over"]
 OFF_QUOTA_TAIL = ["off_quota_staff", "grids"]
 AGG_TAIL = [*MEASURES, "bodies", "bodies_over", "pools", "total", *OFF_QUOTA_TAIL]
-VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota", "standard", "cross_level", "hiring", "ranks", "measures", "earmarks")
+VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota", "standard", "cross_level", "hiring", "ranks", "measures", "earmarks", "secondments")
 PERIOD_VIEWS = ("cross_level", "hiring")  # views over a period: they take a start date
 
 
@@ -341,6 +341,24 @@ def earmark_balance(state: State) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=EARMARK_COLUMNS).astype({"earmarked": int, "used": int})
 
 
+SECONDMENT_COLUMNS = ["home_division", "home_body", "host_division", "host_body", "quota_type", "people", "from_date",
+                      "to_date", "home_id", "host_id"]
+
+
+def secondment_balance(state: State) -> pd.DataFrame:
+    """The secondments (挂职, 借调) under way on the state's day: who works where while staying in
+    their own body's staff and quota (people move, quota stays)."""
+    day, divs, bodies = state.day, state.divisions, state.bodies
+    rows = []
+    for s in state.secondments:
+        if day is not None and s.until is not None and s.until < day:
+            continue
+        a, b = bodies[s.src], bodies[s.dst]
+        rows.append((divs[a.division].name, state.reference(a), divs[b.division].name, state.reference(b), s.quota_type,
+                     s.count, s.date.isoformat(), s.until.isoformat() if s.until else "", a.id, b.id))
+    return pd.DataFrame(rows, columns=SECONDMENT_COLUMNS)
+
+
 def township_profile(state: State, off_quota: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per township: kind, population, off-quota staff by kind, grids and households per grid
     (the township's own and its villages', rolled up), named counts."""
@@ -469,6 +487,10 @@ class Tables:
         return leader_balance(self.state)
 
     @cached_property
+    def secondments(self) -> pd.DataFrame:
+        return secondment_balance(self.state)
+
+    @cached_property
     def earmarks(self) -> pd.DataFrame:
         return earmark_balance(self.state)
 
@@ -557,7 +579,8 @@ class Tables:
         df = {"body": self.bodies, "township": self.townships, "county": self.county, "total": self.totals,
               "leaders": self.leaders, "sinking": self.sinking, "off_quota": self.off_quota,
               "standard": self.standards, "ranks": self.leader_ranks,
-              "measures": self.measures, "earmarks": self.earmarks}[by]
+              "measures": self.measures, "earmarks": self.earmarks,
+              "secondments": self.secondments}[by]
         if quota_type and "quota_type" in df.columns:
             df = df[df["quota_type"] == quota_type].reset_index(drop=True)
         return df

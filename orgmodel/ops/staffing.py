@@ -150,6 +150,31 @@ def counts(state: State, d) -> None:
         state.set_counts(d, holder, f["counts"])
 
 
+@op("secondment", "挂职", phase="hires", aliases=("借调", "抽调", "双向挂职"), fields={
+    "from": Field("ref", True), "to": Field("ref", True), "type": Field("qtype", True), "count": Field("count", True),
+    "until": Field("date"),
+})
+def secondment(state: State, d) -> None:
+    """People go to work at another body for a while (挂职, 借调, 抽调骨干力量) and stay in their own
+    body's staff and quota; ``until`` ends it. No more can go than the body has of that type, less
+    those already seconded on that day."""
+    f = d.fields
+    src = state.require(d, "from", BODY)
+    dst = state.require(d, "to", BODY)
+    if src is None or dst is None:
+        return
+    t, n, until = f["type"], f["count"], f.get("until")
+    if until is not None and until < d.date:
+        state.error("bad-date", f"挂职结束日期 {until} 早于开始日期 {d.date}", d, "until", src)
+        return
+    free = src.actual.get(t, 0) - state.seconded_out(src, t, d.date)
+    if n > free:
+        state.error("negative-staff", f"“{state.reference(src)}”{t}实有 {src.actual.get(t, 0)} 人,其中已挂职在外 "
+                    f"{src.actual.get(t, 0) - free} 人,不能再派出 {n} 人", d, "count", src)
+        return
+    state.second(d, src, dst, t, n, until)
+
+
 @op("measure", "指标", phase="off_quota", aliases=("计量指标",), fields={
     "division": Field("ref"), "body": Field("ref"), "name": Field("str", True), "value": Field("number", True),
     "unit": Field("str", True),

@@ -282,7 +282,19 @@ class BalanceSite:
             return None
         page = township_page(self.state, self.looks, brief, self.index, self.duties, self.touched, self.town_of)
         return dict(page, entries=self._with_notes(page["entries"]), standards=self.standards.get(town_file(code), []),
-                    earmarks=self.earmarks.get(town_file(code), []))
+                    earmarks=self.earmarks.get(town_file(code), []), secondments=self.secondments.get(town_file(code), []))
+
+    @cached_property
+    def secondments(self) -> dict[str, list[dict]]:
+        """The secondments under way, on the page of the body the people come from and on that of
+        the body they work at."""
+        pages = page_map(self.state)
+        bodies = self.state.bodies
+        out: dict[str, list[dict]] = {}
+        for r in records(self.tables.secondments):
+            for page in dict.fromkeys(pages[bodies[r[k]].division] for k in ("home_id", "host_id")):
+                out.setdefault(page, []).append(r)
+        return out
 
     @cached_property
     def earmarks(self) -> dict[str, list[dict]]:
@@ -335,7 +347,8 @@ class BalanceSite:
     def county_page(self, county: dict) -> dict:
         """A county page's context: its menu lists its own townships only."""
         return dict(self.common(), page="county", county=dict(county, standards=self.standards.get(county["file"], []),
-                                                              earmarks=self.earmarks.get(county["file"], [])),
+                                                              earmarks=self.earmarks.get(county["file"], []),
+                                                              secondments=self.secondments.get(county["file"], [])),
                     towns=county["towns"], county_file=county["file"])
 
     def town_page(self, town: dict) -> dict:

@@ -10,7 +10,7 @@ from ..core.directive import Directive
 from ..core.findings import CellSource
 from ..core.kinds import Fact, FlowKind
 from .core import StateCore
-from .records import Body, Division, Flow, Loan, PlanIssued, Pool, StaffMove
+from .records import Body, Division, Flow, Loan, PlanIssued, Pool, Secondment, StaffMove
 
 # Enum members cost a descriptor lookup each time; the hot paths use these module constants.
 _ACTUAL = Fact.ACTUAL
@@ -263,6 +263,19 @@ class Books(StateCore):
         holder.counts.update(counts)
         holder.facts[(_COUNTS, None)] = mark = self._mark(d)
         self._touch(holder, mark)
+
+    def second(self, d: Directive, src: Body, dst: Body, qtype: str, count: int, until: dt.date | None) -> None:
+        """``count`` people of ``src`` (in its ``qtype`` staff) work at ``dst`` until ``until``: neither
+        body's quota nor staff changes (people move, quota stays)."""
+        self._secondments.append(Secondment(d.date, until, d.source, src.id, dst.id, qtype, count))
+        mark = self._mark(d)
+        for body in (src, dst):
+            self._touch(body, mark)
+
+    def seconded_out(self, body: Body, qtype: str, day: dt.date) -> int:
+        """How many of ``body``'s ``qtype`` staff are seconded elsewhere on ``day``."""
+        return sum(s.count for s in self._secondments
+                   if s.src == body.id and s.quota_type == qtype and s.date <= day and (s.until is None or s.until >= day))
 
     def set_measure(self, d: Directive, holder: Division | Body, name: str, value, unit: str) -> None:
         """Record a measure that is not a count (网格员补贴 400 元/人·月, 办结率 99.4%) on a division or

@@ -222,6 +222,19 @@ class PlanIssued(NamedTuple):
     amount: int
 
 
+class Secondment(NamedTuple):
+    """People seconded (挂职, 借调, 抽调) from one body to another for a while: they work at ``dst``
+    while they stay in ``src``'s staff and quota."""
+
+    date: dt.date
+    until: dt.date | None
+    source: Source
+    src: int
+    dst: int
+    quota_type: str
+    count: int
+
+
 class StaffMove(NamedTuple):
     """People entering (``hire``: ``src`` None), leaving (``depart``: ``dst`` None) or moving
     between bodies with their quota or function (``move``), as the ledger records them."""
