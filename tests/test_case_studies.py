@@ -364,3 +364,15 @@ def test_zhucheng_two_way_secondments_move_people_not_quota(tmp_path):
     pages = {p.name: p.read_text("utf-8") for p in (tmp_path / "方案" / "after").glob("*.html")}
     shown = [name for name, text in pages.items() if "挂职、借调人员(" in text]
     assert len(shown) == 3  # the county page (both) and the two townships' pages
+
+
+def test_tengzhou_centre_is_directly_under_the_party_committee_and_led_through_its_political_legal_commission(tmp_path):
+    base, plan = ROOT / "tengzhou" / "base", ROOT / "tengzhou" / "scenario.yaml"
+    rows = json.loads(run_cli("balance", base, "--scenario", plan, "--format", "json").stdout)
+    centre = next(r for r in rows if r["body"] == "社会治理综合服务中心" and r["division"] == "滕州市")
+    assert centre["led_by"] == "市委政法委" and centre["relations"] == "直属 市委;归口领导 市委政法委"
+    changes = simulated_json("tengzhou")["attribute_changes"]
+    assert any(c["label"] == "其他领导关系" and c["after"] == "直属 市委;归口领导 市委政法委" for c in changes)
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    pages = "".join(p.read_text("utf-8") for p in (tmp_path / "方案" / "after").glob("county-*.html"))
+    assert "(直属 市委;归口领导 市委政法委)" in pages

@@ -437,3 +437,19 @@ def test_seconded_people_work_elsewhere_while_quota_and_staff_stay(tmp_path):
                       "to: 区委组织部, type: 行政编制, count: 4}\n")
     result = run_cli("check", too_many)
     assert result.exit_code == 1 and "行政编制实有 4 人,其中已挂职在外 1 人,不能再派出 4 人" in result.output
+
+
+def test_a_body_has_leading_relations_beside_its_main_one_and_a_relation_ends_with_none(tmp_path):
+    extra = ("- {date: 2024-02-01, op: 领导关系, body: 区社会治理服务中心, relation: 直属, to: 区委}\n"
+             "- {date: 2024-02-01, op: 领导关系, body: 区社会治理服务中心, relation: 归口领导, to: 党政办公室}\n"
+             "- {date: 2024-02-01, op: 领导关系, body: 区社会治理服务中心, relation: 业务指导, to: 区委组织部}\n"
+             "- {date: 2024-03-01, op: 领导关系, body: 区社会治理服务中心, relation: 业务指导, to: 无}\n")
+    root = ledger(tmp_path, extra)
+
+    def relations(day):
+        rows = json.loads(run_cli("balance", root, "--as-of", day, "--format", "json").stdout)
+        return next(r["relations"] for r in rows if r["body"] == "区社会治理服务中心")
+
+    # 党政办公室 is in two townships: the name as written is kept (not a body of the ledger by itself)
+    assert relations("2024-02-01") == "直属 区委;归口领导 党政办公室;业务指导 区委组织部"
+    assert relations("2024-03-01") == "直属 区委;归口领导 党政办公室"

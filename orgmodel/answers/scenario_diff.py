@@ -187,8 +187,9 @@ def duty_diff(before: Snapshot, after: Snapshot) -> list[dict]:
 
 
 ATTRIBUTE_LABELS = {"signboards": "牌子", "category": "机构类别", "class": "公益类别", "rank": "规格",
-                    "funding": "经费形式", "led_by": "主管机构", "positions": "岗位", "counts": "其他统计数"}
-FIGURES = ("signboards", "positions", "counts")  # what is listed for a body the plan creates
+                    "funding": "经费形式", "led_by": "主管机构", "relations": "其他领导关系", "positions": "岗位",
+                    "counts": "其他统计数"}
+FIGURES = ("signboards", "relations", "positions", "counts")  # what is listed for a body the plan creates
 _NONE = ("",) * len(ATTRIBUTES)
 
 

@@ -31,9 +31,10 @@ from ..figures.balance import tables_of
 from ..state import Body, State
 
 MEASURES = ["approved", "actual", "vacant", "over"]
-ATTRIBUTES = ["signboards", "category", "class", "rank", "funding", "led_by", "positions", "counts"]
+ATTRIBUTES = ["signboards", "category", "class", "rank", "funding", "led_by", "relations", "positions", "counts"]
 # the body table's columns that hold them, in the same order
-_ATTRIBUTE_COLUMNS = ["signboard_names", "category", "class", "rank", "funding", "led_by", "positions", "counts_detail"]
+_ATTRIBUTE_COLUMNS = ["signboard_names", "category", "class", "rank", "funding", "led_by", "relations", "positions",
+                      "counts_detail"]
 TREE_FIELDS = ("key", "body", "division", "parent", "led_by", "category", "class", "signboards", "active")
 
 

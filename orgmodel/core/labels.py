@@ -4,7 +4,7 @@ COLUMN_LABELS = {
     "county_code": "县级代码", "county": "县(市、区)", "division_code": "区划代码", "division": "区划",
     "division_level": "层级", "township_kind": "类型", "parent": "上级区划", "body_id": "机构编号",
     "body": "机构", "signboards": "加挂牌子数", "signboard_names": "牌子", "category": "机构类别",
-    "class": "公益类别", "rank": "规格", "funding": "经费形式", "led_by": "主管机构", "positions": "岗位",
+    "class": "公益类别", "rank": "规格", "funding": "经费形式", "led_by": "主管机构", "relations": "其他领导关系", "positions": "岗位",
     "dispatched": "派驻",
     "quota_type": "编制类型", "approved": "核定", "actual": "实有", "vacant": "空编", "over": "超编",
     "bodies": "机构数", "bodies_over": "超编机构数",

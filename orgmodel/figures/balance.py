@@ -38,7 +38,7 @@ from .standards import standard_balance
 
 BODY_COLUMNS = [
     "county_code", "county", "division_code", "division", "division_level", "township_kind",
-    "body_id", "body", "signboards", "signboard_names", "category", "class", "rank", "funding", "led_by",
+    "body_id", "body", "signboards", "signboard_names", "category", "class", "rank", "funding", "led_by", "relations",
     "dispatched", "positions", "counts_detail", "quota_type", "approved", "actual", "vacant", "over",
 ]
 MEASURES = ["approved", "actual", "vacant", "over"]
@@ -132,6 +132,7 @@ def body_balance(state: State) -> pd.DataFrame:
         head = (*places[b.division], b.id, b.name,
                 len(boards), "、".join(boards) if boards else "", b.category, b.klass, b.rank, b.funding,
                 leader_named(leader) if leader is not None else None,
+                ";".join(f"{k} {v}" for k, v in b.relations.items()) if b.relations else "",
                 b.category == DISPATCHED or dispatcher is not None,
                 _counted(positions) if positions else "", _counted(counts) if counts else "")
         approved, actual = b.approved, b.actual

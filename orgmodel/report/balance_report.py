@@ -73,6 +73,7 @@ def body_rows(state: State, looks: Lookups, bodies, index: tuple | None = None) 
         "quota": looks.bodies.get(b.id, {}), "posts": looks.leaders.get(b.id, {}), "duties": leads.get(b.id, []),
         "positions": "、".join(f"{k} {n}" for k, n in b.positions.items()),
         "counts": "、".join(f"{k} {n}" for k, n in b.counts.items()),
+        "relations": ";".join(f"{k} {v}" for k, v in b.relations.items()),
     } for b in bodies]
 
 

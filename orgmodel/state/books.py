@@ -23,6 +23,7 @@ _LEADERS = Fact.LEADERS
 _OFF_QUOTA = Fact.OFF_QUOTA
 _PLAN = Fact.PLAN
 _POSTS = Fact.POSTS
+_LED_BY = Fact.LED_BY
 EARMARKED = "earmarked"  # the kind of pool whose quota keeps its purpose (专项编制专户)
 
 
@@ -276,6 +277,15 @@ class Books(StateCore):
         """How many of ``body``'s ``qtype`` staff are seconded elsewhere on ``day``."""
         return sum(s.count for s in self._secondments
                    if s.src == body.id and s.quota_type == qtype and s.date <= day and (s.until is None or s.until >= day))
+
+    def relate(self, d: Directive, body: Body, relation: str, whom: str | None) -> None:
+        """Record a leading relation of ``body`` beside its 主管 (直属 市委, 归口 市委政法委); None ends it."""
+        if whom is None:
+            body.relations.pop(relation, None)
+        else:
+            body.relations[relation] = whom
+        body.facts[(_LED_BY, None)] = mark = self._mark(d)
+        self._touch(body, mark)
 
     def set_measure(self, d: Directive, holder: Division | Body, name: str, value, unit: str) -> None:
         """Record a measure that is not a count (网格员补贴 400 元/人·月, 办结率 99.4%) on a division or

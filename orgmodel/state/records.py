@@ -174,6 +174,8 @@ class Body:
     # quota from an earmarked account (专户) not yet used by a hire, and used: {type: {account: n}}
     earmarks: dict[str, dict[str, int]] = field(default_factory=dict)
     earmarks_used: dict[str, dict[str, int]] = field(default_factory=dict)
+    # leading relations beside led_by (主管): {relation: whom}, as 直属: 市委, 归口: 市委政法委
+    relations: dict[str, str] = field(default_factory=dict)
     active: bool = True
     established: dt.date | None = None
     abolished: dt.date | None = None
