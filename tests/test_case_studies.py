@@ -61,6 +61,16 @@ def test_tengzhou_centre_has_35_quota_4_posts_24_of_them_reclaimed():
     assert status == {"综合治理事务中心": "并入", "新居民服务管理办公室": "并入", "社会治理综合服务中心": "新设"}
 
 
+def test_tengzhou_grid_kinds_as_balance_and_the_report_show_them(tmp_path):
+    base, plan = ROOT / "tengzhou" / "base", ROOT / "tengzhou" / "scenario.yaml"
+    rows = json.loads(run_cli("balance", base, "--scenario", plan, "--by", "off_quota", "--format", "json").stdout)
+    city = next(r for r in rows if r["division"] == "滕州市")
+    assert (city["grids"], city["grids_detail"]) == (2036, "基础网格 1792、专属网格 244")
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    pages = "".join(p.read_text("utf-8") for p in (tmp_path / "方案" / "after").glob("*.html"))
+    assert "个(基础网格 1792、专属网格 244)" in pages
+
+
 def test_tengzhou_every_township_centre_renamed_with_signboard_and_grids():
     s = sim("tengzhou")
     for div in townships(s.after):
@@ -76,8 +86,13 @@ def test_tengzhou_every_township_centre_renamed_with_signboard_and_grids():
 
 def test_zhucheng_quota_increases_hiring_plans_and_leader_posts():
     s = sim("zhucheng")
+    increased: dict[str, int] = {}  # 核增 (not the earmarked account's quota moved down later)
+    for f in s.flows:
+        if f["kind"] == "increase":
+            increased[f["quota_type"]] = increased.get(f["quota_type"], 0) + f["amount"]
+    assert increased == {"事业编制": 138, "行政编制": 125}
     towns = s.township_diff.groupby("quota_type")[["before_approved", "after_approved"]].sum()
-    assert (towns["after_approved"] - towns["before_approved"]).to_dict() == {"事业编制": 138, "行政编制": 125}
+    assert (towns["after_approved"] - towns["before_approved"]).to_dict() == {"事业编制": 138 + 3, "行政编制": 125}
     codes = {d.code for d in townships(s.after)}
     assert len(codes) == 13
     planned = sum(b.planned.get("行政编制", 0) for b in s.after.active_bodies() if b.division in codes)
@@ -98,6 +113,47 @@ def test_zhucheng_161_plans_over_three_years_are_over_80_percent_as_balance_and_
     assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
     after = (tmp_path / "方案" / "after" / "index.html").read_text("utf-8")
     assert 'data-fig="hiring|合计|乡镇|places" data-v="161"' in after and "85.64%" in after
+
+
+def test_zhucheng_renamed_offices_stay_and_drop_investment_and_tax_duties(tmp_path):
+    out = simulated_json("zhucheng")
+    dropped = [(c["division"], c["item"]) for c in out["duty_changes"] if c["after"] is None]
+    streets = ("密州街道", "龙都街道", "舜王街道")
+    assert sorted(dropped) == sorted((s, item) for s in streets for item in ("招商引资", "协税护税"))
+    kept = [r for r in out["balance_diff"] if r["body"] == "优化营商环境办公室"]
+    assert not [r for r in kept if r["status"] == "撤销"]  # the offices stay, renamed
+    base, plan = ROOT / "zhucheng" / "base", ROOT / "zhucheng" / "scenario.yaml"
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    page = (tmp_path / "方案" / "index.html").read_text("utf-8")
+    assert "责任事项变化(6 项)" in page and "协税护税" in page
+
+
+def test_zhucheng_70_deputy_section_posts_added_as_balance_and_the_report_show_them(tmp_path):
+    base, plan = ROOT / "zhucheng" / "base", ROOT / "zhucheng" / "scenario.yaml"
+
+    def ranks(*args):
+        rows = json.loads(run_cli("balance", base, *args, "--by", "职级", "--format", "json").stdout)
+        return {(r["division_level"], r["post_rank"]): r["approved"] for r in rows}
+
+    before, after = ranks(), ranks("--scenario", plan)
+    assert after.get(("乡镇", "副科"), 0) - before.get(("乡镇", "副科"), 0) == 70
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    page = (tmp_path / "方案" / "after" / "index.html").read_text("utf-8")
+    assert "领导职数(按层级、职级)" in page and 'data-fig="ranks|乡镇|副科|approved" data-v="70"' in page
+
+
+def test_zhucheng_coordination_body_set_up_within_the_limit(tmp_path):
+    base, plan = ROOT / "zhucheng" / "base", ROOT / "zhucheng" / "scenario.yaml"
+    rows = json.loads(run_cli("balance", base, "--scenario", plan, "--format", "json").stdout)
+    assert sorted(r["body"] for r in rows if r["category"] == "议事协调机构") == [
+        "市乡村振兴工作领导小组", "市基层治理工作领导小组", "市安全生产委员会"]
+    found = json.loads(run_cli("check", base, "--scenario", plan, "--format", "json").stdout)
+    assert not [f for f in found if f["rule"] == "coordination-limit"]
+    one_more = tmp_path / "再设一个.yaml"
+    one_more.write_text("name: 超限额\ndirectives:\n- {date: 2022-03-01, op: establish, name: 市河长制工作领导小组, "
+                        "division: 诸城市, category: 议事协调机构}\n", encoding="utf-8")
+    result = run_cli("check", base, "--scenario", plan, "--scenario", one_more)
+    assert result.exit_code == 1 and "[议事协调机构限额]" in result.output and "超过县级限额 3 个" in result.output
 
 
 def test_zhucheng_template_signboards_and_street_renames():
@@ -248,3 +304,75 @@ def test_binzhou_figures_as_the_simulate_and_balance_outputs_show_them():
     body_rows = json.loads(run_cli("balance", base, "--scenario", plan, "--by", "body", "--format", "json").stdout)
     centres = [r for r in body_rows if r["body"] == "网格化服务管理中心"]
     assert len(centres) == 22 and {r["class"] for r in centres} == {"公益一类"}
+
+
+def measures_of(case: str, division: str) -> dict:
+    base, plan = ROOT / case / "base", ROOT / case / "scenario.yaml"
+    rows = json.loads(run_cli("balance", base, "--scenario", plan, "--by", "指标", "--format", "json").stdout)
+    return {r["measure"]: (r["value"], r["unit"]) for r in rows if r["division"] == division and r["body"] is None}
+
+
+@pytest.mark.parametrize("case, division, expected", [
+    ("tengzhou", "滕州市", {"城市社区兼职网格员绩效奖补": (400, "元/人·月"), "农村兼职网格员绩效奖补": (200, "元/人·月"),
+                           "基层治理专项奖励资金": (300, "万元")}),
+    ("binzhou", "滨州市", {"社会治理及民生服务事项办结率": (99.4, "%"), "涉疫情矛盾纠纷化解率": (100, "%")}),
+])
+def test_allowances_funds_and_rates_are_recorded_with_their_units_and_shown_where_recorded(case, division, expected,
+                                                                                          tmp_path):
+    assert measures_of(case, division) == expected
+    base, plan = ROOT / case / "base", ROOT / case / "scenario.yaml"
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    pages = "".join(p.read_text("utf-8") for p in (tmp_path / "方案" / "after").glob("*.html"))
+    first, (value, unit) = next(iter(expected.items()))
+    assert f"指标(本级,不逐级相加):{first} {value:g} {unit}" in pages
+
+
+def test_tengzhou_grid_items_with_time_limits_are_listed_in_every_township_by_one_directive(tmp_path):
+    out = simulated_json("tengzhou")
+    added = [c for c in out["duty_changes"] if c["item"] == "矛盾纠纷排查化解" and c["before"] is None]
+    towns = townships(sim("tengzhou").after)
+    assert len(added) == len(towns) == 4
+    assert {c["after"]["time_limit"] for c in added} == {"3 个工作日"}
+    assert {c["after"]["lead"].split("/")[-1] for c in added} == {"社会治理综合服务中心"}
+    base, plan = ROOT / "tengzhou" / "base", ROOT / "tengzhou" / "scenario.yaml"
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    town_pages = [p.read_text("utf-8") for p in (tmp_path / "方案" / "after").glob("town-*.html")]
+    assert len(town_pages) == 4 and all("<td>3 个工作日</td><td>当事人达成调解协议或依法导入诉讼程序</td>" in p
+                                       for p in town_pages)
+
+
+def test_zhucheng_earmarked_quota_keeps_its_purpose_until_hires_use_it(tmp_path):
+    base, plan = ROOT / "zhucheng" / "base", ROOT / "zhucheng" / "scenario.yaml"
+    rows = json.loads(run_cli("balance", base, "--scenario", plan, "--by", "专项编制", "--format", "json").stdout)
+    assert [(r["division"], r["body"], r["account"], r["earmarked"], r["used"]) for r in rows] == [
+        ("昌城镇", "农业农村服务中心", "镇街专业人才事业编制专户", 1, 2)]
+    assert rows[0]["purpose"].startswith("专项用于")
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    page = next(p.read_text("utf-8") for p in (tmp_path / "方案" / "after").glob("town-*.html")
+                if "<h2>专项编制(专户)</h2>" in p.read_text("utf-8"))
+    assert f'data-fig="earmark|{rows[0]["body_id"]}|事业编制|earmarked" data-v="1"' in page
+
+
+def test_zhucheng_two_way_secondments_move_people_not_quota(tmp_path):
+    base, plan = ROOT / "zhucheng" / "base", ROOT / "zhucheng" / "scenario.yaml"
+    rows = json.loads(run_cli("balance", base, "--scenario", plan, "--by", "挂职", "--format", "json").stdout)
+    assert sorted((r["home_division"], r["host_division"], r["people"]) for r in rows) == [
+        ("昌城镇", "诸城市", 1), ("诸城市", "密州街道", 2)]
+    diff = simulated_json("zhucheng")["balance_diff"]
+    assert not [r for r in diff if r["body"] in ("市人力资源和社会保障局", "市委办公室")]  # their quota and staff unchanged
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    pages = {p.name: p.read_text("utf-8") for p in (tmp_path / "方案" / "after").glob("*.html")}
+    shown = [name for name, text in pages.items() if "挂职、借调人员(" in text]
+    assert len(shown) == 3  # the county page (both) and the two townships' pages
+
+
+def test_tengzhou_centre_is_directly_under_the_party_committee_and_led_through_its_political_legal_commission(tmp_path):
+    base, plan = ROOT / "tengzhou" / "base", ROOT / "tengzhou" / "scenario.yaml"
+    rows = json.loads(run_cli("balance", base, "--scenario", plan, "--format", "json").stdout)
+    centre = next(r for r in rows if r["body"] == "社会治理综合服务中心" and r["division"] == "滕州市")
+    assert centre["led_by"] == "市委政法委" and centre["relations"] == "直属 市委;归口领导 市委政法委"
+    changes = simulated_json("tengzhou")["attribute_changes"]
+    assert any(c["label"] == "其他领导关系" and c["after"] == "直属 市委;归口领导 市委政法委" for c in changes)
+    assert run_cli("report", "scenario", base, plan, "--out", tmp_path / "方案").exit_code == 0
+    pages = "".join(p.read_text("utf-8") for p in (tmp_path / "方案" / "after").glob("county-*.html"))
+    assert "(直属 市委;归口领导 市委政法委)" in pages

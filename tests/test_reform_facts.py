@@ -53,7 +53,7 @@ def test_duties_command_lists_items_with_category_lead_and_support(tmp_path):
     root = ledger(tmp_path)
     rows = json.loads(run_cli("duties", root, "--format", "json").stdout)
     assert rows == [{"division_code": "370911001", "division": "粥店街道", "item": "矛盾纠纷排查", "item_category": "平安建设",
-                     "lead": "粥店街道/党政办公室", "support": "区社会治理服务中心"}]
+                     "lead": "粥店街道/党政办公室", "support": "区社会治理服务中心", "time_limit": "", "closing_standard": ""}]
     assert "矛盾纠纷排查" in run_cli("duties", root, "--body", "区社会治理服务中心").stdout
     assert "矛盾纠纷排查" not in run_cli("duties", root, "--body", "区委组织部").stdout
     table = run_cli("duties", root).stdout
@@ -285,3 +285,171 @@ def test_folded_chinese_lines_join_without_a_space(tmp_path):
     plan = tmp_path / "plan.yaml"
     plan.write_text("name: 方案\ndescription: >-\n  第一行写到这里,\n  第二行接着写。\ndirectives: []\n", encoding="utf-8")
     assert "第一行写到这里,第二行接着写。" in run_cli("simulate", root, plan).stdout
+
+
+def test_a_body_that_stays_drops_a_duty_it_leads_and_one_it_supports(tmp_path):
+    extra = ("- {date: 2024-02-01, op: duty, name: 协税护税, lead: 满庄镇/党政办公室, support: [区社会治理服务中心]}\n"
+             "- {date: 2024-03-01, op: 取消事项, doc: 岱编〔2024〕5号, body: 区社会治理服务中心, duties: [矛盾纠纷排查, 协税护税]}\n"
+             "- {date: 2024-03-01, op: 取消事项, doc: 岱编〔2024〕5号, body: 满庄镇/党政办公室, duties: [协税护税]}\n")
+    root = ledger(tmp_path, extra)
+    assert run_cli("check", root).exit_code == 0
+    items = json.loads(run_cli("duties", root, "--format", "json").stdout)
+    assert [(d["item"], d["lead"], d["support"]) for d in items] == [("矛盾纠纷排查", "粥店街道/党政办公室", "")]
+    assert json.loads(run_cli("duties", root, "--as-of", "2024-02-15", "--format", "json").stdout)[1]["item"] == "协税护税"
+    history = json.loads(run_cli("history", root, "区社会治理服务中心", "--format", "json").stdout)
+    assert any(e["op"] == "取消事项" for e in history["entries"])
+
+
+def test_dropping_a_duty_the_body_does_not_have_changes_nothing_and_says_which_it_has(tmp_path):
+    extra = "- {date: 2024-03-01, op: 取消事项, doc: 岱编〔2024〕5号, body: 区社会治理服务中心, duties: [矛盾纠纷排查, 招商引资]}\n"
+    root = ledger(tmp_path, extra)
+    result = run_cli("check", root)
+    assert result.exit_code == 1 and "[找不到事项]" in result.output
+    assert "没有责任事项“招商引资”" in result.output and "其牵头或配合的事项:矛盾纠纷排查" in result.output
+    items = json.loads(run_cli("duties", root, "--format", "json").stdout)
+    assert items[0]["support"] == "区社会治理服务中心"  # the whole directive was refused
+
+
+def test_leader_posts_carry_the_rank_their_approval_names_else_the_bodys(tmp_path):
+    extra = ("- {date: 2024-02-01, op: reclassify, body: 区委组织部, rank: 正科}\n"
+             f"- {{date: 2024-02-01, op: leader_posts, body: 区委组织部, posts: {{正职: 1, 副职: 3}}, {DOC}}}\n"
+             f"- {{date: 2024-02-01, op: leader_posts, body: 粥店街道/综合行政执法办公室, posts: {{正职: 1}}, rank: 副科, {DOC}}}\n"
+             f"- {{date: 2024-02-01, op: leader_posts, body: 满庄镇/综合行政执法办公室, posts: {{正职: 1}}, rank: 副科, {DOC}}}\n")
+    root = ledger(tmp_path, extra)
+    rows = json.loads(run_cli("balance", root, "--by", "leaders", "--format", "json").stdout)
+    assert {(r["body"], r["post"]): r["post_rank"] for r in rows} == {
+        ("区委组织部", "正职"): "正科", ("区委组织部", "副职"): "副科",
+        ("综合行政执法办公室", "正职"): "副科"}
+    ranks = json.loads(run_cli("balance", root, "--by", "职级", "--format", "json").stdout)
+    assert {(r["division_level"], r["post_rank"]): r["approved"] for r in ranks} == {
+        ("县", "正科"): 1, ("县", "副科"): 3, ("乡镇", "副科"): 2}
+    bad = ledger(tmp_path / "bad", f"- {{date: 2024-02-01, op: leader_posts, body: 区委组织部, posts: {{正职: 1}}, rank: 副县, {DOC}}}\n")
+    result = run_cli("check", bad)
+    assert result.exit_code == 1 and "rank" in result.output and "副县" in result.output
+
+
+def test_grids_by_kind_add_up_roll_up_and_a_wrong_total_is_refused(tmp_path):
+    extra = ("- {date: 2024-02-01, op: off_quota, division: 粥店街道, grid_kinds: {基础网格: 30, 专属网格: 4}}\n"
+             "- {date: 2024-02-01, op: off_quota, division: 满庄镇, grid_kinds: {基础网格: 20}}\n"
+             "- {date: 2024-03-01, op: off_quota, division: 满庄镇, grid_kinds: {专属网格: 2}}\n")
+    root = ledger(tmp_path, extra)
+    rows = {r["division"]: r for r in json.loads(run_cli("balance", root, "--by", "off_quota", "--format", "json").stdout)}
+    assert (rows["满庄镇"]["grids"], rows["满庄镇"]["grids_detail"]) == (22, "基础网格 20、专属网格 2")
+    assert (rows["岱岳区"]["grids"], rows["岱岳区"]["grids_detail"]) == (56, "基础网格 50、专属网格 6")
+    bad = ledger(tmp_path / "bad", "- {date: 2024-02-01, op: off_quota, division: 满庄镇, grids: 25, grid_kinds: {基础网格: 20}}\n")
+    result = run_cli("check", bad)
+    assert result.exit_code == 1 and "网格数(grids) 25 个与各类网格合计 20 个不符" in result.output
+
+
+def test_a_limit_on_county_coordination_bodies_is_checked_and_its_config_too(tmp_path):
+    extra = ("- {date: 2024-02-01, op: establish, name: 区安全生产委员会, division: 岱岳区, category: 议事协调机构}\n"
+             "- {date: 2024-03-01, op: establish, name: 区河长制领导小组, division: 岱岳区, category: 议事协调机构}\n")
+    root = ledger(tmp_path, extra, CONFIG + "coordination_limits: {县: 1}\n")
+    out = run_cli("check", root).output
+    assert "[议事协调机构限额]" in out and "岱岳区设有议事协调机构 2 个,超过县级限额 1 个" in out and "ledger.yaml:17:" in out
+    assert "[议事协调机构限额]" not in run_cli("check", ledger(tmp_path / "ok", extra, CONFIG + "coordination_limits: {县: 2}\n")).output
+    bad = run_cli("check", ledger(tmp_path / "bad", extra, CONFIG + "coordination_limits: {县级: 2, 市: -1}\n"))
+    assert bad.exit_code == 2 and "层级“县级”无效" in bad.output and "coordination_limits.市: 应为 0 到 1000 的整数" in bad.output
+
+
+def test_measures_keep_their_unit_stay_where_recorded_and_are_never_added_up(tmp_path):
+    extra = ("- {date: 2024-02-01, op: 指标, division: 粥店街道, name: 兼职网格员绩效奖补, value: 400, unit: 元/人·月}\n"
+             "- {date: 2024-02-01, op: 指标, division: 满庄镇, name: 兼职网格员绩效奖补, value: 200, unit: 元/人·月}\n"
+             "- {date: 2024-02-01, op: 指标, body: 区社会治理服务中心, name: 办结率, value: \"99.4\", unit: \"%\"}\n")
+    root = ledger(tmp_path, extra)
+    rows = json.loads(run_cli("balance", root, "--by", "measures", "--format", "json").stdout)
+    assert [(r["division"], r["body"], r["measure"], r["value"], r["unit"]) for r in rows] == [
+        ("粥店街道", None, "兼职网格员绩效奖补", 400, "元/人·月"), ("满庄镇", None, "兼职网格员绩效奖补", 200, "元/人·月"),
+        ("岱岳区", "区社会治理服务中心", "办结率", 99.4, "%")]
+    off = {r["division"]: r for r in json.loads(run_cli("balance", root, "--by", "off_quota", "--format", "json").stdout)}
+    assert off["满庄镇"]["measures_detail"] == "兼职网格员绩效奖补 200 元/人·月"
+    assert off["岱岳区"]["measures_detail"] == ""  # not 600 元: a rate or an allowance does not add up
+    bad = ledger(tmp_path / "bad", "- {date: 2024-02-01, op: 指标, division: 满庄镇, name: 奖补, value: 四百, unit: 元}\n")
+    result = run_cli("check", bad)
+    assert result.exit_code == 1 and "数值(value)应为数(如 400 或 99.4),实为“四百”" in result.output
+
+
+def test_a_duty_item_keeps_its_time_limit_and_closing_standard(tmp_path):
+    extra = ("- {date: 2024-02-01, op: duty, name: 占道经营处置, category: 网格事项, lead: 粥店街道/综合行政执法办公室, "
+             "time_limit: 2 个工作日, closing_standard: 现场清理完毕并经网格员复核}\n")
+    root = ledger(tmp_path, extra)
+    item = next(d for d in json.loads(run_cli("duties", root, "--format", "json").stdout) if d["item"] == "占道经营处置")
+    assert (item["time_limit"], item["closing_standard"]) == ("2 个工作日", "现场清理完毕并经网格员复核")
+    out = tmp_path / "报表"
+    assert run_cli("report", "balance", root, "--out", out).exit_code == 0
+    page = next(p.read_text("utf-8") for p in out.glob("town-*.html") if "占道经营处置" in p.read_text("utf-8"))
+    assert "<th data-col=\"4\">处理时限</th>" in page and "<td>2 个工作日</td><td>现场清理完毕并经网格员复核</td>" in page
+
+
+def test_one_directive_lists_an_item_in_every_township_or_none_when_one_lacks_the_body(tmp_path):
+    extra = ("- {date: 2024-02-01, op: duty, name: 违法建设巡查, category: 属地管理, townships_of: 岱岳区, "
+             "lead: 综合行政执法办公室, support: [党政办公室], time_limit: 24 小时}\n")
+    root = ledger(tmp_path, extra)
+    items = [d for d in json.loads(run_cli("duties", root, "--format", "json").stdout) if d["item"] == "违法建设巡查"]
+    assert sorted((d["division"], d["lead"], d["support"]) for d in items) == [
+        ("满庄镇", "满庄镇/综合行政执法办公室", "满庄镇/党政办公室"),
+        ("粥店街道", "粥店街道/综合行政执法办公室", "粥店街道/党政办公室")]
+    lacking = ledger(tmp_path / "lacking", "- {date: 2024-02-01, op: duty, name: 河道巡查, townships_of: 岱岳区, lead: 综合行政执法办公室, "
+                     "support: [水利站]}\n")
+    result = run_cli("check", lacking)
+    assert result.exit_code == 1 and "2 个没有所写机构:粥店街道(缺水利站)、满庄镇(缺水利站);未登记任何一个" in result.output
+    assert not [d for d in json.loads(run_cli("duties", lacking, "--format", "json").stdout) if d["item"] == "河道巡查"]
+
+
+def test_earmarked_quota_keeps_its_purpose_where_it_goes_until_a_hire_uses_it(tmp_path):
+    extra = ("- {date: 2024-02-01, op: open_pool, name: 人才专户, kind: 专户, division: 岱岳区, purpose: 引进急需人才}\n"
+             f"- {{date: 2024-02-01, op: transfer, from: 岱岳区收回编制池, to: 人才专户, type: 事业编制, amount: 6, {DOC}}}\n"
+             "- {date: 2024-02-01, op: establish, name: 区检验检测中心, division: 岱岳区, category: 事业单位}\n"
+             f"- {{date: 2024-03-01, op: transfer, from: 人才专户, to: 区社会治理服务中心, type: 事业编制, amount: 4, {DOC}}}\n"
+             f"- {{date: 2024-03-01, op: transfer, from: 岱岳区收回编制池, to: 区社会治理服务中心, type: 事业编制, amount: 2, {DOC}}}\n"
+             f"- {{date: 2024-04-01, op: transfer, from: 区社会治理服务中心, to: 区检验检测中心, type: 事业编制, amount: 1, {DOC}}}\n"
+             "- {date: 2024-05-01, op: hire, body: 区社会治理服务中心, type: 事业编制, count: 2}\n"
+             f"- {{date: 2024-06-01, op: cut, from: 区社会治理服务中心, type: 事业编制, amount: 1, {DOC}}}\n")
+    root = ledger(tmp_path, extra)
+    assert run_cli("check", root).exit_code == 0
+
+    def marks(day):
+        rows = json.loads(run_cli("balance", root, "--by", "earmarks", "--as-of", day, "--format", "json").stdout)
+        return {r["body"]: (r["earmarked"], r["used"], r["purpose"]) for r in rows}
+
+    # quota moved on from the centre takes its earmark first; a hire uses it; a cut takes the rest away
+    assert marks("2024-04-01") == {"区社会治理服务中心": (3, 0, "引进急需人才"), "区检验检测中心": (1, 0, "引进急需人才")}
+    assert marks("2024-05-01") == {"区社会治理服务中心": (1, 2, "引进急需人才"), "区检验检测中心": (1, 0, "引进急需人才")}
+    assert marks("2024-06-01") == {"区社会治理服务中心": (0, 2, "引进急需人才"), "区检验检测中心": (1, 0, "引进急需人才")}
+
+
+def test_seconded_people_work_elsewhere_while_quota_and_staff_stay(tmp_path):
+    extra = ("- {date: 2024-01-05, op: staff, body: 满庄镇/综合行政执法办公室, actual: {行政编制: 4}}\n"
+             "- {date: 2024-02-01, op: 挂职, from: 粥店街道/综合行政执法办公室, to: 区委组织部, type: 行政编制, count: 2, "
+             "until: 2024-12-31}\n"
+             "- {date: 2024-03-01, op: 借调, from: 满庄镇/综合行政执法办公室, to: 区委组织部, type: 行政编制, count: 1}\n")
+    root = ledger(tmp_path, extra)
+    assert run_cli("check", root).exit_code == 0
+    rows = json.loads(run_cli("balance", root, "--by", "secondments", "--as-of", "2024-06-30", "--format", "json").stdout)
+    assert [(r["home_body"], r["host_body"], r["people"], r["to_date"]) for r in rows] == [
+        ("粥店街道/综合行政执法办公室", "区委组织部", 2, "2024-12-31"), ("满庄镇/综合行政执法办公室", "区委组织部", 1, "")]
+    later = json.loads(run_cli("balance", root, "--by", "secondments", "--as-of", "2025-01-01", "--format", "json").stdout)
+    assert [r["people"] for r in later] == [1]  # the first one has ended
+    bodies = json.loads(run_cli("balance", root, "--format", "json", "--as-of", "2024-06-30").stdout)
+    home = next(r for r in bodies if r["body"] == "综合行政执法办公室" and r["division"] == "粥店街道")
+    assert (home["approved"], home["actual"]) == (5, 6)  # people move, quota stays
+    too_many = ledger(tmp_path / "many", extra + "- {date: 2024-04-01, op: 挂职, from: 满庄镇/综合行政执法办公室, "
+                      "to: 区委组织部, type: 行政编制, count: 4}\n")
+    result = run_cli("check", too_many)
+    assert result.exit_code == 1 and "行政编制实有 4 人,其中已挂职在外 1 人,不能再派出 4 人" in result.output
+
+
+def test_a_body_has_leading_relations_beside_its_main_one_and_a_relation_ends_with_none(tmp_path):
+    extra = ("- {date: 2024-02-01, op: 领导关系, body: 区社会治理服务中心, relation: 直属, to: 区委}\n"
+             "- {date: 2024-02-01, op: 领导关系, body: 区社会治理服务中心, relation: 归口领导, to: 党政办公室}\n"
+             "- {date: 2024-02-01, op: 领导关系, body: 区社会治理服务中心, relation: 业务指导, to: 区委组织部}\n"
+             "- {date: 2024-03-01, op: 领导关系, body: 区社会治理服务中心, relation: 业务指导, to: 无}\n")
+    root = ledger(tmp_path, extra)
+
+    def relations(day):
+        rows = json.loads(run_cli("balance", root, "--as-of", day, "--format", "json").stdout)
+        return next(r["relations"] for r in rows if r["body"] == "区社会治理服务中心")
+
+    # 党政办公室 is in two townships: the name as written is kept (not a body of the ledger by itself)
+    assert relations("2024-02-01") == "直属 区委;归口领导 党政办公室;业务指导 区委组织部"
+    assert relations("2024-03-01") == "直属 区委;归口领导 党政办公室"

@@ -61,7 +61,7 @@ FIG = re.compile(r'data-fig="([^"]*)" data-v="([^"]*)"')
 def views(ledger: Path) -> dict[str, list[dict]]:
     """Every balance view as `orgmodel balance --by VIEW --format json` prints it."""
     out = {}
-    for by in ("body", "township", "county", "total", "leaders", "sinking", "off_quota", "cross_level", "hiring"):
+    for by in ("body", "township", "county", "total", "leaders", "sinking", "off_quota", "cross_level", "hiring", "ranks", "earmarks"):
         res = run_cli("balance", ledger, "--by", by, "--format", "json")
         out[by] = json.loads(res.stdout)
     return out
@@ -71,7 +71,8 @@ KEYS = {"body": ("body", "body_id", "quota_type"), "leader": ("leaders", "body_i
         "town": ("township", "division_code", "quota_type"), "county": ("county", "division_code", "quota_type"),
         "total": ("total", None, "quota_type"), "sinking": ("sinking", None, "quota_type"),
         "off_quota": ("off_quota", "division_code", None), "cross_level": ("cross_level", "direction", "quota_type"),
-        "hiring": ("hiring", "year", "division_level")}
+        "hiring": ("hiring", "year", "division_level"), "ranks": ("ranks", "division_level", "post_rank"),
+        "earmark": ("earmarks", "body_id", "quota_type")}
 
 
 class Expected:

@@ -66,6 +66,9 @@ CASES = {
                              "approved_by: 省编办〔2020〕3号, doc: 青编〔2020〕9号}\n", 1, None, None),
     "grid-size": ("- {date: 2020-02-01, op: off_quota, division: 青山镇, grids: 30}\n"
                   "- {date: 2020-03-01, op: off_quota, division: 青山镇, grids: 10}\n", 2, None, None),
+    "coordination-limit": ("- {date: 2020-02-01, op: establish, name: 县安全生产委员会, division: 青山县, category: 议事协调机构}\n"
+                           "- {date: 2020-03-01, op: reclassify, body: 县委编办, category: 议事协调机构}\n", 2,
+                           "coordination_limits: {县: 1}\n", None),
     "off-standard": ("- {date: 2020-02-01, op: counts, body: 便民服务中心, counts: {服务人口: 3500}}\n"
                      f"- {{date: 2020-03-01, op: cut, from: 便民服务中心, type: 事业编制, amount: 5, {DOC}}}\n", 2,
                      "standards: {便民服务: {measures: 事业编制, where: {name_endings: [服务中心]}, versions: "

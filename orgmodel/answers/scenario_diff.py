@@ -175,7 +175,7 @@ def duty_diff(before: Snapshot, after: Snapshot) -> list[dict]:
     out = []
     for key in [*b, *(k for k in a if k not in b)]:
         old, new = b.get(key), a.get(key)
-        fields = ("item_category", "lead", "support")
+        fields = ("item_category", "lead", "support", "time_limit", "closing_standard")
         was = {f: old[f] for f in fields} if old else None
         now = {f: new[f] for f in fields} if new else None
         if was == now:
@@ -187,8 +187,9 @@ def duty_diff(before: Snapshot, after: Snapshot) -> list[dict]:
 
 
 ATTRIBUTE_LABELS = {"signboards": "牌子", "category": "机构类别", "class": "公益类别", "rank": "规格",
-                    "funding": "经费形式", "led_by": "主管机构", "positions": "岗位", "counts": "其他统计数"}
-FIGURES = ("signboards", "positions", "counts")  # what is listed for a body the plan creates
+                    "funding": "经费形式", "led_by": "主管机构", "relations": "其他领导关系", "positions": "岗位",
+                    "counts": "其他统计数"}
+FIGURES = ("signboards", "relations", "positions", "counts")  # what is listed for a body the plan creates
 _NONE = ("",) * len(ATTRIBUTES)
 
 
@@ -214,11 +215,13 @@ def attribute_diff(before: Snapshot, after: Snapshot) -> list[dict]:
 
 
 def duty_text(d: dict | None) -> str:
-    """``牵头 甲,配合 乙、丙,类别 平安建设`` (``(无)`` for no item)."""
+    """``牵头 甲,配合 乙、丙,类别 平安建设,处理时限 3 个工作日`` (``(无)`` for no item)."""
     if d is None:
         return "(无)"
     return (f"牵头 {d['lead']}" + (f",配合 {d['support']}" if d["support"] else "")
-            + (f",类别 {d['item_category']}" if d["item_category"] else ""))
+            + (f",类别 {d['item_category']}" if d["item_category"] else "")
+            + (f",处理时限 {d['time_limit']}" if d.get("time_limit") else "")
+            + (f",结案标准 {d['closing_standard']}" if d.get("closing_standard") else ""))
 
 
 def off_quota_totals(before: Snapshot, after: Snapshot) -> dict:
@@ -226,7 +229,7 @@ def off_quota_totals(before: Snapshot, after: Snapshot) -> dict:
     return {"before": dict(before.off_quota_total), "after": dict(after.off_quota_total)}
 
 
-_NO_OFF_QUOTA = {"grids": 0, "staff": {}, "of_whom": {}, "counts": {}}
+_NO_OFF_QUOTA = {"grids": 0, "grid_kinds": {}, "staff": {}, "of_whom": {}, "counts": {}, "measures": {}}
 
 
 def off_quota_diff(before: Snapshot, after: Snapshot) -> list[dict]:

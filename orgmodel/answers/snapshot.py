@@ -31,9 +31,10 @@ from ..figures.balance import tables_of
 from ..state import Body, State
 
 MEASURES = ["approved", "actual", "vacant", "over"]
-ATTRIBUTES = ["signboards", "category", "class", "rank", "funding", "led_by", "positions", "counts"]
+ATTRIBUTES = ["signboards", "category", "class", "rank", "funding", "led_by", "relations", "positions", "counts"]
 # the body table's columns that hold them, in the same order
-_ATTRIBUTE_COLUMNS = ["signboard_names", "category", "class", "rank", "funding", "led_by", "positions", "counts_detail"]
+_ATTRIBUTE_COLUMNS = ["signboard_names", "category", "class", "rank", "funding", "led_by", "relations", "positions",
+                      "counts_detail"]
 TREE_FIELDS = ("key", "body", "division", "parent", "led_by", "category", "class", "signboards", "active")
 
 
@@ -147,9 +148,10 @@ def _standard_rows(df: pd.DataFrame, keys: dict[int, str]) -> pd.DataFrame:
 
 
 def off_quota_of(div) -> dict:
-    """A division's own grids, off-quota staff (of whom …) and named counts."""
-    return {"grids": div.grids, "staff": dict(div.off_quota),
-            "of_whom": {k: dict(v) for k, v in div.of_whom.items()}, "counts": dict(div.counts)}
+    """A division's own grids (by kind), off-quota staff (of whom …), named counts and measures."""
+    return {"grids": div.grids, "grid_kinds": dict(div.grid_kinds), "staff": dict(div.off_quota),
+            "of_whom": {k: dict(v) for k, v in div.of_whom.items()}, "counts": dict(div.counts),
+            "measures": {k: list(v) for k, v in div.measures.items()}}
 
 
 def _keyed(df: pd.DataFrame, keys: dict[int, str], item: str) -> pd.DataFrame:

@@ -29,10 +29,13 @@ from .options import (
 BY_WORDS = {"body": ("机构",), "township": ("乡镇", "街道"), "county": ("县", "县级"), "total": ("全辖区", "总量"),
             "leaders": ("领导职数", "职数"), "sinking": ("下沉比例", "下沉"), "off_quota": ("编外", "编外人员"),
             "standard": ("编制标准", "标准", "应核"), "cross_level": ("跨层级", "跨层级调剂"),
-            "hiring": ("用编进人计划", "进人计划")}
+            "hiring": ("用编进人计划", "进人计划"), "ranks": ("职级", "领导职数职级"),
+            "measures": ("指标",), "earmarks": ("专项编制", "专户"),
+            "secondments": ("挂职", "借调")}
 assert set(BY_WORDS) == set(VIEWS)
 
 HIDDEN_COLUMNS = {"body": ["county_code", "division_code", "body_id", "division_level"], "leaders": ["body_id"],
+                  "earmarks": ["division_code", "body_id"], "secondments": ["home_id", "host_id"], "measures": ["division_code", "body_id"],
                   "standard": ["holder_kind", "division_code", "body_id", "implied_low", "implied_high"]}
 
 
@@ -60,7 +63,9 @@ def check(ledger, as_of, scenario_paths, config_path, fmt):
               help="汇总口径:机构、乡镇、县(市、区)、全辖区总量、领导职数、下沉比例、编外人员和网格(各级区划,含下级合计)、"
                    "编制标准(各机构、乡镇按配置中的编制标准应核多少、核定多少、差额)、"
                    "跨层级调剂(调入、调出乡镇的编制合计及占乡镇核定的比例)、"
-                   "用编进人计划(逐年、分层级合计及占比);后两者可加 --since")
+                   "用编进人计划(逐年、分层级合计及占比;与跨层级都可加 --since)、"
+                   "领导职数按层级和职级合计(如乡镇副科级职数)、指标(补贴标准、办结率等,带单位,不相加)、"
+                   "专项编制(从专户调剂到机构、尚未用于进人的编制)、挂职借调(人在别处工作,编制不动)")
 @click.option("--type", "quota_type", metavar="编制类型", default=None, help="只看一种编制类型,例如 事业编制")
 @click.option("--since", type=DateType(), default=None,
               help="起始日期:--by 跨层级、进人计划 时只合计此日及以后的(默认从台账开始)")
@@ -119,7 +124,9 @@ def duties(ledger, as_of, body_ref, scenario_paths, config_path, fmt):
             click.echo(f"错误:{why}", err=True)
             sys.exit(EXIT_UNREADABLE)
     df = result.duties(body)
-    echo_frame(df.drop(columns="division_code") if fmt == "text" else df, fmt)
+    if fmt == "text":  # the time limit and closing standard only when some item has them
+        df = df.drop(columns=["division_code", *(c for c in ("time_limit", "closing_standard") if not df[c].any())])
+    echo_frame(df, fmt)
     findings = result.findings
     if ledger_findings(result):
         click.echo(f"注意:台账有问题({summary_line(ledger_findings(result))}),结果可能不完整;运行 orgmodel check 查看。", err=True)

@@ -140,6 +140,11 @@ def off_quota_lines(rows: list[dict]) -> list[str]:
                  f"编外人员 {_arrow(sum(b['staff'].values()), sum(a['staff'].values()))}"]
         if b["staff"] != a["staff"] or b["of_whom"] != a["of_whom"]:
             parts.append(f"构成 {_arrow(row['before_text'], row['after_text'])}")
+        if b.get("grid_kinds") != a.get("grid_kinds"):
+            parts.append(f"网格构成 {_arrow(_counts_text(b.get('grid_kinds', {})), _counts_text(a.get('grid_kinds', {})))}")
+        if b.get("measures", {}) != a.get("measures", {}):
+            shown = [", ".join(f"{k} {v[0]} {v[1]}" for k, v in side.get("measures", {}).items()) or "无" for side in (b, a)]
+            parts.append(f"指标 {_arrow(*shown)}")
         if b["counts"] != a["counts"]:
             parts.append(f"其他统计数 {_arrow(_counts_text(b['counts']), _counts_text(a['counts']))}")
         lines.append(f"  编外(本级):{row['division']} " + ",".join(parts))

@@ -90,6 +90,9 @@ def check_config(data: dict, known: dict, keys=None, rule_ids: Collection[str] |
             (f"{k}.{lv}", f"“{shown(r)}”无效;应为 {'、'.join(map(str, ranks))} 之一") for lv, r in v.items() if r not in ranks] + [
             (f"{k}.{lv}", f"层级“{lv}”无效;应为 {'、'.join(LEVELS)} 之一") for lv in v if lv not in LEVELS],
         "township_limits": _township_limits,
+        "coordination_limits": lambda k, v: _mapping(k, v, "{县: 20, 市: 30}") or [
+            (f"{k}.{lv}", f"层级“{lv}”无效;应为 {'、'.join(LEVELS)} 之一") for lv in v if lv not in LEVELS] + [
+            (f"{k}.{lv}", f"应为 0 到 1000 的整数,实为“{shown(n)}”") for lv, n in v.items() if lv in LEVELS and not _is_count(n, 0, 1000)],
         "township_body_suffixes": lambda k, v: _mapping(k, v, "{offices: [办公室], centres: [中心]}") or [
             p for part in ("offices", "centres") for p in _texts(f"{k}.{part}", v.get(part))],
         "quota_bands": lambda k, v: _quota_bands(k, v, qtypes),

@@ -51,7 +51,8 @@ FIELD_LABELS = {
     "duties_to": "责任事项去向", "children_to": "下属机构去向", "duties": "责任事项", "children": "下属机构",
     "drop_signboards": "摘除牌子", "drop_duties": "摘除责任事项", "drop_children": "摘除下属机构",
     "template": "模板", "bodies": "机构条目", "divisions": "区划", "within": "范围", "missing": "缺少时",
-    "match_signboards": "按牌子对应", "take_signboards": "接挂牌子",
+    "match_signboards": "按牌子对应", "take_signboards": "接挂牌子", "value": "数值", "unit": "单位", "time_limit": "处理时限", "closing_standard": "结案标准",
+    "townships_of": "各乡镇所属区划", "until": "结束日期",
 }
 
 
@@ -187,6 +188,19 @@ def _date_of_text(text: str) -> dt.date | None:
     except ValueError:
         return None
     return day if MIN_YEAR <= day.year <= MAX_YEAR else None
+
+
+MAX_MEASURE = 10 ** 12
+
+
+def _number(value, key, probs: Problems):
+    """A measure's value: a whole or decimal number (400, 99.4, 0.27), never summed."""
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
+        value = float(value) if "." in value else int(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) > MAX_MEASURE:
+        probs.add("bad-value", f"{probs.named(key)}应为数(如 400 或 99.4),实为“{shown(value)}”", key)
+        return None
+    return value
 
 
 def _count(value, key, probs: Problems):
@@ -327,6 +341,8 @@ def validate_value(spec: Field, value, key: str, probs: Problems, config) -> Any
         return out
     if kind == "count":
         return _count(value, key, probs)
+    if kind == "number":
+        return _number(value, key, probs)
     if kind in ("str", "ref"):
         text = _str(value, key, probs)
         if text is not None and spec.choices and text not in spec.choices:

@@ -30,7 +30,7 @@ READING_TITLES: dict[str, str] = {
     "unknown-signboard": "找不到牌子", "duplicate-name": "重名", "duplicate-division": "区划代码重复",
     "insufficient-quota": "编制不足", "unaccounted": "去向未写明", "balance-assertion": "余额不符",
     "bad-loan-return": "归还多于借用", "hierarchy-cycle": "隶属关系成环", "bad-parent": "上级有误",
-    "split-shares": "分设份额不符", "negative-staff": "减员多于实有", "not-duty-lead": "非牵头单位",
+    "split-shares": "分设份额不符", "negative-staff": "减员多于实有", "not-duty-lead": "非牵头单位", "unknown-duty": "找不到事项",
     "people-follow-quota": "人员未随编划转", "no-change": "没有变化", "unknown-template": "找不到模板",
     "bad-template": "模板有误", "template-missing": "模板无对应机构", "template-signboard": "模板对应到牌子",
     # scenarios, config, the store, the program itself

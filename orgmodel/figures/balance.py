@@ -13,8 +13,9 @@ Definitions, each made once here:
   counts the bodies that are over;
 - every active body has a row in the body table, one per quota type it holds or staffs,
   or one row without a type (``quota_type`` empty) when it has none;
-- off-quota staff, grids and named counts are recorded on any division (named counts on
-  bodies too) and roll up through the division tree: a row shows the division's own
+- measures (指标: money per month, rates) are shown where they were recorded, never added up;
+- off-quota staff, grids (by kind when recorded so) and named counts are recorded on any
+  division (named counts on bodies too) and roll up through the division tree: a row shows the division's own
   figures and those of every division below it (:func:`off_quota_balance`);
 - a township's **own** bodies are those sitting in the township itself that are not
   dispatched there by a county department (:func:`is_own`); its dispatched bodies are
@@ -37,13 +38,13 @@ from .standards import standard_balance
 
 BODY_COLUMNS = [
     "county_code", "county", "division_code", "division", "division_level", "township_kind",
-    "body_id", "body", "signboards", "signboard_names", "category", "class", "rank", "funding", "led_by",
+    "body_id", "body", "signboards", "signboard_names", "category", "class", "rank", "funding", "led_by", "relations",
     "dispatched", "positions", "counts_detail", "quota_type", "approved", "actual", "vacant", "over",
 ]
 MEASURES = ["approved", "actual", "vacant", "over"]
 OFF_QUOTA_TAIL = ["off_quota_staff", "grids"]
 AGG_TAIL = [*MEASURES, "bodies", "bodies_over", "pools", "total", *OFF_QUOTA_TAIL]
-VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota", "standard", "cross_level", "hiring")
+VIEWS = ("body", "township", "county", "total", "leaders", "sinking", "off_quota", "standard", "cross_level", "hiring", "ranks", "measures", "earmarks", "secondments")
 PERIOD_VIEWS = ("cross_level", "hiring")  # views over a period: they take a start date
 
 
@@ -131,6 +132,7 @@ def body_balance(state: State) -> pd.DataFrame:
         head = (*places[b.division], b.id, b.name,
                 len(boards), "、".join(boards) if boards else "", b.category, b.klass, b.rank, b.funding,
                 leader_named(leader) if leader is not None else None,
+                ";".join(f"{k} {v}" for k, v in b.relations.items()) if b.relations else "",
                 b.category == DISPATCHED or dispatcher is not None,
                 _counted(positions) if positions else "", _counted(counts) if counts else "")
         approved, actual = b.approved, b.actual
@@ -146,8 +148,23 @@ def body_balance(state: State) -> pd.DataFrame:
     return with_gap(df.astype({"approved": int, "actual": int, "dispatched": bool}))
 
 
+def post_rank(state: State, body: Body, kind: str) -> str | None:
+    """The rank of a body's leader posts of ``kind``: the rank its approval named (增设副科级职数),
+    else the body's own rank for the head (the first leader kind) and the rank below it for the
+    others (a 正科 body's deputies are 副科); None when neither is known."""
+    named = body.post_ranks.get(kind)
+    if named is not None or not body.rank:
+        return named
+    kinds, order = state.config.leader_kinds, list(state.config.get("rank_order") or [])
+    if not kinds or kind == kinds[0]:
+        return body.rank
+    at = order.index(body.rank) if body.rank in order else -1
+    return order[at - 1] if at > 0 else None
+
+
 def leader_balance(state: State) -> pd.DataFrame:
-    """Leader posts per active body and kind (正职/副职): approved, actual, vacant, over."""
+    """Leader posts per active body and kind (正职/副职): their rank (:func:`post_rank`),
+    approved, actual, vacant, over."""
     rows = []
     kinds, divs = state.config.leader_kinds, state.divisions
     for b in state.active_bodies():
@@ -157,9 +174,24 @@ def leader_balance(state: State) -> pd.DataFrame:
         for k in kinds:
             ap, ac = posts.get(k, 0), leaders.get(k, 0)
             if ap or ac:
-                rows.append((b.division, divs[b.division].name, b.id, b.name, k, ap, ac))
-    df = pd.DataFrame(rows, columns=["division_code", "division", "body_id", "body", "post", "approved", "actual"])
+                rows.append((b.division, divs[b.division].name, b.id, b.name, k, post_rank(state, b, k), ap, ac))
+    df = pd.DataFrame(rows, columns=["division_code", "division", "body_id", "body", "post", "post_rank", "approved",
+                                     "actual"])
     return with_gap(df.astype({"approved": int, "actual": int}))
+
+
+def leader_rank_balance(state: State, leaders: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Leader posts summed by the level of the division their body sits in and by rank
+    (副科级职数 of the townships …): approved, actual, vacant and over summed body by body; posts
+    of no known rank are summed under an empty rank."""
+    df = leader_balance(state) if leaders is None else leaders
+    levels = {code: d.level for code, d in state.divisions.items()}
+    df = df.assign(division_level=df["division_code"].map(levels), post_rank=df["post_rank"].fillna(""))
+    out = df.groupby(["division_level", "post_rank"])[MEASURES].sum().reset_index()
+    order = {lv: i for i, lv in enumerate(("省", "市", "县", "乡镇", "村"))}
+    ranks = {r: i for i, r in enumerate(reversed(list(state.config.get("rank_order") or [])))}
+    out = out.assign(_l=out["division_level"].map(order), _r=out["post_rank"].map(ranks).fillna(99))
+    return out.sort_values(["_l", "_r"]).drop(columns=["_l", "_r"]).reset_index(drop=True)
 
 
 def _sum_by(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -226,7 +258,8 @@ def off_quota_detail(staff: dict[str, int], of_whom: dict[str, dict[str, int]]) 
 
 OFF_QUOTA_COLUMNS = ["division_code", "division", "division_level", "parent", "population", "households",
                      "own_off_quota_staff", "own_off_quota_detail", "off_quota_staff", "off_quota_detail",
-                     "own_grids", "grids", "households_per_grid", "own_counts_detail", "counts_detail"]
+                     "own_grids", "grids", "households_per_grid", "own_counts_detail", "counts_detail", "grids_detail",
+                     "measures_detail"]
 
 
 def off_quota_balance(state: State) -> pd.DataFrame:
@@ -235,7 +268,8 @@ def off_quota_balance(state: State) -> pd.DataFrame:
     and households are the division's own figures, or the sum of those below when it has none."""
     divs = state.divisions
     rolled = {code: {"staff": dict(d.off_quota), "of_whom": {k: dict(v) for k, v in d.of_whom.items()},
-                     "grids": d.grids, "counts": dict(d.counts), "population": 0, "households": 0}
+                     "grids": d.grids, "grid_kinds": dict(d.grid_kinds), "counts": dict(d.counts),
+                     "population": 0, "households": 0}
               for code, d in divs.items()}
     for b in state.active_bodies():
         _add(rolled[b.division]["counts"], b.counts)
@@ -250,6 +284,7 @@ def off_quota_balance(state: State) -> pd.DataFrame:
             for kind, subs in r["of_whom"].items():
                 _add(up["of_whom"].setdefault(kind, {}), subs)
             _add(up["counts"], r["counts"])
+            _add(up["grid_kinds"], r["grid_kinds"])
             for key in ("grids", "population", "households"):
                 up[key] += r[key]
     rows = []
@@ -261,8 +296,68 @@ def off_quota_balance(state: State) -> pd.DataFrame:
                      off_quota_detail(d.off_quota, d.of_whom), sum(r["staff"].values()),
                      off_quota_detail(r["staff"], r["of_whom"]), d.grids, grids,
                      round(households / grids, 1) if grids and households else None,
-                     _counted(own_counts[code]), _counted(r["counts"])))
+                     _counted(own_counts[code]), _counted(r["counts"]), _counted(r["grid_kinds"]),
+                     measures_text(d.measures)))
     return pd.DataFrame(rows, columns=OFF_QUOTA_COLUMNS)
+
+
+def measures_text(measures: dict[str, tuple]) -> str:
+    """``网格员补贴 400 元/人·月、办结率 99.4 %`` (empty when there is none)."""
+    return "、".join(f"{name} {value:g} {unit}" if isinstance(value, float) else f"{name} {value} {unit}"
+                    for name, (value, unit) in measures.items())
+
+
+MEASURE_COLUMNS = ["division_code", "division", "body_id", "body", "measure", "value", "unit"]
+
+
+def measure_balance(state: State) -> pd.DataFrame:
+    """Every measure recorded (指标: money per month, rates, shares) with its unit, on the division or
+    active body it was recorded on; measures are never added up the division tree."""
+    divs = state.divisions
+    rows = [(code, d.name, None, None, name, value, unit)
+            for code, d in divs.items() for name, (value, unit) in d.measures.items()]
+    rows += [(b.division, divs[b.division].name, b.id, b.name, name, value, unit)
+             for b in state.active_bodies() if b.measures for name, (value, unit) in b.measures.items()]
+    df = pd.DataFrame(rows, columns=MEASURE_COLUMNS)
+    return df.astype({"value": object, "body_id": "Int64"})
+
+
+EARMARK_COLUMNS = ["division_code", "division", "body_id", "body", "quota_type", "account", "purpose", "earmarked", "used"]
+
+
+def earmark_balance(state: State) -> pd.DataFrame:
+    """Per active body, quota type and earmarked account (专项编制专户): the quota from that account
+    it holds and no hire has used yet (``earmarked``), and what hires have used (``used``). The
+    earmark stays on the quota wherever it is transferred until a hire uses it."""
+    rows = []
+    for b in state.active_bodies():
+        if not b.earmarks and not b.earmarks_used:
+            continue
+        for t in state.config.quota_types:
+            left, used = b.earmarks.get(t, {}), b.earmarks_used.get(t, {})
+            for account in dict.fromkeys([*left, *used]):
+                pool = state.pools.get(account)
+                rows.append((b.division, state.divisions[b.division].name, b.id, b.name, t, account,
+                             (pool.purpose or "") if pool else "", left.get(account, 0), used.get(account, 0)))
+    return pd.DataFrame(rows, columns=EARMARK_COLUMNS).astype({"earmarked": int, "used": int})
+
+
+SECONDMENT_COLUMNS = ["home_division", "home_body", "host_division", "host_body", "quota_type", "people", "from_date",
+                      "to_date", "home_id", "host_id"]
+
+
+def secondment_balance(state: State) -> pd.DataFrame:
+    """The secondments (挂职, 借调) under way on the state's day: who works where while staying in
+    their own body's staff and quota (people move, quota stays)."""
+    day, divs, bodies = state.day, state.divisions, state.bodies
+    rows = []
+    for s in state.secondments:
+        if day is not None and s.until is not None and s.until < day:
+            continue
+        a, b = bodies[s.src], bodies[s.dst]
+        rows.append((divs[a.division].name, state.reference(a), divs[b.division].name, state.reference(b), s.quota_type,
+                     s.count, s.date.isoformat(), s.until.isoformat() if s.until else "", a.id, b.id))
+    return pd.DataFrame(rows, columns=SECONDMENT_COLUMNS)
 
 
 def township_profile(state: State, off_quota: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -273,7 +368,8 @@ def township_profile(state: State, off_quota: pd.DataFrame | None = None) -> pd.
     towns = off[off["division_level"] == TOWNSHIP]
     df = towns.assign(township_kind=towns["division_code"].map(kinds))
     return df[["division_code", "division", "township_kind", "population", "households", "off_quota_staff",
-               "off_quota_detail", "grids", "households_per_grid", "counts_detail"]].reset_index(drop=True)
+               "off_quota_detail", "grids", "households_per_grid", "counts_detail", "grids_detail",
+               "measures_detail"]].reset_index(drop=True)
 
 
 def township_leader_balance(state: State, leaders: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -354,18 +450,19 @@ def sinking_ratio(state: State, bodies: pd.DataFrame | None = None, totals: pd.D
                                        "total", "ratio", "ratio_with_dispatched"])
 
 
-DUTY_COLUMNS = ["division_code", "division", "item", "item_category", "lead", "support"]
+DUTY_COLUMNS = ["division_code", "division", "item", "item_category", "lead", "support", "time_limit", "closing_standard"]
 
 
 def duty_balance(state: State) -> pd.DataFrame:
     """One row per duty item (责任事项): the division it belongs to (where it was recorded),
-    category, lead body and supporting bodies (named so that they cannot be mistaken), in the
-    order the items were recorded."""
+    category, lead body and supporting bodies (named so that they cannot be mistaken), time limit
+    and closing standard, in the order the items were recorded."""
     rows = []
     for duty in state.duties.values():
         code = duty.division
         rows.append((code, state.divisions[code].name, duty.name, duty.category, state.reference(state.bodies[duty.lead]),
-                     "、".join(state.reference(state.bodies[i]) for i in duty.support)))
+                     "、".join(state.reference(state.bodies[i]) for i in duty.support),
+                     duty.time_limit or "", duty.closing_standard or ""))
     return pd.DataFrame(rows, columns=DUTY_COLUMNS)
 
 
@@ -389,6 +486,22 @@ class Tables:
     @cached_property
     def leaders(self) -> pd.DataFrame:
         return leader_balance(self.state)
+
+    @cached_property
+    def secondments(self) -> pd.DataFrame:
+        return secondment_balance(self.state)
+
+    @cached_property
+    def earmarks(self) -> pd.DataFrame:
+        return earmark_balance(self.state)
+
+    @cached_property
+    def measures(self) -> pd.DataFrame:
+        return measure_balance(self.state)
+
+    @cached_property
+    def leader_ranks(self) -> pd.DataFrame:
+        return leader_rank_balance(self.state, self.leaders)
 
     @cached_property
     def township_leaders(self) -> pd.DataFrame:
@@ -466,7 +579,9 @@ class Tables:
             return self.hiring(since)
         df = {"body": self.bodies, "township": self.townships, "county": self.county, "total": self.totals,
               "leaders": self.leaders, "sinking": self.sinking, "off_quota": self.off_quota,
-              "standard": self.standards}[by]
+              "standard": self.standards, "ranks": self.leader_ranks,
+              "measures": self.measures, "earmarks": self.earmarks,
+              "secondments": self.secondments}[by]
         if quota_type and "quota_type" in df.columns:
             df = df[df["quota_type"] == quota_type].reset_index(drop=True)
         return df

@@ -128,3 +128,21 @@ def reclassify(state: State, d) -> None:
     state.set_attributes(d, body, **{spec.key: new[k] for k, spec in ATTRIBUTES.items()})
     div = state.divisions[body.division]
     state.event(d, EventKind.RECLASSIFIED, f"{div.name}“{body.name}”调整属性:{';'.join(changes)}", [body.id], [div.code])
+
+
+@op("relation", "领导关系", phase="attributes", aliases=("管理关系",), fields={
+    "body": Field("ref", True), "relation": Field("str", True), "to": Field("str", True),
+})
+def relation(state: State, d) -> None:
+    """A leading relation beside the body's 主管 (``led_by``): 直属 (directly under 市委, which need
+    not be a body of the ledger), 归口 (managed through 市委政法委) …; a body of the ledger named
+    in ``to`` is written so that it cannot be mistaken; ``to: 无`` ends the relation."""
+    body = state.require(d, "body", BODY)
+    if body is None:
+        return
+    whom = d.fields["to"]
+    if whom in NONE:
+        state.relate(d, body, d.fields["relation"], None)
+        return
+    other, _ = state.find_body(whom)
+    state.relate(d, body, d.fields["relation"], state.reference(other) if other is not None else whom)

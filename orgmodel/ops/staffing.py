@@ -105,9 +105,11 @@ def depart(state: State, d) -> None:
 
 @op("off_quota", "编外", phase="off_quota", fields={
     "division": Field("ref", True), "staff": Field("counts"), "of_whom": Field("subcounts"), "grids": Field("count"),
+    "grid_kinds": Field("counts"),
 })
 def off_quota(state: State, d) -> None:
-    """Record a division's off-quota staff by kind, of whom (``of_whom: {网格员: {党员: 8800}}``), and its grids."""
+    """Record a division's off-quota staff by kind, of whom (``of_whom: {网格员: {党员: 8800}}``), and its
+    grids: a number, or by kind (``grid_kinds: {基础网格: 1792, 专属网格: 244}``, the grids being their sum)."""
     div = state.require(d, "division", DIVISION)
     if div is None:
         return
@@ -123,8 +125,15 @@ def off_quota(state: State, d) -> None:
             if whole is not None and n > whole:
                 state.error("bad-value", f"{kind}共 {whole} 人,其中{sub} {n} 人多于总数", d, "of_whom", div)
                 ok = False
+    kinds, grids = d.fields.get("grid_kinds"), d.fields.get("grids")
+    if kinds and grids is not None:
+        whole = sum({**div.grid_kinds, **kinds}.values())
+        if grids != whole:
+            state.error("bad-value", f"{named('grids', d)} {grids} 个与各类网格合计 {whole} 个不符;写明各类网格时可不写网格数",
+                        d, "grids", div)
+            ok = False
     if ok:
-        state.set_off_quota(d, div, staff, d.fields.get("grids"), of_whom)
+        state.set_off_quota(d, div, staff, grids, of_whom, kinds)
 
 
 @op("counts", "统计数", aliases=("计数",), phase="off_quota", fields={
@@ -139,6 +148,47 @@ def counts(state: State, d) -> None:
     holder = state.require(d, "division", DIVISION) if "division" in f else state.require(d, "body", BODY)
     if holder is not None:
         state.set_counts(d, holder, f["counts"])
+
+
+@op("secondment", "挂职", phase="hires", aliases=("借调", "抽调", "双向挂职"), fields={
+    "from": Field("ref", True), "to": Field("ref", True), "type": Field("qtype", True), "count": Field("count", True),
+    "until": Field("date"),
+})
+def secondment(state: State, d) -> None:
+    """People go to work at another body for a while (挂职, 借调, 抽调骨干力量) and stay in their own
+    body's staff and quota; ``until`` ends it. No more can go than the body has of that type, less
+    those already seconded on that day."""
+    f = d.fields
+    src = state.require(d, "from", BODY)
+    dst = state.require(d, "to", BODY)
+    if src is None or dst is None:
+        return
+    t, n, until = f["type"], f["count"], f.get("until")
+    if until is not None and until < d.date:
+        state.error("bad-date", f"挂职结束日期 {until} 早于开始日期 {d.date}", d, "until", src)
+        return
+    free = src.actual.get(t, 0) - state.seconded_out(src, t, d.date)
+    if n > free:
+        state.error("negative-staff", f"“{state.reference(src)}”{t}实有 {src.actual.get(t, 0)} 人,其中已挂职在外 "
+                    f"{src.actual.get(t, 0) - free} 人,不能再派出 {n} 人", d, "count", src)
+        return
+    state.second(d, src, dst, t, n, until)
+
+
+@op("measure", "指标", phase="off_quota", aliases=("计量指标",), fields={
+    "division": Field("ref"), "body": Field("ref"), "name": Field("str", True), "value": Field("number", True),
+    "unit": Field("str", True),
+})
+def measure(state: State, d) -> None:
+    """A measure with its unit on a division or a body (补贴 400 元/人·月, 办结率 99.4 %, 奖励资金
+    300 万元): shown where it was recorded, never added up the division tree."""
+    f = d.fields
+    if ("division" in f) == ("body" in f):
+        state.error("missing-field", "指标须写明 division(区划)或 body(机构)二者之一", d)
+        return
+    holder = state.require(d, "division", DIVISION) if "division" in f else state.require(d, "body", BODY)
+    if holder is not None:
+        state.set_measure(d, holder, f["name"], f["value"], f["unit"])
 
 
 @op("positions", "设岗", aliases=("岗位",), phase="posts", fields={

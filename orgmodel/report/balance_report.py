@@ -73,6 +73,7 @@ def body_rows(state: State, looks: Lookups, bodies, index: tuple | None = None) 
         "quota": looks.bodies.get(b.id, {}), "posts": looks.leaders.get(b.id, {}), "duties": leads.get(b.id, []),
         "positions": "、".join(f"{k} {n}" for k, n in b.positions.items()),
         "counts": "、".join(f"{k} {n}" for k, n in b.counts.items()),
+        "relations": ";".join(f"{k} {v}" for k, v in b.relations.items()),
     } for b in bodies]
 
 
@@ -84,7 +85,8 @@ def duty_rows(state: State, town_of: dict) -> dict[str, list[dict]]:
         lead = state.bodies[d.lead]
         page = town_of.get(lead.division) or county_of(state, lead.division)
         out.setdefault(page, []).append({"name": d.name, "category": d.category, "lead": lead.name, "lead_id": d.lead,
-                                         "support": [state.reference(state.bodies[i]) for i in d.support]})
+                                         "support": [state.reference(state.bodies[i]) for i in d.support],
+                                         "time_limit": d.time_limit, "closing_standard": d.closing_standard})
     return out
 
 
@@ -154,7 +156,8 @@ def county_pages(state: State, tables: Tables, looks: Lookups, codes: list[str],
     its rows of the county table, its bodies' sections, its townships, the pages above it
     (for the breadcrumb) and those of the divisions below it."""
     sections, totals = county_sections(state, looks, codes), {}
-    off_quota = {r["division_code"]: r for r in records(tables.off_quota) if r["off_quota_staff"] or r["grids"] or r["counts_detail"]}
+    off_quota = {r["division_code"]: r for r in records(tables.off_quota)
+                 if r["off_quota_staff"] or r["grids"] or r["counts_detail"] or r["measures_detail"]}
     for r in records(tables.county):
         totals.setdefault(r["division_code"], []).append(r)
     on_page: dict[str, list[dict]] = {}
@@ -189,7 +192,8 @@ def index_context(state: State, tables: Tables, towns: list[dict]) -> dict:
         keep = set(sorted(range(len(bars)), key=lambda i: -(bars[i][2] + bars[i][3]))[:CHART_MAX])
         bars = [b for i, b in enumerate(bars) if i in keep]
     roots = [r for r in records(tables.off_quota) if not r["parent"]]
-    off = roots[0] if len(roots) == 1 and (roots[0]["off_quota_staff"] or roots[0]["grids"] or roots[0]["counts_detail"]) else None
+    off = roots[0] if len(roots) == 1 and (roots[0]["off_quota_staff"] or roots[0]["grids"] or roots[0]["counts_detail"]
+                                           or roots[0]["measures_detail"]) else None
     return {"totals": records(tables.totals), "pools": pools, "sinking": records(tables.sinking), "off_quota": off,
             "own_types": own_types, "sent_types": sent_types,
             "chart": charts.bar_chart(bars, ("空编", "超编")), "chart_cut": len(towns) > CHART_MAX,
@@ -278,7 +282,29 @@ class BalanceSite:
         if brief is None:
             return None
         page = township_page(self.state, self.looks, brief, self.index, self.duties, self.touched, self.town_of)
-        return dict(page, entries=self._with_notes(page["entries"]), standards=self.standards.get(town_file(code), []))
+        return dict(page, entries=self._with_notes(page["entries"]), standards=self.standards.get(town_file(code), []),
+                    earmarks=self.earmarks.get(town_file(code), []), secondments=self.secondments.get(town_file(code), []))
+
+    @cached_property
+    def secondments(self) -> dict[str, list[dict]]:
+        """The secondments under way, on the page of the body the people come from and on that of
+        the body they work at."""
+        pages = page_map(self.state)
+        bodies = self.state.bodies
+        out: dict[str, list[dict]] = {}
+        for r in records(self.tables.secondments):
+            for page in dict.fromkeys(pages[bodies[r[k]].division] for k in ("home_id", "host_id")):
+                out.setdefault(page, []).append(r)
+        return out
+
+    @cached_property
+    def earmarks(self) -> dict[str, list[dict]]:
+        """The earmarked quota (专项编制) held by bodies, by the page that lists the body."""
+        pages = page_map(self.state)
+        out: dict[str, list[dict]] = {}
+        for r in records(self.tables.earmarks):
+            out.setdefault(pages[r["division_code"]], []).append(r)
+        return out
 
     @cached_property
     def standards(self) -> dict[str, list[dict]]:
@@ -316,11 +342,14 @@ class BalanceSite:
         return dict(counties=county_list(self.counties), standards_off=off[:STANDARDS_MAX], standards_cut=len(off),
                     cross_level=records(self.tables.cross_level(self.since)),
                     hiring=records(self.tables.hiring(self.since)),
+                    leader_ranks=[r for r in records(self.tables.leader_ranks) if r["post_rank"]],
                     **index_context(self.state, self.tables, self.towns))
 
     def county_page(self, county: dict) -> dict:
         """A county page's context: its menu lists its own townships only."""
-        return dict(self.common(), page="county", county=dict(county, standards=self.standards.get(county["file"], [])),
+        return dict(self.common(), page="county", county=dict(county, standards=self.standards.get(county["file"], []),
+                                                              earmarks=self.earmarks.get(county["file"], []),
+                                                              secondments=self.secondments.get(county["file"], [])),
                     towns=county["towns"], county_file=county["file"])
 
     def town_page(self, town: dict) -> dict:

@@ -46,6 +46,31 @@ def township_coordination(state: State, config):
                        b.facts.latest(Fact.CATEGORY), b)
 
 
+@rule("coordination-limit", "议事协调机构限额")
+def coordination_limit(state: State, config):
+    """Each division of a level with a limit in config ``coordination_limits`` (``{县: 20}``) has at
+    most that many active coordination bodies sitting in it (在限额内设置议事协调机构). Reported
+    once per division, at the last directive that set one up there (or made a body one)."""
+    limits = config.get("coordination_limits") or {}
+    if not limits:
+        return
+    found: dict[str, list] = {}
+    for b in state.active_bodies():
+        if b.category == COORDINATION and state.divisions[b.division].level in limits:
+            found.setdefault(b.division, []).append(b)
+    for code, bodies in sorted(found.items()):
+        div = state.divisions[code]
+        cap = limits[div.level]
+        if len(bodies) <= cap:
+            continue
+        latest = max(bodies, key=lambda b: b.facts.latest_mark(Fact.CATEGORY)[0])
+        names = "、".join(b.name for b in bodies)
+        yield flag("coordination-limit",
+                   f"{div.name}设有议事协调机构 {len(bodies)} 个,超过{div.level}级限额 {cap} 个(超出 {len(bodies) - cap} 个):"
+                   f"{names};应撤销或合并到 {cap} 个以内",
+                   latest.facts.latest(Fact.CATEGORY), latest)
+
+
 @rule("unique-names", "名称不得重复")
 def unique_names(state: State, config):
     """No two active bodies or signboards in one division share a name (re-verifies the state)."""

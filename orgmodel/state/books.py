@@ -10,7 +10,7 @@ from ..core.directive import Directive
 from ..core.findings import CellSource
 from ..core.kinds import Fact, FlowKind
 from .core import StateCore
-from .records import Body, Division, Flow, Loan, PlanIssued, Pool, StaffMove
+from .records import Body, Division, Flow, Loan, PlanIssued, Pool, Secondment, StaffMove
 
 # Enum members cost a descriptor lookup each time; the hot paths use these module constants.
 _ACTUAL = Fact.ACTUAL
@@ -23,6 +23,8 @@ _LEADERS = Fact.LEADERS
 _OFF_QUOTA = Fact.OFF_QUOTA
 _PLAN = Fact.PLAN
 _POSTS = Fact.POSTS
+_LED_BY = Fact.LED_BY
+EARMARKED = "earmarked"  # the kind of pool whose quota keeps its purpose (专项编制专户)
 
 
 class Books(StateCore):
@@ -51,6 +53,8 @@ class Books(StateCore):
                 self._touch(holder, mark)
         if amount and src is not None and type(src) is Body:
             self._widened(src, qtype, fact)
+        if amount:
+            self._carry_earmark(src, dst, qtype, amount)
         kind = kind if type(kind) is FlowKind else FlowKind(kind)
         flow = Flow(d.date, d.doc, d.source, kind, src.node if src else None, dst.node if dst else None,
                     qtype, amount, cross_level, len(self._flows), d.fields.get("approved_by"))
@@ -60,6 +64,47 @@ class Books(StateCore):
             v = dst.node if dst is not None else self.higher_node(src)
             self._graph.add_edge(u, v, key=flow.seq, flow=flow)
         return True
+
+    def _carry_earmark(self, src, dst, qtype: str, amount: int) -> None:
+        """Quota from an earmarked account (专户) keeps its earmark on the body it goes to until a
+        hire uses it; earmarked quota moved on from a body takes its earmark along (first), and
+        loses it only when it goes back to a pool or to the level above."""
+        if type(src) is Pool:
+            carried = {src.name: amount} if src.kind == EARMARKED else {}
+        elif type(src) is Body and src.earmarks.get(qtype):
+            carried, left, marks = {}, amount, src.earmarks[qtype]
+            for account in list(marks):
+                take = min(left, marks[account])
+                if take:
+                    carried[account] = take
+                    marks[account] -= take
+                    left -= take
+                if not marks[account]:
+                    del marks[account]
+            if not marks:
+                del src.earmarks[qtype]
+        else:
+            return
+        if carried and type(dst) is Body:
+            into = dst.earmarks.setdefault(qtype, {})
+            for account, n in carried.items():
+                into[account] = into.get(account, 0) + n
+
+    def _use_earmark(self, body: Body, qtype: str, people: int) -> None:
+        """``people`` who joined ``body`` take up its earmarked quota of ``qtype`` first."""
+        marks = body.earmarks.get(qtype)
+        if not marks or people <= 0:
+            return
+        used = body.earmarks_used.setdefault(qtype, {})
+        for account in list(marks):
+            take = min(people, marks[account])
+            marks[account] -= take
+            used[account] = used.get(account, 0) + take
+            people -= take
+            if not marks[account]:
+                del marks[account]
+        if not marks:
+            del body.earmarks[qtype]
 
     def _widened(self, body: Body, qtype: str, mark) -> None:
         """A change (``mark``) took from ``body``'s approved quota of ``qtype`` or added to its
@@ -123,6 +168,7 @@ class Books(StateCore):
             facts[(_ACTUAL, t)] = fact = (self._seq, d.where(f"actual/{t}")) if cells else mark
             if n > before.get(t, 0):
                 self._widened(body, t, fact)
+                self._use_earmark(body, t, n - before.get(t, 0))
         if leaders is not None:
             body.leaders.update(leaders)
             facts[(_LEADERS, None)] = mark
@@ -134,6 +180,7 @@ class Books(StateCore):
     def hire(self, d: Directive, body: Body, qtype: str, count: int) -> None:
         """``count`` people join; they use up the hiring plan of that type as far as it goes."""
         body.actual[qtype] = body.actual.get(qtype, 0) + count
+        self._use_earmark(body, qtype, count)
         if qtype in body.planned:
             body.planned[qtype] -= min(count, body.planned[qtype])
         mark = self._mark(d)
@@ -177,9 +224,11 @@ class Books(StateCore):
                 dst.facts[(fact, None)] = mark
                 self._touch(dst, mark)
 
-    def set_posts(self, d: Directive, body: Body, posts: dict[str, int]) -> None:
-        """Approve leader posts (领导职数) by kind."""
+    def set_posts(self, d: Directive, body: Body, posts: dict[str, int], rank: str | None = None) -> None:
+        """Approve leader posts (领导职数) by kind, at ``rank`` (副科 …) when the approval names one."""
         body.posts.update(posts)
+        if rank is not None:
+            body.post_ranks.update(dict.fromkeys(posts, rank))
         body.facts[(_POSTS, None)] = mark = self._mark(d)
         if d.spots and type(d.source) is CellSource:  # a sheet's row: each kind has its own cell
             for k in posts:
@@ -195,20 +244,53 @@ class Books(StateCore):
         self._touch(body, mark)
 
     def set_off_quota(self, d: Directive, division: Division, staff: dict[str, int], grids: int | None,
-                      of_whom: dict[str, dict[str, int]] | None = None) -> None:
+                      of_whom: dict[str, dict[str, int]] | None = None, grid_kinds: dict[str, int] | None = None) -> None:
         """Record off-quota staff by kind (and of whom, by sub-kind) and, if given, the
-        number of grids of a division."""
+        number of grids of a division, or its grids by kind (the number is then their sum)."""
         division.off_quota.update(staff)
         for kind, subs in (of_whom or {}).items():
             division.of_whom.setdefault(kind, {}).update(subs)
-        if grids is not None:
+        if grid_kinds:
+            division.grid_kinds.update(grid_kinds)
+            division.grids = sum(division.grid_kinds.values())
+        elif grids is not None:
             division.grids = grids
+            division.grid_kinds.clear()  # a plain number replaces the kinds it no longer adds up to
         division.facts[(_OFF_QUOTA, None)] = mark = self._mark(d)
         self._touch(division, mark)
 
     def set_counts(self, d: Directive, holder: Division | Body, counts: dict[str, int]) -> None:
         """Record named counts that are not people (网格党支部 6900, 教学现场 110) on a division or body."""
         holder.counts.update(counts)
+        holder.facts[(_COUNTS, None)] = mark = self._mark(d)
+        self._touch(holder, mark)
+
+    def second(self, d: Directive, src: Body, dst: Body, qtype: str, count: int, until: dt.date | None) -> None:
+        """``count`` people of ``src`` (in its ``qtype`` staff) work at ``dst`` until ``until``: neither
+        body's quota nor staff changes (people move, quota stays)."""
+        self._secondments.append(Secondment(d.date, until, d.source, src.id, dst.id, qtype, count))
+        mark = self._mark(d)
+        for body in (src, dst):
+            self._touch(body, mark)
+
+    def seconded_out(self, body: Body, qtype: str, day: dt.date) -> int:
+        """How many of ``body``'s ``qtype`` staff are seconded elsewhere on ``day``."""
+        return sum(s.count for s in self._secondments
+                   if s.src == body.id and s.quota_type == qtype and s.date <= day and (s.until is None or s.until >= day))
+
+    def relate(self, d: Directive, body: Body, relation: str, whom: str | None) -> None:
+        """Record a leading relation of ``body`` beside its 主管 (直属 市委, 归口 市委政法委); None ends it."""
+        if whom is None:
+            body.relations.pop(relation, None)
+        else:
+            body.relations[relation] = whom
+        body.facts[(_LED_BY, None)] = mark = self._mark(d)
+        self._touch(body, mark)
+
+    def set_measure(self, d: Directive, holder: Division | Body, name: str, value, unit: str) -> None:
+        """Record a measure that is not a count (网格员补贴 400 元/人·月, 办结率 99.4%) on a division or
+        body; a later one of the same name replaces it. Measures are never added up."""
+        holder.measures[name] = (value, unit)
         holder.facts[(_COUNTS, None)] = mark = self._mark(d)
         self._touch(holder, mark)
 

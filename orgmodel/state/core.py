@@ -30,7 +30,7 @@ from ..core.directive import Directive
 from ..core.findings import ERROR, Finding, Source
 from ..core.kinds import EventKind, Fact
 from .names import NameIndex
-from .records import Body, Division, Duty, Event, Flow, Loan, Mark, PlanIssued, Pool, StaffMove, subject_of
+from .records import Body, Division, Duty, Event, Flow, Loan, Mark, PlanIssued, Pool, Secondment, StaffMove, subject_of
 
 
 class ListView(Sequence):
@@ -102,6 +102,7 @@ class StateCore:
         self._events: list[Event] = []
         self._moves: list[StaffMove] = []
         self._plans: list[PlanIssued] = []
+        self._secondments: list[Secondment] = []
         self._findings: list[Finding] = []
         self._names = NameIndex()
         self._roots: dict[str, str] = {}  # division code -> the code of its jurisdiction (top division)
@@ -130,10 +131,12 @@ class StateCore:
         self.events = ListView(self._events)
         self.staff_moves = ListView(self._moves)
         self.plans = ListView(self._plans)
+        self.secondments = ListView(self._secondments)
         self.findings = ListView(self._findings)
         self.names = self._names.owners()  # {(division, name): body id}, names and signboards in use
 
-    _VIEWS = ("graph", "divisions", "bodies", "pools", "duties", "loans", "flows", "events", "staff_moves", "plans", "findings",
+    _VIEWS = ("graph", "divisions", "bodies", "pools", "duties", "loans", "flows", "events", "staff_moves", "plans", "secondments",
+              "findings",
               "names", "_touch")
 
     def __getstate__(self) -> dict:
@@ -147,6 +150,7 @@ class StateCore:
         self.__dict__.update(data)
         self.__dict__.setdefault("last_day", None)  # checkpoints written before these were kept
         self.__dict__.setdefault("_plans", [])
+        self.__dict__.setdefault("_secondments", [])
         self._open_views()
 
     @property

@@ -19,15 +19,18 @@ class DutyBooks(StateCore):
     def has_duties(self, body: Body) -> bool:
         return bool(self._duty_keys.get(body.id))
 
-    def add_duty(self, d: Directive, name: str, category: str | None, lead: Body, support: list[Body]) -> Duty:
-        """Record a duty item of ``lead``'s division (replacing an item of the same name there)."""
+    def add_duty(self, d: Directive, name: str, category: str | None, lead: Body, support: list[Body],
+                 time_limit: str | None = None, closing_standard: str | None = None) -> Duty:
+        """Record a duty item of ``lead``'s division (replacing an item of the same name there),
+        with its time limit (处理时限) and closing standard (结案标准) when the list gives them."""
         key = f"{lead.division}/{name}"
         if key in self._duties:  # replaced in place: it keeps its position
             self._unindex(self._duties[key])
         else:
             self._duty_order[key] = self._duty_next
             self._duty_next += 1
-        duty = Duty(key, name, category, lead.id, [s.id for s in support], d.source, lead.division)
+        duty = Duty(key, name, category, lead.id, [s.id for s in support], d.source, lead.division, time_limit,
+                    closing_standard)
         self._duties[key] = duty
         self._index(duty)
         for body in (lead, *support):

@@ -135,7 +135,9 @@ class Division:
     off_quota: dict[str, int] = field(default_factory=dict)           # off-quota staff by kind
     of_whom: dict[str, dict[str, int]] = field(default_factory=dict)  # of those: {kind: {sub-kind: n}}
     grids: int = 0
+    grid_kinds: dict[str, int] = field(default_factory=dict)          # grids by kind (基础网格, 专属网格); sum = grids
     counts: dict[str, int] = field(default_factory=dict)              # named counts that are not people
+    measures: dict[str, tuple] = field(default_factory=dict)          # name -> (value, unit): never summed
     facts: Facts = field(default_factory=Facts, repr=False)
     trail: list | None = field(default=None, repr=False, compare=False)  # see StateCore._touch
     # This division's node in the state's graph: one tuple per division, since every edge and
@@ -166,7 +168,14 @@ class Body:
     leaders: dict[str, int] = field(default_factory=dict)
     planned: dict[str, int] = field(default_factory=dict)
     positions: dict[str, int] = field(default_factory=dict)  # posts inside the body (岗位): {name: count}
+    post_ranks: dict[str, str] = field(default_factory=dict)  # leader posts' rank by kind (副科级职数), when approved so
     counts: dict[str, int] = field(default_factory=dict)     # named counts that are not people
+    measures: dict[str, tuple] = field(default_factory=dict)  # name -> (value, unit): never summed
+    # quota from an earmarked account (专户) not yet used by a hire, and used: {type: {account: n}}
+    earmarks: dict[str, dict[str, int]] = field(default_factory=dict)
+    earmarks_used: dict[str, dict[str, int]] = field(default_factory=dict)
+    # leading relations beside led_by (主管): {relation: whom}, as 直属: 市委, 归口: 市委政法委
+    relations: dict[str, str] = field(default_factory=dict)
     active: bool = True
     established: dt.date | None = None
     abolished: dt.date | None = None
@@ -215,6 +224,19 @@ class PlanIssued(NamedTuple):
     amount: int
 
 
+class Secondment(NamedTuple):
+    """People seconded (挂职, 借调, 抽调) from one body to another for a while: they work at ``dst``
+    while they stay in ``src``'s staff and quota."""
+
+    date: dt.date
+    until: dt.date | None
+    source: Source
+    src: int
+    dst: int
+    quota_type: str
+    count: int
+
+
 class StaffMove(NamedTuple):
     """People entering (``hire``: ``src`` None), leaving (``depart``: ``dst`` None) or moving
     between bodies with their quota or function (``move``), as the ledger records them."""
@@ -259,6 +281,8 @@ class Duty:
     support: list[int]
     source: Source
     division: str = ""  # the division it belongs to: the lead's when it was recorded
+    time_limit: str | None = None        # 处理时限, as the list words it (3 个工作日)
+    closing_standard: str | None = None  # 结案标准
 
 
 @dataclass(frozen=True)

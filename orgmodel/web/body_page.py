@@ -31,6 +31,7 @@ def body_context(sheet: Sheet, body: Body) -> dict:
         "planned": {t: n for t, n in body.planned.items() if n},
         "off_quota": _off_quota(sheet, body.division),
         "standards": _standards(sheet, body),
+        "secondments": _secondments(sheet, body),
         "trace": _trace(answer.trace(body)),
         "history": answer.history(body).entries,
         "successors": [(b, how.label) for b, how in state.successors(body)],
@@ -94,6 +95,12 @@ def _standards(sheet: Sheet, body: Body) -> list[dict]:
     """What each staffing standard that measures it implies (应核), against what it has (核定)."""
     table = sheet.answer.tables.standards
     return records(table[table["body_id"] == body.id])
+
+
+def _secondments(sheet: Sheet, body: Body) -> list[dict]:
+    """Its people seconded elsewhere, and people seconded to it, under way on the page's day."""
+    table = sheet.answer.tables.secondments
+    return records(table[(table["home_id"] == body.id) | (table["host_id"] == body.id)])
 
 
 def _findings(sheet: Sheet, body: Body) -> list[dict]:
