@@ -256,3 +256,19 @@ def test_spark_sql_gives_the_same_rows_where_it_is_installed(packs):
         pytest.skip("no Java for Spark")
     opened = [open_pack(f) for _, f in packs.values()]
     assert_same_rows(roll_up(opened, DuckDBEngine), roll_up(opened, SparkEngine))
+
+
+def test_pack_all_builds_each_ledgers_pack_in_its_own_process_and_reports_the_ones_it_cannot(tmp_path):
+    good = write_ledger(tmp_path / "青山县台账", FIGURES)
+    other = write_ledger(tmp_path / "白水县台账", other_county(FIGURES))
+    bad = write_ledger(tmp_path / "坏台账", COUNTY + "- {date: 2021-01-01, op: approve, body: 无此机构, type: 行政编制, "
+                                                     f"amount: 2, {DOC}}}\n")
+    out = tmp_path / "数据包"
+    result = run_cli("pack-all", out, good, bad, other, "--jobs", "2", "--as-of", "2021-12-31")
+    assert result.exit_code == 1, result.output
+    assert "共 3 本台账:生成 2 个数据包,1 本未生成" in result.output
+    assert "未生成" in result.output and "坏台账" in result.output and "找不到机构" in result.output
+    packs = sorted(p.name for p in out.iterdir() if (p / "manifest.json").is_file())
+    assert packs == ["白水县台账", "青山县台账"] and not (out / "坏台账").exists()
+    results = roll_up([open_pack(out / name) for name in packs])  # the packs roll up as any others
+    assert set(results["totals"]["province"]) == {"370100", "450100", "全国"}

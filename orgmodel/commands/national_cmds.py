@@ -45,8 +45,9 @@ def pack_key(out):
 def pack(ledger, out, as_of, roster_path, key_path, province, force, config_path):
     """把台账在某日的数字写成数据包(一组数据表和一份清单),供上级汇总(orgmodel national)。
     花名册不含姓名,身份证号以共享密钥散列。台账有错误时不写。"""
+    from ..national.build import PackRefused, build_pack
     from ..national.keys import PackKeyError, read_key
-    from ..national.pack import PackError, jurisdiction, origin_of, pack_tables, totals, write_pack
+    from ..national.pack import PackError
 
     reads = read_paths(ledger, config_path, (roster_path, key_path))
     refuse_early(out, reads)
@@ -57,23 +58,51 @@ def pack(ledger, out, as_of, roster_path, key_path, province, force, config_path
         key = read_key(key_path) if key_path else None
     except PackKeyError as exc:
         fail(str(exc))
-    origin = origin_of(ledger)
     book = open_book(ledger, config_path)
-    answer = ask(book, as_of, (), roster_path)
-    stop_if_refused(answer.refusal(), "生成数据包")
-    day = answer.as_of or book.ledger.last_date()
+    ask(book, as_of, (), roster_path)  # a roster that cannot be read stops here, with exit code 2
+    progress("正在写出数据包")
     try:
-        where = jurisdiction(answer.state, province)
+        built = build_pack(ledger, out, as_of, roster_path, key, province, config_path, force, book, key_path)
+    except PackRefused as exc:
+        stop_if_refused(exc.findings, "生成数据包")
     except PackError as exc:
         fail(str(exc))
-    progress("正在写出数据包")
-    tables = pack_tables(answer, key)
-    roster_day = answer.reconciled.latest.as_of if answer.reconciled is not None else None
-    written = published(out, lambda stage: write_pack(stage, tables, where, day, origin, totals(answer), key,
-                                                      roster_day), force, reads)
-    rows = sum(len(df) for df in tables.values())
-    click.echo(f"已写出数据包 {out}:{where[1]}({where[0]}),截至 {day},{len(written) - 1} 张表共 {rows} 行"
-               + (f",花名册在编 {len(tables['roster'])} 人" if roster_day else ""))
+    click.echo(f"已写出数据包 {out}:{built.province[1]}({built.province[0]}),截至 {built.as_of},"
+               f"共 {built.rows} 行" + (f",花名册在编 {built.people} 人" if built.people is not None else ""))
+
+
+@click.command("pack-all")
+@click.argument("out", metavar="数据包总文件夹")
+@click.argument("ledgers", nargs=-1, required=True, metavar="台账...")
+@as_of_option
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="同时生成几个数据包(每个一个进程;省级台账每个约需 1.5 GB 内存)")
+@click.option("--force", is_flag=True, help="数据包文件夹中有不是 orgmodel 生成的文件时仍然写入(这些文件保留)")
+@config_option
+def pack_all(out, ledgers, as_of, jobs, force, config_path):
+    """为多本台账各生成一个数据包(不含花名册),多个进程同时进行;每本台账的数据包写在
+    “数据包总文件夹/台账名”中。有台账出错时其余照常生成,退出码 1。"""
+    from ..national.build import build_many
+    from ..national.pack import PackError
+
+    def said(o):
+        if o.built is not None:
+            b = o.built
+            click.echo(f"已写出 {b.out}:{b.province[1]}({b.province[0]}),截至 {b.as_of},共 {b.rows} 行")
+        else:
+            click.echo(f"未生成 {o.ledger}:{o.problem}", err=True)
+            for line in o.refused:
+                click.echo(f"  {line}", err=True)
+
+    progress(f"正在为 {len(ledgers)} 本台账生成数据包(同时 {jobs} 个)")
+    try:
+        outcomes = build_many(list(ledgers), Path(out), as_of, config_path, jobs, force, said)
+    except PackError as exc:
+        fail(str(exc))
+    failed = [o for o in outcomes if o.built is None]
+    click.echo(f"共 {len(ledgers)} 本台账:生成 {len(ledgers) - len(failed)} 个数据包"
+               + (f",{len(failed)} 本未生成(见上)" if failed else ""))
+    sys.exit(1 if failed else 0)
 
 
 @click.command("pack-check")
@@ -170,4 +199,4 @@ def _pack_folders(paths) -> list[Path]:
     return out
 
 
-NATIONAL_COMMANDS = (pack, pack_key, pack_check, national)
+NATIONAL_COMMANDS = (pack, pack_all, pack_key, pack_check, national)
