@@ -17,6 +17,7 @@ install()  # click's own words (Usage:, Options, its error messages) in Chinese;
 
 from orgmodel import __version__  # noqa: E402
 from orgmodel.commands.audit_cmds import audit  # noqa: E402
+from orgmodel.commands.chart_cmds import chart  # noqa: E402
 from orgmodel.commands.demo import demo  # noqa: E402
 from orgmodel.commands.history_cmds import history  # noqa: E402
 from orgmodel.commands.ledger_cmds import balance, check, duties  # noqa: E402
@@ -69,7 +70,7 @@ def main(quiet):
     """orgmodel:机构编制台账、改革模拟与编制报表。"""
 
 
-for command in (check, balance, duties, audit, simulate, compare, trace, history, report, export, template, demo,
+for command in (check, balance, duties, audit, chart, simulate, compare, trace, history, report, export, template, demo,
                 serve, *STORE_COMMANDS):
     main.add_command(command)
 
