@@ -528,7 +528,10 @@ def paginate(bands: list[Band], width: float, height: float) -> list[Sheet]:
             row_h = max(row_h, b.h)
         if pending:
             y = _band(pages[-1], label, pending, y, width) + BAND_GAP
-    return [p for p in pages if p.boxes or p.refs] or pages[:1]
+    pages = [p for p in pages if p.boxes or p.refs] or pages[:1]
+    for p in pages:  # each page as tall as what it holds, so its legend follows the drawing
+        p.h = max((by + bh for _, _, by, _, bh in p.bands), default=TITLE_H) + BAND_GAP
+    return pages
 
 
 def layout(chart: OrgChart, width: float | None = None) -> Sheet:

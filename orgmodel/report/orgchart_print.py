@@ -32,52 +32,72 @@ def drawing_size(paper: str) -> tuple[float, float]:
 
 @dataclass
 class PrintPage:
+    """One printed page: one drawing, or a small chart's before and after one above the other."""
+
     number: int
-    chart: OrgChart
-    sheet: Sheet
-    svg: Markup
+    charts: list[OrgChart]
+    svgs: list[Markup]
     groups: list[tuple[str, int]]   # (band label, bodies on this page)
     heads: list[str]                # the top-level bodies on this page
+
+
+def _sheets(charts: list[OrgChart], width: float, height: float) -> list[list[tuple[OrgChart, Sheet]]]:
+    """Each chart's pages; a before/after pair that fits one page together shares it."""
+    laid = [(c, paginate(forest(c), width, height)) for c in charts]
+    out: list[list[tuple[OrgChart, Sheet]]] = []
+    i = 0
+    while i < len(laid):
+        c, sheets = laid[i]
+        if (c.side and i + 1 < len(laid) and len(sheets) == 1 and len(laid[i + 1][1]) == 1
+                and sheets[0].h + LEGEND_H + laid[i + 1][1][0].h <= height):
+            out.append([(c, sheets[0]), (laid[i + 1][0], laid[i + 1][1][0])])
+            i += 2
+            continue
+        out += [[(c, s)] for s in sheets]
+        i += 1
+    return out
 
 
 def pages_of(charts: list[OrgChart], paper: str = "A3", first: int = 2) -> list[PrintPage]:
     """Every chart of ``charts`` over pages of ``paper``, numbered from ``first`` (the index
     page is page 1)."""
     width, height = drawing_size(paper)
-    sheets = [(c, s) for c in charts for s in paginate(forest(c), width, height)]
-    total = first - 1 + len(sheets)
+    groups_of_pages = _sheets(charts, width, height)
+    total = first - 1 + len(groups_of_pages)
     out = []
-    for i, (chart, sheet) in enumerate(sheets):
+    for i, drawn in enumerate(groups_of_pages):
         number = first + i
-        sub = chart_subtitle(chart, f"第 {number} 页 共 {total} 页")
-        svg = sheet_svg(sheet, chart_title(chart), sub, chart.statuses, width_attr="100%")
-        counts: dict[str, int] = {}
-        for label, *_ in sheet.bands:
-            counts.setdefault(label.removesuffix("(续)"), 0)
-        groups = {n.body.key: n.body.group for n, _, _ in sheet.boxes}
-        for g in groups.values():
-            counts[g] = counts.get(g, 0) + 1
-        drawn = set(groups)
-        heads = [n.body.name for n, _, _ in sheet.boxes if n.body.up is None or n.body.up not in drawn]
-        out.append(PrintPage(number, chart, sheet, svg, [(g, n) for g, n in counts.items() if n], heads))
+        svgs, counts, heads = [], {}, []
+        for chart, sheet in drawn:
+            sub = chart_subtitle(chart, f"第 {number} 页 共 {total} 页")
+            svgs.append(sheet_svg(sheet, chart_title(chart), sub, chart.statuses, width_attr="100%"))
+            keys = {n.body.key for n, _, _ in sheet.boxes}
+            for n, _, _ in sheet.boxes:
+                counts[n.body.group] = counts.get(n.body.group, 0) + 1
+            heads += [n.body.name for n, _, _ in sheet.boxes if n.body.up is None or n.body.up not in keys]
+        out.append(PrintPage(number, [c for c, _ in drawn], svgs, list(counts.items()), list(dict.fromkeys(heads))))
     return out
 
 
 def write_chart_html(charts: list[OrgChart], path: str | Path, paper: str = "A3", config=None, ledger=None,
-                     templates: str | Path | None = None) -> Path:
-    """The printable HTML of ``charts`` (one, or before and after) at ``path``."""
+                     templates: str | Path | None = None, title: str | None = None) -> Path:
+    """The printable HTML of ``charts`` (one, or before and after pairs) at ``path``."""
     from ..core.outputs import atomic_write
 
-    html = chart_html(charts, paper, config, ledger, templates)
+    html = chart_html(charts, paper, config, ledger, templates, title)
     return atomic_write(path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
 
 
 def chart_html(charts: list[OrgChart], paper: str = "A3", config=None, ledger=None,
-               templates: str | Path | None = None) -> str:
+               templates: str | Path | None = None, title: str | None = None) -> str:
+    """The printable document: an index page, then the charts' pages (see :func:`pages_of`)."""
     env = environment(templates, config, ledger)
     pages = pages_of(charts, paper)
     w_mm, h_mm = PAPERS[paper]
-    title = " / ".join(dict.fromkeys(f"{c.title} 机构图" for c in charts))
+    if title is None:
+        names = list(dict.fromkeys(c.title for c in charts))
+        title = "、".join(names[:3]) + (f"等 {len(names)} 个区划" if len(names) > 3 else "") + " 机构图" + (
+            "(改革前后)" if any(c.side for c in charts) else "")
     return env.get_template("orgchart_print.html").render(
         title=title, charts=charts, pages=pages, total=len(pages) + 1, paper=paper,
         page_w=w_mm, page_h=h_mm, margin=MARGIN_MM, foot=FOOT_MM,
