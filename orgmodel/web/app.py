@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..answers.book import Book
 from ..report.render import PACKAGE_TEMPLATES, environment
-from . import downloads, pages
+from . import chart_page, downloads, pages
 from .desk import Desk
 from .guard import READ, csrf_token, install, requires
 
@@ -42,6 +42,7 @@ def create_app(book: Book, roster: str | None = None, hosts: set[str] | None = N
     install(app, hosts or set(), role)
     pages.register(app)
     downloads.register(app)
+    chart_page.register(app)
 
     @app.get("/static/<name>")
     @requires(READ)
