@@ -168,3 +168,14 @@ def test_scenario_report_draws_before_after_and_writes_a_printable_file(tmp_path
     assert "改革前后机构图" in page and "青山县 机构图(改革前)" in page and 'href="orgchart.html"' in page
     printed = (out / "orgchart.html").read_text(encoding="utf-8")
     assert "整合中学 改革前后机构图" in printed and "填报单位" in printed
+
+
+def test_organs_are_split_into_party_and_government_departments_except_in_townships():
+    from orgmodel.answers.orgchart import group_of
+
+    party = ["县委办公室", "组织部", "县纪委监委机关", "政法委员会", "县委机构编制委员会办公室", "中共青山县委宣传部"]
+    government = ["县人民政府办公室", "县发展和改革委员会", "县卫生健康委员会", "县教育局", "县公安局"]
+    assert {group_of("党政机关", n) for n in party} == {"党委部门"}
+    assert {group_of("党政机关", n) for n in government} == {"政府部门"}
+    assert group_of("党政机关", "党政办公室", township=True) == "党政机构"
+    assert group_of("事业单位", "县委党校") == "事业单位"

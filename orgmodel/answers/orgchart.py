@@ -29,8 +29,10 @@ ORGANS = "党政机关"
 # the order of a chart's bands; a category not listed here follows them, in the order met
 TOWN_ORGANS = "党政机构"  # a township's offices are not split into party and government ones
 GROUP_ORDER = (PARTY, GOVERNMENT, ORGANS, TOWN_ORGANS, "群团机关", "参公单位", "事业单位", DISPATCHED, COORDINATION, INTERNAL)
-# an organ named after a party committee (市委办公室, 县纪委监委机关, 镇党委 …) is a party organ
-_PARTY_NAME = re.compile(r"^(中共)?[^委]{0,8}?(市委|县委|区委|州委|盟委|旗委|党委|党工委|纪委|党组)")
+# an organ named after a party committee (市委办公室, 县纪委监委机关, 镇党委 …), or one of the
+# committee's own departments however it is prefixed (组织部, 宣传部, 政法委员会 …), is a party organ
+_PARTY_NAME = re.compile(r"^(中共)?[^委]{0,8}?(市委|县委|区委|州委|盟委|旗委|党委|党工委|纪委|党组)"
+                         r"|组织部|宣传部|统战部|统一战线工作部|政法委|机构编制委员会办公室|巡察|老干部局|党史|党校|机关工委|网信办")
 
 # how a plan changed a body (before/after charts), with the words of the legend
 STATUS_WORDS = {"new": "新设", "abolished": "撤销", "merged": "合并", "renamed": "更名", "moved": "调整隶属",

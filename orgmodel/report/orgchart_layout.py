@@ -498,17 +498,30 @@ def _fits(u: Unit, width: float, height: float) -> bool:
     return b.w <= width and b.h <= height
 
 
+NARROWER = (1, 2, 3)  # print tries trees laid out this many to a page's width, keeping the fewest pages
+
+
 def paginate(bands: list[Band], width: float, height: float) -> list[Sheet]:
     """The bands over pages of ``width`` × ``height``: units packed in rows, a band going on
     over the next page (its title repeated with 续), a unit too large split along the tree
-    (:func:`split`). Every body is on exactly one page."""
+    (:func:`split`). Every body is on exactly one page. Each tree's leaves are stacked in
+    columns as wide as a page, or half or a third of it (taller), whichever gives fewest pages."""
+    tries = [_paginate(bands, width, height, n) for n in NARROWER]
+    return min(tries, key=len)
+
+
+def _paginate(bands: list[Band], width: float, height: float, narrower: int) -> list[Sheet]:
     inner = width - 2 * BAND_PAD
     room = height - TITLE_H - BAND_HEAD - 2 * BAND_PAD - BAND_GAP
+    narrow = (inner - (narrower - 1) * 2 * H_GAP) / narrower
     pages: list[Sheet] = [Sheet(width, height)]
     y = TITLE_H
     for band in bands:
         units = [p for u in band.units for p in split(u, inner, room)]
-        blocks = [unit_block(u, inner) for u in units]
+        blocks = []
+        for u in units:
+            b = unit_block(u, narrow) if narrower > 1 else None
+            blocks.append(b if b is not None and b.w <= inner and b.h <= room else unit_block(u, inner))
         label, pending, row_keys = band.label, [], set()
         x, row_h, yy = 0.0, 0.0, y + BAND_HEAD + BAND_PAD
         for u, b in zip(units, blocks):
