@@ -57,7 +57,12 @@ def char_width(ch: str) -> float:
 
 def text_width(text: str, size: float) -> float:
     """The width of ``text`` at font size ``size`` (see :func:`char_width`)."""
-    return sum(char_width(c) for c in text) * size
+    return _ems(text) * size
+
+
+@lru_cache(maxsize=1 << 17)
+def _ems(text: str) -> float:
+    return sum(char_width(c) for c in text)  # a province's boxes repeat their lines (事业 核40 实40) often
 
 
 def wrap(text: str, size: float, width: float) -> list[str]:

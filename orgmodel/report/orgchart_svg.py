@@ -44,7 +44,7 @@ STYLE = f"""
 
 
 def _num(v: float) -> str:
-    return f"{v:.1f}".rstrip("0").rstrip(".")
+    return f"{v:.1f}"
 
 
 def _line_svg(line: Line, x: float, top: float) -> str:
