@@ -17,6 +17,7 @@ Figures are wall-clock seconds of this process, the ledger read and replayed onc
 from __future__ import annotations
 
 import argparse
+import gc
 import shutil
 import subprocess
 import sys
@@ -131,6 +132,7 @@ def main() -> None:
         out.mkdir(parents=True, exist_ok=True)
 
     (answer, took) = timed(lambda: Book(args.ledger).answer(rules=False))
+    gc.freeze()  # as the commands do (commands.options.long_lived): later collections skip the state
     state = answer.state
     print(f"read and replayed: {took:.1f} s; {sum(1 for _ in state.active_bodies()):,} bodies, {len(state.divisions):,} divisions")
 
@@ -156,12 +158,14 @@ def main() -> None:
     for code in towns:
         total += len(site.chart(code))
     t_towns = time.perf_counter() - start
-    start = time.perf_counter()
+    start, slowest = time.perf_counter(), (0.0, "")
     for code in site.codes:
-        total += len(site.chart(code)) if sizes.get(code) else 0
+        one = time.perf_counter()
+        total += len(site.chart(code))
+        slowest = max(slowest, (time.perf_counter() - one, state.divisions[code].name))
     t_counties = time.perf_counter() - start
     print(f"report balance's charts: {len(towns):,} townships {t_towns:.1f} s, {len(site.codes)} county pages "
-          f"{t_counties:.1f} s, {total / 1e6:.0f} MB of SVG")
+          f"{t_counties:.1f} s (slowest {slowest[1]} {slowest[0]:.2f} s), {total / 1e6:.0f} MB of SVG")
 
     index = division_index(state)
     (sheet, svg), t_index = timed(own, index)
