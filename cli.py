@@ -18,6 +18,7 @@ install()  # click's own words (Usage:, Options, its error messages) in Chinese;
 from orgmodel import __version__  # noqa: E402
 from orgmodel.commands.allocate_cmds import allocate  # noqa: E402
 from orgmodel.commands.audit_cmds import audit  # noqa: E402
+from orgmodel.commands.chart_cmds import chart  # noqa: E402
 from orgmodel.commands.demo import demo  # noqa: E402
 from orgmodel.commands.history_cmds import history  # noqa: E402
 from orgmodel.commands.ledger_cmds import balance, check, duties  # noqa: E402
@@ -75,7 +76,7 @@ def main(quiet):
         click.get_current_context().call_on_close(Heartbeat().start().stop)
 
 
-for command in (check, balance, duties, audit, simulate, compare, trace, history, report, export, template, demo,
+for command in (check, balance, duties, audit, chart, simulate, compare, trace, history, report, export, template, demo,
                 serve, allocate, accounts, *STORE_COMMANDS, *NATIONAL_COMMANDS):
     main.add_command(command)
 

@@ -133,3 +133,27 @@ def test_search_finds_a_body_by_its_signboard(demo_dir, open_page, name):
     assert page.url.endswith(href.split("/")[-1])
     assert page.locator(f"#{href.split('#')[1]}").count() == 1
     assert page.errors == []
+
+
+def test_a_printed_org_chart_gives_the_pages_it_says(tmp_path, context):
+    """The demo county's chart printed to PDF by the browser: one PDF page per page of the
+    document (index included), each an A3 landscape page, and no console error."""
+    import re
+
+    from cli import main
+
+    out = tmp_path / "机构图.html"
+    res = CliRunner().invoke(main, ["chart", "data/demo", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    html = out.read_text(encoding="utf-8")
+    sheets = len(re.findall(r'<section class="sheet', html))
+    assert sheets > 2 and f"共 {sheets} 页" in html
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(out.as_uri())
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    page.close()
+    assert not errors
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == sheets
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 119[01]\.\d+ 841\.\d+", pdf)  # A3 landscape, in points

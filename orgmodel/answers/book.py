@@ -46,6 +46,7 @@ from ..rules import run_rules
 from ..state import Body
 from .checking import Checked, distinct
 from .history import History, history
+from .orgchart import OrgChart, chart_of, division_code
 from .scenario import Scenario, Simulation, late_findings, load_scenario, scenario_as_of, simulate
 
 Progress = Callable[[str], None]
@@ -150,6 +151,12 @@ class Answer:
         keys = state.duties_of(body)
         mine = {(state.duties[k].name, state.bodies[state.duties[k].lead].division) for k in keys}
         return df[[(i, c) in mine for i, c in zip(df["item"], df["division_code"])]].reset_index(drop=True)
+
+    def chart(self, division: str | None = None) -> OrgChart:
+        """The org chart (机构图) of ``division`` (a name or code; the root when None) as the
+        state stands. Raises :class:`~orgmodel.answers.orgchart.ChartError` for a division
+        that does not exist."""
+        return chart_of(self.state, division_code(self.state, division))
 
     def forecast(self, years: int, by: str = "township", public: bool = False) -> pd.DataFrame:
         """Vacancies as people reach retirement age over ``years``, per township or body."""

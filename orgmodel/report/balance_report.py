@@ -13,11 +13,13 @@ from functools import cached_property
 from pathlib import Path
 
 from ..answers.checking import Checked
+from ..answers.orgchart import chart_of, page_owner
 from ..core.labels import POOL_LABELS
 from ..figures.balance import Tables, is_own
 from ..figures.standards import ABOVE, BELOW
 from ..state import State
 from . import charts
+from .orgchart_svg import chart_svg
 from .render import environment, write_page
 from .site import (
     INDEX_FILE,
@@ -268,6 +270,17 @@ class BalanceSite:
         return [replace(e, source=str(e.source_at), note=notes.get(e.source_at)) for e in rows]
 
     @cached_property
+    def owners(self) -> dict[str, str]:
+        """The division whose chart shows each division's bodies (one look per division)."""
+        return {code: page_owner(self.state, code) for code in self.state.divisions}
+
+    def chart(self, code: str):
+        """The org chart of page ``code`` (a township or a county page) as inline SVG, each box
+        linking to the body's row on the page."""
+        chart = chart_of(self.state, code, self.looks.bodies, self.looks.leaders, self.owners)
+        return chart_svg(chart, href=lambda key: f"#b{key}")
+
+    @cached_property
     def towns(self) -> list[dict]:
         """Every township's :func:`township_briefs` entry."""
         return township_briefs(self.state, self.tables, page_map(self.state))
@@ -283,7 +296,8 @@ class BalanceSite:
             return None
         page = township_page(self.state, self.looks, brief, self.index, self.duties, self.touched, self.town_of)
         return dict(page, entries=self._with_notes(page["entries"]), standards=self.standards.get(town_file(code), []),
-                    earmarks=self.earmarks.get(town_file(code), []), secondments=self.secondments.get(town_file(code), []))
+                    earmarks=self.earmarks.get(town_file(code), []), secondments=self.secondments.get(town_file(code), []),
+                    chart=self.chart(code))
 
     @cached_property
     def secondments(self) -> dict[str, list[dict]]:
@@ -350,7 +364,8 @@ class BalanceSite:
         return dict(self.common(), page="county", county=dict(county, standards=self.standards.get(county["file"], []),
                                                               earmarks=self.earmarks.get(county["file"], []),
                                                               secondments=self.secondments.get(county["file"], [])),
-                    towns=county["towns"], county_file=county["file"])
+                    towns=county["towns"], county_file=county["file"],
+                    chart=self.chart(county["code"]) if county["bodies"] else None)
 
     def town_page(self, town: dict) -> dict:
         """A township page's context: its menu lists the townships of its own county (listing all

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..answers.orgchart import before_after, touched_divisions
 from ..answers.scenario import Simulation
 from ..core.findings import SEVERITY_LABELS, Finding
 from ..core.kinds import EVENT_ORDER
 from . import charts
 from .audit_report import finding_groups
 from .balance_report import write_balance_report
+from .orgchart_print import write_chart_html
+from .orgchart_svg import chart_svg
 from .render import environment, write_page
 from .site import (
     INDEX_FILE,
@@ -28,6 +31,18 @@ from .site import (
 )
 
 AFTER_DIR = "after"
+CHART_FILE = "orgchart.html"  # the before/after charts of every division the plan touches, for print
+CHARTS_SHOWN = 12             # divisions whose before/after charts the comparison page itself shows
+
+
+def plan_charts(sim) -> list[tuple]:
+    """``(before, after)`` org charts of each division where the plan changed a body."""
+    return [before_after(sim, code) for code in touched_divisions(sim)]
+
+
+def chart_pairs(pairs: list[tuple]) -> list[dict]:
+    """The first :data:`CHARTS_SHOWN` pairs drawn for the comparison page."""
+    return [{"division": b.title, "before": chart_svg(b), "after": chart_svg(a)} for b, a in pairs[:CHARTS_SHOWN]]
 
 
 def change_groups(changes: list[dict]) -> list[dict]:
@@ -81,8 +96,10 @@ def _after_groups(after, findings: list[Finding]) -> list[dict]:
     return groups
 
 
-def scenario_context(sim, findings: list[Finding]) -> dict:
-    """Everything the scenario page shows, from the simulation's tables."""
+def scenario_context(sim, findings: list[Finding], pairs: list[tuple] | None = None) -> dict:
+    """Everything the scenario page shows, from the simulation's tables (``pairs``: the
+    :func:`plan_charts`, when the caller has them)."""
+    pairs = plan_charts(sim) if pairs is None else pairs
     after = sim.after
     town_pages = {c: f"{AFTER_DIR}/{town_file(c)}" for c, d in after.divisions.items() if d.level == "乡镇"}
     groups, inherited = (_after_groups(after, fs) for fs in (findings, sim.inherited))
@@ -100,6 +117,7 @@ def scenario_context(sim, findings: list[Finding]) -> dict:
         "sankey": charts.sankey(sankey_flows(sim.flows)), "flows": sim.flows,
         "tree_before": forest(sim.tree_before, sim.tree_after, sim.after_snapshot, balance_changed),
         "tree_after": forest(sim.tree_after, sim.tree_before, sim.before, balance_changed),
+        "orgcharts": chart_pairs(pairs), "orgchart_count": len(pairs), "orgchart_file": CHART_FILE,
     }
 
 
@@ -113,6 +131,10 @@ def write_scenario_report(sim: Simulation, out: str | Path,
     title = f"{scenario.name}(方案实施后)"
     after = write_balance_report(sim.checked_after, out / AFTER_DIR, templates=templates, title=title,
                                  extra_links=[{"href": f"../{INDEX_FILE}", "label": "方案对比"}])
+    pairs = plan_charts(sim)
+    charts = [c for pair in pairs for c in pair]
+    printed = [write_chart_html(charts, out / CHART_FILE, config=sim.after.config, templates=templates,
+                                 title=f"{scenario.name} 改革前后机构图")] if charts else []
     root = jurisdiction_name(sim.after)
     towns = [{"file": f"{AFTER_DIR}/{town_file(c)}", "name": d.name}
              for c, d in sorted(sim.after.divisions.items()) if d.level == "乡镇"]
@@ -121,5 +143,5 @@ def write_scenario_report(sim: Simulation, out: str | Path,
                       search=search_config(search_file_names(sim.after), AFTER_DIR),
                       index_file=f"{AFTER_DIR}/{INDEX_FILE}", county_file=counties_link(county_codes(sim.after), f"{AFTER_DIR}/"),
                       extra_links=[{"href": INDEX_FILE, "label": "方案对比"}],
-                      **scenario_context(sim, sim.findings))
-    return [page, *after], sim.findings
+                      **scenario_context(sim, sim.findings, pairs))
+    return [page, *printed, *after], sim.findings

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..answers.book import Book
 from ..report.render import PACKAGE_TEMPLATES, environment
-from . import approval, downloads, login, pages, plans
+from . import approval, chart_page, downloads, login, pages, plans
 from .accounts import Accounts
 from .desk import Desk
 from .drafts import drafts_path_of
@@ -53,6 +53,7 @@ def create_app(book: Book, roster: str | None = None, hosts: set[str] | None = N
     plans.register(app, drafts)
     login.register(app)
     approval.register(app)
+    chart_page.register(app)
 
     @app.get("/static/<name>")
     @requires(ANYONE)
