@@ -1,4 +1,5 @@
-"""Staffing standards at province scale (issue 30): ``balance --by standard`` and ``allocate``.
+"""Staffing standards and the reform facts' views at province scale (issue 30): ``balance --by
+standard`` and the other views added with it, and ``allocate``.
 
     python benchmarks/bench_standards.py                    # /work/province, work folder /tmp/bench/standards
 
@@ -82,6 +83,8 @@ def main() -> None:
     steps = [
         ("balance --by total (floor)", [*ORGMODEL, "-q", "balance", str(ledger), "--by", "total", *cfg]),
         ("balance --by standard", [*ORGMODEL, "-q", "balance", str(ledger), "--by", "standard", "--format", "csv", *cfg]),
+        *[(f"balance --by {by}", [*ORGMODEL, "-q", "balance", str(ledger), "--by", by, "--format", "csv", *cfg])
+          for by in ("cross_level", "hiring", "ranks", "earmarks", "secondments", "measures")],
         (f"allocate {args.count}", [*ORGMODEL, "-q", "allocate", str(ledger), "--from", args.pool, "--count",
                                     str(args.count), "--standard", "综合医院编制标准", "--out",
                                     str(args.work / "分配方案.yaml"), "--force", *cfg]),

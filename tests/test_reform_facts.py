@@ -426,8 +426,8 @@ def test_seconded_people_work_elsewhere_while_quota_and_staff_stay(tmp_path):
     root = ledger(tmp_path, extra)
     assert run_cli("check", root).exit_code == 0
     rows = json.loads(run_cli("balance", root, "--by", "secondments", "--as-of", "2024-06-30", "--format", "json").stdout)
-    assert [(r["home_body"], r["host_body"], r["people"], r["to_date"]) for r in rows] == [
-        ("粥店街道/综合行政执法办公室", "区委组织部", 2, "2024-12-31"), ("满庄镇/综合行政执法办公室", "区委组织部", 1, "")]
+    assert [(r["home_division"], r["home_body"], r["host_body"], r["people"], r["to_date"]) for r in rows] == [
+        ("粥店街道", "综合行政执法办公室", "区委组织部", 2, "2024-12-31"), ("满庄镇", "综合行政执法办公室", "区委组织部", 1, "")]
     later = json.loads(run_cli("balance", root, "--by", "secondments", "--as-of", "2025-01-01", "--format", "json").stdout)
     assert [r["people"] for r in later] == [1]  # the first one has ended
     bodies = json.loads(run_cli("balance", root, "--format", "json", "--as-of", "2024-06-30").stdout)

@@ -355,7 +355,7 @@ def secondment_balance(state: State) -> pd.DataFrame:
         if day is not None and s.until is not None and s.until < day:
             continue
         a, b = bodies[s.src], bodies[s.dst]
-        rows.append((divs[a.division].name, state.reference(a), divs[b.division].name, state.reference(b), s.quota_type,
+        rows.append((divs[a.division].name, a.name, divs[b.division].name, b.name, s.quota_type,
                      s.count, s.date.isoformat(), s.until.isoformat() if s.until else "", a.id, b.id))
     return pd.DataFrame(rows, columns=SECONDMENT_COLUMNS)
 
