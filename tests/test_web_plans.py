@@ -244,6 +244,8 @@ def test_add_edit_reorder_remove_and_the_impact_follows(app, client, book):
     assert re.search(r"调入 综合治理事务中心;编制类型 事业编制;数量 5", page)
     assert 'data-v="7">7</td><td class="num chg-changed" data-v="12">12' in page  # 7 → 12 for the body touched
     assert "编制流向" in page and "<svg" in page
+    charts = page[page.index("改革前后机构图"):]  # the renamed body, in its division's chart before and after
+    assert charts.count('class="orgchart-wrap"') == 2 and "新居民服务中心" in charts and "新居民服务管理办公室" in charts
     # edit the first: 5 → 6
     r = save(app, client, draft, "transfer", {**TRANSFER, "amount": "6"}, n="0")
     assert r.status_code == 303

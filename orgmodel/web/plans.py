@@ -28,7 +28,7 @@ from ..core.schema import MAX_NAME, parse_date, text_problem
 from ..ops.registry import OPS, lookup
 from ..report import charts
 from ..report.audit_report import finding_groups
-from ..report.scenario_report import change_groups, sankey_flows, write_scenario_report
+from ..report.scenario_report import change_groups, chart_pairs, plan_charts, sankey_flows, write_scenario_report
 from ..report.site import records
 from .downloads import XLSX, _attachment, _zipped
 from .drafts import Draft, DraftError, Drafts
@@ -426,7 +426,15 @@ def impact(sim: Simulation) -> dict:
         "counts": {sev: sum(f.severity == sev for f in findings) for sev in SEVERITY_LABELS},
         "labels": SEVERITY_LABELS, "sankey": charts.sankey(sankey_flows(sim.flows)),
         "attribute_changes": sim.attribute_changes, "inherited_total": len(sim.inherited),
+        **before_after_charts(sim),
     }
+
+
+def before_after_charts(sim: Simulation) -> dict:
+    """The before and after org charts of each division the plan changes (the scenario
+    report's, the first few drawn on the page)."""
+    pairs = plan_charts(sim)
+    return {"orgcharts": chart_pairs(pairs), "orgchart_count": len(pairs)}
 
 
 def comparison(chosen: list[Draft], sims: list[Simulation]) -> dict:
