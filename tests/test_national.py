@@ -146,7 +146,7 @@ def test_national_writes_the_report_workbook_and_csv(packs, tmp_path):
     assert "青山县" in page and "白水县" in page and "一人多编 1 人" in page and "http" not in page.split("<body", 1)[1]
     assert (out / "全国汇总.xlsx").is_file()
     csv = (out / "csv" / "编制总量.csv").read_text(encoding="utf-8-sig")
-    assert csv.splitlines()[0].startswith("区划代码,省(区、市),年度,编制类型,核定,实有,空编,超编,编制池,编制总量")
+    assert csv.splitlines()[0].startswith("省(区、市)代码,省(区、市),年度,编制类型,核定,实有,空编,超编,编制池,编制总量")
 
 
 def test_a_changed_file_or_a_second_pack_of_the_same_place_is_refused(packs, tmp_path):
@@ -272,3 +272,32 @@ def test_pack_all_builds_each_ledgers_pack_in_its_own_process_and_reports_the_on
     assert packs == ["白水县台账", "青山县台账"] and not (out / "坏台账").exists()
     results = roll_up([open_pack(out / name) for name in packs])  # the packs roll up as any others
     assert set(results["totals"]["province"]) == {"370100", "450100", "全国"}
+
+
+def test_a_roster_of_another_ledger_is_refused_and_an_altered_table_is_found(packs, tmp_path):
+    led, folder = packs["青山"]
+    key = next(led.parent.glob("共享密钥.txt"))
+    stranger = roster(tmp_path / "别处-花名册-2021-12-31.csv",
+                      [f"王{i},男,{person_id('1980-01-01', True, i)},1980-01-01,别处单位,别处,事业编制,在编,,管理,2015-01-01,文1,KB{i}"
+                       for i in range(1, 4)])
+    result = run_cli("pack", led, tmp_path / "包", "--roster", stranger, "--key", key, "--as-of", "2021-12-31")
+    assert result.exit_code == 2 and "与台账不符" in result.output and not (tmp_path / "包").exists()
+    # a table changed and its SHA-256 written into the manifest again: pack-check adds the tables up
+    import shutil
+
+    copy = tmp_path / "改过的包"
+    shutil.copytree(folder, copy)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    entry = manifest["tables"]["quota"]
+    df = pq.read_table(copy / entry["path"]).to_pandas()
+    df.loc[0, "approved"] += 10
+    import pyarrow as pa
+
+    pq.write_table(pa.Table.from_pandas(df, schema=TABLES["quota"], preserve_index=False), copy / entry["path"])
+    from orgmodel.national.pack import _sha256
+
+    entry["sha256"] = _sha256(copy / entry["path"])
+    (copy / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    ros = next(led.parent.glob("青山-花名册*.csv"))
+    result = run_cli("pack-check", copy, led, "--roster", ros)
+    assert result.exit_code == 1 and "数据表与其清单不符" in result.output, result.output

@@ -67,8 +67,12 @@ def pack(ledger, out, as_of, roster_path, key_path, province, force, config_path
         stop_if_refused(exc.findings, "生成数据包")
     except PackError as exc:
         fail(str(exc))
-    click.echo(f"已写出数据包 {out}:{built.province[1]}({built.province[0]}),截至 {built.as_of},"
-               f"共 {built.rows} 行" + (f",花名册在编 {built.people} 人" if built.people is not None else ""))
+    click.echo(f"已写出数据包 {out}:{built.province[1]}({built.province[0]}),截至 {built.as_of}"
+               + ("(花名册的日期)" if roster_path and as_of is None else "")
+               + f",共 {built.rows} 行" + (f",花名册在编 {built.people} 人" if built.people is not None else ""))
+    if built.unplaced:
+        click.echo(f"注意:花名册中 {built.unplaced} 人的所在单位在台账中找不到,写入数据包时不带单位;"
+                   f"orgmodel audit 可逐条查看", err=True)
 
 
 @click.command("pack-all")
@@ -130,6 +134,18 @@ def pack_check(pack_dir, ledger, roster_path, config_path):
     now = {t["quota_type"]: {k: t[k] for k in fields} for t in totals(answer)}
     differ = [f"{t}:数据包 {_figures(mine.get(t))},台账 {_figures(now.get(t))}" for t in sorted(set(mine) | set(now))
               if mine.get(t) != now.get(t)]
+    from ..national.rollup import roll_up
+
+    agree = roll_up([p], queries=("agreement",))["agreement"]
+    off = agree[agree["agrees"] == 0]
+    if not off.empty:  # the tables no longer add up to what the manifest says
+        click.echo(f"数据包 {pack_dir} 的数据表与其清单不符(数据表被改动过):"
+                   + ";".join(f"{r.quota_type}:清单核定 {r.manifest_approved}、数据表 {r.pack_approved};"
+                              f"清单实有 {r.manifest_actual}、数据表 {r.pack_actual}" for r in off.itertuples()))
+        sys.exit(1)
+    if p.manifest["province"]["code"] not in {d for d in answer.state.divisions}:
+        click.echo(f"注意:数据包是 {p.label} 的,台账 {ledger} 中没有区划 {p.manifest['province']['code']};"
+                   f"请确认核对的是生成它的台账")
     head_then = (p.manifest["source"] or {}).get("store_head")
     head_now = origin_of(ledger).head
     click.echo(f"数据包 {pack_dir}:{p.label};文件与清单一致")

@@ -34,7 +34,7 @@ COLUMN_LABELS = {
     "home_division": "所在区划", "home_body": "所在单位(编制)", "host_division": "挂职区划", "host_body": "挂职单位",
     "home_id": "所在机构编号", "host_id": "挂职机构编号", "people": "人数",
     # the national roll-up (orgmodel national)
-    "province": "区划代码", "province_name": "省(区、市)", "rule_id": "规则编号", "level": "层级", "title": "问题",
+    "province": "省(区、市)代码", "province_name": "省(区、市)", "rule_id": "规则编号", "level": "层级", "title": "问题",
     "findings": "个数", "approved_amount": "其中经上级批准", "packs": "所在数据包数", "divisions": "区划数",
     "manifest_approved": "清单核定", "pack_approved": "数据表核定", "manifest_actual": "清单实有",
     "pack_actual": "数据表实有", "manifest_pools": "清单编制池", "pack_pools": "数据表编制池", "agrees": "一致",

@@ -16,7 +16,7 @@ from ..core.findings import Finding
 from ..ledger import LedgerError
 from ..ledger.outputs import read_paths
 from ..report.publish import PublishError, publish
-from .pack import PackError, jurisdiction, origin_of, pack_tables, totals, write_pack
+from .pack import PackError, jurisdiction, origin_of, pack_tables, roster_fit, totals, write_pack
 
 
 class PackRefused(PackError):
@@ -36,6 +36,7 @@ class Built:
     as_of: dt.date
     rows: int
     people: int | None = None
+    unplaced: int = 0  # people in post whose body the ledger does not have (their findings say why)
 
 
 @dataclass
@@ -62,6 +63,11 @@ def build_pack(ledger: str, out: str | Path, as_of: dt.date | None = None, roste
         raise PackRefused(f"台账有错误,未生成数据包({len(refused)} 个问题)", refused)
     day = answer.as_of or book.ledger.last_date()
     where = jurisdiction(answer.state, province)
+    if answer.reconciled is not None:
+        people, placed = roster_fit(answer)
+        if placed * 2 < people:
+            raise PackError(f"花名册 {roster} 与台账不符:在编 {people} 人中只有 {placed} 人的所在单位能在台账中找到;"
+                            f"请确认这是本台账的花名册(orgmodel audit 可逐条查看),未生成数据包")
     tables = pack_tables(answer, key)
     roster_day = answer.reconciled.latest.as_of if answer.reconciled is not None else None
     try:
@@ -70,7 +76,8 @@ def build_pack(ledger: str, out: str | Path, as_of: dt.date | None = None, roste
     except PublishError as exc:
         raise PackError(str(exc)) from exc
     return Built(Path(out), where, day, sum(len(df) for df in tables.values()),
-                 len(tables["roster"]) if roster_day else None)
+                 len(tables["roster"]) if roster_day else None,
+                 roster_fit(answer)[0] - roster_fit(answer)[1] if roster_day else 0)
 
 
 def _build_one(ledger: str, out: str, as_of: dt.date | None, config: str | None, force: bool) -> Outcome:

@@ -115,10 +115,11 @@ def _columns(table: str) -> list[str]:
 
 
 def _findings(answer) -> pd.DataFrame:
-    """The answer's findings; a roster finding's message names a person, so it is left out."""
+    """The answer's findings and its roster audit's; a roster finding's message names a person,
+    so it is left out."""
     rows = [(f.rule, f.title, f.severity, f.divisions[0] if f.divisions else None,
              f.subjects[0] if f.subjects else None, str(f.source) if f.source else None,
-             None if f.rule in ROSTER_RULES else f.message) for f in answer.findings]
+             None if f.rule in ROSTER_RULES else f.message) for f in (*answer.findings, *answer.roster_findings)]
     return pd.DataFrame(rows, columns=_columns("findings"))
 
 
@@ -138,6 +139,14 @@ def _roster(answer, key: bytes | None) -> pd.DataFrame:
         rows.append((person_hash(key, number), body.division if body is not None else None,
                      body.id if body is not None else None, p.get("quota_type"), p.get("leader"), p.get("post")))
     return pd.DataFrame(rows, columns=columns)
+
+
+def roster_fit(answer) -> tuple[int, int]:
+    """``(people in post, of whom placed in a body of the ledger)`` of the answer's latest roster
+    snapshot: a roster of another ledger places almost nobody."""
+    audit = answer.reconciled.latest
+    people = [p for p in audit.snapshot.people if p.in_post]
+    return len(people), sum(1 for p in people if audit.placed.get(id(p)) is not None)
 
 
 def totals(answer) -> list[dict]:
