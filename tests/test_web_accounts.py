@@ -194,6 +194,8 @@ def test_the_tengzhou_plan_is_drafted_approved_committed_and_logged(app, store):
     assert kept.status == "已入账" and "滕编〔2021〕12号" in kept.committed
     log = text(reviewer.get("/at/latest/log.html"))
     assert "起草 张三" in log and "批准 李四" in log and "文号 滕编〔2021〕12号" in log
+    page = text(reviewer.get(f"/at/latest/plan-{draft}.html"))  # part of the ledger now: not simulated against itself
+    assert "方案已入账" in page and "不进入台账" not in page and "既是被合并机构又是并入机构" not in page
     with Store(store) as s:
         assert s.last_record() == count + 9
     # the committed balance is the CLI's simulation of the case study's scenario file

@@ -73,6 +73,9 @@ def register(app: Flask, drafts_path: str | Path, author: str | None = None) -> 
         of a county (a province's takes half a minute: the page then fetches it when ready)."""
         sheet = desk().sheet(day_of(day))
         draft = _draft(draft_id)
+        if draft.committed:  # it is part of the ledger now: simulated again it would meet itself
+            return render("web/plan.html", sheet, day, page="plan", draft=draft, rows=_rows(draft, []),
+                          kinds=kinds(), sim=None)
         sim = simulated(draft)
         if sim is None and desk().book.ledger.count <= current_app.config["IMPACT_INLINE"]:
             sim = simulation(draft)
