@@ -137,6 +137,9 @@ def test_roles_a_reader_cannot_draft_a_drafter_cannot_approve(app):
     assert drafter.get("/at/latest/accounts.html").status_code == 403
     reviewer, _ = login(app, "李四")
     assert reviewer.get("/at/latest/accounts.html").status_code == 403
+    assert 'href="accounts.html"' not in text(reviewer.get("/at/latest/index.html"))  # the menu offers only what one may
+    admin, _ = login(app, "管理")
+    assert 'href="accounts.html"' in text(admin.get("/at/latest/index.html"))
 
 
 def test_an_administrator_makes_accounts_and_reads_the_trail(app):
