@@ -311,3 +311,14 @@ def test_serving_on_the_network_is_refused_until_accounts_exist(tmp_path):
     assert r.exit_code == 0 and "已建立账号" in r.output
     assert "管理\t管理员" in run_cli("accounts", "list", TENGZHOU / "base", "--drafts", drafts).output
     assert Accounts(drafts).exist()
+
+
+def test_a_page_one_clerk_opened_never_shows_another_their_name_or_token(app):
+    """Pages are kept once rendered; what the toolbar says of the person (name, menu, the CSRF
+    token of their session) is never served to someone else."""
+    first, first_token = login(app, "张三")
+    second, second_token = login(app, "李四")
+    for page in ("index.html", "findings.html"):
+        a, b = text(first.get(f"/at/latest/{page}")), text(second.get(f"/at/latest/{page}"))
+        assert "张三" in a and first_token in a and second_token not in a
+        assert "李四" in b and second_token in b and first_token not in b and "张三 <form" not in b

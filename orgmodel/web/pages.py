@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import Flask, Response, abort, current_app, redirect, request
+from flask import Flask, Response, abort, current_app, g, redirect, request
 
 from ..core.findings import SEVERITY_LABELS, RecordSource
 from ..core.schema import parse_date
@@ -18,7 +18,7 @@ from ..state import Body
 from ..store.log import log
 from .body_page import body_context
 from .desk import Desk, Sheet
-from .guard import READ, requires
+from .guard import READ, csrf_token, requires, signed_in
 
 LATEST = "latest"
 BODY_PAGE = re.compile(r"body-(\d{1,12})\.html")
@@ -91,7 +91,10 @@ def register(app: Flask) -> None:
             sheet.extras("entries")
         elif name == "findings.html" or BODY_PAGE.fullmatch(name):
             sheet.extras("findings")
-        html = sheet.page(name, lambda: balance_page(sheet, day, name).get_data())
+        # The page is kept per viewer: its toolbar shows who is logged in, what they may do and their
+        # session's CSRF token, none of which may reach another person.
+        viewer = f"{name}|{signed_in() or ''}|{g.get('role', '')}|{csrf_token()}"
+        html = sheet.page(viewer, lambda: balance_page(sheet, day, name).get_data())
         return Response(html, mimetype="text/html")
 
 
