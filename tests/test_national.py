@@ -301,3 +301,17 @@ def test_a_roster_of_another_ledger_is_refused_and_an_altered_table_is_found(pac
     ros = next(led.parent.glob("青山-花名册*.csv"))
     result = run_cli("pack-check", copy, led, "--roster", ros)
     assert result.exit_code == 1 and "数据表与其清单不符" in result.output, result.output
+
+
+def test_reports_are_readable_as_the_umask_allows_and_the_shared_key_by_its_owner_only(packs, tmp_path):
+    import os
+    import stat
+
+    from orgmodel.core.outputs import UMASK
+
+    key = tmp_path / "key.txt"
+    assert run_cli("pack-key", key).exit_code == 0
+    assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
+    out = tmp_path / "汇总"
+    run_cli("national", *(f for _, f in packs.values()), "--out", out)
+    assert stat.S_IMODE(os.stat(out / "全国汇总.xlsx").st_mode) == 0o666 & ~UMASK

@@ -26,7 +26,7 @@ def pack_key(out):
 
     try:
         path = check_file(out, [])
-        atomic_write(path, lambda tmp: tmp.write_text(new_key_text(), encoding="utf-8"))
+        atomic_write(path, lambda tmp: tmp.write_text(new_key_text(), encoding="utf-8"), private=True)
     except OutputError as exc:
         fail(str(exc))
     click.echo(f"已生成共享密钥:{path}。请像密码一样保管,只交给交换数据包的机构编制部门,不要随数据包发送。")
