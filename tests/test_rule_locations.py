@@ -73,6 +73,10 @@ CASES = {
                      f"- {{date: 2020-03-01, op: cut, from: 便民服务中心, type: 事业编制, amount: 5, {DOC}}}\n", 2,
                      "standards: {便民服务: {measures: 事业编制, where: {name_endings: [服务中心]}, versions: "
                      "[{from: 2019-01-01, doc: 青编〔2019〕1号, ratio: {服务人口: 100}}]}}\n", None),
+    "standard-driver-name": ("- {date: 2020-02-01, op: counts, body: 便民服务中心, counts: {服务人口: 3500}}\n"
+                             "- {date: 2020-03-01, op: counts, body: 便民服务中心, counts: {服务人数: 3500}}\n", 2,
+                             "standards: {便民服务: {measures: 事业编制, where: {name_endings: [服务中心]}, versions: "
+                             "[{from: 2019-01-01, doc: 青编〔2019〕1号, ratio: {服务对象: 100}}]}}\n", None),
     "overdue-loan": ("- {date: 2020-02-01, op: open_pool, name: 周转池, kind: 周转, division: 青山县}\n"
                      f"- {{date: 2020-02-01, op: approve, body: 周转池, type: 行政编制, amount: 3, {DOC}}}\n"
                      f"- {{date: 2020-02-02, op: transfer, from: 周转池, to: 县委编办, type: 行政编制, amount: 3, term_years: 1, {DOC}}}\n"

@@ -4,9 +4,9 @@ outside what its standard implies (应核)."""
 from __future__ import annotations
 
 from ..core.kinds import Fact
-from ..core.standards import GRIDS
+from ..core.standards import GRIDS, standard_named
 from ..figures.balance import is_own, tables_of
-from ..figures.standards import ABOVE, BELOW
+from ..figures.standards import ABOVE, BELOW, UNRECORDED
 from ..state import State
 from .registry import flag, rule
 
@@ -44,3 +44,23 @@ def off_standard(state: State, config):
                    f"{row.holder}{what} {row.approved} {unit},按{row.standard}({row.basis})依{row.drivers},应核 "
                    f"{row.implied} {unit},{side}标准 {abs(int(row.gap))} {unit};{fix}",
                    _source(state, row), subject)
+
+
+@rule("standard-driver-name", "核编依据数名称不符", "warning")
+def standard_driver_name(state: State, config):
+    """Every body a staffing standard measures that records named counts, but none under the
+    names the standard reads (学生数, 床位数 …): most often a name typed differently
+    (高中学生数), which leaves the body unjudged (未登记) without a word. Reported at the
+    directive that last set the body's counts. Config: ``standards``."""
+    df = tables_of(state).standards
+    for row in df[(df["verdict"] == UNRECORDED) & (df["holder_kind"] == "body")].itertuples():
+        body = state.bodies[row.body_id]
+        if not body.counts:
+            continue
+        std = standard_named(config, row.standard)
+        version = std.in_force(state.as_of) if std is not None else None
+        wanted = version.drivers() if version is not None else []
+        yield flag("standard-driver-name",
+                   f"{row.holder}按{row.standard}核编,须登记统计数“{'”或“'.join(wanted)}”,现只登记了"
+                   f"“{'、'.join(body.counts)}”;名称须与标准所用的一致,否则无法按标准核编(balance --by standard 显示为未登记)",
+                   body.facts.latest(Fact.COUNTS), body)
