@@ -32,7 +32,7 @@ def chart(ledger, division, as_of, scenario, paper, out, force, templates, confi
     """机构图:按领导机构和机构类别(党委部门、政府部门、事业单位、派驻机构、议事协调机构)分组,
     每个机构一个方框,写明名称、牌子、各类编制核定/实有(超编红色、空编标出)和领导职数。
     加 --scenario 画出改革前后两张图。.html 按 A3(或 A4)横向分页,打印与存为 PDF 页面一致。"""
-    from ..answers.orgchart import ChartError, before_after, chart_of, division_code, touched_divisions
+    from ..answers.orgchart import ChartError, chart_of, division_code, plan_charts, touched_divisions
     from ..report.orgchart_print import chart_svg_file, write_chart_html
 
     if Path(out).suffix.lower() not in SUFFIXES:
@@ -48,7 +48,7 @@ def chart(ledger, division, as_of, scenario, paper, out, force, templates, confi
         if scenario:
             sim = simulated(book, scenario, as_of)
             codes = [division_code(sim.after, division)] if division else touched_divisions(sim)
-            charts = [c for code in codes or [division_code(sim.after, None)] for c in before_after(sim, code)]
+            charts = [c for pair in plan_charts(sim, codes or [division_code(sim.after, None)]) for c in pair]
         else:
             answer = ask(book, as_of, rules=False)
             stop_if_refused(answer.refusal(), "画机构图")  # a chart must not rest on a ledger that failed to read
