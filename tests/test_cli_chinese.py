@@ -15,7 +15,8 @@ from orgmodel.commands.cli_text import CLICK_ZH, DOMAIN, LOCALE_DIR, mo_bytes
 
 # Words that may stay: names the user types (commands, option values, file kinds) and LEDGER
 ALLOWED = {"LEDGER", "SQLite", "git", "JSON", "CSV", "YAML", "HTML", "Excel", "WPS", "UTF", "GBK", "YYYY", "xlsx", "orgmodel", "yaml",
-           "json", "csv", "html", "text", "table", "gbk", "utf", "index", "reports", "Ctrl"}  # Ctrl: the key
+           "json", "csv", "html", "text", "table", "gbk", "utf", "index", "reports", "Ctrl",
+           "SVG", "svg", "PDF"}  # Ctrl: the key; SVG, PDF: file formats, like HTML
 
 
 

@@ -179,3 +179,23 @@ def test_organs_are_split_into_party_and_government_departments_except_in_townsh
     assert {group_of("党政机关", n) for n in government} == {"政府部门"}
     assert group_of("党政机关", "党政办公室", township=True) == "党政机构"
     assert group_of("事业单位", "县委党校") == "事业单位"
+
+
+def test_tengzhou_before_and_after_mark_the_merge_and_every_township_rename():
+    from orgmodel.answers.orgchart import before_after, touched_divisions
+
+    base = Path(__file__).resolve().parents[1] / "data" / "scenarios" / "tengzhou"
+    sim = Book(base / "base").simulate(base / "scenario.yaml")
+    pairs = {sim.after.divisions[c].name: before_after(sim, c) for c in touched_divisions(sim)}
+    before, after = pairs.pop("滕州市")
+    was = {b.name: b for b in before.bodies}
+    now = {b.name: b for b in after.bodies}
+    assert was["综合治理事务中心"].status == "merged" and was["新居民服务管理办公室"].status == "merged"
+    centre = now["社会治理综合服务中心"]
+    assert centre.status == "merged" and "网格化服务管理中心" in centre.signboards
+    assert now["市委政法委"].key == centre.up  # led by the political-legal committee
+    assert ("事业编制", 35) in {(c.label, c.approved) for c in centre.quota}
+    assert pairs  # every township's 综合治理中心 is renamed
+    for town, (b, a) in pairs.items():
+        assert [x.status for x in b.bodies if x.name == "综合治理中心"] == ["renamed"], town
+        assert [x.note for x in a.bodies if x.name == "社会治理综合服务中心"] == ["原名综合治理中心"], town

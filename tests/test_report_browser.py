@@ -157,3 +157,31 @@ def test_a_printed_org_chart_gives_the_pages_it_says(tmp_path, context):
     assert not errors
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == sheets
     assert re.search(rb"/MediaBox\s*\[\s*0 0 119[01]\.\d+ 841\.\d+", pdf)  # A3 landscape, in points
+
+
+def test_every_line_of_a_chart_stays_inside_its_box_as_the_browser_draws_it(tmp_path, context):
+    """The layout measures text by an estimate; here Chromium's own font metrics (getBBox) are
+    held to it on the demo county's 195 boxes and a township's."""
+    from cli import main
+
+    for division in ("栖澜市", "青石镇"):
+        out = tmp_path / f"{division}.svg"
+        res = CliRunner().invoke(main, ["chart", "data/demo", "--division", division, "--out", str(out)])
+        assert res.exit_code == 0, res.output
+        page = context.new_page()
+        page.set_content("<!doctype html><meta charset=utf-8>" + out.read_text(encoding="utf-8").split("?>", 1)[1])
+        outside = page.evaluate("""() => {
+            const bad = [];
+            for (const g of document.querySelectorAll('g[data-key]')) {
+                const box = g.querySelector('rect.box').getBBox();
+                for (const t of g.querySelectorAll('text')) {
+                    const b = t.getBBox();
+                    if (b.x < box.x || b.x + b.width > box.x + box.width || b.y < box.y || b.y + b.height > box.y + box.height + 0.5)
+                        bad.push(t.textContent);
+                }
+            }
+            return [document.querySelectorAll('g[data-key]').length, bad];
+        }""")
+        page.close()
+        boxes, bad = outside
+        assert boxes > 10 and bad == [], (division, bad[:5])

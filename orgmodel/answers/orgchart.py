@@ -203,43 +203,60 @@ def _snapshot_counts(df, item: str) -> dict[str, dict[str, dict]]:
     return out
 
 
-def snapshot_chart(snap: Snapshot, state: State, code: str, dispatched: dict[str, bool]) -> OrgChart:
-    """The chart of division ``code`` from a snapshot. The division tree (which bodies the
-    chart shows) is read from ``state``, the state after the plan, since plans do not remove
-    divisions; ``dispatched`` says which bodies (by key) are dispatched, where known."""
-    owners = {c: page_owner(state, c) for c in state.divisions}
-    inside = {c for c in state.within(code) if owners.get(c) == code} | {code}
-    quota = _snapshot_counts(snap.body_rows, "quota_type")
-    posts = _snapshot_counts(snap.leader_rows, "post")
-    rows = [snap.tree_row(k) for k, info in snap.bodies.items() if info.active and info.division in inside]
-    keys = {r["key"] for r in rows}
-    town = code in state.divisions and state.divisions[code].level == TOWNSHIP
-    out = []
-    for r in rows:
-        up = r["parent"] if r["parent"] in keys else r["led_by"] if r["led_by"] in keys else None
-        div = snap.bodies[r["key"]].division
-        group = group_of(r["category"], r["body"], town)
-        if div != code and div in state.divisions and state.divisions[div].level != COUNTY:
-            group = r["division"]
-        out.append(ChartBody(r["key"], r["body"], group, r["category"], tuple(r["signboards"]), up,
-                             _counts(quota.get(r["key"], {}), snap.quota_types),
-                             _counts(posts.get(r["key"], {}), snap.leader_kinds),
-                             dispatched.get(r["key"], r["category"] == DISPATCHED)))
-    return OrgChart(code, state.divisions[code].name if code in state.divisions else code, snap.as_of, out)
+class _Side:
+    """One snapshot as charts read it, indexed once: its active bodies by the division whose
+    chart shows them, and its figures by body key."""
+
+    def __init__(self, snap: Snapshot, owners: dict[str, str]):
+        self.snap = snap
+        self.members: dict[str, list[str]] = {}
+        for k, info in snap.bodies.items():
+            if info.active:
+                self.members.setdefault(owners.get(info.division, info.division), []).append(k)
+        self.quota = _snapshot_counts(snap.body_rows, "quota_type")
+        self.posts = _snapshot_counts(snap.leader_rows, "post")
+
+    def chart(self, state: State, code: str, dispatched: dict[str, bool]) -> OrgChart:
+        """The chart of division ``code``; the division tree is read from ``state`` (the state
+        after the plan: plans do not remove divisions)."""
+        snap = self.snap
+        rows = [snap.tree_row(k) for k in self.members.get(code, [])]
+        keys = {r["key"] for r in rows}
+        town = code in state.divisions and state.divisions[code].level == TOWNSHIP
+        out = []
+        for r in rows:
+            up = r["parent"] if r["parent"] in keys else r["led_by"] if r["led_by"] in keys else None
+            div = snap.bodies[r["key"]].division
+            group = group_of(r["category"], r["body"], town)
+            if div != code and div in state.divisions and state.divisions[div].level != COUNTY:
+                group = r["division"]
+            out.append(ChartBody(r["key"], r["body"], group, r["category"], tuple(r["signboards"]), up,
+                                 _counts(self.quota.get(r["key"], {}), snap.quota_types),
+                                 _counts(self.posts.get(r["key"], {}), snap.leader_kinds),
+                                 dispatched.get(r["key"], r["category"] == DISPATCHED)))
+        return OrgChart(code, state.divisions[code].name if code in state.divisions else code, snap.as_of, out)
 
 
 def before_after(sim, code: str) -> tuple[OrgChart, OrgChart]:
-    """The charts of division ``code`` before and after the plan of simulation ``sim``, each
-    body marked with how the plan changed it: new (新设), abolished (撤销), merged (合并: the
-    bodies merged away before, the body they went into after), renamed (更名), moved (调整隶属:
-    another leading or parent body, or another division), changed (编制或职数变化)."""
+    """The charts of division ``code`` before and after the plan of simulation ``sim`` (see
+    :func:`plan_charts`)."""
+    return plan_charts(sim, [code])[0]
+
+
+def plan_charts(sim, codes: list[str]) -> list[tuple[OrgChart, OrgChart]]:
+    """For each division of ``codes``, its charts before and after the plan of simulation
+    ``sim``, each body marked with how the plan changed it: new (新设), abolished (撤销), merged
+    (合并: the bodies merged away before, the body they went into after), renamed (更名), moved
+    (调整隶属: another leading or parent body, or another division), changed (编制或职数变化).
+    What every chart needs of the simulation is indexed once, so a plan touching every
+    township of a province costs one pass over its bodies, not one per township."""
     from .snapshot import body_keys
 
     after_state = sim.after
     keys = body_keys(after_state)
+    owners = {c: page_owner(after_state, c) for c in after_state.divisions}
     dispatched = {keys[b.id]: after_state.is_dispatched(b) for b in after_state.bodies.values()}
-    before = snapshot_chart(sim.before, after_state, code, dispatched)
-    after = snapshot_chart(sim.after_snapshot, after_state, code, dispatched)
+    sides = _Side(sim.before, owners), _Side(sim.after_snapshot, owners)
     b_rows, a_rows = sim.before.tree_rows, sim.after_snapshot.tree_rows
     b_alive, a_alive = sim.before.active(), sim.after_snapshot.active()
     changed = {(r["division"], r["body"]) for df in (sim.balance_diff, sim.leader_diff)
@@ -253,34 +270,38 @@ def before_after(sim, code: str) -> tuple[OrgChart, OrgChart]:
                     merged_into[keys[b.id]] = succ.name
                     took = took_in.get(keys[succ.id])
                     took_in[keys[succ.id]] = f"{took}、{b.name}" if took else b.name
-    for body in before.bodies:
-        k = body.key
-        if k not in a_alive:
-            if k in merged_into:
-                body.status, body.note = "merged", f"并入{merged_into[k]}"
-            else:
-                how = sim.after_snapshot.retired.get(k, "撤销")
-                body.status, body.note = ("merged", how) if how != "撤销" else ("abolished", "")
-        elif (r := a_rows.get(k)) is not None and r[1] != b_rows[k][1]:
-            body.status, body.note = "renamed", f"更名为{r[1]}"
-        elif _moved(b_rows[k], a_rows.get(k)):
-            body.status = "moved"
-        elif (b_rows[k][2], b_rows[k][1]) in changed:
-            body.status = "changed"
-    for body in after.bodies:
-        k = body.key
-        if k not in b_alive:
-            body.status, body.note = ("merged", f"由{took_in[k]}合并") if k in took_in else ("new", "")
-        elif (r := b_rows.get(k)) is not None and r[1] != a_rows[k][1]:
-            body.status, body.note = "renamed", f"原名{r[1]}"
-        elif _moved(b_rows.get(k), a_rows[k]):
-            body.status = "moved"
-        elif (a_rows[k][2], a_rows[k][1]) in changed:
-            body.status = "changed"
-    for chart, side in ((before, "改革前"), (after, "改革后")):
-        chart.side = side
-        chart.statuses = tuple(s for s in STATUS_WORDS if any(b.status == s for b in chart.bodies))
-    return before, after
+    out = []
+    for code in codes:
+        before, after = (side.chart(after_state, code, dispatched) for side in sides)
+        for body in before.bodies:
+            k = body.key
+            if k not in a_alive:
+                if k in merged_into:
+                    body.status, body.note = "merged", f"并入{merged_into[k]}"
+                else:
+                    how = sim.after_snapshot.retired.get(k, "撤销")
+                    body.status, body.note = ("merged", how) if how != "撤销" else ("abolished", "")
+            elif (r := a_rows.get(k)) is not None and r[1] != b_rows[k][1]:
+                body.status, body.note = "renamed", f"更名为{r[1]}"
+            elif _moved(b_rows[k], a_rows.get(k)):
+                body.status = "moved"
+            elif (b_rows[k][2], b_rows[k][1]) in changed:
+                body.status = "changed"
+        for body in after.bodies:
+            k = body.key
+            if k not in b_alive:
+                body.status, body.note = ("merged", f"由{took_in[k]}合并") if k in took_in else ("new", "")
+            elif (r := b_rows.get(k)) is not None and r[1] != a_rows[k][1]:
+                body.status, body.note = "renamed", f"原名{r[1]}"
+            elif _moved(b_rows.get(k), a_rows[k]):
+                body.status = "moved"
+            elif (a_rows[k][2], a_rows[k][1]) in changed:
+                body.status = "changed"
+        for chart, side in ((before, "改革前"), (after, "改革后")):
+            chart.side = side
+            chart.statuses = tuple(s for s in STATUS_WORDS if any(b.status == s for b in chart.bodies))
+        out.append((before, after))
+    return out
 
 
 def _moved(old: tuple | None, new: tuple | None) -> bool:
@@ -301,5 +322,5 @@ def touched_divisions(sim) -> list[str]:
     return sorted(codes)
 
 
-__all__ = ["STATUS_WORDS", "ChartBody", "ChartError", "Count", "OrgChart", "before_after", "chart_of",
+__all__ = ["STATUS_WORDS", "ChartBody", "ChartError", "Count", "OrgChart", "before_after", "chart_of", "plan_charts",
            "division_code", "group_of", "members", "page_owner", "short_type", "touched_divisions"]

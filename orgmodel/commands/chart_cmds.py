@@ -20,7 +20,7 @@ SUFFIXES = (".svg", ".html", ".htm")
               help="画哪个区划的机构图:区划名称或代码(默认:顶级区划)。乡镇含其村(社区)机构;县含本级及不属于乡镇的机构")
 @as_of_option
 @click.option("--scenario", "scenario", metavar="方案文件", default=None,
-              help="画出方案实施前后的两张机构图:新设、撤销、合并、更名、调整隶属、编制变化的机构分色标出")
+              help="画出方案实施前后的机构图(不给 --division 时画方案涉及的每个区划):新设、撤销、合并、更名、调整隶属、编制变化的机构分色标出")
 @click.option("--paper", type=Words({"A3": ("a3",), "A4": ("a4",)}), default="A3", show_default=True,
               help="打印用纸(横向);只影响 .html 输出的分页")
 @click.option("--out", "out", metavar="文件", default="reports/机构图.html", show_default=True,
@@ -32,7 +32,7 @@ def chart(ledger, division, as_of, scenario, paper, out, force, templates, confi
     """机构图:按领导机构和机构类别(党委部门、政府部门、事业单位、派驻机构、议事协调机构)分组,
     每个机构一个方框,写明名称、牌子、各类编制核定/实有(超编红色、空编标出)和领导职数。
     加 --scenario 画出改革前后两张图。.html 按 A3(或 A4)横向分页,打印与存为 PDF 页面一致。"""
-    from ..answers.orgchart import ChartError, before_after, chart_of, division_code
+    from ..answers.orgchart import ChartError, chart_of, division_code, plan_charts, touched_divisions
     from ..report.orgchart_print import chart_svg_file, write_chart_html
 
     if Path(out).suffix.lower() not in SUFFIXES:
@@ -47,7 +47,8 @@ def chart(ledger, division, as_of, scenario, paper, out, force, templates, confi
     try:
         if scenario:
             sim = simulated(book, scenario, as_of)
-            charts = list(before_after(sim, division_code(sim.after, division)))
+            codes = [division_code(sim.after, division)] if division else touched_divisions(sim)
+            charts = [c for pair in plan_charts(sim, codes or [division_code(sim.after, None)]) for c in pair]
         else:
             answer = ask(book, as_of, rules=False)
             stop_if_refused(answer.refusal(), "画机构图")  # a chart must not rest on a ledger that failed to read
@@ -69,4 +70,6 @@ def chart(ledger, division, as_of, scenario, paper, out, force, templates, confi
     except OutputError as exc:
         fail(str(exc))
     sizes = "、".join(f"{c.title}{'(' + c.side + ')' if c.side else ''} {len(c.bodies)} 个机构" for c in charts)
+    if len(charts) > 2:
+        sizes = f"方案涉及的 {len(charts) // 2} 个区划改革前后各一张:{'、'.join(dict.fromkeys(c.title for c in charts))}"
     click.echo(f"已写出机构图({sizes}{pages}):{path.resolve()}")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..answers.orgchart import before_after, touched_divisions
+from ..answers.orgchart import plan_charts as charts_of_plan
+from ..answers.orgchart import touched_divisions
 from ..answers.scenario import Simulation
 from ..core.findings import SEVERITY_LABELS, Finding
 from ..core.kinds import EVENT_ORDER
@@ -33,11 +34,14 @@ from .site import (
 AFTER_DIR = "after"
 CHART_FILE = "orgchart.html"  # the before/after charts of every division the plan touches, for print
 CHARTS_SHOWN = 12             # divisions whose before/after charts the comparison page itself shows
+CHARTS_PRINTED = 200          # divisions in orgchart.html (a plan for a whole province names thousands)
 
 
 def plan_charts(sim) -> list[tuple]:
-    """``(before, after)`` org charts of each division where the plan changed a body."""
-    return [before_after(sim, code) for code in touched_divisions(sim)]
+    """``(before, after)`` org charts of the divisions where the plan changed a body (the first
+    :data:`CHARTS_PRINTED`), and how many divisions it changed."""
+    codes = touched_divisions(sim)
+    return charts_of_plan(sim, codes[:CHARTS_PRINTED]), len(codes)
 
 
 def chart_pairs(pairs: list[tuple]) -> list[dict]:
@@ -96,10 +100,10 @@ def _after_groups(after, findings: list[Finding]) -> list[dict]:
     return groups
 
 
-def scenario_context(sim, findings: list[Finding], pairs: list[tuple] | None = None) -> dict:
-    """Everything the scenario page shows, from the simulation's tables (``pairs``: the
-    :func:`plan_charts`, when the caller has them)."""
-    pairs = plan_charts(sim) if pairs is None else pairs
+def scenario_context(sim, findings: list[Finding], planned: tuple | None = None) -> dict:
+    """Everything the scenario page shows, from the simulation's tables (``planned``: what
+    :func:`plan_charts` gives, when the caller has it)."""
+    pairs, touched = plan_charts(sim) if planned is None else planned
     after = sim.after
     town_pages = {c: f"{AFTER_DIR}/{town_file(c)}" for c, d in after.divisions.items() if d.level == "乡镇"}
     groups, inherited = (_after_groups(after, fs) for fs in (findings, sim.inherited))
@@ -117,7 +121,8 @@ def scenario_context(sim, findings: list[Finding], pairs: list[tuple] | None = N
         "sankey": charts.sankey(sankey_flows(sim.flows)), "flows": sim.flows,
         "tree_before": forest(sim.tree_before, sim.tree_after, sim.after_snapshot, balance_changed),
         "tree_after": forest(sim.tree_after, sim.tree_before, sim.before, balance_changed),
-        "orgcharts": chart_pairs(pairs), "orgchart_count": len(pairs), "orgchart_file": CHART_FILE,
+        "orgcharts": chart_pairs(pairs), "orgchart_count": touched, "orgchart_printed": len(pairs),
+        "orgchart_file": CHART_FILE,
     }
 
 
@@ -131,8 +136,8 @@ def write_scenario_report(sim: Simulation, out: str | Path,
     title = f"{scenario.name}(方案实施后)"
     after = write_balance_report(sim.checked_after, out / AFTER_DIR, templates=templates, title=title,
                                  extra_links=[{"href": f"../{INDEX_FILE}", "label": "方案对比"}])
-    pairs = plan_charts(sim)
-    charts = [c for pair in pairs for c in pair]
+    planned = plan_charts(sim)
+    charts = [c for pair in planned[0] for c in pair]
     printed = [write_chart_html(charts, out / CHART_FILE, config=sim.after.config, templates=templates,
                                  title=f"{scenario.name} 改革前后机构图")] if charts else []
     root = jurisdiction_name(sim.after)
@@ -143,5 +148,5 @@ def write_scenario_report(sim: Simulation, out: str | Path,
                       search=search_config(search_file_names(sim.after), AFTER_DIR),
                       index_file=f"{AFTER_DIR}/{INDEX_FILE}", county_file=counties_link(county_codes(sim.after), f"{AFTER_DIR}/"),
                       extra_links=[{"href": INDEX_FILE, "label": "方案对比"}],
-                      **scenario_context(sim, sim.findings, pairs))
+                      **scenario_context(sim, sim.findings, planned))
     return [page, *printed, *after], sim.findings
