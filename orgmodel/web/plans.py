@@ -407,7 +407,7 @@ def _rows(draft: Draft, findings: list[Finding]) -> list[dict]:
         spec = OPS.get(raw.get("op"))
         rest = {k: v for k, v in raw.items() if k not in ("date", "op", "doc", "note")}
         rows.append({"n": i - 1, "date": raw.get("date"), "label": spec.label if spec else raw.get("op"),
-                     "doc": raw.get("doc"), "summary": fields_summary(rest, 200), "note": raw.get("note"),
+                     "doc": raw.get("doc"), "summary": fields_summary(rest, 200, raw.get("op")), "note": raw.get("note"),
                      "problems": [(f.severity, SEVERITY_LABELS.get(f.severity, ""),
                                    (path_label(f.source.field) + ":" if f.source.field else "") + f.message)
                                   for f in mine.get(i, [])]})
