@@ -21,6 +21,8 @@ CONFIG = load_config(None)
 HAN = st.sampled_from("东西南北中青石镇乡街道办公室中心服务综合治理编制人社局站所")
 WORD = st.text(HAN, min_size=1, max_size=8)
 COUNT = st.integers(0, 10 ** 9)
+# A measure: whole or with up to two decimals, negative too (a change of a rate).
+NUMBER = st.one_of(st.integers(-10 ** 9, 10 ** 9), st.integers(-10 ** 11, 10 ** 11).map(lambda n: n / 100))
 
 
 def value_of(key: str, spec: Field):
@@ -33,7 +35,7 @@ def value_of(key: str, spec: Field):
     return {
         "str": WORD, "name": WORD, "ref": WORD, "refs": st.lists(WORD, min_size=1, max_size=3),
         "names": st.lists(WORD, min_size=1, max_size=3, unique=True), "strs": st.lists(WORD, min_size=1, max_size=3),
-        "count": COUNT, "qtype": st.sampled_from(CONFIG.quota_types),
+        "count": COUNT, "number": NUMBER, "qtype": st.sampled_from(CONFIG.quota_types),
         "rank": st.sampled_from(list(CONFIG.get("rank_order"))), "bool": st.booleans(),
         "date": st.dates(dt.date(1949, 1, 1), dt.date(2100, 12, 31)).map(dt.date.isoformat),
         "quota": st.dictionaries(st.sampled_from(CONFIG.quota_types), COUNT, min_size=1),

@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import run_cli
 
 from orgmodel.answers.book import Book
@@ -199,8 +200,9 @@ def test_the_tengzhou_plan_is_drafted_approved_committed_and_logged(app, store):
     assert "起草 张三" in log and "批准 李四" in log and "文号 滕编〔2021〕12号" in log
     page = text(reviewer.get(f"/at/latest/plan-{draft}.html"))  # part of the ledger now: not simulated against itself
     assert "方案已入账" in page and "不进入台账" not in page and "既是被合并机构又是并入机构" not in page
+    written = yaml.safe_load((TENGZHOU / "scenario.yaml").read_text(encoding="utf-8"))["directives"]
     with Store(store) as s:
-        assert s.last_record() == count + 9
+        assert s.last_record() == count + len(written)
     # the committed balance is the CLI's simulation of the case study's scenario file
     sim = json.loads(run_cli("simulate", TENGZHOU / "base", TENGZHOU / "scenario.yaml", "--format", "json").stdout)
     after = {(r["body"], r["quota_type"]): (r["after"]["approved"], r["after"]["actual"]) for r in sim["balance_diff"]}
@@ -210,6 +212,10 @@ def test_the_tengzhou_plan_is_drafted_approved_committed_and_logged(app, store):
     totals = {r["quota_type"]: r["after"]["total"] for r in sim["totals"]}
     ledger_totals = json.loads(run_cli("simulate", store, TENGZHOU / "scenario.yaml", "--format", "json").stdout)["totals"]
     assert {r["quota_type"]: r["before"]["total"] for r in ledger_totals} == totals  # the store now is the plan's after
+    # and so are its duty items (in every township, with time limits and closing standards)
+    duties = json.loads(run_cli("duties", store, "--format", "json").stdout)
+    planned = run_cli("duties", TENGZHOU / "base", "--scenario", TENGZHOU / "scenario.yaml", "--format", "json")
+    assert any(d["time_limit"] for d in duties) and duties == json.loads(planned.stdout)
     assert run_cli("verify", store).exit_code == 0
     trail = [t["action"] for t in Accounts(app.config["DRAFTS"].path).trail()]
     assert {"提交方案", "批准方案", "方案入账"} <= set(trail)

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import run_cli
 
 CHROMIUM = "/usr/bin/chromium"
@@ -193,12 +194,23 @@ def test_draft_the_tengzhou_merger_in_forms_approve_and_commit_it(page, server, 
     add(page, "统一设置", {"date": "2021-06-30", "doc": "滕编〔2021〕14号", "kind": "镇、街道",
                        "bodies.0.name": "社会治理综合服务中心", "bodies.0.from": "综合治理中心",
                        "bodies.0.signboards": "网格化服务管理中心"}, {"missing": "跳过"})
-    add(page, "编外", {"date": "2021-06-30", "division": "滕州市", "grids": "2036",
+    for relation, whom in (("直属", "市委"), ("归口领导", "市委政法委")):
+        add(page, "领导关系", {"date": "2021-06-30", "body": "滕州市/社会治理综合服务中心", "relation": relation, "to": whom})
+    add(page, "编外", {"date": "2021-06-30", "division": "滕州市",
+                     "grid_kinds.k.0": "基础网格", "grid_kinds.v.0": "1792", "grid_kinds.k.1": "专属网格", "grid_kinds.v.1": "244",
                      **{f"staff.k.{i}": k for i, k in enumerate(("网格长", "网格员", "网格指导员", "城市社区工作者", "平台坐席人员"))},
                      **{f"staff.v.{i}": v for i, v in enumerate(("1208", "1792", "1000", "100", "40"))}})
     add(page, "统计数", {"date": "2021-06-30", "division": "滕州市", "counts.k.0": "网格事项", "counts.v.0": "168",
                       "counts.k.1": "网格事项涉及部门", "counts.v.1": "26", "counts.k.2": "属地管理事项", "counts.v.2": "139"})
-    assert page.locator("tr.directive").count() == 9
+    for item, limit, standard in (("矛盾纠纷排查化解", "3 个工作日", "当事人达成调解协议或依法导入诉讼程序"),
+                                  ("安全隐患巡查上报", "24 小时内上报", "隐患经主管部门确认整改完毕")):
+        add(page, "责任事项", {"date": "2021-06-30", "name": item, "category": "网格事项", "townships_of": "滕州市",
+                           "lead": "社会治理综合服务中心", "time_limit": limit, "closing_standard": standard})
+    for name, value, unit in (("城市社区兼职网格员绩效奖补", "400", "元/人·月"), ("农村兼职网格员绩效奖补", "200", "元/人·月"),
+                              ("基层治理专项奖励资金", "300", "万元")):
+        add(page, "指标", {"date": "2021-06-30", "division": "滕州市", "name": name, "value": value, "unit": unit})
+    written = yaml.safe_load((TENGZHOU / "scenario.yaml").read_text(encoding="utf-8"))["directives"]
+    assert page.locator("tr.directive").count() == len(written)
     assert page.locator("tr.has-problems").count() == 0
     assert page.locator(".card .v[data-count=error]").inner_text() == "0"
     shot(page, "p7-whole-plan")
@@ -213,8 +225,9 @@ def test_draft_the_tengzhou_merger_in_forms_approve_and_commit_it(page, server, 
     assert ours.exit_code == theirs.exit_code == 0, ours.output
     a, b = json.loads(ours.stdout), json.loads(theirs.stdout)
     for key in ("totals", "balance_diff", "township_diff", "leader_diff", "off_quota", "off_quota_total",
-                "attribute_changes", "duty_changes"):
+                "attribute_changes", "duty_changes", "standard_diff"):
         assert a[key] == b[key], key
+    assert a["off_quota"][0]["after"]["measures"] and a["duty_changes"]  # the measures and duty items typed are there
     assert a["scenario"]["as_of"] == b["scenario"]["as_of"]
     assert [f["message"] for f in a["findings"]] == [f["message"] for f in b["findings"]]
 

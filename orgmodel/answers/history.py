@@ -70,7 +70,7 @@ def history(state: State, holder, directives_at: Callable[[list[tuple]], dict[So
         changes = [e.text for e in events.get(source, ())]
         changes += [_flow_text(state, holder, f) for f in flows.get(source, ())]
         if not changes:
-            changes = [fields_summary({k: v for k, v in d.fields.items() if k != "body"}) or OPS[d.op].label]
+            changes = [fields_summary({k: v for k, v in d.fields.items() if k != "body"}, op=d.op) or OPS[d.op].label]
         name = name_at(holder, d.date) if isinstance(holder, Body) else holder.name
         entries.append(Entry(d.date, d.doc or "", OPS[d.op].label, name, tuple(changes), source))
     reference = state.reference(holder) if isinstance(holder, Body) else holder.name

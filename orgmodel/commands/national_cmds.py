@@ -79,7 +79,7 @@ def pack(ledger, out, as_of, roster_path, key_path, province, force, config_path
 @click.argument("out", metavar="数据包总文件夹")
 @click.argument("ledgers", nargs=-1, required=True, metavar="台账...")
 @as_of_option
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True,
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True, metavar="N",
               help="同时生成几个数据包(每个一个进程;省级台账每个约需 1.5 GB 内存)")
 @click.option("--force", is_flag=True, help="数据包文件夹中有不是 orgmodel 生成的文件时仍然写入(这些文件保留)")
 @config_option

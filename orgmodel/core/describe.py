@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .schema import FIELD_LABELS
+from .schema import FIELD_LABELS, field_label
 
 # fields every directive has, shown in columns of their own rather than in the summary
 COMMON = ("date", "op", "doc", "note")
@@ -31,9 +31,11 @@ def shown_value(value) -> str:
     return VALUE_WORDS.get(value, str(value)) if isinstance(value, str) else str(value)
 
 
-def fields_summary(fields: dict, limit: int = MAX_SUMMARY) -> str:
+def fields_summary(fields: dict, limit: int = MAX_SUMMARY, op: str | None = None) -> str:
     """``fields`` (a directive's, or a stored record's raw mapping) without the common ones,
-    each as ``中文名 值``, joined by ;, cut at ``limit`` characters with …."""
-    parts = [f"{FIELD_LABELS.get(k, k)} {shown_value(v)}" for k, v in fields.items() if k not in COMMON]
+    each as ``中文名 值`` (the name the field has in a directive of kind ``op``, or of the
+    mapping's own ``op``), joined by ;, cut at ``limit`` characters with …."""
+    op = op or fields.get("op")
+    parts = [f"{field_label(k, op)} {shown_value(v)}" for k, v in fields.items() if k not in COMMON]
     text = ";".join(parts)
     return text if len(text) <= limit else text[:limit] + "…"

@@ -8,6 +8,7 @@ Each op declares its fields as ``{name: Field(kind, required)}``. Kinds:
 - ``ref``: a reference to a body, pool or division by name (``镇名/机构名`` allowed);
 - ``refs``: one reference or a list of them;
 - ``count``: a whole number ≥ 0;
+- ``number``: a whole or decimal number, a measure's value (400, 99.4), never summed;
 - ``qtype``: a configured quota type;
 - ``rank``: a rank (规格) of the configured ``rank_order``;
 - ``quota``: a mapping ``{quota type: count}``;
@@ -52,8 +53,15 @@ FIELD_LABELS = {
     "drop_signboards": "摘除牌子", "drop_duties": "摘除责任事项", "drop_children": "摘除下属机构",
     "template": "模板", "bodies": "机构条目", "divisions": "区划", "within": "范围", "missing": "缺少时",
     "match_signboards": "按牌子对应", "take_signboards": "接挂牌子", "value": "数值", "unit": "单位", "time_limit": "处理时限", "closing_standard": "结案标准",
-    "townships_of": "各乡镇所属区划", "until": "结束日期",
+    "townships_of": "各乡镇所属区划", "until": "结束日期", "relation": "关系", "grid_kinds": "各类网格数",
 }
+# A field whose Chinese name depends on the directive it is in (``to`` is 调入 in a transfer).
+LABELS_BY_OP = {"relation.to": "领导机关", "duty.category": "事项类别", "secondment.from": "派出机构", "secondment.to": "挂职机构"}
+
+
+def field_label(key: str, op: str | None = None) -> str:
+    """The Chinese name of field ``key`` of a directive of kind ``op`` (the key itself if it has none)."""
+    return LABELS_BY_OP.get(f"{op}.{key}") or FIELD_LABELS.get(key, key)
 
 
 def named(key: str, at=None) -> str:

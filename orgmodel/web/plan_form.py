@@ -23,14 +23,14 @@ import yaml
 from ..core.config import Config
 from ..core.findings import Finding, Source, reduce_by_fields
 from ..core.located import Located, RawItem
-from ..core.schema import FIELD_LABELS, Field, choices_shown, text_problem
+from ..core.schema import FIELD_LABELS, Field, choices_shown, field_label, text_problem
 from ..ops.registry import OPS, OpSpec, lookup
 from ..reading.parse import build_directive
 
 # The control that enters a value of each field kind (a dict kind, a sub-schema, is "rows").
 CONTROLS = {
     "str": "text", "name": "text", "ref": "ref", "refs": "list", "names": "list", "strs": "list",
-    "count": "count", "qtype": "select", "rank": "select", "bool": "bool", "date": "date",
+    "count": "count", "number": "number", "qtype": "select", "rank": "select", "bool": "bool", "date": "date",
     "quota": "fixed", "posts": "fixed", "counts": "pairs", "subcounts": "yaml", "map": "yaml", "any": "yaml",
     "alloc": "rows",
 }
@@ -42,6 +42,7 @@ KIND_HELP = {
     "strs": "多项用顿号“、”分隔",
     "name": "新的名称;不能含“/”,不能以 = + @ - 开头",
     "count": "非负整数",
+    "number": "数,可带小数,如 400 或 99.4",
     "qtype": "编制类型",
     "rank": "机构规格",
     "bool": "不选表示按默认处理",
@@ -68,6 +69,23 @@ FIELD_HELP = {
     "due": "周转编制的归还日期",
     "term_years": "借用年限",
     "missing": "某个区划没有来源机构时:新建、跳过或报错",
+    "relation.relation": "与主管机构并存的领导关系,如 直属、归口领导",
+    "relation.to": "台账中的机构(同名机构写“区划/名称”),或台账外的领导机关名称,如 市委;写“无”表示取消这一关系",
+    "duty.name": "责任事项的名称,如 矛盾纠纷排查化解",
+    "duty.category": "事项的类别,如 网格事项、属地管理事项",
+    "duty.lead": "主体责任机构;填了“各乡镇所属区划”时写各乡镇中的机构名称,如 社会治理综合服务中心",
+    "measure.division": "指标记在区划上时填写;区划和机构二者填一",
+    "measure.body": "指标记在机构上时填写;区划和机构二者填一",
+    "duty.townships_of": "填县级区划时,同一事项设在其每个乡镇(街道),牵头和配合机构按名称在各乡镇中找",
+    "time_limit": "事项的处理时限,如 3 个工作日",
+    "closing_standard": "事项办结的标准,如 当事人达成调解协议",
+    "grid_kinds": "每行一类网格和个数,如 基础网格 1792;写了各类网格时网格数可不填(为其合计)",
+    "measure.name": "指标的名称,如 农村兼职网格员绩效奖补",
+    "measure.value": "指标的数值,可带小数,如 400 或 99.4;指标不逐级相加",
+    "unit": "数值的单位,如 元/人·月、%、万元",
+    "leader_posts.rank": "批准文件写明职数规格时填写(如 增设副科级职数);不填时随机构规格",
+    "secondment.until": "挂职结束的日期;不填表示尚未结束",
+    "drop_duty.duties": "该机构牵头或配合的事项名称,多个用顿号“、”分隔",
 }
 # A field whose meaning depends on what it holds: people (a count per quota type) vs 编外人员.
 LABELS_BY_KIND = {("staff", "quota"): "人员"}
@@ -184,7 +202,7 @@ def _field(key: str, spec: Field, value, config: Config, prefix: str, op: str) -
     help_text = FIELD_HELP.get(f"{op}.{key}") or FIELD_HELP.get(key) or KIND_HELP.get(kind, "")
     if spec.choices and not help_text:
         help_text = f"{choices_shown(spec.choices)} 之一"
-    label = LABELS_BY_KIND.get((key, kind)) or label_of(key)
+    label = LABELS_BY_KIND.get((key, kind)) or field_label(key, op)
     f = FormField(path, key, label, help_text, control, spec.required, choices_of(spec, config))
     if control == "rows":
         schema = sub_schema(spec)
@@ -301,6 +319,8 @@ def _value(key: str, spec: Field, form, problems: dict, prefix: str):
         return items or None
     if control == "count":
         return _number(text)
+    if control == "number":
+        return _decimal(text)
     if control == "bool":
         return {"是": True, "否": False}.get(text, text)
     if control == "yaml":
@@ -329,6 +349,16 @@ def _indexes(form, pattern: str) -> list[int]:
 
 def _number(text: str | None):
     return int(text) if text is not None and re.fullmatch(r"\d{1,12}", text) else text
+
+
+def _decimal(text: str):
+    """A typed measure as a number (``99.4`` a float, ``400`` an int); anything else stays text
+    for the validation to refuse at its field."""
+    if re.fullmatch(r"-?\d{1,13}", text):
+        return int(text)
+    if re.fullmatch(r"-?\d{1,13}\.\d{1,12}", text):
+        return float(text)
+    return text
 
 
 def _yaml_value(text: str, path: str, problems: dict):

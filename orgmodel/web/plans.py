@@ -21,6 +21,8 @@ from pathlib import Path
 from flask import Flask, Response, abort, current_app, g, redirect, request
 from markupsafe import escape
 
+from ..answers.orgchart import plan_charts as charts_of_plan
+from ..answers.orgchart import touched_divisions
 from ..answers.scenario import Simulation, scenario_as_of
 from ..core.describe import fields_summary
 from ..core.findings import SEVERITY_LABELS, Finding
@@ -28,7 +30,7 @@ from ..core.schema import MAX_NAME, parse_date, text_problem
 from ..ops.registry import OPS, lookup
 from ..report import charts
 from ..report.audit_report import finding_groups
-from ..report.scenario_report import change_groups, chart_pairs, plan_charts, sankey_flows, write_scenario_report
+from ..report.scenario_report import CHARTS_SHOWN, change_groups, chart_pairs, sankey_flows, write_scenario_report
 from ..report.site import records
 from .downloads import XLSX, _attachment, _zipped
 from .drafts import Draft, DraftError, Drafts
@@ -410,7 +412,7 @@ def _rows(draft: Draft, findings: list[Finding]) -> list[dict]:
         spec = OPS.get(raw.get("op"))
         rest = {k: v for k, v in raw.items() if k not in ("date", "op", "doc", "note")}
         rows.append({"n": i - 1, "date": raw.get("date"), "label": spec.label if spec else raw.get("op"),
-                     "doc": raw.get("doc"), "summary": fields_summary(rest, 200), "note": raw.get("note"),
+                     "doc": raw.get("doc"), "summary": fields_summary(rest, 200, raw.get("op")), "note": raw.get("note"),
                      "problems": [(f.severity, SEVERITY_LABELS.get(f.severity, ""),
                                    (path_label(f.source.field) + ":" if f.source.field else "") + f.message)
                                   for f in mine.get(i, [])]})
@@ -436,8 +438,8 @@ def impact(sim: Simulation) -> dict:
 def before_after_charts(sim: Simulation) -> dict:
     """The before and after org charts of each division the plan changes (the scenario
     report's, the first few drawn on the page)."""
-    pairs = plan_charts(sim)
-    return {"orgcharts": chart_pairs(pairs), "orgchart_count": len(pairs)}
+    codes = touched_divisions(sim)
+    return {"orgcharts": chart_pairs(charts_of_plan(sim, codes[:CHARTS_SHOWN])), "orgchart_count": len(codes)}
 
 
 def comparison(chosen: list[Draft], sims: list[Simulation]) -> dict:
