@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.schema import name_problem, text_problem
-from .drafts import local_now
+from .drafts import connect, local_now
 
 ROLE_NAMES = ("查阅", "经办", "审核", "管理员")
 SCHEMA = """
@@ -111,12 +111,7 @@ class Accounts:
         self._lock = threading.Lock()
 
     def _connect(self, create: bool) -> sqlite3.Connection | None:
-        if not create and not self.path.exists():
-            return None
-        conn = sqlite3.connect(self.path, timeout=10)
-        conn.execute("PRAGMA busy_timeout = 10000")
-        conn.executescript(SCHEMA)
-        return conn
+        return connect(self.path, SCHEMA, create)
 
     def exist(self) -> bool:
         """True once any account has been made (the workbench then asks everyone to log in)."""

@@ -83,6 +83,18 @@ def local_now() -> str:
     return dt.datetime.now().astimezone().isoformat(sep=" ", timespec="seconds")
 
 
+def connect(path: Path, schema: str, create: bool) -> sqlite3.Connection | None:
+    """A connection to the workbench's own file at ``path`` (drafts, accounts, the audit trail)
+    with ``schema`` in place, waiting for a colleague's write rather than failing; None when the
+    file does not exist and ``create`` is False."""
+    if not create and not path.exists():
+        return None
+    conn = sqlite3.connect(path, timeout=10)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.executescript(schema)
+    return conn
+
+
 class Drafts:
     """The drafts in one SQLite file (see the module docstring). ``clock`` gives the times
     recorded (tests fix it)."""
@@ -93,11 +105,9 @@ class Drafts:
         self._lock = threading.Lock()
 
     def _connect(self, create: bool) -> sqlite3.Connection | None:
-        if not create and not self.path.exists():
+        conn = connect(self.path, SCHEMA, create)
+        if conn is None:
             return None
-        conn = sqlite3.connect(self.path, timeout=10)
-        conn.execute("PRAGMA busy_timeout = 10000")
-        conn.executescript(SCHEMA)
         have = {r[1] for r in conn.execute("PRAGMA table_info(drafts)")}
         for name, kind in FLOW_COLUMNS.items():
             if name not in have:
