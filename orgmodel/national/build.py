@@ -63,6 +63,7 @@ def build_pack(ledger: str, out: str | Path, as_of: dt.date | None = None, roste
         raise PackRefused(f"台账有错误,未生成数据包({len(refused)} 个问题)", refused)
     day = answer.as_of or book.ledger.last_date()
     where = jurisdiction(answer.state, province)
+    people = placed = 0
     if answer.reconciled is not None:
         people, placed = roster_fit(answer)
         if placed * 2 < people:
@@ -76,8 +77,7 @@ def build_pack(ledger: str, out: str | Path, as_of: dt.date | None = None, roste
     except PublishError as exc:
         raise PackError(str(exc)) from exc
     return Built(Path(out), where, day, sum(len(df) for df in tables.values()),
-                 len(tables["roster"]) if roster_day else None,
-                 roster_fit(answer)[0] - roster_fit(answer)[1] if roster_day else 0)
+                 len(tables["roster"]) if roster_day else None, people - placed)
 
 
 def _build_one(ledger: str, out: str, as_of: dt.date | None, config: str | None, force: bool) -> Outcome:

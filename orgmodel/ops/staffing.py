@@ -141,13 +141,19 @@ def off_quota(state: State, d) -> None:
 })
 def counts(state: State, d) -> None:
     """Named counts that are not people, on a division or a body (网格党支部 6900, 教学现场 110)."""
+    holder = _division_or_body(state, d, "统计数")
+    if holder is not None:
+        state.set_counts(d, holder, d.fields["counts"])
+
+
+def _division_or_body(state: State, d, what: str):
+    """The division or the body a directive of ``what`` is recorded on (it names exactly one of
+    them), or None with the finding said."""
     f = d.fields
     if ("division" in f) == ("body" in f):
-        state.error("missing-field", "统计数须写明 division(区划)或 body(机构)二者之一", d)
-        return
-    holder = state.require(d, "division", DIVISION) if "division" in f else state.require(d, "body", BODY)
-    if holder is not None:
-        state.set_counts(d, holder, f["counts"])
+        state.error("missing-field", f"{what}须写明 division(区划)或 body(机构)二者之一", d)
+        return None
+    return state.require(d, "division", DIVISION) if "division" in f else state.require(d, "body", BODY)
 
 
 @op("secondment", "挂职", phase="hires", aliases=("借调", "抽调", "双向挂职"), fields={
@@ -183,10 +189,7 @@ def measure(state: State, d) -> None:
     """A measure with its unit on a division or a body (补贴 400 元/人·月, 办结率 99.4 %, 奖励资金
     300 万元): shown where it was recorded, never added up the division tree."""
     f = d.fields
-    if ("division" in f) == ("body" in f):
-        state.error("missing-field", "指标须写明 division(区划)或 body(机构)二者之一", d)
-        return
-    holder = state.require(d, "division", DIVISION) if "division" in f else state.require(d, "body", BODY)
+    holder = _division_or_body(state, d, "指标")
     if holder is not None:
         state.set_measure(d, holder, f["name"], f["value"], f["unit"])
 

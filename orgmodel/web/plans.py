@@ -146,11 +146,7 @@ def register(app: Flask, drafts_path: str | Path, author: str | None = None) -> 
         """Save the form as directive ``n`` (the form again, with its errors at their fields, if
         it has any); posted under the day so the form shown again keeps the toolbar's links."""
         day_of(day)
-        draft = _draft(draft_id)
-        n = _position(request.form.get("n"), draft, allow_new=True)
-        spec = lookup(request.form.get("op") or "")
-        if spec is None:
-            abort(400, description="请选择指令类型")
+        draft, n, spec = _posted_directive(draft_id)
         raw, errors = validated(spec, draft, n)
         if request.form.get("more"):  # 增加一行: the same form again, one blank row more where all are filled
             return _form(desk().sheet(day_of(day)), day, draft, n, spec, plain(raw), {})
@@ -168,11 +164,7 @@ def register(app: Flask, drafts_path: str | Path, author: str | None = None) -> 
     @requires(DRAFT)
     def check_directive(draft_id: int):
         """The errors of a form as it is filled (htmx): one out-of-band element per field."""
-        draft = _draft(draft_id)
-        n = _position(request.form.get("n"), draft, allow_new=True)
-        spec = lookup(request.form.get("op") or "")
-        if spec is None:
-            abort(400, description="请选择指令类型")
+        draft, n, spec = _posted_directive(draft_id)
         _, errors = validated(spec, draft, n)
         shown = {""} | {".".join(name.split(".")[:i]) for name in request.form if name not in CONTROL_INPUTS
                         for i in range(1, name.count(".") + 2) if name.split(".")[i - 1] not in ("k", "v")}
@@ -417,6 +409,16 @@ def _rows(draft: Draft, findings: list[Finding]) -> list[dict]:
                                    (path_label(f.source.field) + ":" if f.source.field else "") + f.message)
                                   for f in mine.get(i, [])]})
     return rows
+
+
+def _posted_directive(draft_id: int):
+    """``(draft, position, op)`` of a posted directive form (400 without a kind of directive)."""
+    draft = _draft(draft_id)
+    n = _position(request.form.get("n"), draft, allow_new=True)
+    spec = lookup(request.form.get("op") or "")
+    if spec is None:
+        abort(400, description="请选择指令类型")
+    return draft, n, spec
 
 
 def impact(sim: Simulation) -> dict:
